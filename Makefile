@@ -1,0 +1,53 @@
+# Werkbrug — two commands: `make demo` and `make test`. See README.md.
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+WERKBRUG := $(BIN)/werkbrug
+DEMO_ENV := DJANGO_SETTINGS_MODULE=werkbrug.conf.demo
+
+.PHONY: demo test test-quick lint schema messages bench clean
+
+# The newest Python >= 3.12 on the machine (Django 6.1 needs it); else python3 (Django 5.2 LTS).
+PYTHON ?= $(shell bin/find-python)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(DEMO_ENV) $(WERKBRUG) migrate --no-input -v 0
+	$(DEMO_ENV) $(WERKBRUG) demo
+	@echo ""
+	@echo "  Werkbrug demo: http://127.0.0.1:$(PORT)/   (stop with Ctrl+C)"
+	@echo ""
+	$(DEMO_ENV) $(WERKBRUG) runserver --noreload 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest -n 2 --dist loadfile
+
+test-quick: $(VENV)/.installed-dev
+	$(BIN)/pytest -n 2 --dist loadfile -m "not browser and not slow"
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests bench
+
+schema: $(VENV)/.installed
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=werkbrug.conf.test $(WERKBRUG) spectacular --file docs/api/openapi.yaml --validate
+
+messages: $(VENV)/.installed
+	cd src/werkbrug && DJANGO_SETTINGS_MODULE=werkbrug.conf.test ../../$(WERKBRUG) makemessages -l nl -l en --no-obsolete
+	cd src/werkbrug && DJANGO_SETTINGS_MODULE=werkbrug.conf.test ../../$(WERKBRUG) compilemessages
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/load.py
+
+clean:
+	rm -rf $(VENV) var

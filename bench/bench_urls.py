@@ -1,0 +1,34 @@
+"""The product's URLs plus one comparison page for the benchmark only.
+
+`/bench/bare/clients/<pk>/` answers what `/api/v1/clients/<pk>/` answers — the same fields, built
+by the same function (`client_out`), through the same kind of DRF view — but without the policy
+decisions (`client.view`, `client.view_bsn`), the facts they read (team roles and consents) and
+the access-log record: the difference in throughput between the two is the cost of the policy
+and the log. It exists only under `bench_settings`, never in the product.
+
+The data work is the same on both sides: the client read as `clients.selectors.client_get` reads
+it, the same BSN decryption when the client has one (the benchmark's professional works for an
+organisation with the legal basis, so the real endpoint reveals it too), the trajectory ids, and
+DRF's JSON rendering of the same dict.
+"""
+
+from django.http import Http404
+from django.urls import path
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from werkbrug.urls import urlpatterns as product_urlpatterns
+
+
+class BareClientView(APIView):
+    def get(self, request, pk: int):
+        from werkbrug.clients.api.views import client_out
+        from werkbrug.clients.models import Client
+
+        client = next(iter(Client.objects.filter(pk=pk).order_by()[:1]), None)  # as client_get reads it
+        if client is None:
+            raise Http404
+        return Response(client_out(request.user, client, show_bsn=True))
+
+
+urlpatterns = [path("bench/bare/clients/<int:pk>/", BareClientView.as_view()), *product_urlpatterns]

@@ -1,0 +1,21 @@
+"""The versioned API: `/api/v1/`. Each domain app mounts its own `api/urls.py` here."""
+
+from importlib.util import find_spec
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from werkbrug.urls import DOMAIN_APPS
+
+from .views import api_docs
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", api_docs, name="docs"),
+    path("", include("werkbrug.core.api.urls")),
+]
+for app in DOMAIN_APPS:
+    if find_spec(f"werkbrug.{app}.api") is not None and find_spec(f"werkbrug.{app}.api.urls") is not None:
+        urlpatterns.append(path("", include(f"werkbrug.{app}.api.urls")))

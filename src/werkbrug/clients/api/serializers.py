@@ -1,0 +1,107 @@
+"""API shapes for the client record and consent. Input serializers parse; services decide."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from werkbrug.core.choices import DataCategory, Role
+
+from ..models import Benefit, ClientStatus, ConsentEvent, ConsentMethod, ConsentState
+
+# Full choice sets (one enum per vocabulary in the schema); the services refuse what does not apply.
+METHODS = ConsentMethod.choices
+
+
+class ClientOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    pseudonym = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    date_of_birth = serializers.DateField()
+    bsn = serializers.CharField(allow_null=True, help_text="Only for organisations with a legal basis; else null.")
+    has_bsn = serializers.BooleanField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    address = serializers.CharField()
+    postcode = serializers.CharField()
+    city = serializers.CharField()
+    benefit = serializers.CharField()
+    status = serializers.CharField()
+    trajectories = serializers.ListField(child=serializers.IntegerField())
+
+
+class ClientRegisterOut(ClientOut):
+    trajectory = serializers.IntegerField()
+
+
+class ClientFieldsIn(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=150)
+    date_of_birth = serializers.DateField()
+    bsn = serializers.CharField(max_length=11, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    benefit = serializers.ChoiceField(choices=Benefit.choices, required=False)
+
+
+class ClientRegisterIn(ClientFieldsIn):
+    role = serializers.ChoiceField(choices=Role.choices, help_text="A role that works with clients.")
+    consent_method = serializers.ChoiceField(choices=METHODS)
+    started_on = serializers.DateField(required=False)
+
+
+class ClientUpdateIn(ClientFieldsIn):
+    status = serializers.ChoiceField(choices=ClientStatus.choices, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class ConsentStateOut(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name")
+    method = serializers.CharField(source="last_event.method")
+
+    class Meta:
+        model = ConsentState
+        fields = ["organisation", "organisation_name", "category", "granted", "valid_until", "method", "version"]
+
+
+class ConsentEventOut(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name")
+    recorded_by_name = serializers.CharField(source="recorded_by.get_full_name")
+
+    class Meta:
+        model = ConsentEvent
+        fields = ["id", "organisation", "organisation_name", "category", "kind", "method", "given_on",
+                  "valid_until", "note", "recorded_by_name", "recorded_at"]
+
+
+class ConsentsOut(serializers.Serializer):
+    current = ConsentStateOut(many=True)
+    history = ConsentEventOut(many=True)
+
+
+class ConsentGrantIn(serializers.Serializer):
+    organisation = serializers.IntegerField()
+    category = serializers.ChoiceField(choices=DataCategory.choices)
+    method = serializers.ChoiceField(choices=METHODS)
+    given_on = serializers.DateField(required=False, allow_null=True)
+    valid_until = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    expected_version = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0,
+        help_text="The consent's version when it was read (0: none yet). A stale version is refused.",
+    )
+
+
+class ConsentWithdrawIn(serializers.Serializer):
+    organisation = serializers.IntegerField()
+    category = serializers.ChoiceField(choices=DataCategory.choices)
+    method = serializers.ChoiceField(choices=METHODS)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    expected_version = serializers.IntegerField(required=False, allow_null=True, min_value=0)

@@ -1,0 +1,62 @@
+"""Reads of clients and consent. Permission-checked fetches go through the policy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from werkbrug.core import policy
+
+from .models import Client, ConsentEvent, ConsentState
+
+if TYPE_CHECKING:
+    from werkbrug.core.models import User
+
+__all__ = ["client_get", "client_for_write", "client_by_pseudonym", "consent_states", "consent_history"]
+
+
+def client_get(*, user: User, pk: int, action: str = "client.view") -> Client:
+    """The client, if `user` may do `action`; the same 404 for missing and not allowed.
+
+    Read without ordering or joins (pages and the policy use `region_id`, not the region): this
+    sits on every client page and API call, and each of those halves the time Django needs to
+    build the query."""
+    client = next(iter(Client.objects.filter(pk=pk).order_by()[:1]), None)
+    if client is None:
+        raise Http404
+    policy.authorize(user, action, client)
+    return client
+
+
+def client_for_write(*, pk: int) -> Client:
+    """A plain fetch for write views: the service authorizes (and logs) once."""
+    client = Client.objects.select_related("region").filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    return client
+
+
+def client_by_pseudonym(*, user: User, pseudonym: str, action: str = "client.view") -> Client:
+    client = Client.objects.filter(pseudonym=pseudonym).first()
+    if client is None:
+        raise Http404
+    policy.authorize(user, action, client)
+    return client
+
+
+def consent_states(*, client: Client) -> QuerySet[ConsentState]:
+    return (
+        ConsentState.objects.filter(client=client)
+        .select_related("organisation", "last_event")
+        .order_by("organisation__name", "category")
+    )
+
+
+def consent_history(*, client: Client) -> QuerySet[ConsentEvent]:
+    return (
+        ConsentEvent.objects.filter(client=client)
+        .select_related("organisation", "recorded_by")
+        .order_by("-recorded_at", "-id")
+    )

@@ -1,0 +1,251 @@
+"""Writes for the client record and consent.
+
+Consent (AVG art. 9): GGZ data goes to a W&I organisation only with the client's explicit
+consent for that organisation and that kind of data. Consent is recorded per organisation ×
+data category, by the client in the portal or by a professional who notes how (verbally, on
+paper) and when; it may end on a date, and it can be withdrawn at any moment with immediate
+effect: the policy reads the current state on every access. Every grant and withdrawal is a new
+`ConsentEvent` (history is never edited); `ConsentState` holds the current answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from werkbrug.core import crypto, policy
+from werkbrug.core.access_log import access_log_write
+from werkbrug.core.choices import DataCategory
+from werkbrug.core.models import Organisation, Region
+from werkbrug.core.policy.clients import forget
+
+from .bsn import is_valid_bsn, normalise_bsn
+from .models import Client, ConsentEvent, ConsentMethod, ConsentState
+
+if TYPE_CHECKING:
+    from werkbrug.core.models import User
+
+__all__ = ["client_register", "client_update", "consent_grant", "consent_grant_many", "consent_withdraw", "bsn_hash"]
+
+
+def bsn_hash(bsn: str) -> str:
+    return crypto.keyed_hash(normalise_bsn(bsn), "bsn")
+
+
+def _check_bsn(*, region: Region, bsn: str, exclude_pk: int | None = None) -> str:
+    if not is_valid_bsn(bsn):
+        raise ValidationError({"bsn": ValidationError(_("This is not a valid citizen service number (BSN): it fails the eleven test."), code="invalid_bsn")})
+    digest = bsn_hash(bsn)
+    clash = Client.objects.filter(region=region, bsn_hash=digest)
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"bsn": ValidationError(_("A client with this BSN is already registered in this region."), code="duplicate_bsn")})
+    return digest
+
+
+@transaction.atomic
+def client_register(
+    *,
+    registered_by: User,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    bsn: str = "",
+    email: str = "",
+    phone: str = "",
+    address: str = "",
+    postcode: str = "",
+    city: str = "",
+    benefit: str = "none",
+) -> Client:
+    """Register a client in the professional's region (the trajectory is started separately)."""
+    region = registered_by.region
+    if region is None:
+        raise ValidationError(_("You are not linked to a region."), code="no_region")
+    if date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": ValidationError(_("The date of birth lies in the future."), code="future")})
+    client = Client(
+        region=region, first_name=first_name.strip(), last_name=last_name.strip(),
+        date_of_birth=date_of_birth, email=email, phone=phone, address=address,
+        postcode=postcode, city=city, benefit=benefit,
+    )
+    if bsn:
+        client.bsn_hash = _check_bsn(region=region, bsn=bsn)
+        client.bsn_encrypted = crypto.encrypt(normalise_bsn(bsn))
+    client.full_clean(exclude=["user"])
+    try:
+        with transaction.atomic():
+            client.save()
+    except IntegrityError as exc:  # a concurrent registration with the same BSN
+        raise ValidationError({"bsn": ValidationError(_("A client with this BSN is already registered in this region."), code="duplicate_bsn")}) from exc
+    access_log_write(
+        actor=registered_by, code="C", action="client.register", granted=True,
+        client_pseudonym=client.pseudonym, data_category=DataCategory.PARTICIPATION, obj=client,
+        purpose="registration", role=registered_by.primary_role, relation=True, consent=True,
+        region_id=region.pk,
+    )
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, changed_by: User, bsn: str | None = None, **fields) -> Client:
+    """Change contact and benefit details; `bsn=""` removes it, None leaves it."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    policy.authorize(changed_by, "client.change", client)
+    if fields.get("date_of_birth") and fields["date_of_birth"] > timezone.localdate():
+        raise ValidationError({"date_of_birth": ValidationError(_("The date of birth lies in the future."), code="future")})
+    allowed = {"first_name", "last_name", "date_of_birth", "email", "phone", "address", "postcode", "city", "benefit", "status"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"unknown client fields: {unknown}")
+    for name, value in fields.items():
+        setattr(client, name, value)
+    if bsn is not None:
+        if bsn:
+            client.bsn_hash = _check_bsn(region=client.region, bsn=bsn, exclude_pk=client.pk)
+            client.bsn_encrypted = crypto.encrypt(normalise_bsn(bsn))
+        else:
+            client.bsn_hash = client.bsn_encrypted = ""
+    client.full_clean(exclude=["user"])
+    client.save()
+    return client
+
+
+def _validate_consent_target(client: Client, organisation: Organisation, category: str) -> None:
+    if organisation.region_id != client.region_id:
+        raise ValidationError(_("This organisation is not in the client's region."), code="other_region")
+    if category not in DataCategory.values:
+        raise ValidationError(_("Unknown data category."), code="unknown_category")
+
+
+@transaction.atomic
+def consent_grant(
+    *,
+    client: Client,
+    organisation: Organisation,
+    category: str,
+    recorded_by: User,
+    method: str,
+    given_on: date | None = None,
+    valid_until: date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> ConsentState:
+    """Record that the client consents to `organisation` seeing `category` data.
+
+    A professional records consent given to them (verbally or on paper), with the date; the
+    client gives it in the portal. `expected_version` guards against a stale form.
+    """
+    policy.authorize(recorded_by, "consent.record", client)
+    return _grant(
+        client=client, organisation=organisation, category=category, recorded_by=recorded_by, method=method,
+        given_on=given_on, valid_until=valid_until, note=note, expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def consent_grant_many(
+    *,
+    client: Client,
+    organisation: Organisation,
+    categories: list[str],
+    recorded_by: User,
+    method: str,
+    given_on: date | None = None,
+    valid_until: date | None = None,
+    note: str = "",
+) -> list[ConsentState]:
+    """Record consent for several categories at once (one form, one access-log record)."""
+    policy.authorize(recorded_by, "consent.record", client)
+    if not categories:
+        raise ValidationError({"categories": ValidationError(_("Choose at least one kind of data."), code="required")})
+    return [
+        _grant(client=client, organisation=organisation, category=category, recorded_by=recorded_by, method=method,
+               given_on=given_on, valid_until=valid_until, note=note, expected_version=None)
+        for category in dict.fromkeys(categories)
+    ]
+
+
+def _grant(*, client, organisation, category, recorded_by, method, given_on, valid_until, note, expected_version):
+    _validate_consent_target(client, organisation, category)
+    if method not in ConsentMethod.values:
+        raise ValidationError({"method": ValidationError(_("Say how the consent was given."), code="method")})
+    if recorded_by.is_client != (method == ConsentMethod.PORTAL):
+        raise ValidationError({"method": ValidationError(_("Only the client gives consent in the portal; professionals record verbal or paper consent."), code="method")})
+    today = timezone.localdate()
+    given_on = given_on or today
+    if given_on > today:
+        raise ValidationError({"given_on": ValidationError(_("Consent cannot be given in the future."), code="future")})
+    if valid_until is not None and valid_until < given_on:
+        raise ValidationError({"valid_until": ValidationError(_("The end date lies before the start date."), code="end_before_start")})
+    state = _lock_state(client, organisation, category, expected_version)
+    event = ConsentEvent.objects.create(
+        client=client, organisation=organisation, category=category, kind=ConsentEvent.Kind.GRANT,
+        method=method, given_on=given_on, valid_until=valid_until, note=note,
+        recorded_by=recorded_by, recorded_at=timezone.now(),
+    )
+    return _save_state(state, client, organisation, category, event, granted=True, valid_until=valid_until, actor=recorded_by)
+
+
+@transaction.atomic
+def consent_withdraw(
+    *,
+    client: Client,
+    organisation: Organisation,
+    category: str,
+    recorded_by: User,
+    method: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> ConsentState:
+    """Withdraw consent. Takes effect at once: the next access is decided without it."""
+    policy.authorize(recorded_by, "consent.record", client)
+    _validate_consent_target(client, organisation, category)
+    if method not in ConsentMethod.values or recorded_by.is_client != (method == ConsentMethod.PORTAL):
+        raise ValidationError({"method": ValidationError(_("Say how the client withdrew the consent."), code="method")})
+    state = _lock_state(client, organisation, category, expected_version)
+    if state is None or not state.granted:
+        raise ValidationError(_("There is no consent to withdraw."), code="not_granted")
+    event = ConsentEvent.objects.create(
+        client=client, organisation=organisation, category=category, kind=ConsentEvent.Kind.WITHDRAW,
+        method=method, given_on=timezone.localdate(), note=note, recorded_by=recorded_by,
+        recorded_at=timezone.now(),
+    )
+    return _save_state(state, client, organisation, category, event, granted=False, valid_until=None, actor=recorded_by)
+
+
+def _lock_state(client, organisation, category, expected_version) -> ConsentState | None:
+    state = (
+        ConsentState.objects.select_for_update()
+        .filter(client=client, organisation=organisation, category=category)
+        .first()
+    )
+    current = state.version if state else 0
+    if expected_version is not None and expected_version != current:
+        raise ValidationError(
+            _("This consent was changed in the meantime by someone else. Look at the current choice and try again."),
+            code="stale",
+        )
+    return state
+
+
+def _save_state(state, client, organisation, category, event, *, granted, valid_until, actor) -> ConsentState:
+    if state is None:
+        state = ConsentState.objects.create(
+            client=client, organisation=organisation, category=category, granted=granted,
+            valid_until=valid_until, last_event=event,
+        )
+    else:
+        state.granted = granted
+        state.valid_until = valid_until
+        state.last_event = event
+        state.version += 1
+        state.save(update_fields=["granted", "valid_until", "last_event", "version"])
+    forget(actor)
+    return state

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "clients"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("register/", views.register, name="register"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/consents/", views.consents, name="consents"),
+    path("<int:pk>/consents/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+]

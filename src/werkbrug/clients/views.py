@@ -1,0 +1,146 @@
+"""Pages for the client record and consent. Thin: parse input, call a service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from werkbrug.core import policy
+from werkbrug.core.models import Organisation
+from werkbrug.web.forms import apply_validation_error
+
+from . import selectors, services
+from .forms import ClientEditForm, ClientRegisterForm, ConsentGrantForm, ConsentWithdrawForm
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return redirect("trajectories:index")
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    from werkbrug.trajectories.services import client_register_and_start
+
+    policy.authorize(request.user, "client.register", None)
+    form = ClientRegisterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trajectory = client_register_and_start(registered_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The client is registered and the trajectory has started."))
+            return redirect("trajectories:detail", pk=trajectory.pk)
+    return render(request, "clients/register.html", {"form": form})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    client = selectors.client_get(user=request.user, pk=pk)
+    from werkbrug.trajectories.selectors import client_trajectory_list
+
+    return render(request, "clients/detail.html", {
+        "client": client,
+        "show_bsn": policy.can(request.user, "client.view_bsn", client),
+        "can_change": policy.can(request.user, "client.change", client),
+        "trajectories": client_trajectory_list(client=client),
+    })
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        client = selectors.client_for_write(pk=pk)
+    else:
+        client = selectors.client_get(user=request.user, pk=pk, action="client.change")
+    show_bsn = policy.can(request.user, "client.view_bsn", client)
+    initial = {name: getattr(client, name) for name in (
+        "first_name", "last_name", "date_of_birth", "email", "phone", "address", "postcode", "city", "benefit", "status")}
+    if show_bsn:
+        initial["bsn"] = client.reveal_bsn()
+    form = ClientEditForm(request.POST or None, initial=initial, show_bsn=show_bsn)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        bsn = data.pop("bsn", None)
+        if bsn is not None and bsn == initial.get("bsn"):
+            bsn = None  # unchanged
+        try:
+            services.client_update(client=client, changed_by=request.user, bsn=bsn, **data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The client's details are saved."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/edit.html", {"client": client, "form": form})
+
+
+def _organisations(client):
+    return Organisation.objects.filter(region_id=client.region_id).order_by("name")
+
+
+@login_required
+def consents(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        client = selectors.client_for_write(pk=pk)
+    else:
+        client = selectors.client_get(user=request.user, pk=pk, action="consent.view")
+    form = ConsentGrantForm(request.POST or None, organisations=_organisations(client))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_grant_many(
+                client=client, organisation=data["organisation"], categories=data["categories"],
+                recorded_by=request.user, method=data["method"], given_on=data["given_on"],
+                valid_until=data["valid_until"], note=data["note"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The consent is recorded."))
+            return redirect("clients:consents", pk=client.pk)
+    return render(request, "clients/consents.html", _consent_context(client, form))
+
+
+def _consent_context(client, form, withdraw_error: str = "") -> dict:
+    states = list(selectors.consent_states(client=client))
+    for state in states:
+        state.withdraw_form = ConsentWithdrawForm(
+            initial={"organisation": state.organisation_id, "category": state.category,
+                     "expected_version": state.version}, prefix=f"w{state.pk}",
+        )
+    return {
+        "client": client, "form": form, "states": states, "withdraw_error": withdraw_error,
+        "history": selectors.consent_history(client=client),
+    }
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    client = selectors.client_for_write(pk=pk)
+    prefix = request.POST.get("prefix", "")
+    form = ConsentWithdrawForm(request.POST, prefix=prefix or None)
+    error = _("The form was incomplete. Try again.")
+    if form.is_valid():
+        data = form.cleaned_data
+        organisation = Organisation.objects.filter(pk=data["organisation"], region_id=client.region_id).first()
+        try:
+            if organisation is None:
+                raise ValidationError(_("This organisation is not in the client's region."), code="other_region")
+            services.consent_withdraw(
+                client=client, organisation=organisation, category=data["category"], recorded_by=request.user,
+                method=data["method"], expected_version=data["expected_version"],
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The consent is withdrawn. This takes effect at once."))
+            return redirect("clients:consents", pk=client.pk)
+    messages.error(request, error)
+    return redirect("clients:consents", pk=client.pk)

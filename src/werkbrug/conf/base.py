@@ -1,0 +1,432 @@
+"""Base settings: everything Werkbrug reads from the environment, with safe defaults.
+
+Every environment variable is documented where it is read. The overlays (`demo`, `test`,
+`production`) change as little as possible; nothing exists only in production.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+import django
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/werkbrug
+PROJECT_DIR = BASE_DIR.parent.parent  # the checkout
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    return int(value) if value is not None else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = env(name)
+    return [part.strip() for part in value.split(",") if part.strip()] if value else default
+
+
+# WERKBRUG_VAR_DIR: where the embedded database, the demo's secret key and uploads live.
+VAR_DIR = Path(env("WERKBRUG_VAR_DIR", str(PROJECT_DIR / "var")))
+
+# DEBUG: never on in production; defaults to off.
+DEBUG = env_bool("DEBUG", False)
+
+# SECRET_KEY: required outside the demo and tests (production.py refuses to start without it).
+SECRET_KEY = env("SECRET_KEY", "")
+
+# ALLOWED_HOSTS: comma-separated host names this instance answers to.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
+# CSRF_TRUSTED_ORIGINS: comma-separated origins (https://werkbrug.example.nl) behind a proxy.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# WERKBRUG_DEMO: demo mode: persona sign-in page, optional 2FA with a visible banner.
+DEMO_MODE = env_bool("WERKBRUG_DEMO", False)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    # Werkbrug's own apps. `core` first: the others build on it.
+    "werkbrug.core",
+    "werkbrug.web",
+    "werkbrug.api",
+    "werkbrug.clients",
+    "werkbrug.trajectories",
+    "werkbrug.plans",
+    "werkbrug.collaboration",
+    "werkbrug.employment",
+    "werkbrug.ambassadors",
+    "werkbrug.experience_experts",
+    "werkbrug.knowledge_map",
+    "werkbrug.evaluations",
+    "werkbrug.portal",
+    "werkbrug.reporting",
+]
+
+MIDDLEWARE = [
+    "werkbrug.core.middleware.RequestIdMiddleware",
+    "werkbrug.core.middleware.DatabaseUnavailableMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "werkbrug.core.middleware.OTPMiddleware",
+    "werkbrug.core.middleware.IdleTimeoutMiddleware",
+    "werkbrug.core.middleware.TwoFactorRequiredMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "werkbrug.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "werkbrug.urls"
+WSGI_APPLICATION = "werkbrug.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "werkbrug.web.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# DATABASE_URL: e.g. postgres://user@127.0.0.1:5432/werkbrug. Without it: SQLite under VAR_DIR.
+DATABASE_URL = env("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # psycopg 3's connection pool. DATABASE_POOL_MAX: the pool size per process.
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {
+                "min_size": env_int("DATABASE_POOL_MIN", 2),
+                "max_size": env_int("DATABASE_POOL_MAX", 10),
+                "timeout": 10,
+            },
+            "connect_timeout": 5,
+        }
+else:
+    # A fresh clone has no var/ yet; SQLite cannot create a file in a missing folder.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "werkbrug.sqlite3",
+            "OPTIONS": {
+                # WAL lets readers work while the demo writes; IMMEDIATE avoids lock upgrades.
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# CACHE_URL: redis://127.0.0.1:6379/1 for a shared cache (needed with several workers).
+CACHE_URL = env("CACHE_URL")
+# With a shared cache, sessions are read from it and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": (
+        {"BACKEND": "werkbrug.core.cache.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# WERKBRUG_OIDC: switch on OpenID Connect single sign-on (see docs/security.md).
+USE_OIDC = env_bool("WERKBRUG_OIDC", False)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "werkbrug.core.auth.WerkbrugModelBackend",
+]
+if USE_OIDC:
+    AUTHENTICATION_BACKENDS.append("werkbrug.core.oidc.WerkbrugOIDCBackend")
+    # OIDC_RP_CLIENT_ID / OIDC_RP_CLIENT_SECRET / OIDC_OP_*_ENDPOINT: the provider's details.
+    OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_CREATE_USER = False  # accounts are made by the region administrator, then linked
+    # OIDC_MATCH_CLAIM: the claim that links the provider's identity to a Werkbrug account.
+    OIDC_MATCH_CLAIM = env("OIDC_MATCH_CLAIM", "email")
+    OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid email profile")
+    LOGIN_REDIRECT_URL_FAILURE = "/account/login/"
+    missing = [
+        name
+        for name in ("OIDC_RP_CLIENT_ID", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT")
+        if not globals()[name]
+    ]
+    if missing:
+        raise ImproperlyConfigured(f"WERKBRUG_OIDC is on but {', '.join(missing)} is not set.")
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+
+# Sign-in throttling (django-axes). Failures are counted per user name *and* network address
+# together, so an attacker elsewhere cannot lock a colleague out by guessing their name.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "werkbrug.web.views.auth.lockout_response"
+AXES_VERBOSE = False
+
+# PRINCIPAL_CACHE_SECONDS: how long the signed-in person (organisation, roles, 2FA devices) may be
+# served from the cache; every change through the application drops it at once. 0 switches it off.
+# On by default only with a shared cache (CACHE_URL): a per-process cache in one of several workers
+# would not hear of changes made in another.
+PRINCIPAL_CACHE_SECONDS = env_int("PRINCIPAL_CACHE_SECONDS", 60 if CACHE_URL else 0)
+
+# Sessions: idle timeout SESSION_IDLE_MINUTES (default 30), absolute SESSION_MAX_HOURS (12).
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# SECURE_COOKIES: Secure flag on cookies; on by default, off only for the plain-HTTP demo.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS: SECURE_SSL_REDIRECT and HSTS_SECONDS (default one year) for production behind TLS.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# SECURE_PROXY_SSL_HEADER_ON: trust X-Forwarded-Proto from the reverse proxy.
+if env_bool("SECURE_PROXY_SSL_HEADER_ON", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+)
+
+# Two-factor authentication (TOTP) for every role that can see client data.
+# WERKBRUG_REQUIRE_2FA may only be switched off in demo mode (a banner then says so).
+REQUIRE_2FA = env_bool("WERKBRUG_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Werkbrug"
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = VAR_DIR / "media"
+
+# Access log (NEN 7513). Retention in years; the law's minimum of five is enforced by a check.
+ACCESS_LOG_RETENTION_YEARS = env_int("ACCESS_LOG_RETENTION_YEARS", 5)
+# Records are sealed once they are older than this (a transaction still running may hold a lower id).
+ACCESS_LOG_SEAL_GRACE_SECONDS = env_int("ACCESS_LOG_SEAL_GRACE_SECONDS", 60)
+
+# FIELD_ENCRYPTION_KEY: Fernet key(s), comma-separated (newest first), for data encrypted at rest
+# (the BSN). Derived from SECRET_KEY when not given, which is acceptable only for the demo.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY", [])
+
+# Celery. CELERY_BROKER_URL: e.g. redis://127.0.0.1:6379/0. Without it tasks run eagerly.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "Europe/Amsterdam"
+CELERY_BEAT_SCHEDULE: dict = {
+    "seal-access-log": {"task": "werkbrug.core.tasks.seal_access_log", "schedule": 60.0},
+    "escalate-signals": {"task": "werkbrug.collaboration.tasks.escalate_signals", "schedule": 300.0},
+    "ambassador-deadlines": {"task": "werkbrug.ambassadors.tasks.process_deadlines", "schedule": 300.0},
+    "experience-expert-signals": {"task": "werkbrug.experience_experts.tasks.check_signals", "schedule": 3600.0},
+}
+
+# WERKBRUG_BASE_URL: the public address (https://werkbrug.example.nl), for links in e-mails.
+WERKBRUG_BASE_URL = (env("WERKBRUG_BASE_URL", "") or "").rstrip("/")
+# SIGNAL_ESCALATION_HOURS: an urgent signal nobody acknowledged escalates to the plan director
+# after this many hours (a region can set its own in Region.settings).
+SIGNAL_ESCALATION_HOURS = env_int("SIGNAL_ESCALATION_HOURS", 24)
+
+# Email: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# DEFAULT_FROM_EMAIL. Without EMAIL_HOST mail is written to the console (demo).
+_email_host = env("EMAIL_HOST")
+_smtp_options = {
+    "host": _email_host,
+    "port": env_int("EMAIL_PORT", 587),
+    "username": env("EMAIL_HOST_USER", ""),
+    "password": env("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS", True),
+}
+if django.VERSION >= (6, 1):
+    MAILERS = {
+        "default": (
+            {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _smtp_options}
+            if _email_host
+            else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        )
+    }
+else:  # Django 5.2 LTS (Python 3.11)
+    EMAIL_HOST = _email_host or "localhost"
+    EMAIL_BACKEND = (
+        "django.core.mail.backends.smtp.EmailBackend"
+        if _email_host
+        else "django.core.mail.backends.console.EmailBackend"
+    )
+    EMAIL_PORT = _smtp_options["port"]
+    EMAIL_HOST_USER = _smtp_options["username"]
+    EMAIL_HOST_PASSWORD = _smtp_options["password"]
+    EMAIL_USE_TLS = _smtp_options["use_tls"]
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Werkbrug <noreply@werkbrug.invalid>")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Bearer first, so that a missing or wrong token answers 401 with WWW-Authenticate.
+        "werkbrug.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["werkbrug.api.permissions.IsVerifiedUser"],
+    "DEFAULT_PAGINATION_CLASS": "werkbrug.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "werkbrug.api.exceptions.problem_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_VERSIONING_CLASS": None,
+    # `?format=` belongs to the endpoints (exports: csv, xlsx, sav), not to content negotiation.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Werkbrug API",
+    "DESCRIPTION": "GGZ and Work & Income working together with clients toward paid work.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set, so that "status", "kind" … of different apps stay apart.
+    "ENUM_NAME_OVERRIDES": {
+        "AbsenceReasonEnum": "werkbrug.ambassadors.models.ambassadors.AbsenceReason",
+        "AccessCodeEnum": "werkbrug.core.models.access_log.AccessCode",
+        "ActionStatusEnum": "werkbrug.plans.models.plans.ActionStatus",
+        "AgreementStateEnum": "werkbrug.plans.workflow.AgreementState",
+        "AmbassadorsAudienceEnum": "werkbrug.ambassadors.models.proposals.Audience",
+        "AssessmentEnum": "werkbrug.evaluations.models.interviews.Assessment",
+        "BenefitEnum": "werkbrug.clients.models.clients.Benefit",
+        "ClientStatusEnum": "werkbrug.clients.models.clients.ClientStatus",
+        "UrgencyEnum": "werkbrug.collaboration.models.signals.Urgency",  # ambassadors use the same two values
+        "ConsentMethodEnum": "werkbrug.clients.models.consent.ConsentMethod",
+        "ContractTypeEnum": "werkbrug.employment.models.ips.ContractType",
+        "DataCategoryEnum": "werkbrug.core.choices.DataCategory",
+        "DeploymentKindEnum": "werkbrug.experience_experts.models.choices.DeploymentKind",
+        "DeploymentStatusEnum": "werkbrug.experience_experts.models.deployments.DeploymentStatus",
+        "DesignEnum": "werkbrug.evaluations.models.studies.Design",
+        "EmployerContactKindEnum": "werkbrug.employment.models.ips.EmployerContactKind",
+        "EventKindEnum": "werkbrug.ambassadors.models.questions.EventKind",
+        "ExpectationKindEnum": "werkbrug.evaluations.models.interviews.ExpectationKind",
+        "IPSPhaseEnum": "werkbrug.employment.models.ips.IPSPhase",
+        "IntakeStatusEnum": "werkbrug.trajectories.models.intake.IntakeStatus",
+        "ItemKindEnum": "werkbrug.knowledge_map.models.items.ItemKind",
+        "ItemStatusEnum": "werkbrug.knowledge_map.models.items.ItemStatus",
+        "JobEndReasonEnum": "werkbrug.employment.models.ips.JobEndReason",
+        "KnowledgeMapAudienceEnum": "werkbrug.knowledge_map.models.items.Audience",
+        "LevelEnum": "werkbrug.evaluations.models.interviews.Level",
+        "MessageKindEnum": "werkbrug.ambassadors.models.questions.MessageKind",
+        "OfferOutcomeEnum": "werkbrug.experience_experts.models.requests.OfferOutcome",
+        "OrganisationTypeEnum": "werkbrug.core.choices.OrganisationType",
+        "ProposalStatusEnum": "werkbrug.ambassadors.models.proposals.ProposalStatus",
+        "QuestionStatusEnum": "werkbrug.ambassadors.models.questions.QuestionStatus",
+        "QuestionTypeEnum": "werkbrug.evaluations.models.questionnaires.QuestionType",
+        "QuestionnaireStatusEnum": "werkbrug.evaluations.models.questionnaires.QuestionnaireStatus",
+        "ReferralOutcomeEnum": "werkbrug.collaboration.models.referrals.ReferralOutcome",
+        "ReferralServiceEnum": "werkbrug.collaboration.models.referrals.ReferralService",
+        "ReferralStateEnum": "werkbrug.collaboration.models.referrals.ReferralState",
+        "RelationKindEnum": "werkbrug.knowledge_map.models.items.RelationKind",
+        "RequestStatusEnum": "werkbrug.experience_experts.models.requests.RequestStatus",
+        "RespondentKindEnum": "werkbrug.evaluations.models.questionnaires.RespondentKind",
+        "RespondentRoleEnum": "werkbrug.evaluations.models.interviews.RespondentRole",
+        "ResponseKindEnum": "werkbrug.plans.models.plans.ResponseKind",
+        "RoleEnum": "werkbrug.core.choices.Role",
+        "ScopeEnum": "werkbrug.knowledge_map.models.items.Scope",
+        "SettingEnum": "werkbrug.experience_experts.models.choices.Setting",
+        "SignalCategoryEnum": "werkbrug.collaboration.models.signals.SignalCategory",
+        "SignalKindEnum": "werkbrug.experience_experts.models.wellbeing.SignalKind",
+        "SourceTypeEnum": "werkbrug.knowledge_map.models.items.SourceType",
+        "StageEnum": "werkbrug.evaluations.models.studies.Stage",
+        "StepEnum": "werkbrug.plans.workflow.Step",
+        "StratifierEnum": "werkbrug.evaluations.models.studies.Stratifier",
+        "StudyStatusEnum": "werkbrug.evaluations.models.studies.StudyStatus",
+        "ThemeEnum": "werkbrug.knowledge_map.models.items.Theme",
+        "TrajectoryStatusEnum": "werkbrug.trajectories.models.trajectories.TrajectoryStatus",
+        "UserKindEnum": "werkbrug.core.choices.UserKind",
+        "ConsentEventKindEnum": "werkbrug.clients.models.consent.ConsentEvent.Kind",
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+}
+
+SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -1,0 +1,13 @@
+"""Production: the base settings as they are, plus the refusal to start without a secret key."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DEMO_MODE, SECRET_KEY
+
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. Set it in the environment, or use `make demo` for the demo."
+    )
+if DEMO_MODE:
+    raise ImproperlyConfigured("WERKBRUG_DEMO may not be switched on with production settings.")

@@ -1,0 +1,24 @@
+"""Tests: the demo's shape with a fixed key; PostgreSQL when DATABASE_URL is set, else SQLite."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
+
+DEMO_MODE = True
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; Argon2 tested apart
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+REQUIRE_2FA = True  # tests switch it off where they need to
+ALLOWED_HOSTS = ["*"]
+CELERY_TASK_ALWAYS_EAGER = True
+STATIC_ROOT = None  # static files come from the apps (finders); no collectstatic folder in tests
+PRINCIPAL_CACHE_SECONDS = 60  # one process: the per-process cache hears every change
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = VAR_DIR / "test.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": None}  # in memory
+else:
+    # A pool per xdist worker would exhaust connections; tests use plain connections.
+    DATABASES["default"].pop("OPTIONS", None)
+AXES_ENABLED = True

@@ -1,0 +1,120 @@
+"""Rules for evaluation research: studies, participants, questionnaires, fidelity reviews.
+
+Researchers see pseudonymised data of consenting clients only (domain rules): a researcher works
+on a study as a member of its research team (a person with the researcher role in the study's
+region). Every study page shows participant-level data, so every request by a researcher is
+logged once: study-wide pages with `log=True` (no single client), a participant's own page with
+the client (by platform pseudonym). Exports are logged with code E, refused ones too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from ..choices import DataCategory, Role
+from . import ALLOW, Decision, rule, scope_rule
+from .clients import consented_categories, is_own_file
+
+if TYPE_CHECKING:
+    from werkbrug.evaluations.models import Invitation, Participant, Study
+
+    from ..models import User
+
+
+def is_study_researcher(user: User, study: Study) -> bool:
+    if not user.is_professional or not user.has_role(Role.RESEARCHER) or user.region_id != study.region_id:
+        return False
+    cache = user.__dict__.setdefault("_wb_studies", {})
+    if study.pk not in cache:
+        cache[study.pk] = study.researchers.filter(pk=user.pk).exists()
+    return cache[study.pk]
+
+
+def _study_decision(user: User, study: Study, code: str, purpose: str) -> Decision:
+    member = is_study_researcher(user, study)
+    return Decision(
+        member, reason="" if member else "not in the study's research team", category=DataCategory.RESEARCH,
+        code=code, purpose=purpose, role=Role.RESEARCHER if member else user.primary_role,
+        relation=member, consent=member, log=True, hide=True,
+    )
+
+
+@rule("study.create")
+def create_study(user: User, _obj: object) -> Decision:
+    if user.is_professional and user.has_role(Role.RESEARCHER) and user.organisation_id:
+        return ALLOW
+    return Decision(False, reason="researchers only", hide=False)
+
+
+@rule("study.view")
+def view_study(user: User, study: Study) -> Decision:
+    return _study_decision(user, study, "R", "research (pseudonymised)")
+
+
+@rule("study.change")
+def change_study(user: User, study: Study) -> Decision:
+    return _study_decision(user, study, "U", "research (pseudonymised)")
+
+
+@rule("study.export")
+def export_study(user: User, study: Study) -> Decision:
+    decision = _study_decision(user, study, "E", "research export (pseudonymised)")
+    # A refused export says so (403) rather than pretending the study does not exist.
+    return decision if decision.allowed else Decision(
+        False, reason="exports are for the study's researchers only", category=DataCategory.RESEARCH,
+        code="E", log=True, hide=False, role=user.primary_role,
+    )
+
+
+def _participant_decision(user: User, participant: Participant, code: str) -> Decision:
+    study = participant.study
+    member = is_study_researcher(user, study)
+    consent = DataCategory.RESEARCH in consented_categories(participant.client, study.organisation_id, user)
+    return Decision(
+        member, reason="" if member else "not in the study's research team", client=participant.client,
+        category=DataCategory.RESEARCH, code=code, purpose="research (pseudonymised)",
+        role=Role.RESEARCHER if member else user.primary_role, relation=member, consent=consent,
+    )
+
+
+@rule("participant.view")
+def view_participant(user: User, participant: Participant) -> Decision:
+    return _participant_decision(user, participant, "R")
+
+
+@rule("participant.change", "participant.randomise")
+def change_participant(user: User, participant: Participant) -> Decision:
+    return _participant_decision(user, participant, "U")
+
+
+@rule("questionnaire.respond")
+def respond(user: User, invitation: Invitation) -> Decision:
+    """A client answers their own invitation in the portal."""
+    participant = invitation.participant
+    if participant is None:
+        return Decision(False, reason="not a portal invitation")
+    client = participant.client
+    if is_own_file(user, client):
+        return Decision(True, client=client, category=DataCategory.RESEARCH, code="C", purpose="own questionnaire",
+                        role="client", relation=True, consent=True)
+    return Decision(False, reason="not your questionnaire", client=client, category=DataCategory.RESEARCH, code="C")
+
+
+@rule("fidelity.view", "fidelity.record")
+def fidelity(user: User, _obj: object) -> Decision:
+    """IPS fidelity reviews are about teams, not clients: researchers and managers."""
+    if user.is_professional and user.has_role(Role.RESEARCHER, Role.MANAGER):
+        return ALLOW
+    return Decision(False, reason="researchers and managers only", hide=False)
+
+
+@scope_rule("study.view")
+def visible_studies(user: User, queryset: QuerySet) -> QuerySet:
+    if not user.is_professional or not user.has_role(Role.RESEARCHER):
+        return queryset.none()
+    return queryset.filter(region_id=user.region_id, researchers=user)
+
+
+__all__ = ["is_study_researcher"]

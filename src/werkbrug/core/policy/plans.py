@@ -1,0 +1,48 @@
+"""Rules for the shared plan: team members with consent for `plan`, and the client themself.
+
+Everyone in the team (and the client) reads the plan and answers it; only professionals change
+it. Every decision is `client_data(..., DataCategory.PLAN)`, so consent withdrawn for `plan`
+takes effect on the next request.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..choices import DataCategory
+from . import Decision, rule
+from .clients import client_data
+
+if TYPE_CHECKING:
+    from werkbrug.trajectories.models import Trajectory
+
+    from ..models import User
+
+
+@rule("plan.view")
+def view_plan(user: User, trajectory: Trajectory) -> Decision:
+    return client_data(user, trajectory.client, DataCategory.PLAN)
+
+
+def _professionals_only(user: User, trajectory: Trajectory, code: str) -> Decision:
+    if user.is_client:
+        return Decision(False, reason="the plan is changed by the team, with the client",
+                        client=trajectory.client, category=DataCategory.PLAN, code=code,
+                        role="client", relation=True, consent=True, hide=False)
+    return client_data(user, trajectory.client, DataCategory.PLAN, code=code)
+
+
+@rule("plan.edit")
+def open_plan_form(user: User, trajectory: Trajectory) -> Decision:
+    """Opening the edit form reads the plan (code R); saving it is `plan.change`."""
+    return _professionals_only(user, trajectory, "R")
+
+
+@rule("plan.change", "plan.submit", "plan.action_status")
+def change_plan(user: User, trajectory: Trajectory) -> Decision:
+    return _professionals_only(user, trajectory, "U")
+
+
+@rule("plan.agree", "plan.disagree")
+def answer_plan(user: User, trajectory: Trajectory) -> Decision:
+    return client_data(user, trajectory.client, DataCategory.PLAN, code="U")

@@ -1,0 +1,19 @@
+from .ips import (
+    ContractType,
+    EmployerContact,
+    EmployerContactKind,
+    IPSPhase,
+    Job,
+    JobEndReason,
+    PhaseChange,
+)
+
+__all__ = [
+    "ContractType",
+    "EmployerContact",
+    "EmployerContactKind",
+    "IPSPhase",
+    "Job",
+    "JobEndReason",
+    "PhaseChange",
+]

@@ -1,0 +1,152 @@
+"""API serializers for research. Participants appear by study pseudonym only."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import (
+    Arm,
+    Design,
+    FidelityReview,
+    Level,
+    Participant,
+    Stage,
+    Stratifier,
+    Study,
+)
+
+
+class ArmSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Arm
+        fields = ["id", "name", "code", "description", "ratio", "is_control", "strata"]
+
+
+class StudySerializer(serializers.ModelSerializer):
+    arms = ArmSerializer(many=True, read_only=True)
+    organisation = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = Study
+        fields = ["id", "title", "research_question", "design", "eligibility", "eligible_benefits", "starts_on",
+                  "ends_on", "status", "organisation", "stratify_by", "follow_up_days", "arms"]
+
+
+class ArmInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    code = serializers.SlugField(max_length=30)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    ratio = serializers.IntegerField(min_value=1, max_value=10, default=1)
+    is_control = serializers.BooleanField(default=False)
+    strata = serializers.ListField(child=serializers.CharField(max_length=120), required=False, default=list)
+
+
+class StudyInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    research_question = serializers.CharField()
+    design = serializers.ChoiceField(choices=Design.choices)
+    eligibility = serializers.CharField(required=False, allow_blank=True, default="")
+    eligible_benefits = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    arms = ArmInput(many=True)
+    stratify_by = serializers.ListField(child=serializers.ChoiceField(choices=Stratifier.choices), required=False, default=list)
+    block_multipliers = serializers.ListField(child=serializers.IntegerField(), required=False)
+    follow_up_days = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    participant = serializers.CharField(source="study_pseudonym")
+    arm = serializers.SerializerMethodField()
+    randomised_on = serializers.SerializerMethodField()
+    research_consent = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Participant
+        fields = ["id", "participant", "stage", "stage_reason", "stratum", "arm", "randomised_on", "research_consent"]
+
+    def get_arm(self, obj) -> str | None:
+        allocation = getattr(obj, "allocation", None)
+        return allocation.arm.code if allocation else None
+
+    def get_randomised_on(self, obj) -> str | None:
+        allocation = getattr(obj, "allocation", None)
+        return allocation.randomised_on.isoformat() if allocation else None
+
+
+class AllocationOutput(serializers.Serializer):
+    participant = serializers.CharField(source="participant.study_pseudonym")
+    arm = serializers.CharField(source="arm.code")
+    arm_name = serializers.CharField(source="arm.name")
+    stratum = serializers.CharField()
+    randomised_on = serializers.DateField()
+
+
+class StageInput(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CodingInput(serializers.Serializer):
+    passage = serializers.IntegerField()
+    code = serializers.IntegerField()
+    level = serializers.ChoiceField(choices=Level.choices)
+
+
+class ResponseInput(serializers.Serializer):
+    answers = serializers.DictField(child=serializers.JSONField())
+
+
+class FidelityReviewSerializer(serializers.ModelSerializer):
+    band = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FidelityReview
+        fields = ["id", "organisation", "team_name", "reviewed_on", "reviewers", "scores", "total", "band"]
+        read_only_fields = ["total", "band"]
+
+    def get_band(self, obj) -> str:
+        from ..fidelity import band
+
+        return band(obj.total)
+
+
+class QuestionInput(serializers.Serializer):
+    code = serializers.CharField(max_length=30)
+    text = serializers.CharField(max_length=500)
+    type = serializers.CharField(max_length=10)
+    choices = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
+    required = serializers.BooleanField(default=True)
+    min_value = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True, default=None)
+    max_value = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True, default=None)
+
+
+class QuestionnaireInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    introduction = serializers.CharField(required=False, allow_blank=True, default="")
+    closes_on = serializers.DateField(required=False, allow_null=True, default=None)
+    questions = QuestionInput(many=True)
+
+
+class SendInput(serializers.Serializer):
+    to_participants = serializers.BooleanField(default=True)
+    links = serializers.ListField(child=serializers.DictField(child=serializers.CharField()), required=False, default=list)
+
+
+class RoundInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    topics = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class InterviewInput(serializers.Serializer):
+    label = serializers.CharField(max_length=40)
+    respondent_role = serializers.CharField(max_length=20)
+    held_on = serializers.DateField()
+    transcript = serializers.CharField()
+
+
+class CodeInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
+    description = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,352 @@
+"""The research API: the same selectors and services as the pages, under the same policy."""
+
+from __future__ import annotations
+
+import math
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from werkbrug.core import policy
+from werkbrug.core.models import Organisation
+
+from .. import analysis, exports, selectors, services
+from ..models import Level, Passage
+from .serializers import (
+    AllocationOutput,
+    CodeInput,
+    CodingInput,
+    FidelityReviewSerializer,
+    InterviewInput,
+    ParticipantSerializer,
+    QuestionnaireInput,
+    ResponseInput,
+    RoundInput,
+    SendInput,
+    StageInput,
+    StudyInput,
+    StudySerializer,
+)
+
+
+class StudyList(APIView):
+    @extend_schema(responses=StudySerializer(many=True))
+    def get(self, request: Request) -> Response:
+        studies = selectors.studies_for_user(user=request.user).prefetch_related("arms").select_related("organisation")
+        return Response(StudySerializer(studies, many=True).data)
+
+    @extend_schema(request=StudyInput, responses=StudySerializer)
+    def post(self, request: Request) -> Response:
+        data = StudyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        study = services.study_create(created_by=request.user, **data.validated_data)
+        return Response(StudySerializer(study).data, status=status.HTTP_201_CREATED)
+
+
+class StudyDetail(APIView):
+    @extend_schema(responses=StudySerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        study = selectors.study_get(user=request.user, pk=pk)
+        flow = selectors.consort(study=study)
+        body = StudySerializer(study).data
+        body["consort"] = {
+            "assessed": flow.assessed, "excluded": flow.excluded, "randomised": flow.randomised,
+            "not_yet_randomised": flow.not_yet_randomised, "withdrew_consent": flow.withdrew_consent,
+            "exclusion_reasons": dict(flow.exclusion_reasons),
+            "arms": [{"arm": a.arm.code, "allocated": a.allocated, "started": a.started, "dropped_out": a.dropped_out,
+                      "followed_up": a.followed_up, "analysed": a.analysed} for a in flow.arms],
+        }
+        return Response(body)
+
+
+class ParticipantList(ListAPIView):
+    serializer_class = ParticipantSerializer
+
+    def get_queryset(self):
+        study = selectors.study_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.participants(study=study)
+
+
+class Randomise(APIView):
+    @extend_schema(request=None, responses=AllocationOutput)
+    def post(self, request: Request, pk: int, participant_pk: int) -> Response:
+        study = selectors.study_fetch(pk=pk)
+        participant = selectors.participant_fetch(study=study, pk=participant_pk)
+        allocation = services.participant_randomise(participant=participant, randomised_by=request.user)
+        return Response(AllocationOutput(allocation).data, status=status.HTTP_201_CREATED)
+
+
+class StageChange(APIView):
+    @extend_schema(request=StageInput, responses=ParticipantSerializer)
+    def post(self, request: Request, pk: int, participant_pk: int) -> Response:
+        data = StageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        study = selectors.study_fetch(pk=pk)
+        participant = selectors.participant_fetch(study=study, pk=participant_pk)
+        participant = services.participant_stage_set(participant=participant, recorded_by=request.user, **data.validated_data)
+        return Response(ParticipantSerializer(participant).data)
+
+
+def finite(value):
+    """JSON has no infinity or NaN (an odds ratio with a zero cell is infinite): send null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
+def _description(d) -> dict | None:
+    if d is None:
+        return None
+    return {"n": d.n, "mean": d.mean, "median": d.median, "sd": d.sd, "min": d.minimum, "max": d.maximum}
+
+
+class QuestionnaireResults(APIView):
+    @extend_schema(responses=dict)
+    def get(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
+        study = selectors.study_get(user=request.user, pk=pk)
+        questionnaire = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        ids = set(selectors.analysable_participants(study=study).values_list("pk", flat=True))
+        r = selectors.questionnaire_results(questionnaire=questionnaire, participant_ids=ids)
+        return Response(finite({
+            "questionnaire": questionnaire.title, "status": questionnaire.status, "invited": r.invited,
+            "responded": r.responded, "response_rate": r.response_rate,
+            "questions": [{
+                "code": q.question.code, "text": q.question.text, "type": q.question.type,
+                "statistics": _description(q.description),
+                "distribution": [{"answer": label, "n": n} for label, n in q.distribution],
+                "open_answers": q.open_answers,
+            } for q in r.questions],
+        }))
+
+
+class MyQuestionnaireResponse(APIView):
+    """A signed-in client answers their own invitation."""
+
+    @extend_schema(request=ResponseInput, responses=dict)
+    def post(self, request: Request, invitation_pk: int) -> Response:
+        client = getattr(request.user, "client_record", None) if request.user.is_client else None
+        if client is None:
+            raise Http404
+        invitation = selectors.client_invitation(client=client, pk=invitation_pk)
+        data = ResponseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = services.response_submit(invitation=invitation, answers=data.validated_data["answers"], respondent=request.user)
+        return Response({"responded_at": invitation.responded_at}, status=status.HTTP_201_CREATED)
+
+
+class CodingCreate(APIView):
+    @extend_schema(request=CodingInput, responses=dict)
+    def post(self, request: Request, pk: int) -> Response:
+        data = CodingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        study = selectors.study_fetch(pk=pk)
+        passage = Passage.objects.filter(pk=data.validated_data["passage"], interview__round__study=study).first()
+        code = study.codes.filter(pk=data.validated_data["code"]).first()
+        if passage is None or code is None:
+            raise Http404
+        coding = services.coding_add(passage=passage, code=code, level=data.validated_data["level"], coder=request.user)
+        return Response({"id": coding.pk, "passage": passage.pk, "code": code.name, "level": coding.level}, status=status.HTTP_201_CREATED)
+
+
+class AgreementView(APIView):
+    @extend_schema(responses=dict)
+    def get(self, request: Request, pk: int) -> Response:
+        study = selectors.study_get(user=request.user, pk=pk)
+        people = {str(p.pk): p for p in selectors.coders(study=study)}
+        a, b = people.get(request.query_params.get("a", "")), people.get(request.query_params.get("b", ""))
+        if a is None or b is None or a == b:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"a": ["Give two different coders of this study (a and b)."]})
+        r = selectors.agreement(study=study, coder_a=a, coder_b=b)
+        return Response(finite({"units": r.units, "cohens_kappa": r.kappa, "krippendorffs_alpha": r.alpha,
+                         "per_code": [{"code": c.name, "kappa": k, "given": n} for c, k, n in r.per_code]}))
+
+
+class OutcomesView(APIView):
+    @extend_schema(responses=dict)
+    def get(self, request: Request, pk: int) -> Response:
+        study = selectors.study_get(user=request.user, pk=pk)
+        r = analysis.outcomes(study=study)
+        return Response(finite({
+            "n": r.n, "control": r.control.code if r.control else None,
+            "time_points": [{
+                "days": tp.days, "outcome": tp.outcome,
+                "arms": [{"arm": row.arm.code, "n": row.n, "events": row.events, "proportion": row.proportion} for row in tp.rows],
+                "comparisons": [{"arm": arm.code, "risk_difference": c.difference, "ci_low": c.ci_low, "ci_high": c.ci_high,
+                                 "p_value": c.p_value, "test": c.test} for arm, c in tp.comparisons],
+                "table_test": {"test": tp.table_test.test, "statistic": tp.table_test.statistic, "p_value": tp.table_test.p_value},
+            } for tp in r.time_points],
+            "time_to_first_job": {
+                "arms": [{"arm": arm.code, "n": c.n, "events": c.events, "median_days": c.median,
+                          "curve": [{"day": t, "survival": s} for t, s in zip(c.times, c.survival, strict=True)]}
+                         for arm, c in r.curves],
+                "logrank": {"statistic": r.logrank.statistic, "dof": r.logrank.dof, "p_value": r.logrank.p_value} if r.logrank else None,
+            },
+        }))
+
+
+class FidelityReviews(APIView):
+    @extend_schema(responses=FidelityReviewSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        policy.authorize(request.user, "fidelity.view")
+        return Response(FidelityReviewSerializer(selectors.fidelity_reviews(user=request.user), many=True).data)
+
+    @extend_schema(request=FidelityReviewSerializer, responses=FidelityReviewSerializer)
+    def post(self, request: Request) -> Response:
+        data = FidelityReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organisation = Organisation.objects.filter(pk=data.validated_data["organisation"].pk, region_id=request.user.region_id).first()
+        if organisation is None:
+            raise Http404
+        review = services.fidelity_review_record(
+            organisation=organisation, team_name=data.validated_data["team_name"],
+            reviewed_on=data.validated_data["reviewed_on"], scores=data.validated_data["scores"],
+            reviewers=data.validated_data.get("reviewers", ""), recorded_by=request.user,
+        )
+        return Response(FidelityReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+
+
+class QuestionnaireCreate(APIView):
+    @extend_schema(request=QuestionnaireInput, responses=dict)
+    def post(self, request: Request, pk: int) -> Response:
+        data = QuestionnaireInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        study = selectors.study_fetch(pk=pk)
+        q = services.questionnaire_create(study=study, created_by=request.user, **data.validated_data)
+        return Response({"id": q.pk, "title": q.title, "status": q.status,
+                         "questions": [x.code for x in q.questions.all()]}, status=status.HTTP_201_CREATED)
+
+
+class QuestionnaireSend(APIView):
+    @extend_schema(request=SendInput, responses=dict)
+    def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
+        data = SendInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        study = selectors.study_fetch(pk=pk)
+        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        links = [(item.get("kind", ""), item.get("email", "")) for item in data.validated_data["links"]]
+        sent = services.questionnaire_send(questionnaire=q, sent_by=request.user,
+                                           to_participants=data.validated_data["to_participants"], links=links)
+        return Response({"sent": len(sent)}, status=status.HTTP_201_CREATED)
+
+
+class QuestionnaireRemind(APIView):
+    @extend_schema(request=None, responses=dict)
+    def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
+        study = selectors.study_fetch(pk=pk)
+        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        return Response({"reminded": services.questionnaire_remind(questionnaire=q, reminded_by=request.user)})
+
+
+class RoundCreate(APIView):
+    @extend_schema(request=RoundInput, responses=dict)
+    def post(self, request: Request, pk: int) -> Response:
+        data = RoundInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        rnd = services.interview_round_create(study=selectors.study_fetch(pk=pk), created_by=request.user, **data.validated_data)
+        return Response({"id": rnd.pk, "number": rnd.number, "title": rnd.title}, status=status.HTTP_201_CREATED)
+
+
+class InterviewCreate(APIView):
+    @extend_schema(request=InterviewInput, responses=dict)
+    def post(self, request: Request, pk: int, round_pk: int) -> Response:
+        data = InterviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        rnd = selectors.study_fetch(pk=pk).rounds.filter(pk=round_pk).first()
+        if rnd is None:
+            raise Http404
+        interview = services.interview_add(round=rnd, added_by=request.user, **data.validated_data)
+        return Response({"id": interview.pk, "label": interview.label,
+                         "passages": [{"id": p.pk, "number": p.number, "text": p.text} for p in interview.passages.all()]},
+                        status=status.HTTP_201_CREATED)
+
+
+class Codes(APIView):
+    @extend_schema(responses=dict)
+    def get(self, request: Request, pk: int) -> Response:
+        study = selectors.study_get(user=request.user, pk=pk)
+        freq = {row["code"].pk: row for row in selectors.code_frequencies(study=study)["rows"]}
+        return Response([{
+            "id": code.pk, "guid": str(code.guid), "name": code.name, "parent": code.parent_id, "depth": depth,
+            "description": code.description, "passages": freq[code.pk]["total"],
+            "per_round": freq[code.pk]["rounds"], "per_level": dict(zip(Level.values, freq[code.pk]["levels"], strict=True)),
+        } for code, depth in selectors.codebook(study=study)])
+
+    @extend_schema(request=CodeInput, responses=dict)
+    def post(self, request: Request, pk: int) -> Response:
+        data = CodeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        study = selectors.study_fetch(pk=pk)
+        parent = None
+        if data.validated_data["parent"]:
+            parent = study.codes.filter(pk=data.validated_data["parent"]).first()
+            if parent is None:
+                raise Http404
+        code = services.code_create(study=study, created_by=request.user, name=data.validated_data["name"], parent=parent,
+                                    description=data.validated_data["description"])
+        return Response({"id": code.pk, "guid": str(code.guid), "name": code.name}, status=status.HTTP_201_CREATED)
+
+
+class Expectations(APIView):
+    @extend_schema(responses=dict)
+    def get(self, request: Request, pk: int) -> Response:
+        study = selectors.study_get(user=request.user, pk=pk)
+        return Response([{
+            "id": e.pk, "kind": e.kind, "level": e.level, "text": e.text, "round": e.round.number,
+            "assessment": e.assessment or None, "assessed_in": e.assessed_in.number if e.assessed_in else None,
+            "evidence": e.evidence,
+        } for e in selectors.expectations(study=study)])
+
+
+class Export(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("table", str, enum=list(exports.TABLES), default="participants"),
+            OpenApiParameter("format", str, enum=list(exports.FORMATS), default="csv"),
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, pk: int):
+        """Export a study for statisticians (one row per pseudonymised participant, or a long table).
+
+        Researchers of the study only; every export is access-logged (code E)."""
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from ..views import export_response
+
+        table = request.query_params.get("table", "participants")
+        fmt = request.query_params.get("format", "csv")
+        errors = {}
+        if table not in exports.TABLES:
+            errors["table"] = [f"one of {', '.join(exports.TABLES)}"]
+        if fmt not in exports.FORMATS:
+            errors["format"] = [f"one of {', '.join(exports.FORMATS)}"]
+        if errors:
+            raise DjangoValidationError(errors)
+        study = selectors.study_get(user=request.user, pk=pk, action="study.export")
+        return export_response(study, table, fmt)
+
+
+class CodebookExport(APIView):
+    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY})
+    def get(self, request: Request, pk: int, fmt: str):
+        """The study's codebook as CSV or REFI-QDA (`qdc`). Access-logged as an export."""
+        from ..views import codebook_response
+
+        if fmt not in ("csv", "qdc"):
+            raise Http404
+        study = selectors.study_get(user=request.user, pk=pk, action="study.export")
+        return codebook_response(study, fmt)

@@ -1,0 +1,123 @@
+"""The codebook as CSV and as REFI-QDA codebook (`.qdc`, the QDA-XML codebook exchange format).
+
+REFI-QDA Codebook 1.0 (https://www.qdasoftware.org): `<CodeBook xmlns="urn:QDA-XML:codebook:1.0">`
+with nested `<Code guid name isCodable color>` elements and an optional `<Description>`. Codes
+keep their GUID across tools, so an export imported elsewhere and back matches code for code.
+CSV columns: guid, name, parent_guid, description, color (parents before children).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+import xml.etree.ElementTree as ET  # noqa: S405 — parsing is hardened below
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+NS = "urn:QDA-XML:codebook:1.0"
+CSV_COLUMNS = ["guid", "name", "parent_guid", "description", "color"]
+MAX_IMPORT_BYTES = 2_000_000
+
+
+def _ordered(codes: list[Any]) -> list[Any]:
+    children: dict[Any, list[Any]] = {}
+    for code in codes:
+        children.setdefault(code.parent_id, []).append(code)
+    out: list[Any] = []
+
+    def walk(parent_id):
+        for code in sorted(children.get(parent_id, []), key=lambda c: c.name.lower()):
+            out.append(code)
+            walk(code.pk)
+
+    walk(None)
+    return out
+
+
+def to_csv(codes: list[Any]) -> str:
+    by_pk = {c.pk: c for c in codes}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for code in _ordered(codes):
+        parent = by_pk.get(code.parent_id)
+        writer.writerow([str(code.guid), code.name, str(parent.guid) if parent else "", code.description, code.color])
+    return buffer.getvalue()
+
+
+def to_qdc(codes: list[Any]) -> bytes:
+    ET.register_namespace("", NS)
+    root = ET.Element(f"{{{NS}}}CodeBook", {"origin": "Werkbrug"})
+    codes_el = ET.SubElement(root, f"{{{NS}}}Codes")
+    elements: dict[Any, ET.Element] = {}
+    for code in _ordered(codes):
+        parent_el = elements.get(code.parent_id, codes_el)
+        attrs = {"guid": str(code.guid), "name": code.name, "isCodable": "true"}
+        if code.color:
+            attrs["color"] = code.color
+        el = ET.SubElement(parent_el, f"{{{NS}}}Code", attrs)
+        if code.description:
+            ET.SubElement(el, f"{{{NS}}}Description").text = code.description
+        elements[code.pk] = el
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+def _guid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value.strip()))
+    except (ValueError, AttributeError):
+        raise ValidationError(_("“%(value)s” is not a valid code GUID.") % {"value": value}, code="guid") from None
+
+
+def from_csv(data: str) -> list[dict[str, Any]]:
+    reader = csv.DictReader(io.StringIO(data.lstrip("\ufeff")))
+    if not reader.fieldnames or "name" not in reader.fieldnames:
+        raise ValidationError(_("The CSV file needs at least a “name” column."), code="columns")
+    rows = []
+    for row in reader:
+        name = (row.get("name") or "").strip()
+        if not name:
+            continue
+        rows.append({
+            "guid": _guid(row["guid"]) if (row.get("guid") or "").strip() else str(uuid.uuid4()),
+            "name": name,
+            "parent": _guid(row["parent_guid"]) if (row.get("parent_guid") or "").strip() else "",
+            "description": (row.get("description") or "").strip(),
+            "color": (row.get("color") or "").strip(),
+        })
+    return rows
+
+
+def from_qdc(data: bytes) -> list[dict[str, Any]]:
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationError(_("The file is too large."), code="too_large")
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        # No DTDs or entities in a codebook: refuse them instead of expanding them.
+        raise ValidationError(_("This is not a REFI-QDA codebook."), code="format")
+    try:
+        root = ET.fromstring(data)  # noqa: S314 — no DTD/entities (checked above), size-limited
+    except ET.ParseError:
+        raise ValidationError(_("This is not a REFI-QDA codebook."), code="format") from None
+    if root.tag != f"{{{NS}}}CodeBook":
+        raise ValidationError(_("This is not a REFI-QDA codebook."), code="format")
+    rows: list[dict[str, Any]] = []
+
+    def walk(element: ET.Element, parent: str) -> None:
+        for code in element.findall(f"{{{NS}}}Code"):
+            guid = _guid(code.get("guid", ""))
+            description = code.find(f"{{{NS}}}Description")
+            rows.append({
+                "guid": guid, "name": (code.get("name") or "").strip(), "parent": parent,
+                "description": (description.text or "").strip() if description is not None else "",
+                "color": (code.get("color") or "").strip(),
+            })
+            walk(code, guid)
+
+    codes = root.find(f"{{{NS}}}Codes")
+    if codes is not None:
+        walk(codes, "")
+    return rows

@@ -1,0 +1,235 @@
+"""Exports of a study's pseudonymised data: CSV, XLSX and SPSS `.sav` with a codebook.
+
+One row per participant (by study pseudonym; never a name, BSN, contact details or the
+platform pseudonym), plus tidy long tables: stages, answers, codings. Variables carry labels
+and coded values carry value labels (in the `.sav` file itself, and in the codebook). Only
+participants with current research consent are exported. The caller authorises with
+`study.export`, which writes the access-log record (code E).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .analysis import active_on, jobs_by_participant
+from .models import Answer, Coding, Question, QuestionType, Stage, StageEvent, Study
+from .selectors import analysable_participants
+
+TABLES = ("participants", "stages", "answers", "codings", "codebook")
+FORMATS = ("csv", "xlsx", "sav")
+
+
+@dataclass
+class Variable:
+    name: str
+    label: str
+    kind: str = "numeric"  # numeric or string
+    values: dict[Any, str] = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    name: str
+    variables: list[Variable]
+    rows: list[list[Any]]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def participants_table(study: Study) -> Table:
+    today = timezone.localdate()
+    people = list(analysable_participants(study=study))
+    jobs = jobs_by_participant(people)
+    arms = list(study.arms.all())
+    stages = list(Stage.choices)
+    variables = [
+        Variable("participant", _("Participant (study pseudonym)"), "string"),
+        Variable("arm", _("Arm"), values={i + 1: a.name for i, a in enumerate(arms)}),
+        Variable("stratum", _("Stratum"), "string"),
+        Variable("stage", _("Recruitment stage"), values={i + 1: str(label) for i, (_v, label) in enumerate(stages)}),
+        Variable("randomised_on", _("Date of randomisation (YYYY-MM-DD)"), "string"),
+        Variable("days_to_job", _("Days from randomisation to first job, or to censoring")),
+        Variable("job_event", _("First job found"), values={0: _("No (censored)"), 1: _("Yes")}),
+    ]
+    for days in study.follow_up_days:
+        variables += [
+            Variable(f"paid_d{days}", _("Paid work at %(days)s days") % {"days": days}, values={0: _("No"), 1: _("Yes")}),
+            Variable(f"comp_d{days}", _("Competitive work at %(days)s days") % {"days": days}, values={0: _("No"), 1: _("Yes")}),
+            Variable(f"hours_d{days}", _("Hours per week at %(days)s days") % {"days": days}),
+        ]
+    questions = list(
+        Question.objects.filter(questionnaire__study=study)
+        .exclude(type__in=[QuestionType.TEXT, QuestionType.MULTIPLE]).select_related("questionnaire")
+        .order_by("questionnaire_id", "order")
+    )
+    for q in questions:
+        values = {value: label for value, label in q.options()} if q.type != QuestionType.NUMBER else {}
+        variables.append(Variable(f"q{q.questionnaire_id}_{q.code}"[:64], f"{q.questionnaire.title}: {q.text}"[:250], values=values))
+    answers: dict[tuple[int, int], float] = {}
+    for participant_id, question_id, number in Answer.objects.filter(
+        invitation__participant__study=study, question__in=questions, number__isnull=False
+    ).values_list("invitation__participant_id", "question_id", "number"):
+        answers[(participant_id, question_id)] = float(number)
+    arm_index = {a.pk: i + 1 for i, a in enumerate(arms)}
+    stage_index = {value: i + 1 for i, (value, _l) in enumerate(stages)}
+    end = min(today, study.ends_on)
+    rows = []
+    for p in people:
+        allocation = getattr(p, "allocation", None)
+        row: list[Any] = [p.study_pseudonym, arm_index.get(allocation.arm_id) if allocation else None, p.stratum,
+                          stage_index[p.stage], allocation.randomised_on.isoformat() if allocation else ""]
+        if allocation:
+            start = allocation.randomised_on
+            firsts = sorted(j.start for j in jobs[p.pk] if j.start >= start)
+            if firsts and firsts[0] <= end:
+                row += [(firsts[0] - start).days, 1]
+            else:
+                row += [max((end - start).days, 0), 0]
+        else:
+            row += [None, None]
+        for days in study.follow_up_days:
+            day = allocation.randomised_on + timedelta(days=days) if allocation else None
+            if day is None or day > today:
+                row += [None, None, None]
+            else:
+                active = active_on(jobs[p.pk], day)
+                row += [int(bool(active)), int(any(j.competitive for j in active)), float(sum(j.hours_per_week for j in active))]
+        row += [answers.get((p.pk, q.pk)) for q in questions]
+        rows.append(row)
+    return Table("participants", variables, rows)
+
+
+def stages_table(study: Study) -> Table:
+    allowed = set(analysable_participants(study=study).values_list("pk", flat=True))
+    rows = [
+        [pseudonym, stage, occurred_on.isoformat(), reason]
+        for pid, pseudonym, stage, occurred_on, reason in StageEvent.objects.filter(participant__study=study)
+        .order_by("participant__study_pseudonym", "recorded_at", "id")
+        .values_list("participant_id", "participant__study_pseudonym", "stage", "occurred_on", "reason")
+        if pid in allowed
+    ]
+    return Table("stages", [
+        Variable("participant", _("Participant (study pseudonym)"), "string"), Variable("stage", _("Stage"), "string"),
+        Variable("date", _("Date"), "string"), Variable("reason", _("Reason"), "string"),
+    ], rows)
+
+
+def answers_table(study: Study) -> Table:
+    allowed = set(analysable_participants(study=study).values_list("pk", flat=True))
+    rows = []
+    for a in Answer.objects.filter(invitation__questionnaire__study=study).select_related(
+        "question", "invitation__participant"
+    ).order_by("invitation__questionnaire_id", "invitation_id", "question__order"):
+        participant = a.invitation.participant
+        if participant is not None and participant.pk not in allowed:
+            continue
+        rows.append([
+            a.invitation.questionnaire_id, a.invitation_id, a.invitation.kind,
+            participant.study_pseudonym if participant else "", a.question.code,
+            float(a.number) if a.number is not None else None, a.text,
+            " ".join(str(v) for v in a.selected),
+        ])
+    return Table("answers", [
+        Variable("questionnaire", _("Questionnaire number")), Variable("response", _("Response number")),
+        Variable("respondent", _("Respondent"), "string"), Variable("participant", _("Participant (study pseudonym)"), "string"),
+        Variable("question", _("Question (variable name)"), "string"), Variable("value", _("Value")),
+        Variable("text", _("Open answer"), "string"), Variable("selected", _("Options chosen"), "string"),
+    ], rows)
+
+
+def codings_table(study: Study) -> Table:
+    rows = [
+        [round_number, label, number, str(guid), name, level, coder_id]
+        for round_number, label, number, guid, name, level, coder_id in Coding.objects.filter(code__study=study)
+        .order_by("passage__interview__round__number", "passage__interview__label", "passage__number", "code__name")
+        .values_list("passage__interview__round__number", "passage__interview__label", "passage__number",
+                     "code__guid", "code__name", "level", "coder_id")
+    ]
+    return Table("codings", [
+        Variable("round", _("Interview round")), Variable("interview", _("Interview"), "string"),
+        Variable("passage", _("Passage")), Variable("code_guid", _("Code GUID"), "string"),
+        Variable("code", _("Code"), "string"), Variable("level", _("Level"), "string"), Variable("coder", _("Coder number")),
+    ], rows)
+
+
+def codebook_table(tables: list[Table]) -> Table:
+    rows = []
+    for table in tables:
+        for v in table.variables:
+            rows.append([table.name, v.name, v.label, v.kind, "; ".join(f"{k} = {label}" for k, label in v.values.items())])
+    return Table("codebook", [
+        Variable("table", _("Table"), "string"), Variable("variable", _("Variable"), "string"),
+        Variable("label", _("Label"), "string"), Variable("type", _("Type"), "string"),
+        Variable("values", _("Value labels"), "string"),
+    ], rows)
+
+
+def build(study: Study, table: str) -> Table:
+    data = [participants_table(study), stages_table(study), answers_table(study), codings_table(study)]
+    if table == "codebook":
+        return codebook_table(data)
+    return next(t for t in data if t.name == table)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_rows(table: Table) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([v.name for v in table.variables])
+    for row in table.rows:
+        yield writer.writerow(["" if _missing(x) else x for x in row])
+
+
+def to_xlsx(study: Study) -> tempfile.SpooledTemporaryFile:
+    """A workbook with every table (participants first) and the codebook."""
+    from openpyxl import Workbook
+
+    data = [participants_table(study), stages_table(study), answers_table(study), codings_table(study)]
+    data.append(codebook_table(data))
+    workbook = Workbook(write_only=True)
+    for table in data:
+        sheet = workbook.create_sheet(table.name)
+        sheet.append([v.name for v in table.variables])
+        for row in table.rows:
+            sheet.append([None if _missing(x) else x for x in row])
+    out = tempfile.SpooledTemporaryFile(max_size=10_000_000)  # noqa: SIM115 — returned open, closed by the response
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def to_sav(table: Table) -> tempfile.NamedTemporaryFile:
+    """An SPSS file with variable labels and value labels."""
+    import pandas as pd
+    import pyreadstat
+
+    columns = {}
+    for i, v in enumerate(table.variables):
+        values = [row[i] for row in table.rows]
+        if v.kind == "numeric":
+            columns[v.name] = pd.Series([float("nan") if _missing(x) else float(x) for x in values], dtype="float64")
+        else:
+            columns[v.name] = pd.Series(["" if _missing(x) else str(x) for x in values], dtype="object")
+    frame = pd.DataFrame(columns, columns=[v.name for v in table.variables])
+    out = tempfile.NamedTemporaryFile(suffix=".sav")  # noqa: SIM115 — returned open, closed by the response
+    pyreadstat.write_sav(
+        frame, out.name,
+        column_labels={v.name: v.label for v in table.variables},
+        variable_value_labels={v.name: {float(k): str(label) for k, label in v.values.items()} for v in table.variables if v.values},
+    )
+    out.seek(0)
+    return out

@@ -1,0 +1,42 @@
+from .fidelity import FidelityReview
+from .interviews import (
+    Assessment,
+    Code,
+    Coding,
+    Expectation,
+    ExpectationKind,
+    Interview,
+    InterviewRound,
+    Level,
+    Passage,
+    RespondentRole,
+)
+from .questionnaires import (
+    Answer,
+    Invitation,
+    Question,
+    Questionnaire,
+    QuestionnaireStatus,
+    QuestionType,
+    RespondentKind,
+)
+from .studies import (
+    Allocation,
+    Arm,
+    Design,
+    Participant,
+    RecordedJob,
+    Stage,
+    StageEvent,
+    Stratifier,
+    Study,
+    StudyStatus,
+)
+
+__all__ = [
+    "Allocation", "Answer", "Arm", "Assessment", "Code", "Coding", "Design", "Expectation",
+    "ExpectationKind", "FidelityReview", "Interview", "InterviewRound", "Invitation", "Level",
+    "Participant", "Passage", "Question", "QuestionType", "Questionnaire", "QuestionnaireStatus",
+    "RecordedJob", "RespondentKind", "RespondentRole", "Stage", "StageEvent", "Stratifier", "Study",
+    "StudyStatus",
+]

@@ -1,0 +1,458 @@
+"""Reads for evaluation research. Researchers see participants by study pseudonym only.
+
+Permission-checked fetches (`study_get`, `participant_get`) authorise once and so write the one
+access-log record of the request; the other selectors assume the caller did that.
+Public surface for other apps: `open_questionnaires_for_client` (the client portal).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from werkbrug.core import policy
+from werkbrug.core.choices import DataCategory
+
+from . import stats
+from .models import (
+    Allocation,
+    Answer,
+    Code,
+    Coding,
+    Expectation,
+    FidelityReview,
+    Interview,
+    Invitation,
+    Level,
+    Participant,
+    Passage,
+    Questionnaire,
+    QuestionnaireStatus,
+    QuestionType,
+    Stage,
+    StageEvent,
+    Study,
+)
+
+if TYPE_CHECKING:
+    from werkbrug.clients.models import Client
+    from werkbrug.core.models import User
+
+__all__ = [
+    "agreement", "code_frequencies", "consort", "invitation_by_token", "open_questionnaires_for_client",
+    "participant_get", "participants", "questionnaire_results", "studies_for_user", "study_get",
+]
+
+
+def studies_for_user(*, user: User) -> QuerySet[Study]:
+    return policy.scope(user, "study.view", Study.objects.all()).annotate(
+        n_participants=Count("participants", distinct=True)
+    ).order_by("-starts_on", "title")
+
+
+def study_fetch(*, pk: int) -> Study:
+    """A plain fetch for views that call a service (which authorises)."""
+    study = Study.objects.filter(pk=pk).first()
+    if study is None:
+        raise Http404
+    return study
+
+
+def study_get(*, user: User, pk: int, action: str = "study.view") -> Study:
+    study = Study.objects.select_related("organisation", "region").filter(pk=pk).first()
+    if study is None:
+        raise Http404
+    policy.authorize(user, action, study)
+    return study
+
+
+def participant_fetch(*, study: Study, pk: int) -> Participant:
+    participant = Participant.objects.filter(study=study, pk=pk).first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def participant_get(*, user: User, study_pk: int, pk: int, action: str = "participant.view") -> Participant:
+    participant = (
+        Participant.objects.select_related("study", "client", "allocation__arm").filter(study_id=study_pk, pk=pk).first()
+    )
+    if participant is None:
+        raise Http404
+    policy.authorize(user, action, participant)
+    return participant
+
+
+def _consent_exists(study: Study):
+    from werkbrug.clients.models import ConsentState
+
+    today = timezone.localdate()
+    return Exists(
+        ConsentState.objects.filter(
+            client_id=OuterRef("client_id"), organisation_id=study.organisation_id,
+            category=DataCategory.RESEARCH, granted=True,
+        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    )
+
+
+def participants(*, study: Study) -> QuerySet[Participant]:
+    """All participants with `research_consent` (current) and their allocation. No client fields
+    are selected: templates and exports cannot reach a name by accident."""
+    return (
+        Participant.objects.filter(study=study)
+        .annotate(research_consent=_consent_exists(study))
+        .select_related("allocation__arm")
+        .order_by("study_pseudonym")
+    )
+
+
+def analysable_participants(*, study: Study) -> QuerySet[Participant]:
+    """Participants whose data may be analysed and exported: research consent still current."""
+    return participants(study=study).filter(research_consent=True)
+
+
+# --- CONSORT ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ArmFlow:
+    arm: Any
+    allocated: int = 0
+    started: int = 0
+    dropped_out: int = 0
+    followed_up: int = 0
+    analysed: int = 0
+    drop_reasons: Any = None  # (reason, count) pairs once built
+
+
+@dataclass
+class Consort:
+    assessed: int
+    excluded: int
+    exclusion_reasons: list[tuple[str, int]]  # a list: templates look up `.items` as a key in a dict
+    not_yet_randomised: int
+    randomised: int
+    arms: list[ArmFlow]
+    withdrew_consent: int
+
+
+REACHED = {
+    Stage.STARTED: {Stage.STARTED, Stage.FOLLOWED_UP, Stage.ANALYSED},
+    Stage.FOLLOWED_UP: {Stage.FOLLOWED_UP, Stage.ANALYSED},
+}
+
+
+def consort(*, study: Study) -> Consort:
+    """Counts for the CONSORT flow: enrolment, allocation, follow-up, analysis per arm."""
+    rows = list(participants(study=study).values("pk", "stage", "stage_reason", "allocation__arm_id", "research_consent"))
+    reached = defaultdict(set)
+    for participant_id, stage in StageEvent.objects.filter(participant__study=study).values_list("participant_id", "stage"):
+        reached[participant_id].add(stage)
+    flows = {arm.pk: ArmFlow(arm=arm, drop_reasons=Counter()) for arm in study.arms.all()}
+    excluded = [r for r in rows if r["stage"] == Stage.EXCLUDED]
+    for row in rows:
+        flow = flows.get(row["allocation__arm_id"])
+        if flow is None:
+            continue
+        stages = reached[row["pk"]]
+        flow.allocated += 1
+        if stages & REACHED[Stage.STARTED] or Stage.STARTED in stages:
+            flow.started += 1
+        if row["stage"] == Stage.DROPPED_OUT or Stage.DROPPED_OUT in stages:
+            flow.dropped_out += 1
+            flow.drop_reasons[row["stage_reason"] or "—"] += 1
+        if Stage.FOLLOWED_UP in stages:
+            flow.followed_up += 1
+        if row["stage"] == Stage.ANALYSED:
+            flow.analysed += 1
+    randomised = sum(f.allocated for f in flows.values())
+    return Consort(
+        assessed=len(rows), excluded=len(excluded),
+        exclusion_reasons=Counter(r["stage_reason"] or "—" for r in excluded).most_common(),
+        not_yet_randomised=len(rows) - len(excluded) - randomised, randomised=randomised,
+        arms=[_listed(f) for f in flows.values()], withdrew_consent=sum(1 for r in rows if not r["research_consent"]),
+    )
+
+
+def _listed(flow: ArmFlow) -> ArmFlow:
+    flow.drop_reasons = flow.drop_reasons.most_common() if flow.drop_reasons else []
+    return flow
+
+
+def recruitment(*, study: Study) -> list[tuple[str, int]]:
+    counts = Counter(Participant.objects.filter(study=study).values_list("stage", flat=True))
+    return [(str(label), counts.get(value, 0)) for value, label in Stage.choices]
+
+
+# --- questionnaires --------------------------------------------------------------------------
+
+
+def open_questionnaires_for_client(*, client: Client) -> QuerySet[Invitation]:
+    """The client's unanswered invitations to open questionnaires (for the portal)."""
+    today = timezone.localdate()
+    return (
+        Invitation.objects.filter(
+            participant__client=client, responded_at__isnull=True, questionnaire__status=QuestionnaireStatus.OPEN,
+        )
+        .filter(Q(questionnaire__closes_on__isnull=True) | Q(questionnaire__closes_on__gte=today))
+        .select_related("questionnaire")
+        .order_by("sent_at")
+    )
+
+
+def client_invitation(*, client: Client, pk: int) -> Invitation:
+    invitation = Invitation.objects.select_related("questionnaire", "participant__client").filter(
+        pk=pk, participant__client=client
+    ).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitation_by_token(*, token: str) -> Invitation:
+    invitation = Invitation.objects.select_related("questionnaire").filter(token=token, participant__isnull=True).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def questionnaire_fetch(*, study: Study, pk: int) -> Questionnaire:
+    questionnaire = Questionnaire.objects.filter(study=study, pk=pk).first()
+    if questionnaire is None:
+        raise Http404
+    return questionnaire
+
+
+def invitation_tracking(*, questionnaire: Questionnaire, participant_ids: set[int]) -> list[dict[str, Any]]:
+    """Who was asked, reminded and answered: participants by study pseudonym, others by kind."""
+    rows = []
+    for i in questionnaire.invitations.select_related("participant").order_by("sent_at", "pk"):
+        if i.participant_id is not None and i.participant_id not in participant_ids:
+            continue
+        rows.append({
+            "who": i.participant.study_pseudonym if i.participant else "", "kind": i.get_kind_display(),
+            "sent_at": i.sent_at, "reminders": i.reminder_count, "responded_at": i.responded_at,
+        })
+    return rows
+
+
+@dataclass
+class QuestionResult:
+    question: Any
+    description: stats.Description | None
+    distribution: list[tuple[str, int]]
+    open_answers: list[str]
+
+
+@dataclass
+class QuestionnaireResults:
+    questionnaire: Questionnaire
+    invited: int
+    responded: int
+    reminded: int
+    by_kind: list[tuple[str, int, int]]
+    questions: list[QuestionResult]
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.responded / self.invited if self.invited else None
+
+
+def questionnaire_results(*, questionnaire: Questionnaire, participant_ids: set[int] | None = None) -> QuestionnaireResults:
+    invitations = list(questionnaire.invitations.values("pk", "kind", "responded_at", "reminder_count", "participant_id"))
+    if participant_ids is not None:
+        invitations = [i for i in invitations if i["participant_id"] is None or i["participant_id"] in participant_ids]
+    invitation_ids = {i["pk"] for i in invitations}
+    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for i in invitations:
+        by_kind[i["kind"]][0] += 1
+        by_kind[i["kind"]][1] += i["responded_at"] is not None
+    answers = defaultdict(list)
+    for answer in Answer.objects.filter(invitation__questionnaire=questionnaire).values("invitation_id", "question_id", "number", "text", "selected"):
+        if answer["invitation_id"] in invitation_ids:
+            answers[answer["question_id"]].append(answer)
+    results = []
+    for question in questionnaire.questions.all():
+        rows = answers[question.pk]
+        options = question.options()
+        description = None
+        distribution: list[tuple[str, int]] = []
+        open_answers: list[str] = []
+        if question.type == QuestionType.TEXT:
+            open_answers = sorted(r["text"] for r in rows if r["text"])
+        elif question.type == QuestionType.MULTIPLE:
+            counts = Counter(v for r in rows for v in r["selected"])
+            distribution = [(label, counts.get(value, 0)) for value, label in options]
+        else:
+            numbers = [float(r["number"]) for r in rows if r["number"] is not None]
+            description = stats.describe(numbers)
+            if options:
+                counts = Counter(int(n) for n in numbers)
+                distribution = [(label, counts.get(value, 0)) for value, label in options]
+            else:
+                distribution = [(f"{k:g}", v) for k, v in description.distribution.items()]
+        results.append(QuestionResult(question, description, distribution, open_answers))
+    return QuestionnaireResults(
+        questionnaire=questionnaire, invited=len(invitations),
+        responded=sum(1 for i in invitations if i["responded_at"]),
+        reminded=sum(1 for i in invitations if i["reminder_count"]),
+        by_kind=[(k, v[0], v[1]) for k, v in sorted(by_kind.items())], questions=results,
+    )
+
+
+# --- interviews and coding ---------------------------------------------------------------------
+
+
+def interview_fetch(*, study: Study, pk: int) -> Interview:
+    interview = Interview.objects.select_related("round").filter(round__study=study, pk=pk).first()
+    if interview is None:
+        raise Http404
+    return interview
+
+
+def interview_passages(*, interview: Interview) -> QuerySet[Passage]:
+    return interview.passages.prefetch_related(
+        Prefetch("codings", queryset=Coding.objects.select_related("code", "coder").order_by("code__name"))
+    )
+
+
+def codebook(*, study: Study) -> list[tuple[Code, int]]:
+    """Codes in tree order with their depth."""
+    codes = list(study.codes.all())
+    children = defaultdict(list)
+    for code in codes:
+        children[code.parent_id].append(code)
+    ordered: list[tuple[Code, int]] = []
+
+    def walk(parent_id, depth):
+        for code in sorted(children[parent_id], key=lambda c: c.name.lower()):
+            ordered.append((code, depth))
+            walk(code.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def code_frequencies(*, study: Study) -> dict[str, Any]:
+    """Per code: how many passages carry it per round and per level (a passage counted once per
+    code, whichever coder(s) gave it)."""
+    rows = set(
+        Coding.objects.filter(code__study=study).values_list("code_id", "passage_id", "passage__interview__round__number", "level")
+    )
+    rounds = sorted({r[2] for r in rows} | set(study.rounds.values_list("number", flat=True)))
+    per_round = defaultdict(Counter)
+    per_level = defaultdict(Counter)
+    seen_round, seen_level = set(), set()
+    for code_id, passage_id, round_number, level in rows:
+        if (code_id, passage_id) not in seen_round:
+            per_round[code_id][round_number] += 1
+            seen_round.add((code_id, passage_id))
+        if (code_id, passage_id, level) not in seen_level:
+            per_level[code_id][level] += 1
+            seen_level.add((code_id, passage_id, level))
+    table = []
+    for code, depth in codebook(study=study):
+        table.append({
+            "code": code, "depth": depth,
+            "rounds": [per_round[code.pk].get(n, 0) for n in rounds],
+            "levels": [per_level[code.pk].get(level, 0) for level in Level.values],
+            "total": sum(per_round[code.pk].values()),
+        })
+    return {"rounds": rounds, "levels": [str(label) for label in Level.labels], "rows": table}
+
+
+def quotes_per_code(*, study: Study, limit: int = 5) -> list[tuple[Code, list[tuple[str, str]]]]:
+    quotes = defaultdict(list)
+    seen = set()
+    for code_id, passage_id, label, text in (
+        Coding.objects.filter(code__study=study).order_by("passage__interview__label", "passage__number")
+        .values_list("code_id", "passage_id", "passage__interview__label", "passage__text")
+    ):
+        if (code_id, passage_id) in seen or len(quotes[code_id]) >= limit:
+            continue
+        seen.add((code_id, passage_id))
+        quotes[code_id].append((label, text))
+    return [(code, quotes[code.pk]) for code, _depth in codebook(study=study) if quotes[code.pk]]
+
+
+@dataclass
+class Agreement:
+    coder_a: Any
+    coder_b: Any
+    units: int
+    kappa: float | None
+    alpha: float | None
+    per_code: list[tuple[Code, float | None, int]]
+
+
+def coders(*, study: Study) -> list[Any]:
+    from werkbrug.core.models import User
+
+    return list(User.objects.filter(pk__in=Coding.objects.filter(code__study=study).values("coder_id")).order_by("last_name"))
+
+
+def agreement(*, study: Study, coder_a: Any, coder_b: Any) -> Agreement:
+    """Inter-coder agreement on the passages both coders coded.
+
+    Overall: each passage gets, per coder, the set of codes given as one nominal value; Cohen's
+    kappa and Krippendorff's alpha on those. Per code: present/absent per passage (kappa).
+    """
+    given: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for passage_id, coder_id, code_id in Coding.objects.filter(
+        code__study=study, coder_id__in=[coder_a.pk, coder_b.pk]
+    ).values_list("passage_id", "coder_id", "code_id"):
+        given[passage_id][coder_id].add(code_id)
+    both = sorted(p for p, by in given.items() if coder_a.pk in by and coder_b.pk in by)
+    labels_a = [frozenset(given[p][coder_a.pk]) for p in both]
+    labels_b = [frozenset(given[p][coder_b.pk]) for p in both]
+    kappa = stats.cohens_kappa(labels_a, labels_b) if both else None
+    alpha = stats.krippendorff_alpha(list(zip(labels_a, labels_b, strict=True))) if both else None
+    per_code = []
+    for code, _depth in codebook(study=study):
+        a = [code.pk in given[p][coder_a.pk] for p in both]
+        b = [code.pk in given[p][coder_b.pk] for p in both]
+        if any(a) or any(b):
+            per_code.append((code, stats.cohens_kappa(a, b), sum(a) + sum(b)))
+    return Agreement(coder_a, coder_b, len(both), kappa, alpha, per_code)
+
+
+def expectations(*, study: Study) -> QuerySet[Expectation]:
+    return study.expectations.select_related("round", "assessed_in").order_by("kind", "id")
+
+
+# --- fidelity --------------------------------------------------------------------------------
+
+
+def fidelity_reviews(*, user: User) -> QuerySet[FidelityReview]:
+    return FidelityReview.objects.filter(region_id=user.region_id).select_related("organisation").order_by("team_name", "reviewed_on")
+
+
+def fidelity_trend(*, reviews: list[FidelityReview]) -> dict[str, Any]:
+    """Item scores over successive reviews, per team."""
+    from . import fidelity as scale
+
+    teams = defaultdict(list)
+    for review in reviews:
+        teams[review.team_name].append(review)
+    out = []
+    for team, items in teams.items():
+        rows = [
+            {"number": i + 1, "section": str(scale.SECTIONS[section]), "item": str(label),
+             "scores": [r.scores[i] for r in items]}
+            for i, (section, label) in enumerate(scale.ITEMS)
+        ]
+        latest = items[-1]
+        out.append({
+            "team": team, "reviews": items, "rows": rows, "band": scale.band(latest.total),
+            "improve": scale.items_to_improve(latest.scores),
+        })
+    return {"teams": out}
+
+
+def allocations_count(*, study: Study) -> int:
+    return Allocation.objects.filter(study=study).count()

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluations"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("studies/new/", views.study_create, name="study_create"),
+    path("studies/<int:pk>/", views.study, name="study"),
+    path("studies/<int:pk>/enrol/", views.enrol, name="enrol"),
+    path("studies/<int:pk>/participants/<int:participant_pk>/", views.participant, name="participant"),
+    path("studies/<int:pk>/questionnaires/new/", views.questionnaire_create, name="questionnaire_create"),
+    path("studies/<int:pk>/questionnaires/<int:questionnaire_pk>/", views.questionnaire, name="questionnaire"),
+    path("studies/<int:pk>/interviews/", views.interviews, name="interviews"),
+    path("studies/<int:pk>/interviews/<int:interview_pk>/", views.interview, name="interview"),
+    path("studies/<int:pk>/codes/", views.codes, name="codes"),
+    path("studies/<int:pk>/codes/export.<str:fmt>", views.codebook_export, name="codebook_export"),
+    path("studies/<int:pk>/agreement/", views.agreement, name="agreement"),
+    path("studies/<int:pk>/expectations/", views.expectations, name="expectations"),
+    path("studies/<int:pk>/outcomes/", views.outcomes, name="outcomes"),
+    path("studies/<int:pk>/report/", views.report, name="report"),
+    path("studies/<int:pk>/export/", views.export, name="export"),
+    path("fidelity/", views.fidelity, name="fidelity"),
+    path("my-questionnaires/", views.my_questionnaires, name="my_questionnaires"),
+    path("my-questionnaires/<int:invitation_pk>/", views.my_questionnaire, name="my_questionnaire"),
+    path("q/<str:token>/", views.token_questionnaire, name="token_questionnaire"),
+]

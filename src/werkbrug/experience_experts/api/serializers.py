@@ -1,0 +1,187 @@
+"""API serializers: output serializers per entity, dedicated input serializers per action."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import (
+    CheckIn,
+    Deployment,
+    DeploymentKind,
+    DeploymentRequest,
+    ExpertProfile,
+    ExpertSignal,
+    LivedExperienceDomain,
+    RequestOffer,
+    Setting,
+    SupportGroup,
+    SupportGroupMeeting,
+)
+
+
+class DomainSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LivedExperienceDomain
+        fields = ["id", "name", "active"]
+        read_only_fields = ["id", "active"]
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.get_full_name", read_only=True)
+    organisation = serializers.IntegerField(source="person.organisation_id", read_only=True)
+    domains = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    buddy = serializers.IntegerField(source="buddy_id", read_only=True)
+
+    class Meta:
+        model = ExpertProfile
+        fields = ["id", "person", "name", "organisation", "higher_vocational", "education_field", "training_name",
+                  "training_year", "domains", "contract_hours", "client_contact_limit", "buddy", "availability", "active"]
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RequestOffer
+        fields = ["id", "expert", "offered_at", "reasons", "outcome", "decided_at"]
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    client = serializers.CharField(source="client.pseudonym", default=None, read_only=True)
+    domains = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    offers = OfferSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DeploymentRequest
+        fields = ["id", "kind", "setting", "client", "trajectory", "topic", "domains", "period_start", "period_end",
+                  "minutes", "note", "status", "expert", "requested_by", "organisation", "created_at", "offers"]
+
+
+class RequestIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DeploymentKind.choices)
+    setting = serializers.ChoiceField(choices=Setting.choices, default=Setting.OWN_OFFICE)
+    trajectory = serializers.IntegerField(required=False, allow_null=True)
+    topic = serializers.CharField(required=False, allow_blank=True, default="")
+    domains = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    minutes = serializers.IntegerField(default=60)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OfferIn(serializers.Serializer):
+    expert = serializers.IntegerField()
+
+
+class MatchSerializer(serializers.Serializer):
+    expert = serializers.IntegerField(source="candidate.expert_id")
+    name = serializers.CharField(source="candidate.name")
+    score = serializers.IntegerField()
+    available = serializers.BooleanField()
+    consent = serializers.BooleanField(source="candidate.consent")
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class DeploymentSerializer(serializers.ModelSerializer):
+    client = serializers.CharField(source="client.pseudonym", default=None, read_only=True)
+
+    class Meta:
+        model = Deployment
+        fields = ["id", "expert", "request", "status", "date", "kind", "minutes", "setting", "client", "topic",
+                  "organisation_served", "outcome", "registered_at"]
+
+
+class DeploymentIn(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=DeploymentKind.choices)
+    minutes = serializers.IntegerField()
+    setting = serializers.ChoiceField(choices=Setting.choices)
+    organisation_served = serializers.IntegerField()
+    client = serializers.CharField(required=False, allow_blank=True, default="", help_text="client id (pseudonym)")
+    topic = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeploymentCompleteIn(serializers.Serializer):
+    date = serializers.DateField()
+    minutes = serializers.IntegerField()
+    setting = serializers.ChoiceField(choices=Setting.choices)
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckIn
+        fields = ["id", "expert", "week", "energy", "load", "note", "created_at"]
+
+
+class CheckInIn(serializers.Serializer):
+    # Range checked by the service, so the API and the page give the same message.
+    energy = serializers.IntegerField()
+    load = serializers.IntegerField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SignalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExpertSignal
+        fields = ["id", "expert", "kind", "period", "detail", "created_at"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupportGroupMeeting
+        fields = ["id", "number", "theme", "starts_at", "ends_at", "notes"]
+
+
+class SupportGroupSerializer(serializers.ModelSerializer):
+    meetings = MeetingSerializer(many=True, read_only=True)
+    participants = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SupportGroup
+        fields = ["id", "name", "organisation", "facilitators", "notes", "meetings", "participants"]
+
+    def get_participants(self, group) -> list[dict]:
+        return [{"id": p.pk, "client": p.client.pseudonym} for p in group.participants.all()]
+
+
+class SupportGroupListSerializer(serializers.ModelSerializer):
+    """The list names no participants (that would be client data for every group at once)."""
+
+    meetings = MeetingSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SupportGroup
+        fields = ["id", "name", "organisation", "facilitators", "notes", "meetings"]
+
+
+class SupportGroupIn(serializers.Serializer):
+    name = serializers.CharField()
+    facilitators = serializers.ListField(child=serializers.IntegerField())
+    first_meeting_at = serializers.DateTimeField()
+    meetings = serializers.IntegerField(default=6)
+    duration_minutes = serializers.IntegerField(default=120)
+
+
+class ParticipantIn(serializers.Serializer):
+    client = serializers.CharField(help_text="client id (pseudonym)")
+
+
+class AttendanceIn(serializers.Serializer):
+    meeting = serializers.IntegerField()
+    present = serializers.ListField(child=serializers.IntegerField(), default=list)
+    notes = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+
+
+class ReportSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    by_kind = serializers.ListField()
+    by_setting = serializers.ListField()
+    by_month = serializers.ListField()
+    clients_reached = serializers.IntegerField()
+    requests_made = serializers.IntegerField()
+    requests_accepted = serializers.IntegerField()
+    offers_declined = serializers.IntegerField()
+    balance_rows = serializers.ListField()
+    attendance_rows = serializers.ListField()
+    total_minutes = serializers.IntegerField()

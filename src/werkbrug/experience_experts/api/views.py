@@ -1,0 +1,263 @@
+"""API views: thin, the same shape as the pages (the same selectors and services)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from werkbrug.core import policy
+from werkbrug.core.models import Organisation, User
+
+from .. import balance, selectors, services
+from ..models import Deployment, DeploymentRequest, ExpertProfile, SupportGroup
+from . import serializers as s
+
+
+def _page(view, queryset, serializer):
+    page = view.paginate_queryset(queryset)
+    return view.get_paginated_response(serializer(page, many=True).data)
+
+
+class DomainViewSet(viewsets.GenericViewSet):
+    serializer_class = s.DomainSerializer
+
+    def list(self, request):
+        policy.authorize(request.user, "ee_domain.list", None)
+        return _page(self, selectors.domains_for(request.user.region_id, active_only=False).order_by("name"), s.DomainSerializer)
+
+    def create(self, request):
+        data = s.DomainSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        domain = services.domain_create(region=request.user.region, name=data.validated_data["name"], created_by=request.user)
+        return Response(s.DomainSerializer(domain).data, status=status.HTTP_201_CREATED)
+
+
+class ProfileViewSet(viewsets.GenericViewSet):
+    queryset = ExpertProfile.objects.none()  # for the schema only; every action reads through selectors
+    serializer_class = s.ProfileSerializer
+
+    def list(self, request):
+        return _page(self, selectors.profile_list(user=request.user).order_by("id"), s.ProfileSerializer)
+
+    def retrieve(self, request, pk=None):
+        return Response(s.ProfileSerializer(selectors.profile_get(user=request.user, pk=_pk(pk))).data)
+
+    @extend_schema(responses=s.CheckInSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def checkins(self, request, pk=None):
+        """Wellbeing: the expert and their own coordinator only."""
+        profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_wellbeing.view")
+        checkins, _signals = selectors.wellbeing_for(user=request.user, profile=profile)
+        return _page(self, checkins, s.CheckInSerializer)
+
+    @extend_schema(responses=s.SignalSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def signals(self, request, pk=None):
+        profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_wellbeing.view")
+        _checkins, signals = selectors.wellbeing_for(user=request.user, profile=profile)
+        return _page(self, signals, s.SignalSerializer)
+
+    @action(detail=True, methods=["get"])
+    def balance(self, request, pk=None):
+        profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_balance.view")
+        result = selectors.expert_balance(profile=profile, today=timezone.localdate())
+        return Response({
+            "target": result.target,
+            "months": [{"month": m.month, "minutes": m.total_minutes, "contract_minutes": m.contract_minutes,
+                        "by_setting": m.by_setting, "by_kind": m.by_kind, "own_office_share": m.own_office_share,
+                        "out_of_balance": m.out_of_balance} for m in result.months],
+        })
+
+
+def _pk(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+class RequestViewSet(viewsets.GenericViewSet):
+    queryset = DeploymentRequest.objects.none()  # for the schema only; every action reads through selectors
+    serializer_class = s.RequestSerializer
+
+    def list(self, request):
+        return _page(self, selectors.request_list(user=request.user).prefetch_related("domains", "offers"), s.RequestSerializer)
+
+    def retrieve(self, request, pk=None):
+        return Response(s.RequestSerializer(selectors.request_get(user=request.user, pk=_pk(pk))).data)
+
+    @extend_schema(request=s.RequestIn, responses=s.RequestSerializer)
+    def create(self, request):
+        data = s.RequestIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        trajectory = selectors.trajectory_for_write(pk=values.pop("trajectory")) if values.get("trajectory") else None
+        values.pop("trajectory", None)
+        domain_ids = values.pop("domains")
+        domains = selectors.domains_for(request.user.region_id).filter(pk__in=domain_ids)
+        created = services.request_create(requested_by=request.user, trajectory=trajectory, domains=domains, **values)
+        return Response(s.RequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.MatchSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def matches(self, request, pk=None):
+        item = selectors.request_get(user=request.user, pk=_pk(pk), action="ee_request.offer")
+        return Response(s.MatchSerializer(selectors.matches_for_request(request=item), many=True).data)
+
+    @extend_schema(request=s.OfferIn, responses=s.OfferSerializer)
+    @action(detail=True, methods=["post"])
+    def offer(self, request, pk=None):
+        data = s.OfferIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = selectors.request_fetch(pk=_pk(pk))
+        expert = User.objects.filter(pk=data.validated_data["expert"], region_id=request.user.region_id).first()
+        if expert is None:
+            raise ValidationError({"expert": ValidationError("unknown expert", code="not_expert")})
+        offer = services.request_offer(request=item, expert=expert, offered_by=request.user)
+        return Response(s.OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.DeploymentSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        planned = services.request_accept(request=selectors.request_fetch(pk=_pk(pk)), expert=request.user)
+        return Response(s.DeploymentSerializer(planned).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.OfferSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        offer = services.request_decline(request=selectors.request_fetch(pk=_pk(pk)), expert=request.user)
+        return Response(s.OfferSerializer(offer).data)
+
+
+class DeploymentViewSet(viewsets.GenericViewSet):
+    queryset = Deployment.objects.none()  # for the schema only; every action reads through selectors
+    serializer_class = s.DeploymentSerializer
+
+    def list(self, request):
+        """The signed-in expert's own deployments."""
+        return _page(self, selectors.deployment_list(user=request.user, expert=request.user), s.DeploymentSerializer)
+
+    @extend_schema(request=s.DeploymentIn, responses=s.DeploymentSerializer)
+    def create(self, request):
+        data = s.DeploymentIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        organisation = Organisation.objects.filter(pk=values.pop("organisation_served"), region_id=request.user.region_id).first()
+        client = None
+        pseudonym = values.pop("client")
+        if pseudonym:
+            client = selectors.client_by_pseudonym(region_id=request.user.region_id, pseudonym=pseudonym)
+            if client is None:
+                raise ValidationError({"client": ValidationError("unknown client", code="unknown_client")})
+        created = services.deployment_register(expert=request.user, organisation_served=organisation, client=client, **values)
+        return Response(s.DeploymentSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DeploymentCompleteIn, responses=s.DeploymentSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        data = s.DeploymentCompleteIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = services.deployment_complete(deployment=selectors.deployment_fetch(pk=_pk(pk)), expert=request.user,
+                                            **data.validated_data)
+        return Response(s.DeploymentSerializer(done).data)
+
+
+class CheckInViewSet(viewsets.GenericViewSet):
+    """The signed-in expert's own check-ins (a coordinator reads them under the profile)."""
+
+    serializer_class = s.CheckInSerializer
+
+    def list(self, request):
+        profile = ExpertProfile.objects.filter(person=request.user).first()
+        if profile is None:
+            raise Http404
+        checkins, _signals = selectors.wellbeing_for(user=request.user, profile=profile)
+        return _page(self, checkins, s.CheckInSerializer)
+
+    @extend_schema(request=s.CheckInIn, responses=s.CheckInSerializer)
+    def create(self, request):
+        data = s.CheckInIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        checkin = services.checkin_submit(expert=request.user, **data.validated_data)
+        return Response(s.CheckInSerializer(checkin).data, status=status.HTTP_201_CREATED)
+
+
+class SignalViewSet(viewsets.GenericViewSet):
+    """Signals of the experts the signed-in coordinator coordinates."""
+
+    serializer_class = s.SignalSerializer
+
+    def list(self, request):
+        return _page(self, selectors.coordinator_signals(user=request.user), s.SignalSerializer)
+
+
+class SupportGroupViewSet(viewsets.GenericViewSet):
+    queryset = SupportGroup.objects.none()  # for the schema only; every action reads through selectors
+    serializer_class = s.SupportGroupSerializer
+
+    def list(self, request):
+        groups = selectors.support_group_list(user=request.user).order_by("id")
+        return _page(self, groups.prefetch_related("meetings"), s.SupportGroupListSerializer)
+
+    def retrieve(self, request, pk=None):
+        return Response(s.SupportGroupSerializer(selectors.support_group_get(user=request.user, pk=_pk(pk))).data)
+
+    @extend_schema(request=s.SupportGroupIn, responses=s.SupportGroupSerializer)
+    def create(self, request):
+        data = s.SupportGroupIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        facilitators = list(User.objects.filter(pk__in=values.pop("facilitators"), region_id=request.user.region_id))
+        group = services.support_group_create(organisation=request.user.organisation, created_by=request.user,
+                                              facilitators=facilitators, **values)
+        return Response(s.SupportGroupSerializer(group).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ParticipantIn, responses=None)
+    @action(detail=True, methods=["post"])
+    def participants(self, request, pk=None):
+        data = s.ParticipantIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        client = selectors.client_by_pseudonym(region_id=request.user.region_id, pseudonym=data.validated_data["client"])
+        if client is None:
+            raise ValidationError({"client": ValidationError("unknown client", code="unknown_client")})
+        participant = services.participant_add(group=selectors.support_group_fetch(pk=_pk(pk)), client=client,
+                                               added_by=request.user)
+        return Response({"id": participant.pk, "client": client.pseudonym}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AttendanceIn, responses=None)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        data = s.AttendanceIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = selectors.meeting_fetch(pk=data.validated_data["meeting"])
+        if meeting.group_id != _pk(pk):
+            raise Http404
+        rows = services.attendance_record(meeting=meeting, present=data.validated_data["present"], recorded_by=request.user,
+                                          notes=data.validated_data["notes"])
+        return Response([{"participant": r.participant_id, "present": r.present} for r in rows])
+
+
+class ReportViewSet(viewsets.ViewSet):
+    serializer_class = s.ReportSerializer
+
+    @extend_schema(responses=s.ReportSerializer)
+    def list(self, request):
+        policy.authorize(request.user, "ee_report.view", None)
+        today = timezone.localdate()
+        try:
+            start = date.fromisoformat(request.query_params.get("start") or balance.add_months(today.replace(day=1), -11).isoformat())
+            end = date.fromisoformat(request.query_params.get("end") or today.isoformat())
+        except ValueError:
+            raise ValidationError({"start": ValidationError("Use dates as YYYY-MM-DD.", code="date")}) from None
+        if end < start:
+            raise ValidationError({"end": ValidationError("The end date lies before the start date.", code="end_before_start")})
+        result = selectors.report(region_id=request.user.region_id, start=start, end=end)
+        return Response(s.ReportSerializer(result).data)
+

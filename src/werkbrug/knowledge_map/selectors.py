@@ -1,0 +1,172 @@
+"""Reads for the knowledge map. Access through the policy; no client data here.
+
+Public surface for other apps: `published_items`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from werkbrug.core import policy
+from werkbrug.core.models import Region, User
+
+from .models import Audience, Item, ItemChange, ItemKind, ItemStatus, Relation, Theme
+from .review import review_state
+
+__all__ = [
+    "MapFilter",
+    "map_items",
+    "map_relations",
+    "search_matches",
+    "item_get",
+    "item_relations",
+    "item_history",
+    "curation_items",
+    "published_items",
+]
+
+
+@dataclass(frozen=True)
+class MapFilter:
+    audience: str = ""
+    kind: str = ""
+    theme: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> MapFilter:
+        def pick(name: str, allowed: list[str]) -> str:
+            value = (params.get(name) or "").strip()
+            return value if value in allowed else ""
+
+        return cls(
+            audience=pick("audience", Audience.values),
+            kind=pick("kind", ItemKind.values),
+            theme=pick("theme", Theme.values),
+            q=(params.get("q") or "").strip()[:100],
+        )
+
+    def query(self) -> dict[str, str]:
+        return {k: v for k, v in (("audience", self.audience), ("kind", self.kind), ("theme", self.theme), ("q", self.q)) if v}
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, so "clienten" finds "cliënten" (other non-ASCII is dropped)."""
+    return unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode("ascii")
+
+
+def search_matches(items, q: str) -> set[int]:
+    """Pks of the items whose title, summary, tags or key hold every word of `q`."""
+    words = _fold(q).split()
+    if not words:
+        return set()
+    found = set()
+    for item in items:
+        haystack = _fold(f"{item.title} {item.summary} {item.tags} {item.key}")
+        if all(word in haystack for word in words):
+            found.add(item.pk)
+    return found
+
+
+def map_items(*, user: User, filters: MapFilter = MapFilter(), statuses: tuple[str, ...] = (ItemStatus.PUBLISHED,)) -> QuerySet[Item]:
+    """The items of the user's region in the current filter (search only highlights)."""
+    policy.authorize(user, "knowledge_map.view", None)
+    qs = policy.scope(user, "knowledge_item.view", Item.objects.all()).filter(status__in=statuses)
+    if filters.audience:
+        qs = qs.filter(audience__contains=filters.audience)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.theme:
+        qs = qs.filter(theme=filters.theme)
+    return qs.order_by("theme", "title", "id")
+
+
+def map_relations(*, item_ids) -> list[tuple[int, int, str]]:
+    """(source, target, kind) for the relations between the given items."""
+    ids = set(item_ids)
+    if not ids:
+        return []
+    rows = Relation.objects.filter(source_id__in=ids).values_list("source_id", "target_id", "kind")
+    return [row for row in rows if row[1] in ids]
+
+
+def item_get(*, user: User, pk: int) -> Item:
+    """One item; the same 404 for missing, another region, or a draft for a non-editor."""
+    item = Item.objects.select_related("owner", "region").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    policy.authorize(user, "knowledge_item.view", item)
+    return item
+
+
+def item_relations(*, user: User, item: Item) -> dict[str, list[tuple[str, Item, Relation]]]:
+    """Visible relations of an item: "out" (this item → other) and "in" (other → this item)."""
+    visible = policy.scope(user, "knowledge_item.view", Item.objects.all())
+    out = [
+        (rel.get_kind_display(), rel.target, rel)
+        for rel in Relation.objects.filter(source=item, target__in=visible).select_related("target").order_by("kind", "target__title")
+    ]
+    incoming = [
+        (rel.get_kind_display(), rel.source, rel)
+        for rel in Relation.objects.filter(target=item, source__in=visible).select_related("source").order_by("kind", "source__title")
+    ]
+    return {"out": out, "in": incoming}
+
+
+def item_history(*, user: User, item: Item) -> QuerySet[ItemChange]:
+    policy.authorize(user, "knowledge_item.change", item)
+    return item.changes.select_related("changed_by").order_by("-changed_at", "-id")
+
+
+def curation_items(*, user: User, status: str = "", review: str = "", today: date) -> list[Item]:
+    """Every item of the region for editors, each with `.review_state`; filter by status/review."""
+    policy.authorize(user, "knowledge_item.change", None)
+    qs = Item.objects.filter(region_id=user.region_id).select_related("owner").order_by("review_on", "title")
+    if status in ItemStatus.values:
+        qs = qs.filter(status=status)
+    items = list(qs)
+    for item in items:
+        item.review_state = review_state(item.review_on, today)
+    if review:
+        items = [i for i in items if i.review_state == review]
+    return items
+
+
+def tree(items: list[Item], relations: list[tuple[int, int, str]]) -> list[tuple[str, str, list]]:
+    """(theme, label, nodes) per theme with items; a node is (item, child nodes) along "part of".
+
+    An item that is part of an item in another theme is listed under that item only."""
+    by_pk = {i.pk: i for i in items}
+    parent: dict[int, int] = {}
+    for s, t, kind in relations:
+        if kind == "part_of" and s in by_pk and t in by_pk and s not in parent:
+            parent[s] = t
+    children: dict[int, list[Item]] = defaultdict(list)
+    for item in items:
+        if item.pk in parent:
+            children[parent[item.pk]].append(item)
+
+    def node(item: Item, depth: int = 0) -> tuple[Item, list]:
+        return (item, [node(c, depth + 1) for c in children[item.pk]] if depth < 20 else [])
+
+    labels = dict(Theme.choices)
+    groups = []
+    for theme in Theme.values:
+        roots = [i for i in items if i.theme == theme and i.pk not in parent]
+        if roots:
+            groups.append((theme, labels[theme], [node(r) for r in roots]))
+    return groups
+
+
+def published_items(*, region: Region, q: str = "") -> QuerySet[Item]:
+    """Published items of a region, optionally matching words in the title or summary."""
+    qs = Item.objects.filter(region=region, status=ItemStatus.PUBLISHED)
+    for word in q.split():
+        qs = qs.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(tags__icontains=word))
+    return qs

@@ -1,0 +1,742 @@
+"""Writes for the knowledge map: items, relations, the review flow, sync, import and export.
+
+The knowledge map is a living, curated sheet per region of the methods, laws, trainings,
+benefits and organisations the network works with. Editors (`Role.EDITOR`) write items as
+drafts and publish them; every change adds a row to the item's history (`ItemChange`).
+Organisations and ambassadors of the region, and published ambassador Q&As, are mirrored in as
+items through `item_upsert_from_source`, the one entry point other apps call.
+
+Public surface for other apps: `item_upsert_from_source`, `region_sync`, `starter_load`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from werkbrug.core import policy
+from werkbrug.core.choices import OrganisationType, Role
+from werkbrug.core.models import Organisation, Region, User
+
+from .graph import find_cycle, would_close_cycle
+from .models import (
+    Audience,
+    Item,
+    ItemChange,
+    ItemKind,
+    ItemStatus,
+    Relation,
+    RelationKind,
+    Scope,
+    SourceType,
+    Theme,
+)
+from .workflow import ALLOWED_TRANSITIONS
+
+__all__ = [
+    "item_create",
+    "item_update",
+    "item_transition",
+    "relation_add",
+    "relation_remove",
+    "item_upsert_from_source",
+    "region_sync",
+    "starter_load",
+    "knowledge_import",
+    "knowledge_export",
+    "EXPORT_COLUMNS",
+]
+
+STARTER_FILE = Path(__file__).parent / "data" / "starter.json"
+EDITABLE = ("key", "kind", "title", "summary", "links", "audience", "theme", "scope", "tags", "owner", "review_on")
+EXPORT_COLUMNS = [
+    "key", "kind", "title", "summary", "links", "audience", "theme", "scope", "tags", "owner",
+    "review_on", "status", "source_type", "source_id", "relations",
+]
+_url = URLValidator(schemes=["http", "https"])
+
+
+# --- field cleaning (shared by the services, the import and therefore the API and forms) ---
+
+
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    """An error on one field that keeps its code (for the API's problem+json and the tests)."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def clean_links(value: Any) -> list[dict[str, str]]:
+    """Links as [{"url": …, "label": …}]; only complete http(s) addresses are accepted."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list | tuple):
+        raise _field_error("links", _("Give the links as a list."), "links")
+    links = []
+    for raw in value:
+        if isinstance(raw, str):
+            raw = {"url": raw, "label": ""}
+        if not isinstance(raw, dict) or not isinstance(raw.get("url"), str):
+            raise _field_error("links", _("Each link needs an address."), "links")
+        url = raw["url"].strip()
+        try:
+            _url(url)
+        except ValidationError:
+            raise _field_error("links", _("“%(url)s” is not a complete web address (it must start with https:// or http://).") % {"url": url[:200]}, "link_malformed") from None
+        links.append({"url": url, "label": str(raw.get("label") or "").strip()[:120]})
+    return links
+
+
+def clean_item_fields(data: dict[str, Any], *, region: Region, partial: bool = False) -> dict[str, Any]:
+    """Validate and normalise item fields. Raises one ValidationError naming every bad field."""
+    errors: dict[str, list[ValidationError]] = {}
+    out: dict[str, Any] = {}
+
+    def fail(field: str, message: str, code: str = "invalid") -> None:
+        errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    required = {"key", "kind", "title", "summary", "theme"}
+    for field in EDITABLE:
+        if field not in data:
+            if not partial and field in required:
+                fail(field, _("This field is required."))
+            continue
+        value = data[field]
+        if field in ("key", "title", "summary", "kind", "theme", "scope"):
+            value = (value or "").strip() if isinstance(value, str) else value
+            if field in required and not value:
+                fail(field, _("This field is required."))
+                continue
+        if field == "key":
+            if slugify(value) != value or len(value) > 80:
+                fail(field, _("Use only small letters, digits and hyphens (at most 80)."))
+                continue
+        elif field == "title" and len(value) > 160:
+            fail(field, _("Keep the title under 160 characters."))
+            continue
+        elif field == "kind" and value not in ItemKind.values:
+            fail(field, _("Unknown kind “%(v)s”.") % {"v": value})
+            continue
+        elif field == "theme" and value not in Theme.values:
+            fail(field, _("Unknown theme “%(v)s”.") % {"v": value})
+            continue
+        elif field == "scope":
+            value = value or Scope.REGIONAL
+            if value not in Scope.values:
+                fail(field, _("Choose national or regional."))
+                continue
+        elif field == "audience":
+            value = _as_list(value)
+            bad = [a for a in value if a not in Audience.values]
+            if bad:
+                fail(field, _("Unknown audience “%(v)s”.") % {"v": ", ".join(bad)})
+                continue
+            value = ",".join(a for a in Audience.values if a in value)
+        elif field == "tags":
+            value = ", ".join(dict.fromkeys(t.lower() for t in _as_list(value)))
+            if len(value) > 300:
+                fail(field, _("Too many tags."))
+                continue
+        elif field == "links":
+            try:
+                value = clean_links(value)
+            except ValidationError as exc:
+                errors.setdefault("links", []).extend(exc.error_dict["links"])
+                continue
+        elif field == "review_on":
+            if isinstance(value, str):
+                try:
+                    value = date.fromisoformat(value) if value.strip() else None
+                except ValueError:
+                    fail(field, _("Give the date as YYYY-MM-DD."))
+                    continue
+            elif value is not None and not isinstance(value, date):
+                fail(field, _("Give the date as YYYY-MM-DD."))
+                continue
+        elif field == "owner" and value is not None:
+            if isinstance(value, str):
+                found = User.objects.filter(username=value, region=region, kind="professional").first() if value else None
+                if value and found is None:
+                    fail(field, _("No professional “%(v)s” in this region.") % {"v": value})
+                    continue
+                value = found
+            elif not isinstance(value, User) or value.region_id != region.pk or not value.is_professional:
+                fail(field, _("The owner must be a professional in this region."))
+                continue
+        out[field] = value
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, User):
+        return value.username
+    return value
+
+
+def _record(item: Item, actor: User | None, action: str, changes: dict | None = None) -> ItemChange:
+    return ItemChange.objects.create(
+        item=item, changed_at=timezone.now(), changed_by=actor, action=action, changes=changes or {},
+    )
+
+
+def _check_key_free(region: Region, key: str, exclude_pk: int | None = None) -> None:
+    qs = Item.objects.filter(region=region, key=key)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise _field_error("key", _("Another item already uses the key “%(key)s”.") % {"key": key}, "key_taken")
+
+
+# --- items ---
+
+
+def _create(*, region: Region, actor: User | None, fields: dict, status: str, action: str = "created",
+            source_type: str = "", source_id: str = "") -> Item:
+    item = Item(region=region, status=status, source_type=source_type, source_id=source_id, **fields)
+    item.save()
+    _record(item, actor, action, {k: [None, _plain(v)] for k, v in fields.items()} | {"status": [None, status]})
+    return item
+
+
+def _apply(item: Item, actor: User | None, fields: dict, action: str = "updated") -> dict:
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(item, name)
+        if old != value:
+            changes[name] = [_plain(old), _plain(value)]
+            setattr(item, name, value)
+    if changes:
+        item.save()
+        _record(item, actor, action, changes)
+    return changes
+
+
+@transaction.atomic
+def item_create(*, region: Region, actor: User, **data: Any) -> Item:
+    """Create an item as a draft. Editors only."""
+    policy.authorize(actor, "knowledge_item.create", region)
+    fields = clean_item_fields(data, region=region)
+    _check_key_free(region, fields["key"])
+    return _create(region=region, actor=actor, fields=fields, status=ItemStatus.DRAFT)
+
+
+@transaction.atomic
+def item_update(*, item: Item, actor: User, **data: Any) -> Item:
+    """Change some fields of an item; the history records old and new values."""
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    policy.authorize(actor, "knowledge_item.change", item)
+    fields = clean_item_fields(data, region=item.region, partial=True)
+    if "key" in fields:
+        _check_key_free(item.region, fields["key"], item.pk)
+    _apply(item, actor, fields)
+    return item
+
+
+@transaction.atomic
+def item_transition(*, item: Item, actor: User, to: str) -> Item:
+    """Move an item through the review flow (see `workflow.py`)."""
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    policy.authorize(actor, "knowledge_item.publish", item)
+    verb = ALLOWED_TRANSITIONS.get((item.status, to))
+    if verb is None:
+        raise ValidationError(
+            _("An item with status “%(frm)s” cannot become “%(to)s”.") % {"frm": item.get_status_display(), "to": to},
+            code="transition",
+        )
+    if to == ItemStatus.PUBLISHED and not item.summary.strip():
+        raise ValidationError(_("Write a summary before publishing."), code="summary")
+    old = item.status
+    item.status = to
+    item.save(update_fields=["status", "updated_at"])
+    _record(item, actor, verb, {"status": [old, to]})
+    return item
+
+
+# --- relations ---
+
+
+def _part_of_edges(region_id: int) -> dict[int, set[int]]:
+    edges: dict[int, set[int]] = defaultdict(set)
+    for s, t in Relation.objects.filter(source__region_id=region_id, kind=RelationKind.PART_OF).values_list("source_id", "target_id"):
+        edges[s].add(t)
+    return edges
+
+
+@transaction.atomic
+def relation_add(*, source: Item, target: Item | None, kind: str, actor: User | None) -> Relation:
+    """Link two items of the same region. Refuses a missing target, a self-link and a
+    "part of" that would close a circle."""
+    source = Item.objects.select_for_update().get(pk=source.pk)
+    if actor is not None:
+        policy.authorize(actor, "knowledge_relation.change", source)
+    if target is None or not Item.objects.filter(pk=target.pk, region_id=source.region_id).exists():
+        raise _field_error("target", _("The item to link to does not exist."), "target_missing")
+    if kind not in RelationKind.values:
+        raise _field_error("kind", _("Unknown relation “%(v)s”.") % {"v": kind}, "kind")
+    if target.pk == source.pk:
+        raise _field_error("target", _("An item cannot be linked to itself."), "self_relation")
+    if Relation.objects.filter(source=source, target=target, kind=kind).exists():
+        raise _field_error("target", _("This link already exists."), "duplicate")
+    if kind == RelationKind.PART_OF and would_close_cycle(_part_of_edges(source.region_id), source.pk, target.pk):
+        raise _field_error("target", _("“%(target)s” is already part of “%(source)s”, so “%(source)s” cannot also be part of “%(target)s”.") % {"target": target.title, "source": source.title}, "cycle")
+    relation = Relation.objects.create(source=source, target=target, kind=kind)
+    _record(source, actor, "relation_added", {"relation": [None, f"{kind}:{target.key}"]})
+    return relation
+
+
+@transaction.atomic
+def relation_remove(*, relation: Relation, actor: User) -> None:
+    source = Item.objects.select_for_update().get(pk=relation.source_id)
+    policy.authorize(actor, "knowledge_relation.change", source)
+    _record(source, actor, "relation_removed", {"relation": [f"{relation.kind}:{relation.target.key}", None]})
+    relation.delete()
+
+
+# --- items mirrored from the rest of Werkbrug ---
+
+
+def _unique_key(region: Region, base: str, exclude_pk: int | None = None) -> str:
+    base = slugify(base)[:70] or "item"
+    key, n = base, 2
+    qs = Item.objects.filter(region=region)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(key=key).exists():
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+@transaction.atomic
+def item_upsert_from_source(
+    *,
+    source_type: str,
+    source_id: str | int,
+    title: str,
+    summary: str,
+    url: str = "",
+    region: Region,
+    kind: str | None = None,
+    theme: str = Theme.COOPERATION,
+    audience: list[str] | tuple[str, ...] = (Audience.GGZ, Audience.WORK_INCOME),
+    tags: list[str] | tuple[str, ...] = (),
+    published: bool = True,
+    part_of: Item | None = None,
+    actor: User | None = None,
+) -> Item:
+    """Create or update the item that mirrors something elsewhere in Werkbrug.
+
+    For other apps: the `ambassadors` app calls this with `source_type="ambassador_qa"` and the
+    question's id when a Q&A is published (and `published=False` when it is withdrawn). The
+    caller has already decided the action is allowed; no editor is needed. Idempotent: the same
+    source updates the same item, recording only real changes in its history.
+    """
+    if source_type not in (SourceType.ORGANISATION, SourceType.AMBASSADOR, SourceType.AMBASSADOR_QA):
+        raise _field_error("source_type", _("Unknown source."), "source_type")
+    if kind is None:
+        kind = {"organisation": ItemKind.ORGANISATION, "ambassador": ItemKind.CONTACT}.get(source_type, ItemKind.QA)
+    data = {
+        "kind": kind, "title": (title or "")[:160], "summary": summary, "theme": theme,
+        "links": [{"url": url, "label": ""}] if url else [], "audience": list(audience), "tags": list(tags),
+        "scope": Scope.REGIONAL,
+    }
+    fields = clean_item_fields(data, region=region, partial=True)
+    item = (
+        Item.objects.select_for_update()
+        .filter(region=region, source_type=source_type, source_id=str(source_id))
+        .first()
+    )
+    status = ItemStatus.PUBLISHED if published else ItemStatus.ARCHIVED
+    if item is None:
+        fields["key"] = _unique_key(region, f"{source_type}-{title}")
+        item = _create(region=region, actor=actor, fields=fields, status=status, action="synced",
+                       source_type=source_type, source_id=str(source_id))
+    else:
+        _apply(item, actor, fields | {"status": status}, action="synced")
+    if part_of is not None and not Relation.objects.filter(source=item, kind=RelationKind.PART_OF).exists():
+        Relation.objects.create(source=item, target=part_of, kind=RelationKind.PART_OF)
+    return item
+
+
+ORGANISATION_THEME = {
+    OrganisationType.GGZ: Theme.CARE,
+    OrganisationType.UWV: Theme.INCOME,
+    OrganisationType.MUNICIPALITY: Theme.INCOME,
+    OrganisationType.REINTEGRATION: Theme.WORK,
+    OrganisationType.WORK_COMPANY: Theme.WORK,
+    OrganisationType.DEBT_COUNSELLING: Theme.DEBTS,
+    OrganisationType.EXPERIENCE_EXPERTS: Theme.EXPERIENCE,
+    OrganisationType.CLIENT_ORGANISATION: Theme.COOPERATION,
+    OrganisationType.RESEARCH: Theme.COOPERATION,
+    OrganisationType.EMPLOYER: Theme.WORK,
+}
+
+
+def region_sync(*, region: Region, actor: User | None = None) -> dict[str, int]:
+    """Mirror the region's organisations and ambassadors onto the map. Safe to run often.
+
+    Ambassadors become contact persons, "part of" their organisation; someone who is no longer
+    an ambassador has their item archived.
+    """
+    if actor is not None:
+        policy.authorize(actor, "knowledge_map.sync", region)
+    counts = {"organisations": 0, "ambassadors": 0, "archived": 0}
+    with transaction.atomic():
+        org_items: dict[int, Item] = {}
+        for org in Organisation.objects.filter(region=region).order_by("name"):
+            summary = _("%(type)s in the region.") % {"type": org.get_type_display()}
+            contact = " ".join(p for p in (org.phone, org.email) if p)
+            if contact:
+                summary += " " + _("Contact: %(c)s.") % {"c": contact}
+            org_items[org.pk] = item_upsert_from_source(
+                source_type=SourceType.ORGANISATION, source_id=org.pk, title=org.name, summary=summary,
+                url=org.website, region=region, theme=ORGANISATION_THEME.get(org.type, Theme.COOPERATION),
+                actor=actor,
+            )
+            counts["organisations"] += 1
+        ambassadors = (
+            User.objects.filter(region=region, kind="professional", is_active=True, role_assignments__role=Role.AMBASSADOR)
+            .select_related("organisation").order_by("last_name", "first_name")
+        )
+        current = set()
+        for person in ambassadors:
+            org = person.organisation
+            name = person.get_full_name() or person.username
+            summary = _(
+                "Ambassador of %(org)s. Stuck on a case? Ask the ambassador: you get an answer within 48 hours."
+            ) % {"org": org.name if org else "-"}
+            contact = " ".join(p for p in (person.phone, person.email) if p)
+            if contact:
+                summary += " " + _("Contact: %(c)s.") % {"c": contact}
+            item_upsert_from_source(
+                source_type=SourceType.AMBASSADOR, source_id=person.pk,
+                title=_("Ambassador: %(name)s") % {"name": name}, summary=summary, region=region,
+                kind=ItemKind.CONTACT, theme=Theme.COOPERATION,
+                part_of=org_items.get(org.pk) if org else None, actor=actor,
+            )
+            current.add(str(person.pk))
+            counts["ambassadors"] += 1
+        for item in Item.objects.filter(region=region, source_type=SourceType.AMBASSADOR).exclude(
+            source_id__in=current
+        ).exclude(status=ItemStatus.ARCHIVED):
+            _apply(item, actor, {"status": ItemStatus.ARCHIVED}, action="synced")
+            counts["archived"] += 1
+        counts["qas"] = _sync_qas(region=region, actor=actor)
+    return counts
+
+
+def _sync_qas(*, region: Region, actor: User | None) -> int:
+    """Pull the region's published ambassador Q&As in (the ambassadors app may also push them
+    with `item_upsert_from_source`). Read through the ambassadors app's own selector, as the
+    actor, so its policy decides what is published; skipped without an actor or that app."""
+    try:
+        from werkbrug.ambassadors.selectors import qa_list
+    except ImportError:
+        return 0
+    if actor is None or actor.region_id != region.pk:
+        return 0
+    seen = set()
+    for qa in qa_list(user=actor):
+        question = (getattr(qa, "public_question", "") or "").strip()
+        answer = (getattr(qa, "public_answer", "") or "").strip()
+        if not question or not answer:
+            continue
+        topic = getattr(getattr(qa, "topic", None), "name", "")
+        item_upsert_from_source(
+            source_type=SourceType.AMBASSADOR_QA, source_id=qa.pk, title=question, summary=answer,
+            region=region, kind=ItemKind.QA, theme=Theme.COOPERATION, tags=[topic] if topic else [],
+            actor=actor,
+        )
+        seen.add(str(qa.pk))
+    for item in Item.objects.filter(region=region, source_type=SourceType.AMBASSADOR_QA,
+                                    status=ItemStatus.PUBLISHED).exclude(source_id__in=seen):
+        _apply(item, actor, {"status": ItemStatus.ARCHIVED}, action="synced")
+    return len(seen)
+
+
+# --- import and export ---
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    relations: int = 0
+
+
+class ImportRefused(ValidationError):
+    """The import wrote nothing; `.messages` lists every problem, with its line."""
+
+
+def _relation_out(rel_kind: str, target: str) -> str:
+    return f"{rel_kind}:{target}"
+
+
+def _export_rows(region: Region) -> list[dict[str, Any]]:
+    items = list(Item.objects.filter(region=region).select_related("owner").order_by("key"))
+    keys = {i.pk: i.key for i in items}
+    relations: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for s, t, k in Relation.objects.filter(source__region=region).values_list("source_id", "target_id", "kind"):
+        relations[s].append((k, keys[t]))
+    rows = []
+    for item in items:
+        rows.append({
+            "key": item.key, "kind": item.kind, "title": item.title, "summary": item.summary,
+            "links": item.links, "audience": item.audience_list, "theme": item.theme, "scope": item.scope,
+            "tags": item.tag_list, "owner": item.owner.username if item.owner else "",
+            "review_on": item.review_on.isoformat() if item.review_on else "", "status": item.status,
+            "source_type": item.source_type, "source_id": item.source_id,
+            "relations": [{"kind": k, "target": t} for k, t in sorted(relations[item.pk])],
+        })
+    return rows
+
+
+def knowledge_export(*, region: Region, fmt: str, actor: User | None = None) -> str:
+    """All the region's items and relations as JSON or CSV text (UTF-8). See the docs for the format."""
+    if actor is not None:
+        policy.authorize(actor, "knowledge_map.export", region)
+    rows = _export_rows(region)
+    if fmt == "json":
+        return json.dumps({"format": "werkbrug-knowledge-map", "version": 1, "items": rows}, ensure_ascii=False, indent=2)
+    if fmt != "csv":
+        raise ValidationError(_("Choose JSON or CSV."), code="format")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row | {
+            # One link per line: "address label"; relations one per line: "kind:key".
+            "links": "\n".join(f"{link['url']} {link['label']}".strip() for link in row["links"]),
+            "audience": ",".join(row["audience"]),
+            "tags": ", ".join(row["tags"]),
+            "relations": "\n".join(_relation_out(r["kind"], r["target"]) for r in row["relations"]),
+        })
+    return buffer.getvalue()
+
+
+def _decode(content: bytes | str) -> str:
+    if isinstance(content, str):
+        return content
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            _("The file is not UTF-8 text. Save it as “CSV UTF-8” or JSON and try again."), code="encoding"
+        ) from None
+
+
+def _parse_csv(text: str) -> list[tuple[str, dict]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [c for c in EXPORT_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in EXPORT_COLUMNS]
+    if missing or unknown or len(set(header)) != len(header):
+        parts = []
+        if missing:
+            parts.append(_("missing: %(c)s") % {"c": ", ".join(missing)})
+        if unknown:
+            parts.append(_("unknown: %(c)s") % {"c": ", ".join(unknown)})
+        if not parts:
+            parts.append(_("a column appears twice"))
+        raise ImportRefused(_("The columns are not right (%(p)s). Start from an export.") % {"p": "; ".join(parts)}, code="columns")
+    rows = []
+    line = 2
+    for record in reader:
+        if None in record:
+            rows.append((_("Line %(n)s") % {"n": line}, {"__error__": _("This line has more cells than there are columns.")}))
+        else:
+            links = []
+            for entry in (record["links"] or "").splitlines():
+                if entry.strip():
+                    url, _sep, label = entry.strip().partition(" ")
+                    links.append({"url": url, "label": label.strip()})
+            relations = []
+            for entry in (record["relations"] or "").splitlines():
+                if entry.strip():
+                    kind, _sep, target = entry.strip().partition(":")
+                    relations.append({"kind": kind.strip(), "target": target.strip()})
+            rows.append((_("Line %(n)s") % {"n": line}, record | {"links": links, "relations": relations}))
+        line = reader.line_num + 1
+    return rows
+
+
+def _parse_json(text: str) -> list[tuple[str, dict]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(_("This is not valid JSON (line %(n)s).") % {"n": exc.lineno}, code="json") from None
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise ImportRefused(_("The JSON file needs an “items” list. Start from an export."), code="columns")
+    rows = []
+    for n, record in enumerate(data["items"], start=1):
+        label = _("Item %(n)s") % {"n": n}
+        if not isinstance(record, dict):
+            rows.append((label, {"__error__": _("This item is not an object.")}))
+            continue
+        unknown = [k for k in record if k not in EXPORT_COLUMNS]
+        missing = [k for k in ("key", "kind", "title", "summary", "theme") if k not in record]
+        if unknown or missing:
+            rows.append((label, {"__error__": _("Wrong fields (missing: %(m)s; unknown: %(u)s).") % {
+                "m": ", ".join(missing) or "-", "u": ", ".join(unknown) or "-"}}))
+            continue
+        rows.append((label, record))
+    return rows
+
+
+@transaction.atomic
+def knowledge_import(*, region: Region, actor: User | None, content: bytes | str, fmt: str) -> ImportResult:
+    """Import items and relations (JSON or CSV, as exported). All or nothing.
+
+    Items are matched by key: new keys are created, known keys updated. For every item in the
+    file its outgoing relations become exactly the ones listed. Every bad row is reported with
+    its line (CSV) or position (JSON); when any row is bad nothing is written.
+    """
+    if actor is not None:
+        policy.authorize(actor, "knowledge_map.import", region)
+    text = _decode(content)
+    if fmt not in ("json", "csv"):
+        raise ImportRefused(_("Choose JSON or CSV."), code="format")
+    rows = _parse_json(text) if fmt == "json" else _parse_csv(text)
+    if not rows:
+        raise ImportRefused(_("The file holds no items."), code="empty")
+
+    existing = {i.key: i for i in Item.objects.select_for_update().filter(region=region)}
+    errors: list[str] = []
+    cleaned: list[tuple[str, dict, dict, list[tuple[str, str]]]] = []
+    seen: dict[str, str] = {}
+    for label, record in rows:
+        if "__error__" in record:
+            errors.append(f"{label}: {record['__error__']}")
+            continue
+        problems: list[str] = []
+        try:
+            fields = clean_item_fields({k: record.get(k) for k in EDITABLE if k in record}, region=region)
+        except ValidationError as exc:
+            fields = {}
+            for field, messages in exc.message_dict.items():
+                problems.extend(f"{field}: {m}" for m in messages)
+        meta = {
+            "status": record.get("status") or ItemStatus.DRAFT,
+            "source_type": record.get("source_type") or "",
+            "source_id": str(record.get("source_id") or ""),
+        }
+        if meta["status"] not in ItemStatus.values:
+            problems.append(_("status: unknown status “%(v)s”.") % {"v": meta["status"]})
+        if meta["source_type"] not in SourceType.values:
+            problems.append(_("source_type: unknown source “%(v)s”.") % {"v": meta["source_type"]})
+        key = fields.get("key") or str(record.get("key") or "")
+        if key and key in seen:
+            problems.append(_("key: “%(k)s” appears twice (also at %(other)s).") % {"k": key, "other": seen[key]})
+        seen.setdefault(key, label)
+        rels: list[tuple[str, str]] = []
+        raw_relations = record.get("relations") or []
+        if not isinstance(raw_relations, list):
+            problems.append(_("relations: give a list."))
+            raw_relations = []
+        for rel in raw_relations:
+            kind = rel.get("kind") if isinstance(rel, dict) else None
+            target = rel.get("target") if isinstance(rel, dict) else None
+            if kind not in RelationKind.values:
+                problems.append(_("relations: unknown relation “%(v)s”.") % {"v": kind})
+            elif not target:
+                problems.append(_("relations: a relation without a target."))
+            elif target == key:
+                problems.append(_("relations: an item cannot be linked to itself."))
+            elif (kind, target) in rels:
+                problems.append(_("relations: “%(r)s” is listed twice.") % {"r": f"{kind}:{target}"})
+            else:
+                rels.append((kind, target))
+        if problems:
+            errors.extend(f"{label}: {p}" for p in problems)
+        else:
+            cleaned.append((label, fields, meta, rels))
+
+    known_keys = set(existing) | {fields["key"] for _l, fields, _m, _r in cleaned} | set(seen)
+    for label, _fields, _meta, rels in cleaned:
+        for _kind, target in rels:
+            if target not in known_keys:
+                errors.append(f"{label}: " + _("relations: no item with key “%(k)s”.") % {"k": target})
+
+    if not errors:
+        # "part of" after the import: the file's lists replace those of its items.
+        in_file = {fields["key"] for _l, fields, _m, _r in cleaned}
+        edges: dict[str, set[str]] = defaultdict(set)
+        key_of = {i.pk: k for k, i in existing.items()}
+        for s, t in Relation.objects.filter(source__region=region, kind=RelationKind.PART_OF).values_list("source_id", "target_id"):
+            if key_of[s] not in in_file:
+                edges[key_of[s]].add(key_of[t])
+        labels = {}
+        for label, fields, _meta, rels in cleaned:
+            labels[fields["key"]] = label
+            edges[fields["key"]].update(t for k, t in rels if k == RelationKind.PART_OF)
+        cycle = find_cycle(edges)
+        if cycle:
+            where = labels.get(cycle[0]) or labels.get(cycle[1], "")
+            errors.append(f"{where}: " + _("“part of” goes round in a circle: %(c)s.") % {"c": " → ".join(map(str, cycle))})
+
+    if errors:
+        raise ImportRefused(errors, code="import_invalid")
+
+    result = ImportResult()
+    by_key = dict(existing)
+    for _label, fields, meta, _rels in cleaned:
+        item = by_key.get(fields["key"])
+        full = {f: fields.get(f, "" if f not in ("owner", "review_on", "links") else None) for f in EDITABLE}
+        full["links"] = fields.get("links", [])
+        full["audience"] = fields.get("audience", "")
+        full["tags"] = fields.get("tags", "")
+        full["scope"] = fields.get("scope", Scope.REGIONAL)
+        if item is None:
+            by_key[fields["key"]] = _create(region=region, actor=actor, fields=full, status=meta["status"],
+                                            action="imported", **{k: meta[k] for k in ("source_type", "source_id")})
+            result.created += 1
+        else:
+            _apply(item, actor, full | meta, action="imported")
+            result.updated += 1
+    for _label, fields, _meta, rels in cleaned:
+        item = by_key[fields["key"]]
+        wanted = {(k, by_key[t].pk) for k, t in rels}
+        current = {(r.kind, r.target_id): r for r in item.relations_out.all()}
+        for pair, relation in current.items():
+            if pair not in wanted:
+                relation.delete()
+        for kind, target_pk in wanted - set(current):
+            Relation.objects.create(source=item, target_id=target_pk, kind=kind)
+            result.relations += 1
+    return result
+
+
+def starter_load(*, region: Region, actor: User | None = None) -> ImportResult:
+    """Add the starter set of national items shipped with the app (`data/starter.json`).
+
+    Only keys the region does not have yet are added, so running it again never overwrites
+    what editors changed; relations of the added items come along.
+    """
+    data = json.loads(STARTER_FILE.read_text(encoding="utf-8"))
+    have = set(Item.objects.filter(region=region).values_list("key", flat=True))
+    data["items"] = [row for row in data["items"] if row["key"] not in have]
+    if not data["items"]:
+        return ImportResult()
+    return knowledge_import(region=region, actor=actor, content=json.dumps(data), fmt="json")

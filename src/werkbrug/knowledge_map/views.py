@@ -1,0 +1,269 @@
+"""Pages of the knowledge map: the map, the list/tree, details, the poster, curation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from werkbrug.core import policy
+from werkbrug.web.forms import apply_validation_error
+from werkbrug.web.pdf import render_pdf
+
+from . import selectors, services
+from .forms import CurationFilterForm, ImportForm, ItemForm, MapFilterForm, RelationForm
+from .models import Item, Relation, RelationKind
+from .review import review_state
+from .svg import render_map
+from .workflow import TRANSITION_LABELS, allowed_targets
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def _map_context(request: HttpRequest) -> dict:
+    filters = selectors.MapFilter.from_params(request.GET)
+    # only what the map, the search and the list use: 2 000 items must render well under 500 ms
+    items = list(selectors.map_items(user=request.user, filters=filters).only(
+        "id", "region_id", "status", "key", "kind", "theme", "title", "summary", "tags"))
+    relations = selectors.map_relations(item_ids=[i.pk for i in items])
+    matches = selectors.search_matches(items, filters.q) if filters.q else set()
+    query = filters.query()
+    return {
+        "filters": filters,
+        "form": MapFilterForm(request.GET or None),
+        "items": items,
+        "map_relations": relations,
+        "matches": matches,
+        "query": urlencode(query),
+        "query_dict": query,
+    }
+
+
+def _panel_context(request: HttpRequest, item: Item) -> dict:
+    return {
+        "item": item,
+        "relations": selectors.item_relations(user=request.user, item=item),
+        "review": review_state(item.review_on, timezone.localdate()),
+        "can_edit": policy.can(request.user, "knowledge_item.change", item),
+    }
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The interactive map with details beside it (`?item=<pk>` without JavaScript)."""
+    context = _map_context(request)
+    selected = None
+    if request.GET.get("item", "").isdigit():
+        selected = selectors.item_get(user=request.user, pk=int(request.GET["item"]))
+        context.update(_panel_context(request, selected))
+    base = reverse("knowledge_map:index")
+    query = context["query_dict"]
+
+    prefix = f"{base}?{urlencode(query)}&item=" if query else f"{base}?item="
+
+    def href(item: Item) -> str:
+        return f"{prefix}{item.pk}#km-details"
+
+    context["svg"] = mark_safe(  # noqa: S308 — built by render_map, which escapes every text
+        render_map(
+            context["items"], context["map_relations"], href=href, matches=context["matches"],
+            selected=selected.pk if selected else None, searching=bool(context["filters"].q),
+        )
+    )
+    context["selected"] = selected
+    context["can_curate"] = policy.can(request.user, "knowledge_item.create", None)
+    return render(request, "knowledge_map/map.html", context)
+
+
+@login_required
+def item_list(request: HttpRequest) -> HttpResponse:
+    """The same items as a structured list: themes, then items nested along "part of"."""
+    context = _map_context(request)
+    context["tree"] = selectors.tree(context["items"], context["map_relations"])
+    by_pk = {i.pk: i for i in context["items"]}
+    out: dict[int, list] = {}
+    labels = dict(RelationKind.choices)
+    for s, t, kind in context["map_relations"]:
+        out.setdefault(s, []).append((labels[kind], by_pk[t]))
+    for item in context["items"]:
+        item.links_out = out.get(item.pk, [])
+    return render(request, "knowledge_map/list.html", context)
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.item_get(user=request.user, pk=pk)
+    return render(request, "knowledge_map/item.html", _panel_context(request, item))
+
+
+@login_required
+def item_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only the details panel, fetched by the map's script."""
+    item = selectors.item_get(user=request.user, pk=pk)
+    context = _panel_context(request, item)
+    context["query"] = urlencode(selectors.MapFilter.from_params(request.GET).query())
+    return render(request, "knowledge_map/includes/panel.html", context)
+
+
+@login_required
+def print_view(request: HttpRequest) -> HttpResponse:
+    """A one-page poster of the current filter; `?format=pdf` gives it as PDF."""
+    context = _map_context(request)
+    base = request.build_absolute_uri(reverse("knowledge_map:index"))
+    context["svg"] = mark_safe(  # noqa: S308 — built by render_map, which escapes every text
+        render_map(context["items"], context["map_relations"], href=lambda i: f"{base}?item={i.pk}",
+                   matches=context["matches"], searching=bool(context["filters"].q))
+    )
+    context["today"] = timezone.localdate()
+    if request.GET.get("format") == "pdf":
+        return render_pdf(request, "knowledge_map/poster.html", context, filename="kenniskaart.pdf")
+    return render(request, "knowledge_map/print.html", context)
+
+
+# --- curation (editors) ---
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    form = CurationFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    items = selectors.curation_items(
+        user=request.user, status=data.get("status", ""), review=data.get("review", ""), today=timezone.localdate()
+    )
+    overdue = sum(1 for i in items if i.review_state == "overdue")
+    return render(request, "knowledge_map/manage.html", {"form": form, "items": items, "overdue": overdue})
+
+
+@login_required
+def item_create(request: HttpRequest) -> HttpResponse:
+    policy.authorize(request.user, "knowledge_item.create", None)
+    form = ItemForm(request.POST or None, region_id=request.user.region_id, initial={"review_on": None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.item_create(region=request.user.region, actor=request.user, **form.service_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The item is saved as a draft."))
+            return redirect("knowledge_map:item", pk=item.pk)
+    return render(request, "knowledge_map/item_form.html", {"form": form, "item": None})
+
+
+@login_required
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.item_get(user=request.user, pk=pk)
+    policy.authorize(request.user, "knowledge_item.change", item)
+    form = ItemForm(request.POST or None, region_id=request.user.region_id, initial=ItemForm.initial_from(item))
+    relation_form = RelationForm(targets=Item.objects.filter(region_id=item.region_id).exclude(pk=item.pk).order_by("title"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_update(item=item, actor=request.user, **form.service_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("knowledge_map:item", pk=item.pk)
+    return render(request, "knowledge_map/item_form.html", {
+        "form": form, "item": item, "relation_form": relation_form,
+        "relations": selectors.item_relations(user=request.user, item=item),
+        "transitions": [(to, TRANSITION_LABELS[to]) for to in allowed_targets(item.status)],
+    })
+
+
+@login_required
+@require_POST
+def item_status(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Item, pk=pk, region_id=request.user.region_id)
+    try:
+        item = services.item_transition(item=item, actor=request.user, to=request.POST.get("to", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The status is now: %(s)s.") % {"s": item.get_status_display()})
+    return redirect("knowledge_map:edit", pk=pk)
+
+
+@login_required
+@require_POST
+def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Item, pk=pk, region_id=request.user.region_id)
+    target_pk = request.POST.get("target", "")
+    target = Item.objects.filter(pk=int(target_pk)).first() if target_pk.isdigit() else None
+    try:
+        services.relation_add(source=item, target=target, kind=request.POST.get("kind", ""), actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The relation is added."))
+    return redirect("knowledge_map:edit", pk=pk)
+
+
+@login_required
+@require_POST
+def relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    relation = get_object_or_404(Relation, pk=pk, source__region_id=request.user.region_id)
+    services.relation_remove(relation=relation, actor=request.user)
+    messages.success(request, _("The relation is removed."))
+    return redirect("knowledge_map:edit", pk=relation.source_id)
+
+
+@login_required
+def item_history(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.item_get(user=request.user, pk=pk)
+    changes = selectors.item_history(user=request.user, item=item)
+    return render(request, "knowledge_map/history.html", {"item": item, "changes": changes})
+
+
+@login_required
+def import_view(request: HttpRequest) -> HttpResponse:
+    policy.authorize(request.user, "knowledge_map.import", request.user.region)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = upload.name.lower()
+        fmt = "json" if name.endswith(".json") else "csv" if name.endswith(".csv") else ""
+        if not fmt:
+            form.add_error("file", _("Choose a file ending in .json or .csv."))
+        elif upload.size > MAX_IMPORT_BYTES:
+            form.add_error("file", _("The file is too large (at most 5 MB)."))
+        else:
+            try:
+                result = services.knowledge_import(
+                    region=request.user.region, actor=request.user, content=upload.read(), fmt=fmt
+                )
+            except ValidationError as exc:
+                problems = exc.messages
+            else:
+                messages.success(request, _("Imported: %(c)s new, %(u)s changed, %(r)s new relations.") % {
+                    "c": result.created, "u": result.updated, "r": result.relations})
+                return redirect("knowledge_map:manage")
+    return render(request, "knowledge_map/import.html", {"form": form, "problems": problems})
+
+
+@login_required
+def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("json", "csv"):
+        raise Http404
+    text = services.knowledge_export(region=request.user.region, fmt=fmt, actor=request.user)
+    content_type = "application/json" if fmt == "json" else "text/csv"
+    response = HttpResponse(text.encode("utf-8"), content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kennisitems.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def sync(request: HttpRequest) -> HttpResponse:
+    counts = services.region_sync(region=request.user.region, actor=request.user)
+    messages.success(request, _("Brought up to date: %(o)s organisations and %(a)s ambassadors.") % {
+        "o": counts["organisations"], "a": counts["ambassadors"]})
+    return redirect("knowledge_map:manage")

@@ -1,0 +1,27 @@
+from rest_framework import serializers
+
+from werkbrug.core.choices import DataCategory
+from werkbrug.core.models import AccessLogRecord
+
+
+class ConsentRowOut(serializers.Serializer):
+    organisation = serializers.IntegerField(source="organisation.pk")
+    organisation_name = serializers.CharField(source="organisation.name")
+    category = serializers.CharField()
+    granted = serializers.BooleanField()
+    valid_until = serializers.DateField(allow_null=True)
+    version = serializers.IntegerField()
+
+
+class ConsentChangeIn(serializers.Serializer):
+    organisation = serializers.IntegerField()
+    category = serializers.ChoiceField(choices=DataCategory.choices)
+    give = serializers.BooleanField(help_text="true: give consent; false: withdraw it")
+    version = serializers.IntegerField(min_value=0, required=False, allow_null=True,
+                                       help_text="the consent's version you saw (stale: 400 `stale`)")
+
+
+class AccessLogOut(serializers.ModelSerializer):
+    class Meta:
+        model = AccessLogRecord
+        fields = ["occurred_at", "code", "actor_name", "actor_organisation", "actor_role", "data_category", "purpose"]

@@ -1,0 +1,173 @@
+"""Demo data for trajectories: ~60 made-up clients with teams, consent, intakes and hand-overs.
+
+Everything goes through the real services, so the access log and consent history look as they
+would in use. Deterministic from `rng`. Three clients get a portal account
+(`demo.client.<first name>`) so they appear on the persona page.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from werkbrug.clients.models import Benefit, ConsentMethod
+from werkbrug.clients.services import consent_grant, consent_grant_many, consent_withdraw
+from werkbrug.core.choices import CASEWORK_ROLES, DataCategory, OrganisationType, Role, UserKind
+from werkbrug.core.demo import DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES
+from werkbrug.core.models import Region, User
+from werkbrug.core.policy.clients import forget
+from werkbrug.core.policy.trajectories import visible_categories
+
+from .intake import SECTIONS
+from .models import TeamMembership
+from .services import (
+    client_register_and_start,
+    intake_save,
+    plan_director_hand_over,
+    team_member_add,
+)
+
+N_CLIENTS = 60
+PORTAL_CLIENTS = 3
+
+TEXTS = {
+    "support_needs": ["Rust en vaste afspraken helpen. Spanning bij veel prikkels.", "Hulp bij plannen van de week.",
+                      "Wil leren omgaan met somberheid op het werk.", "Steun bij het eerste contact met een werkgever."],
+    "work_history": ["Tien jaar magazijnmedewerker, daarna uitgevallen.", "Werkte in de zorg als helpende.",
+                     "Vakkenvuller en bezorger, korte contracten.", "Nog nooit betaald werk gehad."],
+    "education": ["vmbo kader, diploma", "mbo 2 logistiek, niet afgemaakt", "havo", "mbo 3 zorg en welzijn"],
+    "wished_sector": ["groen en tuin", "logistiek", "zorg", "techniek", "horeca", "administratie"],
+    "wished_conditions": ["Vaste werktijden, rustige plek.", "Dicht bij huis, met de fiets bereikbaar.",
+                          "Begeleiding in de eerste weken."],
+    "income_and_benefit": ["Bijstand, wil graag uit de uitkering.", "WIA-uitkering, deels arbeidsongeschikt.",
+                           "Wajong, wil uren opbouwen."],
+    "debts": ["Schulden bij energiebedrijf, regeling loopt.", "Betalingsachterstand huur.", ""],
+    "living_situation": ["Woont zelfstandig.", "Woont bij ouders.", "Beschermd wonen, wil zelfstandig wonen."],
+    "social_network": ["Contact met zus en een vriend.", "Klein netwerk, wil meer mensen leren kennen.",
+                       "Steun van partner."],
+    "own_goal": ["Ik wil weer buiten werken, met mijn handen.", "Ik wil twintig uur per week werken in een magazijn.",
+                 "Ik wil iets doen waar ik trots op kan zijn.", "Eerst vrijwilligerswerk, dan een echte baan."],
+}
+
+
+def _bsn(rng: random.Random, taken: set[str]) -> str:
+    """A random nine-digit number that passes the eleven test (made up; not a real person's)."""
+    while True:
+        digits = [rng.randrange(10) for _ in range(8)]
+        check = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
+        if check == 10 or digits[0] == 0:
+            continue
+        bsn = "".join(map(str, digits)) + str(check)
+        if bsn not in taken:
+            taken.add(bsn)
+            return bsn
+
+
+def _intake_data(rng: random.Random, categories: frozenset[str]) -> dict:
+    data = {}
+    for section in SECTIONS:
+        if section.category not in categories:
+            continue
+        for name in section.fields:
+            if name == "wished_hours_per_week":
+                data[name] = rng.choice([8, 12, 16, 20, 24, 32])
+            elif name == "has_debts":
+                data[name] = rng.choice([True, False, None])
+            else:
+                data[name] = rng.choice(TEXTS[name])
+    return data
+
+
+def load(region: Region, rng: random.Random) -> None:
+    people = list(
+        User.objects.filter(region=region, kind=UserKind.PROFESSIONAL, organisation__isnull=False,
+                            role_assignments__role__in=CASEWORK_ROLES)
+        .select_related("organisation").prefetch_related("role_assignments").distinct().order_by("pk")
+    )
+    if not people:
+        return
+    starters = [p for p in people if p.has_role(Role.JOBCOACH, Role.CLIENT_MANAGER, Role.LABOUR_EXPERT)]
+    today = timezone.localdate()
+    taken_bsns: set[str] = set()
+    portal_password = make_password(DEMO_PASSWORD)
+    portal_names: set[str] = set()
+    all_categories = [c for c in DataCategory.values if c != DataCategory.RESEARCH]
+    for index in range(N_CLIENTS):
+        starter = rng.choice(starters)
+        role = next(r for r in (Role.JOBCOACH, Role.CLIENT_MANAGER, Role.LABOUR_EXPERT) if starter.has_role(r))
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        trajectory = client_register_and_start(
+            registered_by=starter, role=role, consent_method=rng.choice([ConsentMethod.VERBAL, ConsentMethod.PAPER]),
+            started_on=today - timedelta(days=rng.randrange(10, 700)),
+            first_name=first, last_name=last,
+            date_of_birth=date(1965, 1, 1) + timedelta(days=rng.randrange(0, 38 * 365)),
+            bsn=_bsn(rng, taken_bsns) if rng.random() < 0.8 else "",
+            email=f"{first.lower()}.{index}@example.org".replace("ë", "e"), phone=f"06-{rng.randrange(10**7, 10**8)}",
+            postcode=f"{rng.randrange(4000, 4200)} {rng.choice(['AB', 'KL', 'RT', 'ZW'])}", city="Bommelstad",
+            benefit=rng.choice(Benefit.values),
+        )
+        client = trajectory.client
+        # The starter's organisation: everything but care unless it is a care provider.
+        own = [c for c in all_categories if c != DataCategory.CARE or starter.organisation.type == OrganisationType.GGZ]
+        consent_grant_many(client=client, organisation=starter.organisation, categories=own, recorded_by=starter,
+                           method=ConsentMethod.PAPER)
+        # One to three colleagues of other organisations join, after the client's consent.
+        others = [p for p in people if p.organisation_id != starter.organisation_id]
+        team = rng.sample(others, rng.randint(1, 3))
+        joined = []
+        for person in team:
+            if any(m.organisation_id == person.organisation_id for m in joined):
+                continue
+            categories = [DataCategory.PARTICIPATION, DataCategory.PLAN, DataCategory.SIGNALS]
+            if person.organisation.type == OrganisationType.GGZ:
+                categories.append(DataCategory.CARE)
+            if person.organisation.type == OrganisationType.DEBT_COUNSELLING:
+                categories.append(DataCategory.DEBTS)
+            if person.organisation.type in (OrganisationType.UWV, OrganisationType.MUNICIPALITY, OrganisationType.REINTEGRATION):
+                categories += [DataCategory.WORK_INCOME, DataCategory.JOB_OUTCOMES]
+            consent_grant_many(client=client, organisation=person.organisation, categories=categories,
+                               recorded_by=starter, method=rng.choice([ConsentMethod.VERBAL, ConsentMethod.PAPER]))
+            member_role = next(r for r in Role if r in CASEWORK_ROLES and person.has_role(r))
+            joined.append(team_member_add(trajectory=trajectory, person=person, role=member_role, added_by=starter))
+        # Intake: most have one, some still a draft.
+        if rng.random() < 0.8:
+            forget(starter)
+
+            data = _intake_data(rng, visible_categories(starter, client))
+            complete = rng.random() < 0.65
+            if not complete:
+                data.pop("own_goal", None)
+            intake_save(trajectory=trajectory, saved_by=starter, data=data, complete=complete)
+        # Some hand over the plan director role.
+        if joined and index % 9 == 4:
+            plan_director_hand_over(trajectory=trajectory, new_director=joined[0].person, handed_over_by=starter,
+                                    note=rng.choice(["Het werk staat nu voorop.", "Afgesproken in het teamoverleg."]))
+        # Some withdraw a consent; some consents have expired.
+        if joined and index % 7 == 3:
+            consent_withdraw(client=client, organisation=joined[-1].organisation, category=DataCategory.SIGNALS,
+                             recorded_by=starter, method=ConsentMethod.VERBAL, note="Cliënt wil dit nu niet delen.")
+        if joined and index % 11 == 6:
+            consent_withdraw(client=client, organisation=joined[-1].organisation, category=DataCategory.PARTICIPATION,
+                             recorded_by=starter, method=ConsentMethod.PAPER, note="Cliënt stopt met deze organisatie.")
+        if index % 8 == 5:
+            consent_grant(client=client, organisation=starter.organisation, category=DataCategory.RESEARCH,
+                          recorded_by=starter, method=ConsentMethod.PAPER, given_on=today - timedelta(days=400),
+                          valid_until=today - timedelta(days=rng.randrange(1, 60)))
+        # A few clients use the portal.
+        if len(portal_names) < PORTAL_CLIENTS and index % 5 == 0 and first.lower() not in portal_names:
+            username = "demo.client." + first.lower().replace("ë", "e").replace("é", "e")
+            if not User.objects.filter(username=username).exists():
+                portal_names.add(first.lower())
+                user = User.objects.create(
+                    username=username, first_name=first, last_name=last, email=client.email, kind=UserKind.CLIENT,
+                    region=region, password=portal_password,
+                )
+                client.user = user
+                client.save(update_fields=["user"])
+    # Keep the caches of the loader's user objects from leaking into later loaders.
+    for person in people:
+        forget(person)
+    assert TeamMembership.objects.filter(trajectory__region=region).exists()

@@ -1,0 +1,133 @@
+"""Forms for caseload, intake, team and plan-director pages. Rules live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from werkbrug.core.choices import CASEWORK_ROLES, Role
+
+from .intake import SECTIONS
+from .models import Intake
+
+CASEWORK_CHOICES = [(r.value, r.label) for r in Role if r in CASEWORK_ROLES]
+PLAN_STATES = [
+    ("", _("All")), ("none", _("No plan yet")), ("draft", _("Draft")), ("awaiting", _("Waiting for agreement")),
+    ("agreed", _("Agreed")), ("disagreed", _("Not agreed")),
+]
+SORT_CHOICES = [
+    ("name", _("Name (A–Z)")), ("-name", _("Name (Z–A)")), ("-started", _("Newest trajectory first")),
+    ("started", _("Oldest trajectory first")), ("due", _("Next action due")), ("signals", _("Most open signals")),
+    ("phase", _("Phase")),
+]
+
+
+def _attrs(attrs: dict) -> str:
+    """As django/forms/widgets/attrs.html."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items() if value is not False
+    )
+
+
+class _QuickInput:
+    """Renders as Django's input.html does, in Python: the caseload's filters are on a page that
+    is opened all day, and the widget templates cost more than the rest of the table."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = widget["value"]
+        shown = f' value="{escape(value)}"' if value is not None else ""
+        html = f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+        return mark_safe(html)  # noqa: S308 — every text is escaped above
+
+
+class QuickSearchInput(_QuickInput, forms.TextInput):
+    input_type = "search"
+
+
+class QuickCheckbox(_QuickInput, forms.CheckboxInput):
+    pass
+
+
+class QuickSelect(forms.Select):
+    """Renders as Django's select.html and select_option.html do, in Python (see _QuickInput)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        out = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                out.append(f'\n  <optgroup label="{escape(group_name)}">')
+            for option in group_choices:
+                out.append(f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
+                           f'{conditional_escape(option["label"])}</option>\n')
+            if group_name:
+                out.append("\n  </optgroup>")
+        out.append("\n</select>")
+        return mark_safe("".join(out))  # noqa: S308 — every text is escaped above
+
+
+class CaseloadFilter(forms.Form):
+    q = forms.CharField(label=_("Search by name or client id"), required=False, max_length=100,
+                        widget=QuickSearchInput)
+    role = forms.ChoiceField(label=_("My role"), required=False, choices=[("", _("All"))] + CASEWORK_CHOICES,
+                             widget=QuickSelect)
+    plan_state = forms.ChoiceField(label=_("Plan"), required=False, choices=PLAN_STATES, widget=QuickSelect)
+    mine = forms.BooleanField(label=_("Only where I am plan director"), required=False, widget=QuickCheckbox)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=QuickSelect)
+
+
+class IntakeForm(forms.ModelForm):
+    """Only the sections the professional may see are fields; the rest are left alone."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Intake
+        fields = [name for section in SECTIONS for name in section.fields]
+        widgets = {
+            "wished_hours_per_week": forms.NumberInput(attrs={"min": 1, "max": 60}),
+        }
+
+    def __init__(self, *args, visible_fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name != "expected_version" and name not in visible_fields:
+                del self.fields[name]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
+
+    def section_fields(self, section):
+        return [self[name] for name in section.fields if name in self.fields]
+
+
+class TeamMemberAddForm(forms.Form):
+    person = forms.ChoiceField(label=_("Professional"))
+    role = forms.ChoiceField(label=_("Role in this trajectory"), choices=CASEWORK_CHOICES)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "—")] + [
+            (str(p.pk), f"{p.get_full_name()} — {p.organisation}") for p in candidates
+        ]
+
+
+class HandOverForm(forms.Form):
+    new_director = forms.ChoiceField(label=_("New plan director"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False,
+                           help_text=_("Why the role moves, for the team."))
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_director"].choices = [("", "—")] + [
+            (str(m.person_id), f"{m.person.get_full_name()} — {m.organisation}") for m in members
+        ]
+
+
+class CloseForm(forms.Form):
+    ended_on = forms.DateField(label=_("End date"), required=False, help_text=_("Empty: today."),
+                               widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from werkbrug.clients.models import Client
+from werkbrug.core.choices import Role
+from werkbrug.core.models import Organisation, Region
+
+
+class TrajectoryStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class Trajectory(models.Model):
+    """A client's route to paid work: one team, one plan, one plan director."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="trajectories"
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="trajectories"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=TrajectoryStatus.choices, default=TrajectoryStatus.ACTIVE
+    )
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    plan_director = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("plan director"),
+        on_delete=models.PROTECT,
+        related_name="directed_trajectories",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trajectory")
+        verbose_name_plural = _("trajectories")
+        ordering = ["-started_on", "-id"]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            # The caseload sorted by start date, read in that order for a large caseload.
+            models.Index(fields=["region", "started_on", "id"], condition=models.Q(status="active"),
+                         name="trajectory_active_started"),
+        ]
+        constraints = [
+            # One active trajectory per client, also under concurrent starts.
+            models.UniqueConstraint(
+                fields=["client"], condition=models.Q(status="active"), name="trajectory_one_active_per_client"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client.pseudonym} ({self.started_on:%Y-%m-%d})"
+
+
+class TeamMembership(models.Model):
+    """A professional in a client's team, with their role in this trajectory."""
+
+    trajectory = models.ForeignKey(
+        Trajectory, verbose_name=_("trajectory"), on_delete=models.CASCADE, related_name="team"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("professional"),
+        on_delete=models.PROTECT,
+        related_name="team_memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role in this trajectory"), max_length=32, choices=Role.choices)
+    joined_at = models.DateTimeField(_("joined at"))
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["joined_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory", "person"],
+                condition=models.Q(left_at__isnull=True),
+                name="team_member_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["person", "left_at"]),
+            # The caseload: a person's current memberships, read without touching the table.
+            models.Index(
+                fields=["person", "trajectory"], condition=models.Q(left_at__isnull=True),
+                name="team_current_by_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class PlanDirectorChange(models.Model):
+    """Append-only history of who was plan director, and who handed it over."""
+
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="plan_director_changes"
+    )
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("previous plan director"), on_delete=models.PROTECT,
+        null=True, related_name="+",
+    )
+    new = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("new plan director"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("plan director change")
+        verbose_name_plural = _("plan director changes")
+        ordering = ["changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.previous_id} → {self.new_id} ({self.changed_at:%Y-%m-%d})"

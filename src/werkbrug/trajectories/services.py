@@ -1,0 +1,254 @@
+"""Writes for trajectories, their teams and the plan director.
+
+A trajectory is a client's route to paid work. Its team is the client plus professionals of any
+organisations, each with a role in this trajectory. A professional joins only once the client
+consents to their organisation taking part (data category `participation`). There is always
+exactly one plan director (planregisseur), from any organisation, who must be in the team;
+handing the role over is recorded in `PlanDirectorChange`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from werkbrug.clients.models import Client, ConsentMethod
+from werkbrug.clients.services import client_register, consent_grant
+from werkbrug.core import policy
+from werkbrug.core.choices import CASEWORK_ROLES, DataCategory
+from werkbrug.core.models import User
+from werkbrug.core.policy.clients import consented_categories, forget
+from werkbrug.core.policy.trajectories import visible_categories
+
+from .intake import FIELD_CATEGORY, REQUIRED_TO_COMPLETE
+from .models import (
+    Intake,
+    IntakeStatus,
+    PlanDirectorChange,
+    TeamMembership,
+    Trajectory,
+    TrajectoryStatus,
+)
+
+__all__ = [
+    "client_register_and_start",
+    "trajectory_start",
+    "trajectory_close",
+    "team_member_add",
+    "team_member_remove",
+    "plan_director_hand_over",
+    "intake_save",
+]
+
+
+def _check_professional(person: User, client: Client, role: str) -> None:
+    if not person.is_professional or person.region_id != client.region_id or person.organisation_id is None:
+        raise ValidationError({"person": ValidationError(_("This person is not a professional in the client's region."), code="unknown_member")})
+    if role not in CASEWORK_ROLES:
+        raise ValidationError({"role": ValidationError(_("Choose a role that works with clients."), code="role")})
+
+
+@transaction.atomic
+def trajectory_start(
+    *,
+    client: Client,
+    started_by: User,
+    role: str,
+    consent_method: str,
+    started_on: date | None = None,
+) -> Trajectory:
+    """Start a trajectory with `started_by` as first team member and plan director.
+
+    The client's consent for the starter's organisation to take part is asked in the first
+    conversation; it is recorded here (how: verbally or on paper) in the same transaction.
+    """
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    _check_professional(started_by, client, role)
+    if Trajectory.objects.filter(client=client, status=TrajectoryStatus.ACTIVE).exists():
+        raise ValidationError(_("This client already has an active trajectory."), code="already_active")
+    if consent_method not in (ConsentMethod.VERBAL, ConsentMethod.PAPER):
+        raise ValidationError({"consent_method": ValidationError(_("Say how the client gave consent."), code="method")})
+    now = timezone.now()
+    started_on = started_on or timezone.localdate()
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": ValidationError(_("A trajectory cannot start in the future."), code="future")})
+    try:
+        with transaction.atomic():
+            trajectory = Trajectory.objects.create(
+                region=client.region, client=client, started_on=started_on, plan_director=started_by,
+            )
+    except IntegrityError as exc:  # a concurrent start for the same client
+        raise ValidationError(_("This client already has an active trajectory."), code="already_active") from exc
+    TeamMembership.objects.create(
+        trajectory=trajectory, person=started_by, organisation=started_by.organisation, role=role, joined_at=now,
+    )
+    PlanDirectorChange.objects.create(trajectory=trajectory, previous=None, new=started_by, changed_by=started_by, changed_at=now)
+    forget(started_by)
+    if DataCategory.PARTICIPATION not in consented_categories(client, started_by.organisation_id):
+        consent_grant(
+            client=client, organisation=started_by.organisation, category=DataCategory.PARTICIPATION,
+            recorded_by=started_by, method=consent_method,
+        )
+    return trajectory
+
+
+@transaction.atomic
+def client_register_and_start(
+    *, registered_by: User, role: str, consent_method: str, started_on: date | None = None, **client_fields: Any
+) -> Trajectory:
+    """Register a client and start their trajectory with the registering professional as first
+    team member and plan director: one step, so there is never a client without a team."""
+    if role not in CASEWORK_ROLES:
+        raise ValidationError({"role": ValidationError(_("Choose a role that works with clients."), code="role")})
+    if consent_method not in (ConsentMethod.VERBAL, ConsentMethod.PAPER):
+        raise ValidationError({"consent_method": ValidationError(_("Say how the client gave consent."), code="method")})
+    client = client_register(registered_by=registered_by, **client_fields)
+    return trajectory_start(
+        client=client, started_by=registered_by, role=role, consent_method=consent_method, started_on=started_on
+    )
+
+
+@transaction.atomic
+def team_member_add(
+    *, trajectory: Trajectory, person: User, role: str, added_by: User, as_plan_director: bool = False
+) -> TeamMembership:
+    """Add a professional. Needs the client's consent for the person's organisation first.
+
+    `as_plan_director` exists so that a request for a second plan director gets a clear answer:
+    there is exactly one, and the role moves only by `plan_director_hand_over`.
+    """
+    trajectory = Trajectory.objects.select_for_update().select_related("client").get(pk=trajectory.pk)
+    policy.authorize(added_by, "team.change", trajectory)
+    client = trajectory.client
+    if trajectory.status != TrajectoryStatus.ACTIVE:
+        raise ValidationError(_("This trajectory is closed."), code="closed")
+    if as_plan_director:
+        raise ValidationError(
+            _("This trajectory already has a plan director. Add the person to the team, then hand the role over."),
+            code="second_plan_director",
+        )
+    _check_professional(person, client, role)
+    if DataCategory.PARTICIPATION not in consented_categories(client, person.organisation_id):
+        raise ValidationError({"person": ValidationError(_("The client has not (or no longer) consented to %(org)s taking part. Record the consent first.")
+             % {"org": person.organisation}, code="no_consent")})
+    if TeamMembership.objects.filter(trajectory=trajectory, person=person, left_at__isnull=True).exists():
+        raise ValidationError({"person": ValidationError(_("This person is already in the team."), code="duplicate")})
+    member = TeamMembership.objects.create(
+        trajectory=trajectory, person=person, organisation=person.organisation, role=role, joined_at=timezone.now()
+    )
+    forget(person)
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, membership: TeamMembership, removed_by: User) -> TeamMembership:
+    membership = TeamMembership.objects.select_for_update().select_related("trajectory").get(pk=membership.pk)
+    policy.authorize(removed_by, "team.change", membership.trajectory)
+    if membership.left_at is not None:
+        raise ValidationError(_("This person has already left the team."), code="already_left")
+    if membership.trajectory.plan_director_id == membership.person_id:
+        raise ValidationError(_("Hand over the plan director role before this person leaves the team."), code="plan_director")
+    membership.left_at = timezone.now()
+    membership.save(update_fields=["left_at"])
+    forget(membership.person)
+    return membership
+
+
+@transaction.atomic
+def plan_director_hand_over(*, trajectory: Trajectory, new_director: User, handed_over_by: User, note: str = "") -> Trajectory:
+    """Exactly one plan director: the role moves to another active team member."""
+    trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    policy.authorize(handed_over_by, "trajectory.hand_over", trajectory)
+    if trajectory.status != TrajectoryStatus.ACTIVE:
+        raise ValidationError(_("This trajectory is closed."), code="closed")
+    if new_director.pk == trajectory.plan_director_id:
+        raise ValidationError({"new_director": ValidationError(_("This person is already the plan director."), code="same")})
+    if not TeamMembership.objects.filter(trajectory=trajectory, person=new_director, left_at__isnull=True).exists():
+        raise ValidationError({"new_director": ValidationError(_("The plan director must be a member of the team."), code="not_member")})
+    previous = trajectory.plan_director
+    trajectory.plan_director = new_director
+    trajectory.save(update_fields=["plan_director"])
+    PlanDirectorChange.objects.create(
+        trajectory=trajectory, previous=previous, new=new_director, changed_by=handed_over_by,
+        changed_at=timezone.now(), note=note,
+    )
+    return trajectory
+
+
+@transaction.atomic
+def trajectory_close(*, trajectory: Trajectory, closed_by: User, ended_on: date | None = None) -> Trajectory:
+    trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    policy.authorize(closed_by, "trajectory.close", trajectory)
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < trajectory.started_on:
+        raise ValidationError({"ended_on": ValidationError(_("The end date lies before the start date."), code="end_before_start")})
+    if trajectory.status == TrajectoryStatus.CLOSED:
+        raise ValidationError(_("This trajectory is already closed."), code="closed")
+    trajectory.status = TrajectoryStatus.CLOSED
+    trajectory.ended_on = ended_on
+    trajectory.save(update_fields=["status", "ended_on"])
+    return trajectory
+
+
+@transaction.atomic
+def intake_save(
+    *,
+    trajectory: Trajectory,
+    saved_by: User,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    complete: bool = False,
+) -> Intake:
+    """Save (part of) the integrated intake; with `complete=True` also mark it complete.
+
+    A professional may only fill in the sections whose data category the client consented to for
+    their organisation. `expected_version` is the version the form was loaded with: a save on an
+    older version is refused ("someone else changed it"), so nobody's text is overwritten. A draft
+    can be completed later; a complete intake stays complete when it is edited.
+    """
+    trajectory = Trajectory.objects.select_for_update().select_related("client").get(pk=trajectory.pk)
+    policy.authorize(saved_by, "intake.change", trajectory)
+    if trajectory.status != TrajectoryStatus.ACTIVE:
+        raise ValidationError(_("This trajectory is closed."), code="closed")
+    unknown = set(data) - set(FIELD_CATEGORY)
+    if unknown:
+        raise ValidationError({name: ValidationError(_("There is no such field in the intake."), code="unknown_field") for name in sorted(unknown)})
+    allowed = visible_categories(saved_by, trajectory.client)
+    hidden = sorted(name for name in data if FIELD_CATEGORY[name] not in allowed)
+    if hidden:
+        raise ValidationError({name: ValidationError(_("This part of the intake is not shared with your organisation."), code="not_consented") for name in hidden})
+    intake = Intake.objects.select_for_update().filter(trajectory=trajectory).first()
+    current = intake.version if intake else 0
+    if expected_version is not None and expected_version != current:
+        raise ValidationError(
+            _("Someone else changed this intake in the meantime. Reload the page to see their changes, then try again."),
+            code="stale",
+        )
+    if intake is None:
+        intake = Intake(trajectory=trajectory, created_by=saved_by, updated_by=saved_by, version=0)
+    for name, value in data.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(intake, name, value)
+    # Type checks first (API input may be strings); they convert the values in place.
+    intake.clean_fields(exclude=["trajectory", "created_by", "updated_by"])
+    hours = intake.wished_hours_per_week
+    if hours is not None and not 1 <= hours <= 60:
+        raise ValidationError({"wished_hours_per_week": ValidationError(_("Give a number of hours between 1 and 60."), code="hours")})
+    if complete or intake.status == IntakeStatus.COMPLETE:
+        missing = [name for name in REQUIRED_TO_COMPLETE if not getattr(intake, name)]
+        if missing:
+            raise ValidationError({name: ValidationError(_("Write down the client's own goal before completing the intake."), code="incomplete") for name in missing})
+    if complete and intake.status != IntakeStatus.COMPLETE:
+        intake.status = IntakeStatus.COMPLETE
+        intake.completed_at = timezone.now()
+    intake.updated_by = saved_by
+    intake.version += 1
+    intake.full_clean(exclude=["trajectory", "created_by", "updated_by"])
+    intake.save()
+    return intake

@@ -1,0 +1,220 @@
+"""Pages: caseload, trajectory, integrated intake, team and plan director.
+
+Thin views: GET pages fetch through a selector that authorizes and logs once; POSTs fetch with a
+plain selector and let the service authorize and log once.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from werkbrug.core import policy
+from werkbrug.core.policy.trajectories import visible_categories
+from werkbrug.web.forms import apply_validation_error
+
+from . import selectors, services
+from .forms import CaseloadFilter, CloseForm, HandOverForm, IntakeForm, TeamMemberAddForm
+from .intake import SECTIONS
+from .paging import page_of
+
+PAGE_SIZE = 25
+
+# The caseload's plan column: the tag's modifier and text per plan state (dicts: the template
+# looks keys up without the exceptions an index into a tuple costs).
+PLAN_TAGS = {
+    state: {"modifier": modifier, "label": label} for state, modifier, label in (
+        ("agreed", "ok", gettext_lazy("Agreed")), ("awaiting", "warn", gettext_lazy("Waiting for agreement")),
+        ("disagreed", "bad", gettext_lazy("Not agreed")), ("draft", "neutral", gettext_lazy("Draft")),
+        ("none", "neutral", gettext_lazy("No plan yet")),
+    )
+}
+
+
+@lru_cache(maxsize=4096)
+def _short_date(value, language: str) -> str:
+    """As the template filter `date:"j M Y"` shows it (in `language`, the active one); "" for None."""
+    return date_format(value, "j M Y") if value else ""
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The caseload: one access-log record, a constant number of queries per page."""
+    form = CaseloadFilter(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    trajectories = selectors.caseload_search(
+        user=request.user, q=data.get("q", ""), role=data.get("role", ""),
+        plan_state=data.get("plan_state", ""), sort=data.get("sort") or "name", i_direct=data.get("mine", False),
+    )
+    page = page_of(trajectories, request.GET.get("page"), PAGE_SIZE)
+    you = _("You")
+    for t in page:  # what the table shows, prepared here: a template spends more time on it
+        t.plan_tag = PLAN_TAGS.get(t.plan_state)
+        t.plan_director_shown = you if t.plan_director_id == request.user.pk else t.plan_director.get_full_name()
+        t.started_on_shown = _short_date(t.started_on, get_language())
+        t.next_action_due_shown = _short_date(t.next_action_due, get_language())
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "trajectories/index.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "can_register": policy.can(request.user, "client.register", None),
+    })
+
+
+def _expert_suggestion(trajectory) -> str | None:
+    try:
+        from werkbrug.experience_experts.selectors import expert_suggestion
+    except ImportError:
+        return None
+    try:
+        return expert_suggestion(trajectory=trajectory)
+    except Exception:  # noqa: BLE001 — another app's hint must never break the trajectory page
+        return None
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    trajectory = selectors.trajectory_get(user=request.user, pk=pk)
+    user = request.user
+    members = list(selectors.team_members(trajectory=trajectory))
+    return render(request, "trajectories/detail.html", {
+        "trajectory": trajectory, "client": trajectory.client, "members": members,
+        "history": selectors.plan_director_history(trajectory=trajectory),
+        "intake": selectors.intake_for(trajectory=trajectory),
+        "is_director": trajectory.plan_director_id == user.pk,
+        "is_active": trajectory.status == "active",
+        "can_change_team": policy.can(user, "team.change", trajectory),
+        "expert_suggestion": _expert_suggestion(trajectory),
+        "close_form": CloseForm(),
+    })
+
+
+@login_required
+def intake(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        trajectory = selectors.trajectory_for_write(pk=pk)
+    else:
+        trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="intake.view")
+    current = selectors.intake_for(trajectory=trajectory)
+    categories = visible_categories(request.user, trajectory.client)
+    editable = request.user.is_professional and trajectory.status == "active"
+    visible_fields = [name for s in SECTIONS if s.category in categories for name in s.fields] if editable else []
+    form = IntakeForm(
+        request.POST or None, instance=current, visible_fields=visible_fields,
+        initial={"expected_version": current.version if current else 0},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in visible_fields}
+        try:
+            saved = services.intake_save(
+                trajectory=trajectory, saved_by=request.user, data=data,
+                expected_version=form.cleaned_data.get("expected_version"),
+                complete="complete" in request.POST,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if saved.status == "complete":
+                messages.success(request, _("The intake is saved and complete."))
+            else:
+                messages.success(request, _("The intake is saved as a draft. You can complete it later."))
+            return redirect("trajectories:detail", pk=trajectory.pk)
+    sections = [
+        {"section": s, "visible": s.category in categories, "fields": form.section_fields(s),
+         "values": [(current._meta.get_field(n).verbose_name, getattr(current, n)) for n in s.fields] if current else []}
+        for s in SECTIONS
+    ]
+    return render(request, "trajectories/intake.html", {
+        "trajectory": trajectory, "client": trajectory.client, "intake": current, "form": form,
+        "sections": sections, "editable": editable, "hidden_any": any(not s["visible"] for s in sections),
+    })
+
+
+@login_required
+def team_add(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        trajectory = selectors.trajectory_for_write(pk=pk)
+    else:
+        trajectory = selectors.trajectory_get(user=request.user, pk=pk)
+    form = TeamMemberAddForm(request.POST or None, candidates=selectors.team_candidates(trajectory=trajectory))
+    if request.method == "POST":
+        form.is_valid()
+        try:
+            person = selectors.team_candidate_get(trajectory=trajectory, pk=request.POST.get("person"))
+            services.team_member_add(trajectory=trajectory, person=person, role=request.POST.get("role", ""),
+                                     added_by=request.user)
+        except ValidationError as exc:
+            form.errors.clear()
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s has joined the team.") % {"name": person.get_full_name()})
+            return redirect("trajectories:detail", pk=trajectory.pk)
+    return render(request, "trajectories/team_add.html", {"trajectory": trajectory, "client": trajectory.client, "form": form})
+
+
+@login_required
+@require_POST
+def team_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    trajectory = selectors.trajectory_for_write(pk=pk)
+    membership = selectors.team_membership_for_write(trajectory=trajectory, pk=member_pk)
+    try:
+        services.team_member_remove(membership=membership, removed_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s has left the team.") % {"name": membership.person.get_full_name()})
+    return redirect("trajectories:detail", pk=trajectory.pk)
+
+
+@login_required
+def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        trajectory = selectors.trajectory_for_write(pk=pk)
+    else:
+        trajectory = selectors.trajectory_get(user=request.user, pk=pk)
+    members = [m for m in selectors.team_members(trajectory=trajectory) if m.person_id != trajectory.plan_director_id]
+    form = HandOverForm(request.POST or None, members=members)
+    if request.method == "POST":
+        form.is_valid()
+        try:
+            new = selectors.team_candidate_get(trajectory=trajectory, pk=request.POST.get("new_director"))
+            services.plan_director_hand_over(trajectory=trajectory, new_director=new, handed_over_by=request.user,
+                                             note=request.POST.get("note", "")[:300])
+        except ValidationError as exc:
+            exc = ValidationError({"new_director": exc.messages}) if not hasattr(exc, "error_dict") else exc
+            if "person" in exc.error_dict:
+                exc.error_dict["new_director"] = exc.error_dict.pop("person")
+            form.errors.clear()
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s is now the plan director.") % {"name": new.get_full_name()})
+            return redirect("trajectories:detail", pk=trajectory.pk)
+    return render(request, "trajectories/hand_over.html", {
+        "trajectory": trajectory, "client": trajectory.client, "form": form,
+        "is_director": trajectory.plan_director_id == request.user.pk,
+    })
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    trajectory = selectors.trajectory_for_write(pk=pk)
+    form = CloseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Give a valid end date."), code="invalid")
+        services.trajectory_close(trajectory=trajectory, closed_by=request.user, ended_on=form.cleaned_data["ended_on"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The trajectory is closed."))
+    return redirect("trajectories:detail", pk=trajectory.pk)

@@ -1,0 +1,118 @@
+"""Browser walk: create a study → randomise → send a questionnaire → answer it in the portal →
+code an interview passage → the report with its CONSORT diagram; axe-clean on every page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.browser import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def people(region, make_org, make_person, make_client, ggz):
+    from werkbrug.clients.models import ConsentMethod
+    from werkbrug.clients.services import consent_grant
+    from werkbrug.core.choices import DataCategory, OrganisationType, Role, UserKind
+    from werkbrug.core.models import User
+    from werkbrug.trajectories.services import trajectory_start
+
+    institute = make_org(OrganisationType.RESEARCH, "Kennisinstituut")
+    researcher = make_person(institute, Role.RESEARCHER, username="demo.rosa", first_name="Rosa", last_name="Onderzoek")
+    coach = make_person(ggz, Role.JOBCOACH, username="demo.jet", first_name="Jet", last_name="Coach")
+    client = make_client(coach, first_name="Sanne", last_name="Geheim")
+    trajectory_start(client=client, started_by=coach, role=Role.JOBCOACH, consent_method=ConsentMethod.VERBAL)
+    consent_grant(client=client, organisation=institute, category=DataCategory.RESEARCH, recorded_by=coach,
+                  method=ConsentMethod.PAPER)
+    portal = User.objects.create_user(username="demo.client.sanne", password="x" * 16, kind=UserKind.CLIENT,
+                                      region=region, first_name="Sanne", last_name="Geheim")
+    client.user = portal
+    client.save(update_fields=["user"])
+    return researcher, portal
+
+
+def test_research_flow(page, sign_in, people):
+    researcher, portal = people
+    sign_in(researcher)
+    page.goto("/research/")
+    assert_accessible(page)
+    page.locator("a[href='/research/studies/new/']").click()
+    assert_accessible(page)
+    page.fill("#id_title", "Ervaringsdeskundige en MI")
+    page.fill("#id_research_question", "Vinden meer mensen betaald werk?")
+    page.select_option("#id_design", "rct")
+    page.fill("#id_starts_on", "2026-01-01")
+    page.fill("#id_ends_on", "2027-12-31")
+    page.fill("#id_arm_1", "Ervaringsdeskundige + MI")
+    page.fill("#id_arm_2", "Gebruikelijke ondersteuning")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url("**/research/studies/*/")
+    study_url = page.url
+    assert_accessible(page)
+    # recruit and randomise
+    page.locator("form[action$='/enrol/'] button").click()
+    page.wait_for_load_state()
+    page.locator("table a[href*='/participants/']").first.click()
+    assert_accessible(page)
+    for stage in ("informed", "consented"):
+        page.select_option("#id_stage", stage)
+        page.locator("input[name=action][value=stage] ~ button").click()
+        page.wait_for_load_state()
+    page.locator("input[name=action][value=randomise] ~ button").click()
+    page.wait_for_load_state()
+    assert page.locator(".message--success").count() == 1
+    assert_accessible(page)
+    # a questionnaire with a grade question, sent to the participants
+    page.goto(study_url + "questionnaires/new/")
+    assert_accessible(page)
+    page.fill("#id_title", "Tevredenheid")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url("**/questionnaires/*/")
+    page.fill("#id_q-text", "Welk cijfer geeft u?")
+    page.fill("#id_q-code", "grade")
+    page.select_option("#id_q-type", "grade")
+    page.locator("input[name=action][value=question] ~ button").click()
+    page.wait_for_load_state()
+    page.locator("input[name=action][value=send] ~ button").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    # the client answers in the portal
+    sign_in(portal)
+    page.goto("/research/my-questionnaires/")
+    assert_accessible(page)
+    page.locator("main a[href^='/research/my-questionnaires/']").first.click()
+    assert_accessible(page)
+    page.locator("input[name=q_grade][value='8']").check()
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url("**/research/my-questionnaires/")
+    assert page.locator(".message--success").count() == 1
+    assert_accessible(page)
+    # the researcher codes an interview passage
+    sign_in(researcher)
+    page.goto(study_url + "codes/")
+    assert_accessible(page)
+    page.fill("#id_c-name", "Motivatie")
+    page.locator("input[name=action][value=code] ~ button").click()
+    page.wait_for_load_state()
+    page.goto(study_url + "interviews/")
+    page.fill("#id_r-title", "Verwachtingen")
+    page.locator("input[name=action][value=round] ~ button").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.fill("#id_i-label", "R1-01")
+    page.select_option("#id_i-respondent_role", "client")
+    page.fill("#id_i-held_on", "2026-03-01")
+    page.fill("#id_i-transcript", "Ik wil weer werken.\n\nMaar ik ben bang voor de eerste dag.")
+    page.locator("input[name=action][value=interview] ~ button").click()
+    page.wait_for_url("**/interviews/*/")
+    assert_accessible(page)
+    page.locator("section.card").first.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("section.card").first.locator(".tag").inner_text() == "Motivatie"
+    assert_accessible(page)
+    # the report with the CONSORT diagram
+    page.goto(study_url + "report/")
+    assert page.locator("svg[aria-labelledby='consort-t consort-d']").count() == 1
+    assert "Geheim" not in page.content()
+    assert_accessible(page)

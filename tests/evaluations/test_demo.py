@@ -1,0 +1,48 @@
+"""The demo loader: one running two-arm trial with everything the issue asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from werkbrug.evaluations import analysis, selectors
+from werkbrug.evaluations.models import (
+    Allocation,
+    Coding,
+    Expectation,
+    FidelityReview,
+    Invitation,
+    Study,
+)
+
+
+@pytest.fixture
+def demo_region(db):
+    """The demo region with only the loaders research builds on (clients, trajectories) and ours,
+    so this test does not depend on the other modules' demo data."""
+    import random
+
+    from werkbrug.core.demo import load_region
+    from werkbrug.evaluations import demo
+    from werkbrug.trajectories import demo as trajectories_demo
+
+    region = load_region(seed=2026)
+    trajectories_demo.load(region, random.Random("2026:trajectories"))
+    demo.load(region, random.Random("2026:evaluations"))
+    return region
+
+
+def test_demo_study(demo_region):
+    study = Study.objects.get(region=demo_region)
+    assert study.arms.count() == 2 and study.researchers.count() == 2
+    flow = selectors.consort(study=study)
+    assert flow.assessed >= 20 and flow.excluded == 2 and flow.randomised >= 15
+    assert Allocation.objects.filter(study=study).values("arm").distinct().count() == 2
+    assert Invitation.objects.filter(questionnaire__study=study, responded_at__isnull=False).count() >= 8
+    assert Invitation.objects.filter(questionnaire__study=study, participant__client__user__isnull=False,
+                                     responded_at__isnull=True).exists()  # waiting for a portal persona
+    assert study.rounds.count() == 2
+    assert Coding.objects.filter(code__study=study).values("coder").distinct().count() == 2
+    assert Expectation.objects.filter(study=study).exclude(assessment="").count() == 3
+    assert FidelityReview.objects.filter(region=demo_region).count() == 2
+    result = analysis.outcomes(study=study)
+    assert sum(c.events for _a, c in result.curves) > 0

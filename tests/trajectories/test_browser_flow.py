@@ -1,0 +1,101 @@
+"""Browser: register → intake (draft, complete) → consent → team member → hand-over → caseload."""
+
+import pytest
+
+from tests.support.browser import assert_accessible
+from werkbrug.core.choices import OrganisationType, Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_register_intake_team_hand_over_caseload(page, sign_in, make_org, make_person):
+    ggz = make_org(OrganisationType.GGZ, "GGZ Browser")
+    uwv = make_org(OrganisationType.UWV, "UWV Browser")
+    coach = make_person(ggz, Role.JOBCOACH, username="demo.jet.coach", first_name="Jet", last_name="Coach")
+    expert = make_person(uwv, Role.LABOUR_EXPERT, username="demo.lars.deskundige", first_name="Lars", last_name="Deskundige")
+
+    sign_in(coach)
+    page.goto("/trajectories/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Cliënt inschrijven").click()
+    assert_accessible(page)
+    page.fill("input[name=first_name]", "Floor")
+    page.fill("input[name=last_name]", "de Haan")
+    page.fill("input[name=date_of_birth]", "1992-04-12")
+    page.fill("input[name=bsn]", "111222333")
+    page.select_option("select[name=benefit]", "wajong")
+    page.check("input[name=consent_method][value=verbal]")
+    page.get_by_role("button", name="Inschrijven en traject starten").click()
+    page.wait_for_url("**/trajectories/*/")
+    assert "111222333" not in page.url
+    assert page.locator("h1").inner_text() == "Traject van Floor de Haan"
+    assert_accessible(page)
+
+    # The client agrees that the GGZ sees care, work and income, and debts: the intake can be filled in.
+    page.get_by_role("link", name="Toestemming").first.click()
+    assert_accessible(page)
+    page.select_option("select[name=organisation]", str(ggz.pk))
+    for category in ("care", "work_income", "debts"):
+        page.check(f"input[name=categories][value={category}]")
+    page.check("input[name=method][value=verbal]")
+    page.get_by_role("button", name="Toestemming vastleggen").click()
+    page.wait_for_url("**/consents/")
+    page.get_by_role("link", name="Floor de Haan").first.click()
+    page.get_by_role("link", name="Gestart op").first.click()
+    page.wait_for_url("**/trajectories/*/")
+
+    page.get_by_role("link", name="Intake starten").click()
+    assert_accessible(page)
+    page.fill("textarea[name=work_history]", "Tien jaar in de kassen gewerkt.")
+    page.get_by_role("button", name="Opslaan als concept").click()
+    page.wait_for_url("**/trajectories/*/")
+    assert page.get_by_text("Concept", exact=True).first.is_visible()
+    page.get_by_role("link", name="Intake bekijken of wijzigen").click()
+    page.fill("textarea[name=own_goal]", "Ik wil weer buiten werken.")
+    page.get_by_role("button", name="Opslaan en afronden").click()
+    page.wait_for_url("**/trajectories/*/")
+    assert page.get_by_text("Klaar", exact=True).first.is_visible()
+
+    page.get_by_role("link", name="Teamlid toevoegen").click()
+    assert_accessible(page)
+    page.select_option("select[name=person]", str(expert.pk))
+    page.select_option("select[name=role]", Role.LABOUR_EXPERT)
+    page.get_by_role("button", name="Toevoegen aan het team").click()
+    assert page.locator(".field-error").first.inner_text().find("toestemming") >= 0  # no consent yet
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Leg eerst de toestemming vast").click()
+    assert_accessible(page)
+    page.select_option("select[name=organisation]", str(uwv.pk))
+    page.check("input[name=categories][value=participation]")
+    page.check("input[name=categories][value=work_income]")
+    page.check("input[name=method][value=paper]")
+    page.get_by_role("button", name="Toestemming vastleggen").click()
+    page.wait_for_url("**/consents/")
+    assert page.get_by_text("De toestemming is vastgelegd.").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Floor de Haan").first.click()  # back to the client record
+    assert_accessible(page)
+    page.get_by_role("link", name="Gestart op").first.click()
+    page.get_by_role("link", name="Teamlid toevoegen").click()
+    page.select_option("select[name=person]", str(expert.pk))
+    page.select_option("select[name=role]", Role.LABOUR_EXPERT)
+    page.get_by_role("button", name="Toevoegen aan het team").click()
+    page.wait_for_url("**/trajectories/*/")
+    assert page.get_by_text("Lars Deskundige zit nu in het team.").is_visible()
+
+    page.get_by_role("link", name="Planregisseur overdragen").click()
+    assert_accessible(page)
+    page.select_option("select[name=new_director]", str(expert.pk))
+    page.fill("input[name=note]", "Werk en inkomen staan nu voorop.")
+    page.get_by_role("button", name="Overdragen").click()
+    page.wait_for_url("**/trajectories/*/")
+    assert page.get_by_text("Werk en inkomen staan nu voorop.", exact=False).is_visible()
+    assert_accessible(page)
+
+    sign_in(expert)
+    page.goto("/trajectories/")
+    row = page.locator("tbody tr", has_text="Floor de Haan")
+    assert row.count() == 1 and "U" in row.inner_text()  # the expert is now the plan director
+    assert_accessible(page)

@@ -1,0 +1,16 @@
+from werkbrug.clients.models import Client, ConsentEvent, ConsentState
+from werkbrug.core.models import User
+from werkbrug.trajectories.models import Intake, PlanDirectorChange, Trajectory
+
+
+def test_demo_loads_clients_teams_consents_and_portal_accounts(demo_region):
+    assert Client.objects.filter(region=demo_region).count() >= 60
+    assert Trajectory.objects.filter(region=demo_region, status="active").count() >= 60
+    assert Intake.objects.filter(status="draft").exists() and Intake.objects.filter(status="complete").exists()
+    assert ConsentEvent.objects.filter(kind="withdraw").exists()
+    assert ConsentState.objects.filter(granted=True, valid_until__isnull=False).exists()  # expired ones
+    assert PlanDirectorChange.objects.filter(previous__isnull=False).exists()
+    # Ours are demo.client.<first name>; other modules add demo.client.<first>.<last> accounts.
+    portal = [u for u in User.objects.filter(username__startswith="demo.client.", kind="client") if u.username.count(".") == 2]
+    assert len(portal) == 3
+    assert all(Client.objects.filter(user=u).exists() for u in portal)
