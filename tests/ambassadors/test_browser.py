@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, follow
 from werkbrug.ambassadors import services
 from werkbrug.ambassadors.models import Question, Topic
 from werkbrug.core.choices import OrganisationType, Role
@@ -33,14 +33,14 @@ def test_ask_answer_rate_group_propose_report(page, sign_in, setup):
     sign_in(setup["jan"])
     page.goto("/ambassadors/")
     assert_accessible(page)
-    page.get_by_role("link", name="Vraag stellen").first.click()
+    follow(page.get_by_role("link", name="Vraag stellen").first)
     page.get_by_label("Aan welke organisatie stel je de vraag?").select_option(str(setup["uwv"].pk))
     page.get_by_label("Onderwerp").select_option(str(setup["topic"].pk))
     page.get_by_label("Je vraag").fill("Mijn cliënt gaat parttime werken naast de WIA-uitkering. Hoe wordt het loon verrekend?")
     page.locator("#suggestions").wait_for()  # shown while typing, by ask.js
     assert "70 procent" in page.locator("#suggestions").inner_text()
     assert_accessible(page)
-    page.get_by_role("button", name="Vraag versturen").click()
+    follow(page.get_by_role("button", name="Vraag versturen"))
     page.wait_for_url("**/ambassadors/questions/*/")
     assert_accessible(page)
     question = Question.objects.filter(asked_by=setup["jan"]).get()
@@ -48,29 +48,29 @@ def test_ask_answer_rate_group_propose_report(page, sign_in, setup):
     sign_in(setup["anna"])
     page.goto(f"/ambassadors/questions/{question.pk}/")
     page.locator("#id_answer-text").fill("Het loon wordt voor 70 procent verrekend met de WGA-uitkering.")
-    page.get_by_role("button", name="Antwoord versturen").click()
+    follow(page.get_by_role("button", name="Antwoord versturen"))
     page.get_by_text("Je antwoord is opgeslagen.").wait_for()
     assert_accessible(page)
 
     sign_in(setup["jan"])
     page.goto(f"/ambassadors/questions/{question.pk}/")
-    page.get_by_role("button", name="Nuttig", exact=True).click()
+    follow(page.get_by_role("button", name="Nuttig", exact=True))
     page.get_by_text("Bedankt voor je beoordeling.").wait_for()
     assert_accessible(page)
 
     sign_in(setup["anna"])
     page.goto("/ambassadors/groups/")
-    page.get_by_role("button", name="Alle vragen opnieuw groeperen").click()
+    follow(page.get_by_role("button", name="Alle vragen opnieuw groeperen"))
     page.get_by_text("Vragen opnieuw gegroepeerd").wait_for()
     assert_accessible(page)
-    page.get_by_role("link", name="Voorstel opstellen").first.click()
+    follow(page.get_by_role("link", name="Voorstel opstellen").first)
     assert_accessible(page)
     page.get_by_label("Titel").fill("Rekenhulp voor loon naast een WIA-uitkering")
     page.get_by_label("Probleem").fill("Steeds dezelfde vraag over verrekening.")
     page.get_by_label("Betrokken werkproces").fill("Verrekening van inkomsten")
     page.get_by_label("Voorstel", exact=True).fill("Eén rekenhulp en één aanspreekpunt.")
     page.get_by_label("Voor wie").select_option("portfolio_holders")
-    page.get_by_role("button", name="Opslaan als concept").click()
+    follow(page.get_by_role("button", name="Opslaan als concept"))
     page.get_by_text("Het voorstel is opgeslagen als concept.").wait_for()
     assert "3" in page.locator("dl.facts").inner_text()  # supporting questions of the group
     assert_accessible(page)

@@ -4,8 +4,9 @@ code an interview passage → the report with its CONSORT diagram; axe-clean on 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +38,7 @@ def test_research_flow(page, sign_in, people):
     sign_in(researcher)
     page.goto("/research/")
     assert_accessible(page)
-    page.locator("a[href='/research/studies/new/']").click()
+    follow(page.locator("a[href='/research/studies/new/']"))
     assert_accessible(page)
     page.fill("#id_title", "Ervaringsdeskundige en MI")
     page.fill("#id_research_question", "Vinden meer mensen betaald werk?")
@@ -46,45 +47,40 @@ def test_research_flow(page, sign_in, people):
     page.fill("#id_ends_on", "2027-12-31")
     page.fill("#id_arm_1", "Ervaringsdeskundige + MI")
     page.fill("#id_arm_2", "Gebruikelijke ondersteuning")
-    page.locator("form.form button[type=submit]").click()
+    follow(page.locator("form.form button[type=submit]"))
     page.wait_for_url("**/research/studies/*/")
     study_url = page.url
     assert_accessible(page)
     # recruit and randomise
-    page.locator("form[action$='/enrol/'] button").click()
-    page.wait_for_load_state()
-    page.locator("table a[href*='/participants/']").first.click()
+    follow(page.locator("form[action$='/enrol/'] button"))
+    follow(page.locator("table a[href*='/participants/']").first)
     assert_accessible(page)
     for stage in ("informed", "consented"):
         page.select_option("#id_stage", stage)
-        page.locator("input[name=action][value=stage] ~ button").click()
-        page.wait_for_load_state()
-    page.locator("input[name=action][value=randomise] ~ button").click()
-    page.wait_for_load_state()
+        follow(page.locator("input[name=action][value=stage] ~ button"))
+    follow(page.locator("input[name=action][value=randomise] ~ button"))
     assert page.locator(".message--success").count() == 1
     assert_accessible(page)
     # a questionnaire with a grade question, sent to the participants
     page.goto(study_url + "questionnaires/new/")
     assert_accessible(page)
     page.fill("#id_title", "Tevredenheid")
-    page.locator("form.form button[type=submit]").click()
+    follow(page.locator("form.form button[type=submit]"))
     page.wait_for_url("**/questionnaires/*/")
     page.fill("#id_q-text", "Welk cijfer geeft u?")
     page.fill("#id_q-code", "grade")
     page.select_option("#id_q-type", "grade")
-    page.locator("input[name=action][value=question] ~ button").click()
-    page.wait_for_load_state()
-    page.locator("input[name=action][value=send] ~ button").click()
-    page.wait_for_load_state()
+    follow(page.locator("input[name=action][value=question] ~ button"))
+    follow(page.locator("input[name=action][value=send] ~ button"))
     assert_accessible(page)
     # the client answers in the portal
     sign_in(portal)
     page.goto("/research/my-questionnaires/")
     assert_accessible(page)
-    page.locator("main a[href^='/research/my-questionnaires/']").first.click()
+    follow(page.locator("main a[href^='/research/my-questionnaires/']").first)
     assert_accessible(page)
     page.locator("input[name=q_grade][value='8']").check()
-    page.locator("form.form button[type=submit]").click()
+    follow(page.locator("form.form button[type=submit]"))
     page.wait_for_url("**/research/my-questionnaires/")
     assert page.locator(".message--success").count() == 1
     assert_accessible(page)
@@ -93,23 +89,20 @@ def test_research_flow(page, sign_in, people):
     page.goto(study_url + "codes/")
     assert_accessible(page)
     page.fill("#id_c-name", "Motivatie")
-    page.locator("input[name=action][value=code] ~ button").click()
-    page.wait_for_load_state()
+    follow(page.locator("input[name=action][value=code] ~ button"))
     page.goto(study_url + "interviews/")
     page.fill("#id_r-title", "Verwachtingen")
-    page.locator("input[name=action][value=round] ~ button").click()
-    page.wait_for_load_state()
+    follow(page.locator("input[name=action][value=round] ~ button"))
     assert_accessible(page)
     page.fill("#id_i-label", "R1-01")
     page.select_option("#id_i-respondent_role", "client")
     page.fill("#id_i-held_on", "2026-03-01")
     page.fill("#id_i-transcript", "Ik wil weer werken.\n\nMaar ik ben bang voor de eerste dag.")
-    page.locator("input[name=action][value=interview] ~ button").click()
+    follow(page.locator("input[name=action][value=interview] ~ button"))
     page.wait_for_url("**/interviews/*/")
     assert_accessible(page)
-    page.locator("section.card").first.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("section.card").first.locator(".tag").inner_text() == "Motivatie"
+    follow(page.locator("section.card").first.locator("button[type=submit]"))
+    expect(page.locator("section.card").first.locator(".tag")).to_have_text("Motivatie")
     assert_accessible(page)
     # the report with the CONSORT diagram
     page.goto(study_url + "report/")

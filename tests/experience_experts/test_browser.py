@@ -1,8 +1,9 @@
 """Browser: request → match → accept → register → check-in → balance chart, axe-clean pages."""
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,13 +26,13 @@ def test_request_match_accept_register_checkin_balance(page, sign_in, demo_regio
     assert_accessible(page)
     page.select_option("#id_kind", "three_way")
     page.locator("#id_minutes").fill("75")
-    page.locator("form.form button[type=submit]").click()
+    follow(page.locator("form.form button[type=submit]"))
     page.wait_for_url("**/experience-experts/requests/*/")
     request = DeploymentRequest.objects.get(trajectory=trajectory, kind="three_way")
     # Matching: the ranked experts with their reasons; ask the UWV expert
     assert page.locator("table.table tbody tr").count() >= 3
     assert_accessible(page)
-    page.locator(f"button[name=expert][value='{expert.pk}']").click()
+    follow(page.locator(f"button[name=expert][value='{expert.pk}']"))
     page.wait_for_url(f"**/experience-experts/requests/{request.pk}/")
     assert_accessible(page)
 
@@ -39,14 +40,14 @@ def test_request_match_accept_register_checkin_balance(page, sign_in, demo_regio
     sign_in(expert)
     page.goto("/experience-experts/")
     assert_accessible(page)
-    page.locator(f"a[href='/experience-experts/requests/{request.pk}/']").click()
+    follow(page.locator(f"a[href='/experience-experts/requests/{request.pk}/']"))
     assert_accessible(page)
-    page.locator("button[name=answer][value=accept]").click()
+    follow(page.locator("button[name=answer][value=accept]"))
     page.wait_for_url("**/experience-experts/deployments/register/?planned=*")
     assert page.locator("#id_minutes").input_value() == "75"
     assert_accessible(page)
     page.locator("#id_outcome").fill("Samen met de arbeidsdeskundige de volgende stap gezet.")
-    page.locator("form.form button[type=submit]").click()
+    follow(page.locator("form.form button[type=submit]"))
     page.wait_for_url("**/experience-experts/balance/")
     deployment = Deployment.objects.get(request=request)
     assert deployment.status == "registered" and deployment.minutes == 75
@@ -57,13 +58,13 @@ def test_request_match_accept_register_checkin_balance(page, sign_in, demo_regio
     page.locator("#id_energy_3").check()
     page.locator("#id_load_1").check()
     page.locator("#id_note").fill("Goede week")
-    page.locator("form.form button[type=submit]").click()
+    follow(page.locator("form.form button[type=submit]"))
     page.wait_for_url("**/experience-experts/wellbeing/")
     assert CheckIn.objects.filter(expert=expert, energy=4, load=2).exists()
     assert_accessible(page)
 
     # The balance chart (SVG) with its table
     page.goto("/experience-experts/balance/")
-    assert page.locator("svg.chart-svg").is_visible()
-    assert page.locator("table.table").first.is_visible()
+    expect(page.locator("svg.chart-svg")).to_be_visible()
+    expect(page.locator("table.table").first).to_be_visible()
     assert_accessible(page)

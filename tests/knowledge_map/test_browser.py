@@ -1,8 +1,9 @@
 """Browser: open the map → filter → click an item → details and links → search → print view."""
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ def test_knowledge_map_main_flow(page, sign_in, demo_region):
 
     # filter: only the theme "work"
     page.get_by_label("Thema").select_option("work")
-    page.get_by_role("button", name="Tonen").click()
+    follow(page.get_by_role("button", name="Tonen"))
     page.wait_for_url("**theme=work**")
     work = Item.objects.filter(region=demo_region, status="published", theme="work").count()
     assert page.locator("svg a.km-item").count() == work
@@ -32,7 +33,7 @@ def test_knowledge_map_main_flow(page, sign_in, demo_region):
     page.locator(f'svg a.km-item[data-pk="{ips.pk}"]').click()
     details = page.locator("#km-details")
     details.get_by_role("heading", name="IPS: Individuele Plaatsing en Steun").wait_for()
-    assert details.get_by_role("link", name="Kenniscentrum Phrenos").is_visible()
+    expect(details.get_by_role("link", name="Kenniscentrum Phrenos")).to_be_visible()
     assert "theme=work" in page.url and f"item={ips.pk}" in page.url
     assert page.locator("svg a.km-item").count() == work
     assert page.locator(f'svg a.km-item.km-selected[data-pk="{ips.pk}"]').count() == 1
@@ -44,7 +45,7 @@ def test_knowledge_map_main_flow(page, sign_in, demo_region):
 
     # search highlights matches
     page.get_by_label("Zoeken").fill("proef")
-    page.get_by_role("button", name="Tonen").click()
+    follow(page.get_by_role("button", name="Tonen"))
     page.wait_for_url("**q=proef**")
     assert page.locator("svg a.km-match").count() >= 1
     assert page.locator("svg a.km-nomatch").count() >= 1
@@ -52,11 +53,11 @@ def test_knowledge_map_main_flow(page, sign_in, demo_region):
     assert_accessible(page)
 
     # the accessible list view and the print view of the same filter
-    page.get_by_role("link", name="Lijstweergave (ook voor schermlezers)").click()
-    assert page.locator("h1").inner_text() == "Kenniskaart als lijst"
+    follow(page.get_by_role("link", name="Lijstweergave (ook voor schermlezers)"))
+    expect(page.locator("h1")).to_have_text("Kenniskaart als lijst")
     assert_accessible(page)
-    page.get_by_role("link", name="Afdrukweergave").click()
-    assert page.locator("h1").inner_text() == "Poster van de kenniskaart"
+    follow(page.get_by_role("link", name="Afdrukweergave"))
+    expect(page.locator("h1")).to_have_text("Poster van de kenniskaart")
     assert "theme=work" in page.url
     assert page.locator("svg a.km-item").count() == work
     assert_accessible(page)

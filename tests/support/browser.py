@@ -3,7 +3,7 @@
 The fixtures (`browser`, `page`, `sign_in`) are registered once, in `tests/conftest.py`: one
 Playwright instance per test process. A test module only needs:
 
-    from tests.support.browser import assert_accessible
+    from tests.support.browser import assert_accessible, follow
 
     pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 """
@@ -43,13 +43,21 @@ def sign_in(page):
     """sign_in(user): sign in through the demo persona page, as a person would."""
 
     def do(user) -> None:
-        page.goto("/account/logout/") if False else None
         page.context.clear_cookies()
         page.goto("/demo/personas/")
-        page.locator(f"form:has(input[name=user][value='{user.pk}']) button").click()
-        page.wait_for_url("**/")
+        follow(page.locator(f"form:has(input[name=user][value='{user.pk}']) button"))
 
     return do
+
+
+def follow(locator) -> None:
+    """Click a link or submit button and wait until the page it leads to has loaded.
+
+    Playwright's click() does not wait for the navigation it starts, so a check right after a
+    bare click may still see the old page, or the server may not have handled the form yet.
+    """
+    with locator.page.expect_navigation():
+        locator.click()
 
 
 def assert_accessible(page) -> None:
@@ -68,4 +76,4 @@ def assert_accessible(page) -> None:
 
 # `from tests.support.browser import *` in older test modules must not define the fixtures a
 # second time (a second Playwright in the same process fails): export the check only.
-__all__ = ["assert_accessible"]
+__all__ = ["assert_accessible", "follow"]

@@ -1,8 +1,9 @@
 """Browser: register → intake (draft, complete) → consent → team member → hand-over → caseload."""
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, follow
 from werkbrug.core.choices import OrganisationType, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +18,7 @@ def test_register_intake_team_hand_over_caseload(page, sign_in, make_org, make_p
     sign_in(coach)
     page.goto("/trajectories/")
     assert_accessible(page)
-    page.get_by_role("link", name="Cliënt inschrijven").click()
+    follow(page.get_by_role("link", name="Cliënt inschrijven"))
     assert_accessible(page)
     page.fill("input[name=first_name]", "Floor")
     page.fill("input[name=last_name]", "de Haan")
@@ -25,73 +26,73 @@ def test_register_intake_team_hand_over_caseload(page, sign_in, make_org, make_p
     page.fill("input[name=bsn]", "111222333")
     page.select_option("select[name=benefit]", "wajong")
     page.check("input[name=consent_method][value=verbal]")
-    page.get_by_role("button", name="Inschrijven en traject starten").click()
+    follow(page.get_by_role("button", name="Inschrijven en traject starten"))
     page.wait_for_url("**/trajectories/*/")
     assert "111222333" not in page.url
     assert page.locator("h1").inner_text() == "Traject van Floor de Haan"
     assert_accessible(page)
 
     # The client agrees that the GGZ sees care, work and income, and debts: the intake can be filled in.
-    page.get_by_role("link", name="Toestemming").first.click()
+    follow(page.get_by_role("link", name="Toestemming").first)
     assert_accessible(page)
     page.select_option("select[name=organisation]", str(ggz.pk))
     for category in ("care", "work_income", "debts"):
         page.check(f"input[name=categories][value={category}]")
     page.check("input[name=method][value=verbal]")
-    page.get_by_role("button", name="Toestemming vastleggen").click()
+    follow(page.get_by_role("button", name="Toestemming vastleggen"))
     page.wait_for_url("**/consents/")
-    page.get_by_role("link", name="Floor de Haan").first.click()
-    page.get_by_role("link", name="Gestart op").first.click()
+    follow(page.get_by_role("link", name="Floor de Haan").first)
+    follow(page.get_by_role("link", name="Gestart op").first)
     page.wait_for_url("**/trajectories/*/")
 
-    page.get_by_role("link", name="Intake starten").click()
+    follow(page.get_by_role("link", name="Intake starten"))
     assert_accessible(page)
     page.fill("textarea[name=work_history]", "Tien jaar in de kassen gewerkt.")
-    page.get_by_role("button", name="Opslaan als concept").click()
+    follow(page.get_by_role("button", name="Opslaan als concept"))
     page.wait_for_url("**/trajectories/*/")
-    assert page.get_by_text("Concept", exact=True).first.is_visible()
-    page.get_by_role("link", name="Intake bekijken of wijzigen").click()
+    expect(page.get_by_text("Concept", exact=True).first).to_be_visible()
+    follow(page.get_by_role("link", name="Intake bekijken of wijzigen"))
     page.fill("textarea[name=own_goal]", "Ik wil weer buiten werken.")
-    page.get_by_role("button", name="Opslaan en afronden").click()
+    follow(page.get_by_role("button", name="Opslaan en afronden"))
     page.wait_for_url("**/trajectories/*/")
-    assert page.get_by_text("Klaar", exact=True).first.is_visible()
+    expect(page.get_by_text("Klaar", exact=True).first).to_be_visible()
 
-    page.get_by_role("link", name="Teamlid toevoegen").click()
+    follow(page.get_by_role("link", name="Teamlid toevoegen"))
     assert_accessible(page)
     page.select_option("select[name=person]", str(expert.pk))
     page.select_option("select[name=role]", Role.LABOUR_EXPERT)
-    page.get_by_role("button", name="Toevoegen aan het team").click()
-    assert page.locator(".field-error").first.inner_text().find("toestemming") >= 0  # no consent yet
+    follow(page.get_by_role("button", name="Toevoegen aan het team"))
+    expect(page.locator(".field-error").first).to_contain_text("toestemming")  # no consent yet
     assert_accessible(page)
 
-    page.get_by_role("link", name="Leg eerst de toestemming vast").click()
+    follow(page.get_by_role("link", name="Leg eerst de toestemming vast"))
     assert_accessible(page)
     page.select_option("select[name=organisation]", str(uwv.pk))
     page.check("input[name=categories][value=participation]")
     page.check("input[name=categories][value=work_income]")
     page.check("input[name=method][value=paper]")
-    page.get_by_role("button", name="Toestemming vastleggen").click()
+    follow(page.get_by_role("button", name="Toestemming vastleggen"))
     page.wait_for_url("**/consents/")
-    assert page.get_by_text("De toestemming is vastgelegd.").is_visible()
+    expect(page.get_by_text("De toestemming is vastgelegd.")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Floor de Haan").first.click()  # back to the client record
+    follow(page.get_by_role("link", name="Floor de Haan").first)  # back to the client record
     assert_accessible(page)
-    page.get_by_role("link", name="Gestart op").first.click()
-    page.get_by_role("link", name="Teamlid toevoegen").click()
+    follow(page.get_by_role("link", name="Gestart op").first)
+    follow(page.get_by_role("link", name="Teamlid toevoegen"))
     page.select_option("select[name=person]", str(expert.pk))
     page.select_option("select[name=role]", Role.LABOUR_EXPERT)
-    page.get_by_role("button", name="Toevoegen aan het team").click()
+    follow(page.get_by_role("button", name="Toevoegen aan het team"))
     page.wait_for_url("**/trajectories/*/")
-    assert page.get_by_text("Lars Deskundige zit nu in het team.").is_visible()
+    expect(page.get_by_text("Lars Deskundige zit nu in het team.")).to_be_visible()
 
-    page.get_by_role("link", name="Planregisseur overdragen").click()
+    follow(page.get_by_role("link", name="Planregisseur overdragen"))
     assert_accessible(page)
     page.select_option("select[name=new_director]", str(expert.pk))
     page.fill("input[name=note]", "Werk en inkomen staan nu voorop.")
-    page.get_by_role("button", name="Overdragen").click()
+    follow(page.get_by_role("button", name="Overdragen"))
     page.wait_for_url("**/trajectories/*/")
-    assert page.get_by_text("Werk en inkomen staan nu voorop.", exact=False).is_visible()
+    expect(page.get_by_text("Werk en inkomen staan nu voorop.", exact=False)).to_be_visible()
     assert_accessible(page)
 
     sign_in(expert)
