@@ -174,3 +174,11 @@ def test_plan_state_waits_for_every_member_who_may_see_the_plan(team, client_use
         consent_withdraw(client=team.client, organisation=team.uwv, category=DataCategory.PLAN,
                          recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
     assert _page_state(team.jobcoach) == _annotated_state(team.jobcoach) == "agreed"
+
+
+def test_caseload_shows_the_phase_by_its_name_not_its_code(team, as_user):
+    from werkbrug.employment.services import phase_change
+
+    phase_change(trajectory=team.trajectory, changed_by=team.jobcoach, phase="job_search")
+    page = as_user(team.jobcoach).get(reverse("trajectories:index")).content.decode()
+    assert "<td>Zoeken naar werk</td>" in page and "job_search" not in page

@@ -46,6 +46,16 @@ def _short_date(value, language: str) -> str:
     return date_format(value, "j M Y") if value else ""
 
 
+@lru_cache(maxsize=1)
+def _phase_label():
+    """employment's `ips_phase_label` (value → translated name), or the bare value without that app."""
+    try:
+        from werkbrug.employment.selectors import ips_phase_label
+    except ImportError:
+        return lambda value: value or ""
+    return ips_phase_label
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The caseload: one access-log record, a constant number of queries per page."""
@@ -62,6 +72,7 @@ def index(request: HttpRequest) -> HttpResponse:
         t.plan_director_shown = you if t.plan_director_id == request.user.pk else t.plan_director.get_full_name()
         t.started_on_shown = _short_date(t.started_on, get_language())
         t.next_action_due_shown = _short_date(t.next_action_due, get_language())
+        t.ips_phase_shown = _phase_label()(getattr(t, "ips_phase", None))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "trajectories/index.html", {
