@@ -141,6 +141,9 @@ if DATABASE_URL:
                 "timeout": 10,
             },
             "connect_timeout": 5,
+            # Prepared statements only where Werkbrug asks for them (core.sql.prepared_cursor):
+            # Django's own cursors bind parameters on the client and are never prepared.
+            "prepare_threshold": 1,
         }
 else:
     # A fresh clone has no var/ yet; SQLite cannot create a file in a missing folder.

@@ -19,6 +19,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = VAR_DIR / "test.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": None}  # in memory
 else:
-    # A pool per xdist worker would exhaust connections; tests use plain connections.
-    DATABASES["default"].pop("OPTIONS", None)
+    # A pool per xdist worker would exhaust connections; tests use plain connections, with the
+    # same prepared statements as production.
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": DATABASES["default"]["OPTIONS"]["prepare_threshold"]}
 AXES_ENABLED = True

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from . import context
 from .models import AccessLogRecord, AccessLogSeal
+from .sql import prepared_cursor
 
 if TYPE_CHECKING:
     from .models import User
@@ -132,7 +133,7 @@ def access_log_write(
         ctx.request_id,
         ops.adapt_ipaddressfield_value(ctx.ip_address),
     )
-    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(), prepared_cursor(connection) as cursor:
         cursor.execute(_record_insert_sql(), values)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Aggregate, CharField
 
@@ -25,3 +27,29 @@ class CommaJoined(Aggregate):
 
     def as_sql(self, compiler, connection, **extra_context):
         return super().as_sql(compiler, connection, function=string_agg_function(connection.vendor), **extra_context)
+
+
+def prepares_statements(connection) -> bool:
+    """Does this connection keep prepared statements? PostgreSQL with `prepare_threshold` set."""
+    return connection.vendor == "postgresql" and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
+
+
+@contextmanager
+def prepared_cursor(connection):
+    """A cursor for the few fixed statements on every request for client data (the policy's facts,
+    the access-log INSERT): on PostgreSQL it binds parameters on the server, so that psycopg
+    prepares each statement once per connection and PostgreSQL no longer parses and plans it on
+    every run. Django's own cursors bind on the client, so nothing else is prepared.
+
+    It is Django's cursor wrapper all the same, with the same translation of database errors.
+    While Django logs queries (DEBUG, query counts in tests) it is Django's own cursor: psycopg
+    forgets a prepared statement's text, and the log should show each statement with its values.
+    """
+    cursor = connection.cursor()
+    if prepares_statements(connection) and not connection.queries_logged:
+        import psycopg
+
+        cursor.cursor.close()
+        cursor.cursor = psycopg.Cursor(connection.connection)
+    with cursor:
+        yield cursor

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..choices import BSN_LEGAL_BASIS, DataCategory, Role
+from ..sql import prepared_cursor
 from . import ALLOW, Decision, rule, scope_rule
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ def _membership_role(user: User, client: Client) -> str | None:
             params += [client.pk, user.organisation_id, True, _today(connection)]
         else:
             sql = f"SELECT ({roles_sql})"
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
         cache[client.pk] = _min_role(row[0])
@@ -126,7 +127,7 @@ def consented_categories(client: Client, organisation_id: int | None, user: User
         from django.db import connection
 
         _roles_sql, consents_sql = _decision_facts_sql(connection)
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(f"SELECT ({consents_sql})", [client.pk, organisation_id, True, _today(connection)])
             cache[key] = _categories(cursor.fetchone()[0])
     return cache[key]
