@@ -1,5 +1,7 @@
 """The product's URLs plus one comparison page for the benchmark only.
 
+`/bench/bare/client-pages/<pk>/` is the same for the client's web page (`/clients/<pk>/`).
+
 `/bench/bare/clients/<pk>/` answers what `/api/v1/clients/<pk>/` answers — the same fields, built
 by the same function (`client_out`), through the same kind of DRF view — but without the policy
 decisions (`client.view`, `client.view_bsn`), the facts they read (team roles and consents) and
@@ -12,7 +14,9 @@ organisation with the legal basis, so the real endpoint reveals it too), the tra
 DRF's JSON rendering of the same dict.
 """
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import render
 from django.urls import path
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,4 +35,25 @@ class BareClientView(APIView):
         return Response(client_out(request.user, client, show_bsn=True))
 
 
-urlpatterns = [path("bench/bare/clients/<int:pk>/", BareClientView.as_view()), *product_urlpatterns]
+@login_required
+def bare_client_page(request, pk: int):
+    """`clients.views.detail` without its three decisions and the access-log record: the same
+    template with the same context (the benchmark's jobcoach may see the BSN and change the
+    client, so the page is the same)."""
+    from werkbrug.clients.models import Client
+    from werkbrug.trajectories.selectors import client_trajectory_list
+
+    client = next(iter(Client.objects.filter(pk=pk).order_by()[:1]), None)
+    if client is None:
+        raise Http404
+    return render(request, "clients/detail.html", {
+        "client": client, "show_bsn": True, "can_change": True,
+        "trajectories": client_trajectory_list(client=client),
+    })
+
+
+urlpatterns = [
+    path("bench/bare/clients/<int:pk>/", BareClientView.as_view()),
+    path("bench/bare/client-pages/<int:pk>/", bare_client_page),
+    *product_urlpatterns,
+]

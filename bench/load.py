@@ -177,6 +177,30 @@ def start_server(port: int, database_url: str, workers: int, threads: int, worke
     raise SystemExit("the server did not start")
 
 
+_SERVICE_PROCESSES = {"postgres", "redis-server"}
+
+
+def server_cpu_seconds(server_pid: int) -> float:
+    """CPU time (user + system) used so far by the server side: gunicorn's master and workers, and
+    every PostgreSQL and Redis process; the load generator is not counted. Unlike requests per
+    second, CPU per request hardly moves with what else the (virtual) machine does meanwhile."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue  # the process ended meanwhile
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        ppid, utime, stime = int(fields[1]), int(fields[11]), int(fields[12])
+        if int(entry) == server_pid or ppid == server_pid or comm in _SERVICE_PROCESSES:
+            total += utime + stime
+    return total / tick
+
+
 def load(port: int, page: Page, cookie: str, *, concurrency: int, seconds: float, max_requests: int) -> tuple[Result, float]:
     """`concurrency` workers with keep-alive connections, bounded by time and by count."""
     result = Result()
@@ -309,6 +333,8 @@ def pages_for(scenario: str) -> list[Page]:
             Page("API list: people", admin, ["/api/v1/people/"]),
             Page("client record, policy + access log", jobcoach, [f"/api/v1/clients/{pk}/" for pk in own]),
             Page("client record, bare (no policy, no log)", jobcoach, [f"/bench/bare/clients/{pk}/" for pk in own]),
+            Page("client page, policy + access log", jobcoach, [f"/clients/{pk}/" for pk in own]),
+            Page("client page, bare (no policy, no log)", jobcoach, [f"/bench/bare/client-pages/{pk}/" for pk in own]),
         ]
     if scenario == "caseload":
         # The busiest jobcoach (thousands of clients) and an administrator-like user with a team
@@ -334,8 +360,12 @@ def pages_for(scenario: str) -> list[Page]:
     raise SystemExit(f"unknown scenario {scenario!r}")
 
 
-WITH_POLICY = "client record, policy + access log"
-BARE = "client record, bare (no policy, no log)"
+# (with the policy and the access log, the same without them): the API's client record and the
+# client's web page.
+PAIRS = [
+    ("client record, policy + access log", "client record, bare (no policy, no log)"),
+    ("client page, policy + access log", "client page, bare (no policy, no log)"),
+]
 
 
 def main() -> None:
@@ -395,31 +425,40 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
-    pair = [next((p for p in pages if p.name == name), None) for name in (WITH_POLICY, BARE)]
-    if all(pair) and args.rounds:
-        # The two pages measured one after the other differ by whatever else the machine does in
-        # between; alternating short rounds and taking medians cancels most of that.
-        server = start_server(port, args.database_url, args.workers, args.threads, args.worker_class)
-        rounds: dict[str, list[tuple[float, float]]] = {WITH_POLICY: [], BARE: []}
-        try:
-            for _ in range(args.rounds):
-                for page in pair:
-                    r = run(port, page, cookies[page.user], concurrency=args.concurrency,
-                            seconds=args.seconds / 2, max_requests=args.max_requests)
-                    rounds[page.name].append((r["rps"], r["p95"]))
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-        for name, values in rounds.items():
-            figures[name] = (statistics.median(v[0] for v in values), statistics.median(v[1] for v in values))
-            print(f"{name} — {args.rounds} alternating rounds: " + ", ".join(f"{v[0]:.0f}" for v in values)
-                  + " req/s")
-    with_policy = figures.get(WITH_POLICY)
-    bare = figures.get(BARE)
-    if with_policy and bare and bare[0]:
-        overhead = (bare[0] - with_policy[0]) / bare[0] * 100
-        print(f"\npolicy + access-log overhead (medians): {overhead:.1f} % of throughput "
-              f"({with_policy[0]:.0f} vs {bare[0]:.0f} req/s; p95 {with_policy[1] * 1000:.1f} vs {bare[1] * 1000:.1f} ms)")
+    by_name = {page.name: page for page in pages}
+    for with_name, bare_name in PAIRS:
+        if with_name in by_name and bare_name in by_name and args.rounds:
+            overhead_rounds(args, port, run, cookies, by_name[with_name], by_name[bare_name])
+
+
+def overhead_rounds(args, port, run, cookies, with_policy: Page, bare: Page) -> None:
+    """The two pages of a pair measured one after the other differ by whatever else the machine
+    does in between; short alternating rounds cancel most of that. Prints each round and the
+    median overhead of the rounds (each round compares two neighbouring measurements)."""
+    server = start_server(port, args.database_url, args.workers, args.threads, args.worker_class)
+    rounds: dict[str, list[tuple[float, float, float]]] = {with_policy.name: [], bare.name: []}
+    try:
+        for _ in range(args.rounds):
+            for page in (with_policy, bare):
+                cpu = server_cpu_seconds(server.pid)
+                r = run(port, page, cookies[page.user], concurrency=args.concurrency,
+                        seconds=args.seconds / 2, max_requests=args.max_requests)
+                cpu = server_cpu_seconds(server.pid) - cpu
+                rounds[page.name].append((r["rps"], r["p95"], cpu / max(r["requests"], 1)))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    for name, values in rounds.items():
+        print(f"{name} — {args.rounds} alternating rounds: " + ", ".join(f"{v[0]:.0f}" for v in values) + " req/s")
+    per_round = [(b[0] - w[0]) / b[0] * 100 for w, b in zip(rounds[with_policy.name], rounds[bare.name], strict=True) if b[0]]
+    w_rps, b_rps = (statistics.median(v[0] for v in rounds[n]) for n in (with_policy.name, bare.name))
+    w_p95, b_p95 = (statistics.median(v[1] for v in rounds[n]) for n in (with_policy.name, bare.name))
+    print(f"policy + access-log overhead, {with_policy.name.split(',')[0]}: {statistics.median(per_round):.1f} % of throughput "
+          f"(median of the rounds: " + ", ".join(f"{x:.0f}" for x in per_round) + f" %; medians {w_rps:.0f} vs {b_rps:.0f} req/s, "
+          f"p95 {w_p95 * 1000:.1f} vs {b_p95 * 1000:.1f} ms)")
+    w_cpu, b_cpu = (statistics.median(v[2] for v in rounds[n]) for n in (with_policy.name, bare.name))
+    print(f"policy + access-log overhead, {with_policy.name.split(',')[0]}: {(w_cpu - b_cpu) / b_cpu * 100:.1f} % of server CPU "
+          f"per request ({w_cpu * 1000:.2f} vs {b_cpu * 1000:.2f} ms, app + PostgreSQL + Redis, medians of the rounds)\n")
 
 
 def ensure_database(database_url: str) -> None:
