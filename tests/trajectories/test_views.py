@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from tests.support.crawl import assert_each_request_logged_once
-from werkbrug.clients.models import Client, ConsentMethod, ConsentState
-from werkbrug.clients.services import consent_withdraw
+from werkbrug.clients.models import Client, ConsentEvent, ConsentMethod, ConsentState
+from werkbrug.clients.services import consent_withdraw, latest_consent_event_id
 from werkbrug.core.choices import DataCategory, OrganisationType, Role
 from werkbrug.core.models import AccessLogRecord
 from werkbrug.trajectories.models import Intake, TeamMembership, Trajectory
@@ -101,7 +101,8 @@ def test_team_add_needs_consent_then_works(team, as_user, make_org, make_person)
     response = c.post(url, {"person": 999999, "role": Role.DEBT_COUNSELLOR})
     assert response.status_code == 200 and "Deze professional bestaat niet" in response.content.decode()
     c.post(reverse("clients:consents", args=[team.client.pk]), {
-        "organisation": debt_org.pk, "categories": [DataCategory.PARTICIPATION, DataCategory.DEBTS], "method": "paper"})
+        "organisation": debt_org.pk, "categories": [DataCategory.PARTICIPATION, DataCategory.DEBTS], "method": "paper",
+        "seen_event": latest_consent_event_id(team.client)})
     assert ConsentState.objects.filter(organisation=debt_org, granted=True).count() == 2
     response = c.post(url, {"person": counsellor.pk, "role": Role.DEBT_COUNSELLOR})
     assert response.status_code == 302
@@ -115,6 +116,38 @@ def test_hand_over_through_the_page(team, as_user):
     assert response.status_code == 302
     page = c.get(reverse("trajectories:detail", args=[team.trajectory.pk])).content.decode()
     assert "UWV neemt het over" in page and "overgedragen aan" in page
+
+
+def test_consent_form_opened_before_a_withdrawal_grants_nothing(team, as_user):
+    """The client withdraws in the portal while a professional has the consent form open."""
+    c = as_user(team.jobcoach)
+    url = reverse("clients:consents", args=[team.client.pk])
+    page = c.get(url).content.decode()
+    seen = latest_consent_event_id(team.client)
+    assert f'name="seen_event" value="{seen}"' in page
+    consent_withdraw(client=team.client, organisation=team.uwv, category=DataCategory.SIGNALS,
+                     recorded_by=team.jobcoach, method="verbal")
+    events, logged = ConsentEvent.objects.count(), AccessLogRecord.objects.count()
+    form = {"organisation": team.uwv.pk, "categories": [DataCategory.SIGNALS], "method": "paper", "seen_event": seen}
+    response = c.post(url, form)
+    body = response.content.decode()
+    assert response.status_code == 200 and "intussen gewijzigd" in body
+    assert ConsentEvent.objects.count() == events  # nothing recorded
+    assert not ConsentState.objects.get(organisation=team.uwv, category=DataCategory.SIGNALS).granted
+    assert AccessLogRecord.objects.count() > logged  # the refused attempt is in the access log
+    # The page now shows the withdrawal, and its form the newest event: sending it again records it.
+    newest = latest_consent_event_id(team.client)
+    assert newest > seen and f'name="seen_event" value="{newest}"' in body
+    assert c.post(url, {**form, "seen_event": newest}).status_code == 302
+    assert ConsentState.objects.get(organisation=team.uwv, category=DataCategory.SIGNALS).granted
+
+
+def test_consent_form_without_its_hidden_field_is_refused(team, as_user):
+    c = as_user(team.jobcoach)
+    events = ConsentEvent.objects.count()
+    response = c.post(reverse("clients:consents", args=[team.client.pk]),
+                      {"organisation": team.uwv.pk, "categories": [DataCategory.DEBTS], "method": "paper"})
+    assert response.status_code == 200 and ConsentEvent.objects.count() == events
 
 
 def test_consent_withdraw_with_a_stale_form(team, as_user):

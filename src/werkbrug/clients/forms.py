@@ -67,6 +67,7 @@ class ConsentGrantForm(forms.Form):
     valid_until = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs=DATE),
                                   help_text=_("Empty: until the client withdraws it."))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    seen_event = forms.IntegerField(widget=forms.HiddenInput, min_value=0)  # see services.consent_grant_many
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)

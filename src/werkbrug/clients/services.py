@@ -30,7 +30,8 @@ from .models import Client, ConsentEvent, ConsentMethod, ConsentState
 if TYPE_CHECKING:
     from werkbrug.core.models import User
 
-__all__ = ["client_register", "client_update", "consent_grant", "consent_grant_many", "consent_withdraw", "bsn_hash"]
+__all__ = ["client_register", "client_update", "consent_grant", "consent_grant_many", "consent_withdraw", "bsn_hash",
+           "latest_consent_event_id"]
 
 
 def bsn_hash(bsn: str) -> str:
@@ -149,7 +150,6 @@ def consent_grant(
     )
 
 
-@transaction.atomic
 def consent_grant_many(
     *,
     client: Client,
@@ -160,16 +160,39 @@ def consent_grant_many(
     given_on: date | None = None,
     valid_until: date | None = None,
     note: str = "",
+    seen_event: int | None = None,
 ) -> list[ConsentState]:
-    """Record consent for several categories at once (one form, one access-log record)."""
+    """Record consent for several categories at once (one form, one access-log record).
+
+    `seen_event`: the newest consent event the form showed (0: none). When the client's consent
+    changed since — the client withdrew something in the portal, say — nothing is recorded: a
+    form opened before a withdrawal must not quietly grant it again.
+    """
+    # Authorized outside the transaction: the access-log record stays when the form is refused.
     policy.authorize(recorded_by, "consent.record", client)
     if not categories:
         raise ValidationError({"categories": ValidationError(_("Choose at least one kind of data."), code="required")})
-    return [
-        _grant(client=client, organisation=organisation, category=category, recorded_by=recorded_by, method=method,
-               given_on=given_on, valid_until=valid_until, note=note, expected_version=None)
-        for category in dict.fromkeys(categories)
-    ]
+    categories = list(dict.fromkeys(categories))
+    with transaction.atomic():
+        if seen_event is not None:
+            # Lock what a concurrent withdrawal would change, then look for anything newer.
+            list(ConsentState.objects.select_for_update()
+                 .filter(client=client, organisation=organisation, category__in=categories).order_by("pk"))
+            if latest_consent_event_id(client) > seen_event:
+                raise ValidationError(
+                    _("The client's consent was changed in the meantime. Look at the current choices and try again."),
+                    code="stale",
+                )
+        return [
+            _grant(client=client, organisation=organisation, category=category, recorded_by=recorded_by, method=method,
+                   given_on=given_on, valid_until=valid_until, note=note, expected_version=None)
+            for category in categories
+        ]
+
+
+def latest_consent_event_id(client: Client) -> int:
+    """The id of the client's newest consent event (grant or withdrawal), 0 when there is none."""
+    return ConsentEvent.objects.filter(client=client).order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def _grant(*, client, organisation, category, recorded_by, method, given_on, valid_until, note, expected_version):

@@ -90,17 +90,22 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
         client = selectors.client_for_write(pk=pk)
     else:
         client = selectors.client_get(user=request.user, pk=pk, action="consent.view")
-    form = ConsentGrantForm(request.POST or None, organisations=_organisations(client))
+    form = ConsentGrantForm(request.POST or None, organisations=_organisations(client),
+                            initial={"seen_event": services.latest_consent_event_id(client)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.consent_grant_many(
                 client=client, organisation=data["organisation"], categories=data["categories"],
                 recorded_by=request.user, method=data["method"], given_on=data["given_on"],
-                valid_until=data["valid_until"], note=data["note"],
+                valid_until=data["valid_until"], note=data["note"], seen_event=data["seen_event"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
+            if getattr(exc, "code", None) == "stale":
+                # The page now shows the current consent; sending the form again records it.
+                form.data = form.data.copy()
+                form.data["seen_event"] = str(services.latest_consent_event_id(client))
         else:
             messages.success(request, _("The consent is recorded."))
             return redirect("clients:consents", pk=client.pk)
