@@ -24,15 +24,21 @@ from rest_framework.views import APIView
 from werkbrug.urls import urlpatterns as product_urlpatterns
 
 
+def _client(pk: int):
+    """The client as `clients.selectors.client_get` reads it, without the decision."""
+    from werkbrug.clients.models import Client
+
+    client = next(iter(Client.objects.filter(pk=pk).order_by()[:1]), None)
+    if client is None:
+        raise Http404
+    return client
+
+
 class BareClientView(APIView):
     def get(self, request, pk: int):
         from werkbrug.clients.api.views import client_out
-        from werkbrug.clients.models import Client
 
-        client = next(iter(Client.objects.filter(pk=pk).order_by()[:1]), None)  # as client_get reads it
-        if client is None:
-            raise Http404
-        return Response(client_out(request.user, client, show_bsn=True))
+        return Response(client_out(request.user, _client(pk), show_bsn=True))
 
 
 @login_required
@@ -40,12 +46,9 @@ def bare_client_page(request, pk: int):
     """`clients.views.detail` without its three decisions and the access-log record: the same
     template with the same context (the benchmark's jobcoach may see the BSN and change the
     client, so the page is the same)."""
-    from werkbrug.clients.models import Client
     from werkbrug.trajectories.selectors import client_trajectory_list
 
-    client = next(iter(Client.objects.filter(pk=pk).order_by()[:1]), None)
-    if client is None:
-        raise Http404
+    client = _client(pk)
     return render(request, "clients/detail.html", {
         "client": client, "show_bsn": True, "can_change": True,
         "trajectories": client_trajectory_list(client=client),

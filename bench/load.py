@@ -182,8 +182,8 @@ _SERVICE_PROCESSES = {"postgres", "redis-server"}
 
 def server_cpu_seconds(server_pid: int) -> float:
     """CPU time (user + system) used so far by the server side: gunicorn's master and workers, and
-    every PostgreSQL and Redis process; the load generator is not counted. Unlike requests per
-    second, CPU per request hardly moves with what else the (virtual) machine does meanwhile."""
+    every PostgreSQL and Redis process; the load generator is not counted. A second view of the
+    overhead next to requests per second; on a busy virtual machine it drifts too."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in os.listdir("/proc"):
@@ -451,13 +451,14 @@ def overhead_rounds(args, port, run, cookies, with_policy: Page, bare: Page) -> 
     for name, values in rounds.items():
         print(f"{name} — {args.rounds} alternating rounds: " + ", ".join(f"{v[0]:.0f}" for v in values) + " req/s")
     per_round = [(b[0] - w[0]) / b[0] * 100 for w, b in zip(rounds[with_policy.name], rounds[bare.name], strict=True) if b[0]]
-    w_rps, b_rps = (statistics.median(v[0] for v in rounds[n]) for n in (with_policy.name, bare.name))
-    w_p95, b_p95 = (statistics.median(v[1] for v in rounds[n]) for n in (with_policy.name, bare.name))
-    print(f"policy + access-log overhead, {with_policy.name.split(',')[0]}: {statistics.median(per_round):.1f} % of throughput "
+    # Per page, the medians of (req/s, p95, CPU per request) over the rounds.
+    (w_rps, w_p95, w_cpu), (b_rps, b_p95, b_cpu) = (
+        [statistics.median(column) for column in zip(*rounds[page.name], strict=True)] for page in (with_policy, bare))
+    label = with_policy.name.split(",")[0]
+    print(f"policy + access-log overhead, {label}: {statistics.median(per_round):.1f} % of throughput "
           f"(median of the rounds: " + ", ".join(f"{x:.0f}" for x in per_round) + f" %; medians {w_rps:.0f} vs {b_rps:.0f} req/s, "
           f"p95 {w_p95 * 1000:.1f} vs {b_p95 * 1000:.1f} ms)")
-    w_cpu, b_cpu = (statistics.median(v[2] for v in rounds[n]) for n in (with_policy.name, bare.name))
-    print(f"policy + access-log overhead, {with_policy.name.split(',')[0]}: {(w_cpu - b_cpu) / b_cpu * 100:.1f} % of server CPU "
+    print(f"policy + access-log overhead, {label}: {(w_cpu - b_cpu) / b_cpu * 100:.1f} % of server CPU "
           f"per request ({w_cpu * 1000:.2f} vs {b_cpu * 1000:.2f} ms, app + PostgreSQL + Redis, medians of the rounds)\n")
 
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from tests.support.crawl import assert_each_request_logged_once
 from werkbrug.clients.models import Client, ConsentEvent, ConsentMethod, ConsentState
-from werkbrug.clients.services import consent_withdraw, latest_consent_event_id
+from werkbrug.clients.selectors import latest_consent_event_id
+from werkbrug.clients.services import consent_withdraw
 from werkbrug.core.choices import DataCategory, OrganisationType, Role
 from werkbrug.core.models import AccessLogRecord
 from werkbrug.trajectories.models import Intake, TeamMembership, Trajectory

@@ -54,6 +54,11 @@ def consent_states(*, client: Client) -> QuerySet[ConsentState]:
     )
 
 
+def latest_consent_event_id(client: Client) -> int:
+    """The id of the client's newest consent event (grant or withdrawal), 0 when there is none."""
+    return ConsentEvent.objects.filter(client=client).order_by("-id").values_list("id", flat=True).first() or 0
+
+
 def consent_history(*, client: Client) -> QuerySet[ConsentEvent]:
     return (
         ConsentEvent.objects.filter(client=client)

@@ -26,12 +26,12 @@ from werkbrug.core.policy.clients import forget
 
 from .bsn import is_valid_bsn, normalise_bsn
 from .models import Client, ConsentEvent, ConsentMethod, ConsentState
+from .selectors import latest_consent_event_id
 
 if TYPE_CHECKING:
     from werkbrug.core.models import User
 
-__all__ = ["client_register", "client_update", "consent_grant", "consent_grant_many", "consent_withdraw", "bsn_hash",
-           "latest_consent_event_id"]
+__all__ = ["client_register", "client_update", "consent_grant", "consent_grant_many", "consent_withdraw", "bsn_hash"]
 
 
 def bsn_hash(bsn: str) -> str:
@@ -188,11 +188,6 @@ def consent_grant_many(
                    given_on=given_on, valid_until=valid_until, note=note, expected_version=None)
             for category in categories
         ]
-
-
-def latest_consent_event_id(client: Client) -> int:
-    """The id of the client's newest consent event (grant or withdrawal), 0 when there is none."""
-    return ConsentEvent.objects.filter(client=client).order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def _grant(*, client, organisation, category, recorded_by, method, given_on, valid_until, note, expected_version):

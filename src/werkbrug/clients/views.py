@@ -90,8 +90,11 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
         client = selectors.client_for_write(pk=pk)
     else:
         client = selectors.client_get(user=request.user, pk=pk, action="consent.view")
-    form = ConsentGrantForm(request.POST or None, organisations=_organisations(client),
-                            initial={"seen_event": services.latest_consent_event_id(client)})
+    if request.method == "POST":
+        form = ConsentGrantForm(request.POST, organisations=_organisations(client))
+    else:
+        form = ConsentGrantForm(organisations=_organisations(client),
+                                initial={"seen_event": selectors.latest_consent_event_id(client)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -105,7 +108,7 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
             if getattr(exc, "code", None) == "stale":
                 # The page now shows the current consent; sending the form again records it.
                 form.data = form.data.copy()
-                form.data["seen_event"] = str(services.latest_consent_event_id(client))
+                form.data["seen_event"] = str(selectors.latest_consent_event_id(client))
         else:
             messages.success(request, _("The consent is recorded."))
             return redirect("clients:consents", pk=client.pk)
