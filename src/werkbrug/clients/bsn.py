@@ -10,10 +10,12 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 BSN_CANDIDATE = re.compile(r"(?<!\d)(\d{9}|\d{4}[ .]\d{2}[ .]\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?!\d)")
 
 
+@sensitive_variables()
 def is_valid_bsn(value: str) -> bool:
     digits = re.sub(r"[ .]", "", value or "")
     if len(digits) == 8:
@@ -25,11 +27,13 @@ def is_valid_bsn(value: str) -> bool:
     return total % 11 == 0
 
 
+@sensitive_variables()
 def normalise_bsn(value: str) -> str:
     digits = re.sub(r"[ .]", "", value or "")
     return digits.zfill(9) if len(digits) == 8 else digits
 
 
+@sensitive_variables()
 def validate_bsn(value: str) -> None:
     if not is_valid_bsn(value):
         raise ValidationError(

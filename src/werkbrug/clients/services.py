@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from werkbrug.core import crypto, policy
 from werkbrug.core.access_log import access_log_write
@@ -34,10 +35,14 @@ if TYPE_CHECKING:
 __all__ = ["client_register", "client_update", "consent_grant", "consent_grant_many", "consent_withdraw", "bsn_hash"]
 
 
+# `sensitive_variables()`: the BSN is never shown in an error report (these frames and the ones
+# they call show no local variables at all).
+@sensitive_variables()
 def bsn_hash(bsn: str) -> str:
     return crypto.keyed_hash(normalise_bsn(bsn), "bsn")
 
 
+@sensitive_variables()
 def _check_bsn(*, region: Region, bsn: str, exclude_pk: int | None = None) -> str:
     if not is_valid_bsn(bsn):
         raise ValidationError({"bsn": ValidationError(_("This is not a valid citizen service number (BSN): it fails the eleven test."), code="invalid_bsn")})
@@ -50,6 +55,7 @@ def _check_bsn(*, region: Region, bsn: str, exclude_pk: int | None = None) -> st
     return digest
 
 
+@sensitive_variables()
 @transaction.atomic
 def client_register(
     *,
@@ -94,6 +100,7 @@ def client_register(
     return client
 
 
+@sensitive_variables()
 @transaction.atomic
 def client_update(*, client: Client, changed_by: User, bsn: str | None = None, **fields) -> Client:
     """Change contact and benefit details; `bsn=""` removes it, None leaves it."""

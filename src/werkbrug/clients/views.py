@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from werkbrug.core import policy
@@ -23,6 +24,13 @@ def index(request: HttpRequest) -> HttpResponse:
     return redirect("trajectories:index")
 
 
+# The BSN never reaches an error report (mail to the administrators, the debug page): neither
+# the posted field nor the local variables that hold it.
+BSN_VARIABLES = ("form", "data", "bsn", "initial", "exc")
+
+
+@sensitive_post_parameters("bsn")
+@sensitive_variables(*BSN_VARIABLES)
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     from werkbrug.trajectories.services import client_register_and_start
@@ -53,6 +61,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@sensitive_post_parameters("bsn")
+@sensitive_variables(*BSN_VARIABLES)
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from werkbrug.clients.models import Client, ConsentMethod
 from werkbrug.clients.services import client_register, consent_grant
@@ -97,6 +98,7 @@ def trajectory_start(
     return trajectory
 
 
+@sensitive_variables()  # the BSN never reaches an error report (no local variables in it)
 @transaction.atomic
 def client_register_and_start(
     *, registered_by: User, role: str, consent_method: str, started_on: date | None = None, **client_fields: Any

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -45,6 +46,7 @@ def client_out(user, client, *, show_bsn: bool | None = None) -> dict:
 
 class ClientListView(APIView):
     @extend_schema(request=ClientRegisterIn, responses={201: ClientRegisterOut}, operation_id="clients_register")
+    @sensitive_variables("data", "body")  # the BSN never reaches an error report
     def post(self, request):
         """Register a client and start their trajectory (you become team member and plan director)."""
         from werkbrug.trajectories.services import client_register_and_start
@@ -60,11 +62,13 @@ class ClientListView(APIView):
 
 class ClientDetailView(APIView):
     @extend_schema(responses=ClientOut, operation_id="clients_retrieve")
+    @sensitive_variables("client")
     def get(self, request, pk: int):
         client = selectors.client_get(user=request.user, pk=pk)
         return Response(client_out(request.user, client))
 
     @extend_schema(request=ClientUpdateIn, responses=ClientOut, operation_id="clients_update")
+    @sensitive_variables("data", "fields", "bsn", "client")
     def patch(self, request, pk: int):
         client = selectors.client_for_write(pk=pk)
         data = ClientUpdateIn(data=request.data, partial=True)

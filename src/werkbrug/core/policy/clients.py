@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..choices import BSN_LEGAL_BASIS, DataCategory, Role
@@ -226,14 +226,18 @@ def visible_clients(user: User, queryset: QuerySet) -> QuerySet:
         return queryset.filter(user=user)
     if not user.is_professional or user.region_id is None:
         return queryset.none()
+    from werkbrug.clients.models import ConsentState
+
+    # The same consent as `client_data`: granted and not past its end date.
+    consenting = ConsentState.objects.filter(
+        organisation_id=user.organisation_id, category=DataCategory.PARTICIPATION, granted=True,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate())).values("client_id")
     return queryset.filter(
         region_id=user.region_id,
         trajectories__status="active",
         trajectories__team__person=user,
         trajectories__team__left_at__isnull=True,
-        consents__organisation_id=user.organisation_id,
-        consents__category=DataCategory.PARTICIPATION,
-        consents__granted=True,
+        pk__in=consenting,
     ).distinct()
 
 
