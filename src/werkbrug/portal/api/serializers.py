@@ -25,3 +25,19 @@ class AccessLogOut(serializers.ModelSerializer):
     class Meta:
         model = AccessLogRecord
         fields = ["occurred_at", "code", "actor_name", "actor_organisation", "actor_role", "data_category", "purpose"]
+
+
+class TeamMemberOut(serializers.Serializer):
+    """Someone in the client's team, as the client sees them."""
+
+    name = serializers.CharField(source="person.get_full_name")
+    organisation = serializers.CharField(source="organisation.name")
+    role = serializers.CharField()
+    is_plan_director = serializers.BooleanField()
+    joined_at = serializers.DateTimeField()
+
+
+class TeamOut(serializers.Serializer):
+    trajectory = serializers.IntegerField(allow_null=True)
+    plan_director = serializers.CharField(allow_null=True)
+    members = TeamMemberOut(many=True)

@@ -1,4 +1,5 @@
-"""The portal API for the signed-in client: own plan, answers, consents, access log."""
+"""The portal API for the signed-in client: own plan and its versions, answers, team, signals,
+consents, access log. The same selectors and services as the portal pages."""
 
 from __future__ import annotations
 
@@ -11,12 +12,20 @@ from rest_framework.response import Response
 from werkbrug.api.pagination import Pagination
 from werkbrug.clients.models import ConsentMethod
 from werkbrug.clients.services import consent_grant, consent_withdraw
+from werkbrug.collaboration.api.serializers import SignalOut
 from werkbrug.core.models import Organisation
+from werkbrug.plans import selectors as plan_selectors
 from werkbrug.plans.api import views as plan_api
-from werkbrug.plans.api.serializers import AgreeIn, AnswerOut, DisagreeIn, PlanOut
+from werkbrug.plans.api.serializers import (
+    AgreeIn,
+    AnswerOut,
+    DisagreeIn,
+    PlanOut,
+    VersionSummaryOut,
+)
 
 from .. import selectors
-from .serializers import AccessLogOut, ConsentChangeIn, ConsentRowOut
+from .serializers import AccessLogOut, ConsentChangeIn, ConsentRowOut, TeamOut
 
 
 def _trajectory(client):
@@ -32,6 +41,40 @@ def plan(request):
     """My plan: the current version, its state, and everyone's answer."""
     client = selectors.portal_client(user=request.user, action="portal.plan")
     return Response(plan_api.plan_payload(_trajectory(client)))
+
+
+@extend_schema(responses=VersionSummaryOut(many=True))
+@api_view(["GET"])
+def versions(request):
+    """Every version of my plan, newest first (a version's content: `/api/v1/plans/{id}/versions/{n}/`)."""
+    client = selectors.portal_client(user=request.user, action="portal.plan")
+    return Response(VersionSummaryOut(plan_selectors.versions(trajectory=_trajectory(client)), many=True).data)
+
+
+@extend_schema(responses=TeamOut)
+@api_view(["GET"])
+def team(request):
+    """My team: who works with me, from which organisation, and who is my plan director."""
+    client = selectors.portal_client(user=request.user)
+    trajectory = selectors.portal_trajectory(client=client)
+    members = selectors.portal_team(trajectory=trajectory)
+    for member in members:
+        member.is_plan_director = member.person_id == trajectory.plan_director_id
+    return Response(TeamOut({
+        "trajectory": trajectory.pk if trajectory else None,
+        "plan_director": trajectory.plan_director.get_full_name() if trajectory else None,
+        "members": members,
+    }).data)
+
+
+@extend_schema(responses=SignalOut(many=True))
+@api_view(["GET"])
+def signals(request):
+    """The signals about me, newest first (paginated)."""
+    client = selectors.portal_client(user=request.user, action="portal.signals")
+    paginator = Pagination()
+    page = paginator.paginate_queryset(selectors.portal_signals(client=client), request)
+    return paginator.get_paginated_response(SignalOut(page, many=True).data)
 
 
 @extend_schema(request=AgreeIn, responses={201: AnswerOut})
