@@ -27,7 +27,7 @@ class AccessLogOut(serializers.ModelSerializer):
         fields = ["occurred_at", "code", "actor_name", "actor_organisation", "actor_role", "data_category", "purpose"]
 
 
-class TeamMemberOut(serializers.Serializer):
+class PortalTeamMemberOut(serializers.Serializer):
     """Someone in the client's team, as the client sees them."""
 
     name = serializers.CharField(source="person.get_full_name")
@@ -40,4 +40,4 @@ class TeamMemberOut(serializers.Serializer):
 class TeamOut(serializers.Serializer):
     trajectory = serializers.IntegerField(allow_null=True)
     plan_director = serializers.CharField(allow_null=True)
-    members = TeamMemberOut(many=True)
+    members = PortalTeamMemberOut(many=True)
