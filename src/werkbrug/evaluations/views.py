@@ -42,6 +42,12 @@ from .forms import (
 from .models import Coding, Passage, QuestionType
 
 
+def _posted_pk(request: HttpRequest, name: str) -> int | None:
+    """A primary key from the POST data, or None when it is missing or not a number."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 def _fail(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
@@ -296,7 +302,7 @@ def interviews(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("evaluations:interviews", pk=pk)
             elif action == "interview":
                 interview_form = InterviewForm(request.POST, prefix="i")
-                rnd = study.rounds.filter(pk=request.POST.get("round")).first()
+                rnd = study.rounds.filter(pk=_posted_pk(request, "round")).first()
                 if rnd is None:
                     raise Http404
                 if interview_form.is_valid():
@@ -321,7 +327,7 @@ def interview(request: HttpRequest, pk: int, interview_pk: int) -> HttpResponse:
         item = selectors.interview_fetch(study=study, pk=interview_pk)
         try:
             if request.POST.get("action") == "uncode":
-                coding = Coding.objects.filter(pk=request.POST.get("coding"), passage__interview=item).first()
+                coding = Coding.objects.filter(pk=_posted_pk(request, "coding"), passage__interview=item).first()
                 if coding is None:
                     raise Http404
                 services.coding_remove(coding=coding, removed_by=request.user)
