@@ -195,7 +195,9 @@ def test_editor_creates_edits_links_and_publishes_through_the_pages(client, edit
     item.refresh_from_db()
     assert item.status == "published"
     history = client.get(f"/knowledge-map/items/{item.pk}/history/").content.decode()
-    assert "published" in history and "relation_added" in history
+    # in words, in Dutch: no internal codes on the page
+    assert "Gepubliceerd" in history and "Verband toegevoegd" in history and "Concept → Gepubliceerd" in history
+    assert "relation_added" not in history and "published" not in history
 
 
 def test_import_page_lists_every_problem(client, editor):
@@ -249,3 +251,58 @@ def test_selected_items_connections_stand_out(client, pro, starter):
     active = re.findall(r'class="km-rel [^"]*km-rel-active" data-from="(\d+)" data-to="(\d+)"', svg)
     assert active and all(str(wia.pk) in pair for pair in active)
     assert len(active) == wia.relations_out.count() + wia.relations_in.count()
+
+
+def test_a_missing_item_keeps_the_map_and_says_so(client, pro, starter, make_item):
+    draft = make_item("concept", status="draft")
+    client.force_login(pro)
+    for pk in (999999, draft.pk):  # missing, and not visible to a professional: the same answer
+        response = client.get(INDEX + f"?item={pk}")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "niet (meer) op de kaart" in html
+        assert len(re.findall(r'class="km-item', _svg(html))) == Item.objects.filter(status="published").count()
+
+
+def test_poster_names_the_filter_and_the_search_in_words(client, pro, starter):
+    client.force_login(pro)
+    html = client.get("/knowledge-map/print/?theme=income&kind=regulation&q=uwv").content.decode()
+    meta = html.split('class="km-poster-meta"', 1)[1].split("</p>", 1)[0]
+    assert "Soort Regeling of wet" in meta and "Thema Inkomen" in meta and "Zoeken “uwv”" in meta
+    assert "income" not in meta and "regulation" not in meta
+    assert "overeen" in meta or "zoekopdracht" in meta
+
+
+def test_mirrored_items_link_back_into_werkbrug(client, pro, region, uwv):
+    org_item = services.item_upsert_from_source(source_type="organisation", source_id=uwv.pk, title=uwv.name,
+                                                summary="UWV in de regio.", region=region)
+    qa = services.item_upsert_from_source(source_type="ambassador_qa", source_id=41, title="Vraag?",
+                                          summary="Antwoord.", region=region)
+    client.force_login(pro)
+    org_panel = client.get(f"/knowledge-map/items/{org_item.pk}/panel/").content.decode()
+    assert f'href="{reverse("web:organisation", kwargs={"pk": uwv.pk})}"' in org_panel
+    qa_panel = client.get(f"/knowledge-map/items/{qa.pk}/panel/").content.decode()
+    assert f'href="{reverse("ambassadors:qa_detail", kwargs={"pk": 41})}"' in qa_panel
+
+
+def test_review_flags_on_the_map_for_editors_and_a_warning_for_readers(client, pro, editor, make_item):
+    old = make_item("oud", review_on="2026-01-10", title="Oud item")
+    make_item("nieuw", review_on="2027-01-01", title="Later item")
+    with time_machine.travel("2026-01-20 12:00 +0100"):
+        client.force_login(editor)
+        svg = _svg(client.get(INDEX).content.decode())
+        flagged = re.findall(r'data-pk="(\d+)" aria-label="[^"]*controledatum voorbij"', svg)
+        assert flagged == [str(old.pk)]
+        assert svg.count("⚠") == 1
+        client.force_login(pro)
+        assert "⚠" not in _svg(client.get(INDEX).content.decode())
+        panel = client.get(f"/knowledge-map/items/{old.pk}/panel/").content.decode()
+        assert "Controledatum voorbij" in panel and "verouderd" in panel
+
+
+def test_history_page_lists_each_change_in_words(client, editor, make_item):
+    item = make_item("x", status="draft", title="Eerst")
+    services.item_update(item=item, actor=editor, title="Daarna", theme="debts")
+    client.force_login(editor)
+    html = client.get(f"/knowledge-map/items/{item.pk}/history/").content.decode()
+    assert "Veranderd" in html and "Eerst → Daarna" in html and "Werk → Schulden" in html

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -66,6 +66,8 @@ EXPORT_COLUMNS = [
     "key", "kind", "title", "summary", "links", "audience", "theme", "scope", "tags", "owner",
     "review_on", "status", "source_type", "source_id", "relations",
 ]
+EXPORT_FORMAT = "werkbrug-knowledge-map"
+EXPORT_VERSION = 1
 _url = URLValidator(schemes=["http", "https"])
 
 
@@ -78,11 +80,17 @@ def _field_error(field: str, message: str, code: str) -> ValidationError:
 
 
 def _as_list(value: Any) -> list[str]:
+    """A comma-separated text or a list of texts as a list; anything else raises TypeError."""
     if value is None or value == "":
         return []
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
-    return [str(v).strip() for v in value if str(v).strip()]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise TypeError("not a list of texts")
+    return [v.strip() for v in value if v.strip()]
+
+
+TEXT_FIELDS = ("key", "title", "summary", "kind", "theme", "scope")
 
 
 def clean_links(value: Any) -> list[dict[str, str]]:
@@ -102,7 +110,12 @@ def clean_links(value: Any) -> list[dict[str, str]]:
             _url(url)
         except ValidationError:
             raise _field_error("links", _("“%(url)s” is not a complete web address (it must start with https:// or http://).") % {"url": url[:200]}, "link_malformed") from None
-        links.append({"url": url, "label": str(raw.get("label") or "").strip()[:120]})
+        label = raw.get("label") or ""
+        if not isinstance(label, str):
+            raise _field_error("links", _("The label of a link must be text."), "links")
+        if len(label.strip()) > 120:
+            raise _field_error("links", _("Keep the label of a link under 120 characters."), "links")
+        links.append({"url": url, "label": label.strip()})
     return links
 
 
@@ -121,8 +134,12 @@ def clean_item_fields(data: dict[str, Any], *, region: Region, partial: bool = F
                 fail(field, _("This field is required."))
             continue
         value = data[field]
-        if field in ("key", "title", "summary", "kind", "theme", "scope"):
-            value = (value or "").strip() if isinstance(value, str) else value
+        if field in TEXT_FIELDS:
+            if value is not None and not isinstance(value, str):
+                # e.g. a number or a list in an imported JSON file
+                fail(field, _("Give this as text."), "type")
+                continue
+            value = (value or "").strip()
             if field in required and not value:
                 fail(field, _("This field is required."))
                 continue
@@ -145,14 +162,22 @@ def clean_item_fields(data: dict[str, Any], *, region: Region, partial: bool = F
                 fail(field, _("Choose national or regional."))
                 continue
         elif field == "audience":
-            value = _as_list(value)
+            try:
+                value = _as_list(value)
+            except TypeError:
+                fail(field, _("Give the audience as a list of codes."), "type")
+                continue
             bad = [a for a in value if a not in Audience.values]
             if bad:
                 fail(field, _("Unknown audience “%(v)s”.") % {"v": ", ".join(bad)})
                 continue
             value = ",".join(a for a in Audience.values if a in value)
         elif field == "tags":
-            value = ", ".join(dict.fromkeys(t.lower() for t in _as_list(value)))
+            try:
+                value = ", ".join(dict.fromkeys(t.lower() for t in _as_list(value)))
+            except TypeError:
+                fail(field, _("Give the tags as a list of words."), "type")
+                continue
             if len(value) > 300:
                 fail(field, _("Too many tags."))
                 continue
@@ -216,7 +241,11 @@ def _check_key_free(region: Region, key: str, exclude_pk: int | None = None) -> 
 def _create(*, region: Region, actor: User | None, fields: dict, status: str, action: str = "created",
             source_type: str = "", source_id: str = "") -> Item:
     item = Item(region=region, status=status, source_type=source_type, source_id=source_id, **fields)
-    item.save()
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:  # the key was taken a moment ago by someone else
+        raise _field_error("key", _("Another item already uses the key “%(key)s”.") % {"key": fields.get("key", "")}, "key_taken") from None
     _record(item, actor, action, {k: [None, _plain(v)] for k, v in fields.items()} | {"status": [None, status]})
     return item
 
@@ -292,6 +321,9 @@ def relation_add(*, source: Item, target: Item | None, kind: str, actor: User | 
     source = Item.objects.select_for_update().get(pk=source.pk)
     if actor is not None:
         policy.authorize(actor, "knowledge_relation.change", source)
+    if kind == RelationKind.PART_OF:
+        # one "part of" change per region at a time, so two editors cannot close a circle together
+        Region.objects.select_for_update().get(pk=source.region_id)
     if target is None or not Item.objects.filter(pk=target.pk, region_id=source.region_id).exists():
         raise _field_error("target", _("The item to link to does not exist."), "target_missing")
     if kind not in RelationKind.values:
@@ -302,7 +334,11 @@ def relation_add(*, source: Item, target: Item | None, kind: str, actor: User | 
         raise _field_error("target", _("This link already exists."), "duplicate")
     if kind == RelationKind.PART_OF and would_close_cycle(_part_of_edges(source.region_id), source.pk, target.pk):
         raise _field_error("target", _("“%(target)s” is already part of “%(source)s”, so “%(source)s” cannot also be part of “%(target)s”.") % {"target": target.title, "source": source.title}, "cycle")
-    relation = Relation.objects.create(source=source, target=target, kind=kind)
+    try:
+        with transaction.atomic():
+            relation = Relation.objects.create(source=source, target=target, kind=kind)
+    except IntegrityError:  # the same link added by someone else a moment ago
+        raise _field_error("target", _("This link already exists."), "duplicate") from None
     _record(source, actor, "relation_added", {"relation": [None, f"{kind}:{target.key}"]})
     return relation
 
@@ -375,8 +411,18 @@ def item_upsert_from_source(
                        source_type=source_type, source_id=str(source_id))
     else:
         _apply(item, actor, fields | {"status": status}, action="synced")
-    if part_of is not None and not Relation.objects.filter(source=item, kind=RelationKind.PART_OF).exists():
+    if part_of is not None and not Relation.objects.filter(source=item, target=part_of, kind=RelationKind.PART_OF).exists():
+        # someone who moved to another organisation: the link to the old one goes
+        for old in Relation.objects.filter(source=item, kind=RelationKind.PART_OF,
+                                           target__source_type=SourceType.ORGANISATION).select_related("target"):
+            _record(item, actor, "relation_removed", {"relation": [f"{old.kind}:{old.target.key}", None]})
+            old.delete()
+        if part_of.region_id != region.pk or part_of.pk == item.pk:
+            raise _field_error("part_of", _("The item to link to does not exist."), "target_missing")
+        if would_close_cycle(_part_of_edges(region.pk), item.pk, part_of.pk):
+            raise _field_error("part_of", _("This would make “part of” go round in a circle."), "cycle")
         Relation.objects.create(source=item, target=part_of, kind=RelationKind.PART_OF)
+        _record(item, actor, "relation_added", {"relation": [None, f"{RelationKind.PART_OF}:{part_of.key}"]})
     return item
 
 
@@ -392,6 +438,39 @@ ORGANISATION_THEME = {
     OrganisationType.RESEARCH: Theme.COOPERATION,
     OrganisationType.EMPLOYER: Theme.WORK,
 }
+
+
+# A region's organisation of this type is connected to the national starter item of that key.
+ORGANISATION_NATIONAL = {
+    OrganisationType.UWV: ("uwv", RelationKind.PART_OF),
+    OrganisationType.MUNICIPALITY: ("gemeente-werk-inkomen", RelationKind.SEE_ALSO),
+    OrganisationType.DEBT_COUNSELLING: ("schuldhulpverlening", RelationKind.SEE_ALSO),
+    OrganisationType.WORK_COMPANY: ("beschut-werk", RelationKind.SEE_ALSO),
+    OrganisationType.EXPERIENCE_EXPERTS: ("ervaringsdeskundigheid-opleiding", RelationKind.SEE_ALSO),
+}
+
+
+def _web_address(url: str) -> str:
+    """The address when it is a complete http(s) one, else nothing (the item then has no link)."""
+    try:
+        _url((url or "").strip())
+    except ValidationError:
+        return ""
+    return url.strip()
+
+
+def _link_to_national(item: Item, org_type: str, actor: User | None) -> None:
+    """Connect a mirrored organisation to the national item of its kind, once (editors may remove it)."""
+    key, kind = ORGANISATION_NATIONAL.get(org_type, (None, None))
+    if key is None or ItemChange.objects.filter(item=item, action="linked_national").exists():
+        return
+    target = Item.objects.filter(region_id=item.region_id, key=key).first()
+    if target is None or Relation.objects.filter(source=item, target=target).exists():
+        return
+    if kind == RelationKind.PART_OF and would_close_cycle(_part_of_edges(item.region_id), item.pk, target.pk):
+        return
+    Relation.objects.create(source=item, target=target, kind=kind)
+    _record(item, actor, "linked_national", {"relation": [None, f"{kind}:{key}"]})
 
 
 def region_sync(*, region: Region, actor: User | None = None) -> dict[str, int]:
@@ -412,9 +491,10 @@ def region_sync(*, region: Region, actor: User | None = None) -> dict[str, int]:
                 summary += " " + _("Contact: %(c)s.") % {"c": contact}
             org_items[org.pk] = item_upsert_from_source(
                 source_type=SourceType.ORGANISATION, source_id=org.pk, title=org.name, summary=summary,
-                url=org.website, region=region, theme=ORGANISATION_THEME.get(org.type, Theme.COOPERATION),
+                url=_web_address(org.website), region=region, theme=ORGANISATION_THEME.get(org.type, Theme.COOPERATION),
                 actor=actor,
             )
+            _link_to_national(org_items[org.pk], org.type, actor)
             counts["organisations"] += 1
         ambassadors = (
             User.objects.filter(region=region, kind="professional", is_active=True, role_assignments__role=Role.AMBASSADOR)
@@ -484,6 +564,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     relations: int = 0
+    relations_removed: int = 0
 
 
 class ImportRefused(ValidationError):
@@ -519,7 +600,7 @@ def knowledge_export(*, region: Region, fmt: str, actor: User | None = None) -> 
         policy.authorize(actor, "knowledge_map.export", region)
     rows = _export_rows(region)
     if fmt == "json":
-        return json.dumps({"format": "werkbrug-knowledge-map", "version": 1, "items": rows}, ensure_ascii=False, indent=2)
+        return json.dumps({"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "items": rows}, ensure_ascii=False, indent=2)
     if fmt != "csv":
         raise ValidationError(_("Choose JSON or CSV."), code="format")
     buffer = io.StringIO()
@@ -548,7 +629,18 @@ def _decode(content: bytes | str) -> str:
 
 
 def _parse_csv(text: str) -> list[tuple[str, dict]]:
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read_csv(text)
+    except csv.Error as exc:
+        # e.g. a cell longer than the csv module allows, or a quote that is never closed
+        raise ImportRefused(
+            _("The CSV file cannot be read (%(reason)s). Start from an export.") % {"reason": str(exc)[:200]},
+            code="csv",
+        ) from None
+
+
+def _read_csv(text: str) -> list[tuple[str, dict]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     missing = [c for c in EXPORT_COLUMNS if c not in header]
     unknown = [c for c in header if c not in EXPORT_COLUMNS]
@@ -587,8 +679,16 @@ def _parse_json(text: str) -> list[tuple[str, dict]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportRefused(_("This is not valid JSON (line %(n)s).") % {"n": exc.lineno}, code="json") from None
+    except RecursionError:
+        raise ImportRefused(_("This JSON file is nested too deeply."), code="json") from None
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise ImportRefused(_("The JSON file needs an “items” list. Start from an export."), code="columns")
+    if data.get("format", EXPORT_FORMAT) != EXPORT_FORMAT or data.get("version", EXPORT_VERSION) != EXPORT_VERSION:
+        raise ImportRefused(
+            _("This file is not a knowledge map export of version %(v)s (it says “%(f)s”, version “%(fv)s”).")
+            % {"v": EXPORT_VERSION, "f": str(data.get("format"))[:60], "fv": str(data.get("version"))[:20]},
+            code="version",
+        )
     rows = []
     for n, record in enumerate(data["items"], start=1):
         label = _("Item %(n)s") % {"n": n}
@@ -626,6 +726,7 @@ def knowledge_import(*, region: Region, actor: User | None, content: bytes | str
     errors: list[str] = []
     cleaned: list[tuple[str, dict, dict, list[tuple[str, str]]]] = []
     seen: dict[str, str] = {}
+    seen_sources: dict[tuple[str, str], str] = {}
     for label, record in rows:
         if "__error__" in record:
             errors.append(f"{label}: {record['__error__']}")
@@ -640,13 +741,25 @@ def knowledge_import(*, region: Region, actor: User | None, content: bytes | str
         meta = {
             "status": record.get("status") or ItemStatus.DRAFT,
             "source_type": record.get("source_type") or "",
-            "source_id": str(record.get("source_id") or ""),
+            "source_id": record.get("source_id") or "",
         }
-        if meta["status"] not in ItemStatus.values:
+        if isinstance(meta["source_id"], int) and not isinstance(meta["source_id"], bool):
+            meta["source_id"] = str(meta["source_id"])
+        if not isinstance(meta["status"], str) or meta["status"] not in ItemStatus.values:
             problems.append(_("status: unknown status “%(v)s”.") % {"v": meta["status"]})
-        if meta["source_type"] not in SourceType.values:
+        if not isinstance(meta["source_type"], str) or meta["source_type"] not in SourceType.values:
             problems.append(_("source_type: unknown source “%(v)s”.") % {"v": meta["source_type"]})
-        key = fields.get("key") or str(record.get("key") or "")
+        elif not isinstance(meta["source_id"], str) or len(meta["source_id"]) > 64:
+            problems.append(_("source_id: give a text of at most 64 characters."))
+        elif bool(meta["source_type"]) != bool(meta["source_id"]):
+            problems.append(_("source_type and source_id: give both or neither."))
+        elif meta["source_type"]:
+            pair = (meta["source_type"], meta["source_id"])
+            if pair in seen_sources:
+                problems.append(_("source_id: “%(s)s” appears twice (also at %(other)s).") % {
+                    "s": ":".join(pair), "other": seen_sources[pair]})
+            seen_sources.setdefault(pair, label)
+        key = fields.get("key") or (record.get("key") if isinstance(record.get("key"), str) else "")
         if key and key in seen:
             problems.append(_("key: “%(k)s” appears twice (also at %(other)s).") % {"k": key, "other": seen[key]})
         seen.setdefault(key, label)
@@ -658,9 +771,9 @@ def knowledge_import(*, region: Region, actor: User | None, content: bytes | str
         for rel in raw_relations:
             kind = rel.get("kind") if isinstance(rel, dict) else None
             target = rel.get("target") if isinstance(rel, dict) else None
-            if kind not in RelationKind.values:
+            if not isinstance(kind, str) or kind not in RelationKind.values:
                 problems.append(_("relations: unknown relation “%(v)s”.") % {"v": kind})
-            elif not target:
+            elif not target or not isinstance(target, str):
                 problems.append(_("relations: a relation without a target."))
             elif target == key:
                 problems.append(_("relations: an item cannot be linked to itself."))
@@ -672,6 +785,13 @@ def knowledge_import(*, region: Region, actor: User | None, content: bytes | str
             errors.extend(f"{label}: {p}" for p in problems)
         else:
             cleaned.append((label, fields, meta, rels))
+
+    # A mirrored item (organisation, ambassador, Q&A) is one item per source in the region.
+    owner_of_source = {(i.source_type, i.source_id): k for k, i in existing.items() if i.source_type}
+    for label, fields, meta, _r in cleaned:
+        other = owner_of_source.get((meta["source_type"], meta["source_id"]))
+        if meta["source_type"] and other is not None and other != fields["key"] and other not in seen:
+            errors.append(f"{label}: " + _("source_id: the item “%(k)s” already mirrors this source.") % {"k": other})
 
     known_keys = set(existing) | {fields["key"] for _l, fields, _m, _r in cleaned} | set(seen)
     for label, _fields, _meta, rels in cleaned:
@@ -699,6 +819,17 @@ def knowledge_import(*, region: Region, actor: User | None, content: bytes | str
     if errors:
         raise ImportRefused(errors, code="import_invalid")
 
+    try:
+        with transaction.atomic():
+            return _import_write(region=region, actor=actor, existing=existing, cleaned=cleaned)
+    except IntegrityError:
+        # only when another editor changed the same items at the same moment
+        raise ImportRefused(
+            _("Someone else changed the map at the same moment. Nothing was imported; try again."), code="conflict"
+        ) from None
+
+
+def _import_write(*, region: Region, actor: User | None, existing: dict[str, Item], cleaned: list) -> ImportResult:
     result = ImportResult()
     by_key = dict(existing)
     for _label, fields, meta, _rels in cleaned:
@@ -712,18 +843,21 @@ def knowledge_import(*, region: Region, actor: User | None, content: bytes | str
             by_key[fields["key"]] = _create(region=region, actor=actor, fields=full, status=meta["status"],
                                             action="imported", **{k: meta[k] for k in ("source_type", "source_id")})
             result.created += 1
-        else:
-            _apply(item, actor, full | meta, action="imported")
+        elif _apply(item, actor, full | meta, action="imported"):
             result.updated += 1
+    key_of = {i.pk: k for k, i in by_key.items()}
     for _label, fields, _meta, rels in cleaned:
         item = by_key[fields["key"]]
         wanted = {(k, by_key[t].pk) for k, t in rels}
-        current = {(r.kind, r.target_id): r for r in item.relations_out.all()}
+        current = {(r.kind, r.target_id): r for r in item.relations_out.select_related("target")}
         for pair, relation in current.items():
             if pair not in wanted:
+                _record(item, actor, "relation_removed", {"relation": [f"{relation.kind}:{relation.target.key}", None]})
                 relation.delete()
-        for kind, target_pk in wanted - set(current):
+                result.relations_removed += 1
+        for kind, target_pk in sorted(wanted - set(current)):
             Relation.objects.create(source=item, target_id=target_pk, kind=kind)
+            _record(item, actor, "relation_added", {"relation": [None, f"{kind}:{key_of[target_pk]}"]})
             result.relations += 1
     return result
 

@@ -24,7 +24,8 @@ PAD = 16
 COLS = 4
 GAP_X = 24
 GAP_Y = 14
-BOX_H = 54
+BOX_H = 64
+TITLE_CHARS = 28  # per line, for 14 px bold in a box of BOX_W; two lines at most
 BAND_HEAD = 40
 BAND_GAP = 18
 BOX_W = (WIDTH - 2 * PAD - (COLS - 1) * GAP_X) // COLS
@@ -41,17 +42,19 @@ KIND_FILL = {
     ItemKind.CONTACT: "#fde8ea",
     ItemKind.QA: "#eaf4ea",
 }
+# One pattern per relation kind, all different (the legend names each): solid, dashes of three
+# lengths, dash-dot and dots.
 DASH = {
     RelationKind.PART_OF: "",
     RelationKind.REQUIRES: "8 4",
-    RelationKind.LEADS_TO: "2 0",
-    RelationKind.OFFERED_BY: "2 4",
+    RelationKind.LEADS_TO: "18 5",
+    RelationKind.OFFERED_BY: "3 3",
     RelationKind.REPLACES: "12 4 2 4",
     RelationKind.SEE_ALSO: "1 6",
 }
 STROKE = {
-    RelationKind.PART_OF: 2.2,
-    RelationKind.LEADS_TO: 1.6,
+    RelationKind.PART_OF: 2.4,
+    RelationKind.LEADS_TO: 1.8,
 }
 
 
@@ -71,6 +74,17 @@ class Box:
 
 def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def title_lines(title: str, limit: int = TITLE_CHARS) -> list[str]:
+    """The title on one or two lines, broken between words; what does not fit ends in "…"."""
+    if len(title) <= limit:
+        return [title]
+    cut = title.rfind(" ", 0, limit + 1)
+    if cut <= limit // 3:  # one long word: break it
+        cut = limit
+    first, rest = title[:cut].rstrip(), title[cut:].strip()
+    return [first, _truncate(rest, limit)] if rest else [first]
 
 
 def layout(items: Iterable) -> tuple[dict[int, Box], list[tuple[str, str, int, int]], int]:
@@ -120,8 +134,10 @@ def render_map(
     selected: int | None = None,
     title: str = "",
     searching: bool = False,
+    flagged: set[int] | frozenset[int] = frozenset(),
 ) -> str:
-    """SVG markup for the map. `href(item)` gives each item's link."""
+    """SVG markup for the map. `href(item)` gives each item's link; `flagged` items (past their
+    review date, shown to editors) carry a written mark, not colour alone."""
     boxes, bands, height = layout(items)
     kind_labels = {k: str(v) for k, v in ItemKind.choices}
     rel_labels = {k: str(v) for k, v in RelationKind.choices}
@@ -167,8 +183,8 @@ def render_map(
     out.append("</g>")
     kind_html = {k: escape(v) for k, v in kind_labels.items()}
     match_suffix = escape(" — " + _("matches your search"))
-    kind_html = {k: escape(v) for k, v in kind_labels.items()}
-    match_suffix = escape(" — " + _("matches your search"))
+    flag_suffix = escape(" — " + _("review date passed"))
+    flag_text = escape("⚠ " + _("check"))
     by_theme: dict[str, list] = {}
     for item in items:
         by_theme.setdefault(item.theme, []).append(item)
@@ -184,7 +200,8 @@ def render_map(
             if is_selected:
                 classes += " km-selected"
             title = escape(item.title)
-            short = title if len(item.title) <= 30 else escape(_truncate(item.title, 30))
+            lines = title_lines(item.title, TITLE_CHARS - 2) if match else title_lines(item.title)
+            flag = pk in flagged
             fill = "#ffffff" if searching and not match else KIND_FILL.get(item.kind, "#ffffff")
             if match:
                 stroke = 'stroke="#8f3c00" stroke-width="4"'
@@ -193,14 +210,20 @@ def render_map(
             else:
                 stroke = 'stroke="#4f4f4f" stroke-width="1.5"'
             x, y = box.x, box.y
+            if len(lines) == 1:
+                text = f'<tspan x="{x + 10}" y="{y + 42}">{"★ " if match else ""}{escape(lines[0])}</tspan>'
+            else:
+                text = (f'<tspan x="{x + 10}" y="{y + 36}">{"★ " if match else ""}{escape(lines[0])}</tspan>'
+                        f'<tspan x="{x + 10}" y="{y + 54}">{escape(lines[1])}</tspan>')
             out.append(
                 f'<g role="listitem"><a href="{escape(href(item))}" class="{classes}" data-pk="{pk}" '
-                f'aria-label="{title} ({kind}){match_suffix if match else ""}">'
+                f'aria-label="{title} ({kind}){match_suffix if match else ""}{flag_suffix if flag else ""}">'
                 f"<title>{title}</title>"
                 f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" {stroke}/>'
-                f'<text x="{x + 10}" y="{y + 19}" font-size="12" fill="#4f4f4f">{kind}</text>'
-                f'<text x="{x + 10}" y="{y + 40}" font-size="15" font-weight="600" fill="#1a1a1a">'
-                f'{"★ " if match else ""}{short}</text></a></g>'
+                f'<text x="{x + 10}" y="{y + 17}" font-size="12" fill="#4f4f4f">{kind}</text>'
+                + (f'<text x="{x + BOX_W - 8}" y="{y + 17}" font-size="12" font-weight="700" fill="#a4262c" '
+                   f'text-anchor="end">{flag_text}</text>' if flag else "")
+                + f'<text font-size="14" font-weight="600" fill="#1a1a1a">{text}</text></a></g>'
             )
         out.append("</g>")
     # The legend: each relation kind drawn and named.
@@ -212,10 +235,10 @@ def render_map(
         x = PAD + 80 + col * 360
         y = legend_y + 14 + row * 24
         out.append(
-            f'<line x1="{x}" y1="{y}" x2="{x + 50}" y2="{y}" stroke="#4f4f4f" stroke-width="{STROKE.get(kind, 1.2)}"'
+            f'<line x1="{x}" y1="{y}" x2="{x + 80}" y2="{y}" stroke="#4f4f4f" stroke-width="{STROKE.get(kind, 1.2)}"'
             + (f' stroke-dasharray="{dash}"' if dash else "")
             + ' marker-end="url(#km-arrow)"/>'
-            f'<text x="{x + 60}" y="{y + 5}" font-size="14" fill="#1a1a1a">{escape(rel_labels[kind])}</text>'
+            f'<text x="{x + 92}" y="{y + 5}" font-size="14" fill="#1a1a1a">{escape(rel_labels[kind])}</text>'
         )
     out.append("</g></svg>")
     return "".join(out)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -20,10 +20,20 @@ from werkbrug.web.pdf import render_pdf
 
 from . import selectors, services
 from .forms import CurationFilterForm, ImportForm, ItemForm, MapFilterForm, RelationForm
-from .models import Item, Relation, RelationKind
+from .models import (
+    Audience,
+    Item,
+    ItemKind,
+    ItemStatus,
+    Relation,
+    RelationKind,
+    Scope,
+    SourceType,
+    Theme,
+)
 from .review import review_state
 from .svg import render_map
-from .workflow import TRANSITION_LABELS, allowed_targets
+from .workflow import CHANGE_LABELS, TRANSITION_LABELS, allowed_targets
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -32,19 +42,55 @@ def _map_context(request: HttpRequest) -> dict:
     filters = selectors.MapFilter.from_params(request.GET)
     # only what the map, the search and the list use: 2 000 items must render well under 500 ms
     items = list(selectors.map_items(user=request.user, filters=filters).only(
-        "id", "region_id", "status", "key", "kind", "theme", "title", "summary", "tags"))
+        "id", "region_id", "status", "key", "kind", "theme", "title", "summary", "tags", "review_on"))
     relations = selectors.map_relations(item_ids=[i.pk for i in items])
     matches = selectors.search_matches(items, filters.q) if filters.q else set()
     query = filters.query()
+    can_curate = policy.can(request.user, "knowledge_item.create", None)
+    today = timezone.localdate()
     return {
         "filters": filters,
+        "filter_description": _describe(filters),
         "form": MapFilterForm(request.GET or None),
         "items": items,
         "map_relations": relations,
         "matches": matches,
+        # editors see on the map which items are past their review date
+        "flagged": {i.pk for i in items if review_state(i.review_on, today) == "overdue"} if can_curate else set(),
+        "can_curate": can_curate,
         "query": urlencode(query),
         "query_dict": query,
     }
+
+
+def _describe(filters: selectors.MapFilter) -> list[tuple[str, str]]:
+    """The current filter in words, e.g. [("Theme", "Income"), ("Search", "“uwv”")]."""
+    parts = []
+    for name, label, choices in (("audience", _("Audience"), Audience), ("kind", _("Kind"), ItemKind),
+                                 ("theme", _("Theme"), Theme)):
+        value = getattr(filters, name)
+        if value:
+            parts.append((label, str(dict(choices.choices)[value])))
+    if filters.q:
+        parts.append((_("Search"), f"“{filters.q}”"))
+    return parts
+
+
+def _source_link(item: Item) -> tuple[str, str] | None:
+    """Where a mirrored item lives elsewhere in Werkbrug: (address, label), or None."""
+    targets = {
+        SourceType.AMBASSADOR_QA: ("ambassadors:qa_detail", True, _("Read this Q&A in Werkbrug")),
+        SourceType.ORGANISATION: ("web:organisation", True, _("This organisation in Werkbrug")),
+        SourceType.AMBASSADOR: ("ambassadors:ask", False, _("Ask an ambassador in Werkbrug")),
+    }
+    target = targets.get(item.source_type)
+    if target is None or not item.source_id.isdigit():
+        return None
+    name, with_pk, label = target
+    try:
+        return reverse(name, kwargs={"pk": int(item.source_id)} if with_pk else None), label
+    except NoReverseMatch:
+        return None
 
 
 def _panel_context(request: HttpRequest, item: Item) -> dict:
@@ -53,6 +99,7 @@ def _panel_context(request: HttpRequest, item: Item) -> dict:
         "relations": selectors.item_relations(user=request.user, item=item),
         "review": review_state(item.review_on, timezone.localdate()),
         "can_edit": policy.can(request.user, "knowledge_item.change", item),
+        "source_link": _source_link(item),
     }
 
 
@@ -62,8 +109,13 @@ def index(request: HttpRequest) -> HttpResponse:
     context = _map_context(request)
     selected = None
     if request.GET.get("item", "").isdigit():
-        selected = selectors.item_get(user=request.user, pk=int(request.GET["item"]))
-        context.update(_panel_context(request, selected))
+        try:
+            selected = selectors.item_get(user=request.user, pk=int(request.GET["item"]))
+        except Http404:
+            # an old bookmark of an archived item: keep the map, say so beside it
+            context["missing_item"] = True
+        else:
+            context.update(_panel_context(request, selected))
     base = reverse("knowledge_map:index")
     query = context["query_dict"]
 
@@ -76,10 +128,10 @@ def index(request: HttpRequest) -> HttpResponse:
         render_map(
             context["items"], context["map_relations"], href=href, matches=context["matches"],
             selected=selected.pk if selected else None, searching=bool(context["filters"].q),
+            flagged=context["flagged"],
         )
     )
     context["selected"] = selected
-    context["can_curate"] = policy.can(request.user, "knowledge_item.create", None)
     return render(request, "knowledge_map/map.html", context)
 
 
@@ -218,7 +270,21 @@ def relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_history(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.item_get(user=request.user, pk=pk)
-    changes = selectors.item_history(user=request.user, item=item)
+    changes = list(selectors.item_history(user=request.user, item=item))
+    fields = {f.name: str(f.verbose_name) for f in Item._meta.get_fields() if hasattr(f, "verbose_name")}
+    fields["relation"] = _("connection")
+    choices = {"status": ItemStatus, "kind": ItemKind, "theme": Theme, "scope": Scope, "source_type": SourceType}
+    choices = {name: {k: str(v) for k, v in c.choices} for name, c in choices.items()}
+
+    def shown(name: str, value):
+        if isinstance(value, list):  # links
+            return ", ".join(str(v.get("url", v)) if isinstance(v, dict) else str(v) for v in value)
+        return choices.get(name, {}).get(value, value)
+
+    for change in changes:
+        change.label = str(CHANGE_LABELS.get(change.action, change.action))
+        change.rows = [(fields.get(name, name), shown(name, values[0]), shown(name, values[1]))
+                       for name, values in change.changes.items()]
     return render(request, "knowledge_map/history.html", {"item": item, "changes": changes})
 
 
@@ -243,8 +309,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 problems = exc.messages
             else:
-                messages.success(request, _("Imported: %(c)s new, %(u)s changed, %(r)s new relations.") % {
-                    "c": result.created, "u": result.updated, "r": result.relations})
+                messages.success(request, _(
+                    "Imported: %(c)s new, %(u)s changed, %(r)s relations added, %(x)s relations removed."
+                ) % {"c": result.created, "u": result.updated, "r": result.relations, "x": result.relations_removed})
                 return redirect("knowledge_map:manage")
     return render(request, "knowledge_map/import.html", {"form": form, "problems": problems})
 

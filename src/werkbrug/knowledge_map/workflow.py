@@ -31,3 +31,18 @@ TRANSITION_LABELS = {
 
 def allowed_targets(status: str) -> list[str]:
     return [to for (frm, to) in ALLOWED_TRANSITIONS if frm == status]
+
+# The change history in words (`ItemChange.action` → what the history page shows).
+CHANGE_LABELS = {
+    "created": _("Created"),
+    "updated": _("Changed"),
+    "published": _("Published"),
+    "withdrawn": _("Back to draft"),
+    "archived": _("Archived"),
+    "restored": _("Restored from the archive"),
+    "relation_added": _("Connection added"),
+    "relation_removed": _("Connection removed"),
+    "linked_national": _("Connected to the national item"),
+    "synced": _("Brought up to date from Werkbrug"),
+    "imported": _("Imported"),
+}

@@ -33,6 +33,8 @@
       .then(function (html) {
         panel.innerHTML = html;
         markSelected(pk);
+        var heading = document.getElementById("km-details-heading");
+        if (heading && panel.dataset.baseTitle) { document.title = heading.textContent + " · " + panel.dataset.baseTitle; }
         if (push) { history.pushState({ kmItem: pk }, "", href); }
         panel.focus({ preventScroll: window.matchMedia("(min-width: 60rem)").matches });
       })
