@@ -143,34 +143,69 @@ def _slice(world):
     return chosen
 
 
+# Every page and API endpoint that shows one kind of client data, by its data category. The
+# intake pages are `participation`, with a section per category (care, work and income, debts)
+# checked inside them; `research` data is only read pseudonymised, in the evaluations module.
+PAGES_BY_CATEGORY = {
+    DataCategory.PARTICIPATION: (
+        "/trajectories/{t}/", "/trajectories/{t}/intake/", "/clients/{c}/", "/clients/{c}/consents/",
+        "/api/v1/trajectories/{t}/", "/api/v1/trajectories/{t}/intake/",
+        "/api/v1/clients/{c}/", "/api/v1/clients/{c}/consents/",
+    ),
+    DataCategory.PLAN: (
+        "/plans/{t}/", "/plans/{t}/versions/", "/api/v1/plans/{t}/", "/api/v1/plans/{t}/versions/",
+    ),
+    DataCategory.SIGNALS: ("/collaboration/trajectories/{t}/signals/", "/api/v1/trajectories/{t}/signals/"),
+    DataCategory.JOB_OUTCOMES: ("/employment/trajectories/{t}/", "/api/v1/trajectories/{t}/ips/",
+                                "/api/v1/trajectories/{t}/jobs/"),
+}
+
+
+def test_every_data_category_with_a_page_is_in_the_matrix():
+    shown_in_intake = {s.category for s in SECTIONS}
+    assert set(PAGES_BY_CATEGORY) | shown_in_intake == set(DataCategory.values) - {DataCategory.RESEARCH}
+    for urls in PAGES_BY_CATEGORY.values():
+        assert any(u.startswith("/api/") for u in urls) and any(not u.startswith("/api/") for u in urls)
+
+
 def test_web_and_api_matrix(world, client):
-    t = world.trajectory.pk
+    """Every organisation type × consent pattern × membership (roles rotating) × data category,
+    on the web pages and the API alike: 200 exactly when the rule allows, else 404, and one
+    access-log record per request."""
+    t, c = world.trajectory.pk, world.client.pk
     mismatches = []
     people = _slice(world)
     assert {p.org.type for p in people} == set(OrganisationType.values)
+    assert {p.role for p in people} == set(Role.values)
+    met = set()
     for person in people:
         client.force_login(person.user)
-        may = expected(person, DataCategory.PARTICIPATION)
-        for url in (f"/trajectories/{t}/", f"/trajectories/{t}/intake/", f"/api/v1/trajectories/{t}/",
-                    f"/api/v1/trajectories/{t}/intake/", f"/clients/{world.client.pk}/", f"/api/v1/clients/{world.client.pk}/"):
-            before = AccessLogRecord.objects.count()
-            response = client.get(url)
-            if response.status_code != (200 if may else 404):
-                mismatches.append((url, person.role, person.org.type, person.org.k, person.member, response.status_code))
-            if AccessLogRecord.objects.count() - before != 1:
-                mismatches.append((url, "log records", AccessLogRecord.objects.count() - before))
-            if not may or "intake" not in url:
-                continue
-            if url.startswith("/api/"):
-                shown = {s["key"] for s in response.json()["sections"] if s["shared"]}
-            else:
-                body = response.content.decode()
-                shown = {s.key for s in SECTIONS if f'id="sec-{s.key}"' in body
-                         and body.split(f'id="sec-{s.key}"')[1].split("</section>")[0].count("Niet gedeeld") == 0}
-            want = {s.key for s in SECTIONS if expected(person, s.category)}
-            if shown != want:
-                mismatches.append((url, person.org.k, sorted(shown), sorted(want)))
+        for category, urls in PAGES_BY_CATEGORY.items():
+            may = expected(person, category)
+            met.add((person.org.type, state_for(person.org.k, category), category, person.member))
+            for template in urls:
+                url = template.format(t=t, c=c)
+                before = AccessLogRecord.objects.count()
+                response = client.get(url)
+                if response.status_code != (200 if may else 404):
+                    mismatches.append((url, person.role, person.org.type, state_for(person.org.k, category),
+                                       person.member, response.status_code))
+                if AccessLogRecord.objects.count() - before != 1:
+                    mismatches.append((url, "log records", AccessLogRecord.objects.count() - before))
+                if not may or "intake" not in url:
+                    continue
+                if url.startswith("/api/"):
+                    shown = {s["key"] for s in response.json()["sections"] if s["shared"]}
+                else:
+                    body = response.content.decode()
+                    shown = {s.key for s in SECTIONS if f'id="sec-{s.key}"' in body
+                             and body.split(f'id="sec-{s.key}"')[1].split("</section>")[0].count("Niet gedeeld") == 0}
+                want = {s.key for s in SECTIONS if expected(person, s.category)}
+                if shown != want:
+                    mismatches.append((url, person.org.k, sorted(shown), sorted(want)))
     assert not mismatches, mismatches[:20]
+    # Every organisation type meets every consent state for every category, as member and not.
+    assert len(met) == len(OrganisationType.values) * len(STATES) * len(PAGES_BY_CATEGORY) * 2
 
 
 def test_client_sees_own_file_web_and_api(world, client):
