@@ -86,7 +86,7 @@ def test_each_person_sees_their_own_caseload_through_the_reused_sql(team, make_c
     mine = [t.client.full_name for t in page_of(CaseloadSearch(user=team.jobcoach), 1, 25)]
     theirs = [t.client.full_name for t in page_of(CaseloadSearch(user=other), 1, 25)]
     assert mine == [team.client.full_name] and theirs == ["Noor Alleen"]
-    assert any(key[2] == "caseload.rows" for key in compiled._cache)
+    assert any(key[2] == "caseload.rows_by_name" for key in compiled._cache)
     assert all(template is not compiled._NOT_REUSABLE for template in compiled._cache.values())
 
 

@@ -4,7 +4,10 @@ A page is read in two steps, whatever the size of the caseload:
 
 1. the page's rows — trajectory, client name and id — from the team membership × consent
    filter, sorted and cut in the database (one row more than the page, so there is no COUNT:
-   see `paging.py`). Another app's column is computed here only when the page is sorted or
+   see `paging.py`). Sorted by name (the default) and not filtered by plan state, the rows come
+   from the person's own memberships, which carry a copy of the client's name kept by the
+   database (`caseload_sync.py`): one index walk in name order, as cheap for ten thousand
+   clients as for ten. Another app's column is computed here only when the page is sorted or
    filtered by it, and then only that one;
 2. for just those rows: the plan director, next action due, IPS phase and open signals (the
    last three through the agreed `caseload_annotations()`), and the facts of the current plan
@@ -57,6 +60,11 @@ _ROW_FIELDS = (
     "id", "client_id", "status", "started_on", "plan_director_id",
     "client__first_name", "client__last_name", "client__pseudonym",
 )
+# The same columns read from a team membership (`CaseloadSearch._by_name`), in the same order.
+_MEMBERSHIP_ROW = (
+    "trajectory_id", "trajectory__client_id", "trajectory__status", "trajectory__started_on",
+    "trajectory__plan_director_id", "client_first_name", "client_last_name", "client_pseudonym",
+)
 _LOOKUP_COLUMNS = ("next_action_due", "ips_phase", "open_signals")  # read through the agreed annotations
 
 
@@ -88,16 +96,22 @@ def _available_columns() -> frozenset[str]:
 _AVAILABLE: frozenset[str] | None = None
 
 
+def _consented(client: str, organisation: Any, today: date) -> Exists:
+    """The client (the column `client` of the outer query) consents on `today` to `organisation`
+    taking part."""
+    return Exists(
+        ConsentState.objects.filter(
+            client_id=OuterRef(client), organisation_id=organisation,
+            category=DataCategory.PARTICIPATION, granted=True,
+        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    )
+
+
 def caseload_filter(*, person: Any, organisation: Any, region: Any, today: date) -> QuerySet[Trajectory]:
     """Active trajectories of `region` in which `person` is a current team member and the client
     consents (on `today`) to `organisation` taking part. See `selectors.caseload_trajectories`."""
     mine = TeamMembership.objects.filter(person_id=person, left_at__isnull=True).values("trajectory_id")
-    consented = Exists(
-        ConsentState.objects.filter(
-            client_id=OuterRef("client_id"), organisation_id=organisation,
-            category=DataCategory.PARTICIPATION, granted=True,
-        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-    )
+    consented = _consented("client_id", organisation, today)
     # The client's region is the trajectory's; saying so lets the database walk the clients in
     # name order (index `client_region_name`) for a large caseload.
     return Trajectory.objects.filter(
@@ -177,6 +191,34 @@ class CaseloadSearch:
             qs = qs.filter(plan_state=v.text("plan_state"))
         return qs.order_by(*self.order)
 
+    def _by_name(self, v, today: date) -> QuerySet[TeamMembership]:
+        """The same rows as `_filtered` when sorted by name, read from the person's memberships
+        in the name order of the index `team_caseload_by_name` (see `caseload_sync.py`): the
+        database stops after a page, and a search filters inside the index, however large the
+        caseload. Other sorts and the plan-state filter go through `_filtered`."""
+        qs = TeamMembership.objects.filter(
+            person_id=v.int("person"), left_at__isnull=True,
+            trajectory__status=TrajectoryStatus.ACTIVE, trajectory__region_id=v.int("region"),
+        ).filter(_consented("trajectory__client_id", v.int("organisation"), today))
+        for i in range(len(self.words)):
+            word = v.text(f"w{i}")
+            qs = qs.filter(
+                Q(client_first_name__icontains=word) | Q(client_last_name__icontains=word)
+                | Q(client_pseudonym__iexact=word)
+            )
+        if self.role:
+            qs = qs.filter(role=v.text("role"))
+        if self.i_direct:
+            qs = qs.filter(trajectory__plan_director_id=v.int("person"))
+        order = ("client_last_name", "client_first_name", "trajectory_id")
+        if self.order[0].startswith("-"):
+            order = tuple(f"-{name}" for name in order)
+        return qs.order_by(*order).values_list(*_MEMBERSHIP_ROW)
+
+    @property
+    def by_name(self) -> bool:
+        return self.order in (SORTS["name"], SORTS["-name"]) and not self.filter_plan_state
+
     def queryset(self) -> QuerySet[Trajectory]:
         """The same search as one plain ORM query with every column annotated (for other uses
         and for tests; the pages read through `page`)."""
@@ -200,12 +242,20 @@ class CaseloadSearch:
         today = timezone.localdate()
         start = (number - 1) * page_size
         cacheable = len(self.words) <= MAX_WORDS
-        key = ("caseload.rows", self.order, bool(self.role), self.i_direct, self.filter_plan_state, today)
-        rows = compiled.fetch(
-            key if cacheable else None, self._values(),
-            lambda v: self._filtered(v, today).values_list(*_ROW_FIELDS), model=Trajectory,
-            limit=page_size + 1, offset=start,
-        )
+        if self.by_name:
+            key = ("caseload.rows_by_name", self.order, bool(self.role), self.i_direct, today)
+            rows = compiled.fetch(
+                key if cacheable else None, self._values(), lambda v: self._by_name(v, today),
+                model=TeamMembership, limit=page_size + 1, offset=start,
+            )
+            rows = [dict(zip(_ROW_FIELDS, (row[name] for name in _MEMBERSHIP_ROW), strict=True)) for row in rows]
+        else:
+            key = ("caseload.rows", self.order, bool(self.role), self.i_direct, self.filter_plan_state, today)
+            rows = compiled.fetch(
+                key if cacheable else None, self._values(),
+                lambda v: self._filtered(v, today).values_list(*_ROW_FIELDS), model=Trajectory,
+                limit=page_size + 1, offset=start,
+            )
         items = _trajectories(rows[:page_size])
         _add_columns(items, self.user, today)
         return Page(items=items, number=number, page_size=page_size, has_next=len(rows) > page_size)

@@ -73,6 +73,12 @@ class TeamMembership(models.Model):
     role = models.CharField(_("role in this trajectory"), max_length=32, choices=Role.choices)
     joined_at = models.DateTimeField(_("joined at"))
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    # A copy of the client's name and id, kept by the database itself (`caseload_sync.py`): the
+    # caseload walks a person's memberships in name order through one index and stops after a
+    # page, however many clients the person has. Never set by the application.
+    client_first_name = models.CharField(_("client's first name"), max_length=100, default="", editable=False)
+    client_last_name = models.CharField(_("client's last name"), max_length=150, default="", editable=False)
+    client_pseudonym = models.CharField(_("client id"), max_length=16, default="", editable=False)
 
     class Meta:
         verbose_name = _("team member")
@@ -91,6 +97,13 @@ class TeamMembership(models.Model):
             models.Index(
                 fields=["person", "trajectory"], condition=models.Q(left_at__isnull=True),
                 name="team_current_by_person",
+            ),
+            # The caseload by name: a person's current memberships in the client's name order,
+            # with what a search and the role filter test, so the walk never reads the table.
+            models.Index(
+                fields=["person", "client_last_name", "client_first_name", "trajectory", "client_pseudonym", "role"],
+                condition=models.Q(left_at__isnull=True),
+                name="team_caseload_by_name",
             ),
         ]
 
