@@ -89,3 +89,6 @@ def test_bulk_clients_are_added_with_team_and_consent(demo_region):
     trajectory = Trajectory.objects.get(client=newest)
     assert ConsentState.objects.filter(client=newest, granted=True).exists()
     assert policy.can(trajectory.plan_director, "client.view", newest)
+    # the caseload's copy of the name is on every membership (see trajectories/caseload_sync.py)
+    copies = set(trajectory.team.values_list("client_first_name", "client_last_name", "client_pseudonym"))
+    assert copies == {(newest.first_name, newest.last_name, newest.pseudonym)}

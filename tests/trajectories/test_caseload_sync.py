@@ -98,3 +98,16 @@ def test_install_is_idempotent_and_remove_undoes_it(team):
     finally:
         caseload_sync.install(connection)
     assert caseload_sync.installed(connection)
+
+
+def test_a_raw_insert_without_the_copy_gets_it(team, make_person):
+    """As a bulk loader might write a membership: the columns left out get the client's name."""
+    therapist = make_person(team.ggz, Role.THERAPIST, first_name="Ria", last_name="Rauw")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {caseload_sync.TEAM} (trajectory_id, person_id, organisation_id, role, joined_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s)",
+            [team.trajectory.pk, therapist.pk, team.ggz.pk, Role.THERAPIST, timezone.now()],
+        )
+    row = TeamMembership.objects.get(trajectory=team.trajectory, person=therapist)
+    assert (row.client_last_name, row.client_pseudonym) == (team.client.last_name, team.client.pseudonym)

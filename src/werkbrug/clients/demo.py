@@ -61,8 +61,9 @@ def bulk_clients(region: Region, n: int, rng: random.Random) -> int:
         while pseudonym in taken:
             pseudonym = "C" + "".join(rng.choice(PSEUDONYM_ALPHABET) for _ in range(9))
         taken.add(pseudonym)
+        first_name, last_name = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         born = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 40 * 365))
-        clients.append((client_id, region.pk, pseudonym, rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES),
+        clients.append((client_id, region.pk, pseudonym, first_name, last_name,
                         ops.adapt_datefield_value(born), "", "", "", "", "", "", "",
                         rng.choice(["ww", "wia_wga", "wajong", "participatiewet", "none"]), "active", now_db))
         coach = rng.choice(jobcoaches)
@@ -71,7 +72,8 @@ def bulk_clients(region: Region, n: int, rng: random.Random) -> int:
         team = [coach] + ([rng.choice(others)] if others else [])
         consented_orgs: set[int] = set()
         for person_id, org_id, role in team:
-            members.append((member_id, traj_id, person_id, org_id, role, now_db))
+            # the client's name as the caseload's triggers would copy it (`trajectories/caseload_sync.py`)
+            members.append((member_id, traj_id, person_id, org_id, role, now_db, first_name, last_name, pseudonym))
             member_id += 1
             if org_id in consented_orgs:
                 continue
@@ -86,7 +88,8 @@ def bulk_clients(region: Region, n: int, rng: random.Random) -> int:
     _insert(Client, ["id", "region_id", "pseudonym", "first_name", "last_name", "date_of_birth", "bsn_encrypted",
                      "bsn_hash", "email", "phone", "address", "postcode", "city", "benefit", "status", "created_at"], clients)
     _insert(Trajectory, ["id", "region_id", "client_id", "status", "started_on", "plan_director_id", "created_at"], trajectories)
-    _insert(TeamMembership, ["id", "trajectory_id", "person_id", "organisation_id", "role", "joined_at"], members)
+    _insert(TeamMembership, ["id", "trajectory_id", "person_id", "organisation_id", "role", "joined_at",
+                             "client_first_name", "client_last_name", "client_pseudonym"], members)
     _insert(ConsentEvent, ["id", "client_id", "organisation_id", "category", "kind", "method", "recorded_at",
                            "recorded_by_id", "note"], [(*e[:8], "") for e in events])
     _insert(ConsentState, ["id", "client_id", "organisation_id", "category", "granted", "last_event_id", "version"], states)

@@ -31,17 +31,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='teammembership',
             name='client_first_name',
-            field=models.CharField(default='', editable=False, max_length=100, verbose_name="client's first name"),
+            field=models.CharField(db_default='', default='', editable=False, max_length=100, verbose_name="client's first name"),
         ),
         migrations.AddField(
             model_name='teammembership',
             name='client_last_name',
-            field=models.CharField(default='', editable=False, max_length=150, verbose_name="client's last name"),
+            field=models.CharField(db_default='', default='', editable=False, max_length=150, verbose_name="client's last name"),
         ),
         migrations.AddField(
             model_name='teammembership',
             name='client_pseudonym',
-            field=models.CharField(default='', editable=False, max_length=16, verbose_name='client id'),
+            field=models.CharField(db_default='', default='', editable=False, max_length=16, verbose_name='client id'),
         ),
         migrations.RunPython(forwards, backwards),
         migrations.AddIndex(

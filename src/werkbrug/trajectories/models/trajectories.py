@@ -76,9 +76,9 @@ class TeamMembership(models.Model):
     # A copy of the client's name and id, kept by the database itself (`caseload_sync.py`): the
     # caseload walks a person's memberships in name order through one index and stops after a
     # page, however many clients the person has. Never set by the application.
-    client_first_name = models.CharField(_("client's first name"), max_length=100, default="", editable=False)
-    client_last_name = models.CharField(_("client's last name"), max_length=150, default="", editable=False)
-    client_pseudonym = models.CharField(_("client id"), max_length=16, default="", editable=False)
+    client_first_name = models.CharField(_("client's first name"), max_length=100, default="", db_default="", editable=False)
+    client_last_name = models.CharField(_("client's last name"), max_length=150, default="", db_default="", editable=False)
+    client_pseudonym = models.CharField(_("client id"), max_length=16, default="", db_default="", editable=False)
 
     class Meta:
         verbose_name = _("team member")
