@@ -205,3 +205,79 @@ def test_non_researcher_cannot_create_a_study(research):
     with pytest.raises(PermissionDenied):
         services.study_create(created_by=research.jobcoach, title="x", research_question="y", design="descriptive",
                               starts_on=date(2026, 1, 1), ends_on=date(2026, 2, 1), arms=[])
+
+
+# --- the expectations register --------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_rounds(research, make_study):
+    study = make_study()
+    made = [services.interview_round_create(study=study, title=t, created_by=research.researcher)
+            for t in ("Verwachtingen", "Tussenstand", "Ervaringen")]
+    return study, made
+
+
+def test_expectation_add(research, three_rounds):
+    study, (r1, _r2, _r3) = three_rounds
+    item = services.expectation_add(round=r1, kind="success_factor", level="organisation", text="  Steun van de top  ",
+                                    added_by=research.researcher)
+    assert (item.study, item.round, item.kind, item.level, item.text) == (study, r1, "success_factor", "organisation", "Steun van de top")
+    assert (item.assessment, item.assessed_in, item.evidence) == ("", None, "")
+
+
+@pytest.mark.parametrize(("kind", "level", "text"), [
+    ("wish", "client", "Meer uren"), ("expectation", "planet", "Meer uren"), ("expectation", "client", "  "),
+])
+def test_expectation_add_refuses_bad_input(research, three_rounds, kind, level, text):
+    from werkbrug.evaluations.models import Expectation
+
+    _study, (r1, _r2, _r3) = three_rounds
+    with pytest.raises(ValidationError) as exc:
+        services.expectation_add(round=r1, kind=kind, level=level, text=text, added_by=research.researcher)
+    assert error_codes(exc.value) == {"invalid"}
+    assert not Expectation.objects.exists()
+
+
+def test_expectation_add_outside_the_team_is_refused(research, three_rounds, make_person, make_org):
+    from django.http import Http404
+
+    from werkbrug.core.choices import OrganisationType, Role
+    from werkbrug.evaluations.models import Expectation
+
+    _study, (r1, _r2, _r3) = three_rounds
+    outsider = make_person(make_org(OrganisationType.RESEARCH, "Elders"), Role.RESEARCHER)
+    with pytest.raises(Http404):
+        services.expectation_add(round=r1, kind="expectation", level="client", text="Meer uren", added_by=outsider)
+    assert not Expectation.objects.exists()
+
+
+@pytest.mark.parametrize("assessment", ["achieved", "exceeded", "adjusted_up", "adjusted_down", "not_achieved"])
+def test_expectation_assess_in_a_later_round(research, three_rounds, assessment):
+    _study, (r1, _r2, r3) = three_rounds
+    item = services.expectation_add(round=r1, kind="minimum_goal", level="management", text="Vijf aan het werk",
+                                    added_by=research.researcher)
+    services.expectation_assess(expectation=item, round=r3, assessment=assessment, evidence=" Telling ", assessed_by=research.researcher)
+    item.refresh_from_db()
+    assert (item.assessment, item.assessed_in, item.evidence) == (assessment, r3, "Telling")
+
+
+def test_expectation_assess_rules(research, three_rounds, make_study):
+    _study, (r1, r2, r3) = three_rounds
+    item = services.expectation_add(round=r2, kind="expectation", level="client", text="Meer uren", added_by=research.researcher)
+    foreign = services.interview_round_create(study=make_study(title="Ander"), title="Elders", created_by=research.researcher)
+    cases = [
+        ({"round": r2, "assessment": "achieved", "evidence": "x"}, "round"),  # the round it was collected in
+        ({"round": r1, "assessment": "achieved", "evidence": "x"}, "round"),  # an earlier round
+        ({"round": foreign, "assessment": "achieved", "evidence": "x"}, "round"),  # another study's round
+        ({"round": r3, "assessment": "achieved", "evidence": ""}, "evidence"),
+        ({"round": r3, "assessment": "achieved", "evidence": " \n "}, "evidence"),
+        ({"round": r3, "assessment": "fantastic", "evidence": "x"}, "assessment"),
+        ({"round": r3, "assessment": "", "evidence": "x"}, "assessment"),
+    ]
+    for kwargs, code in cases:
+        with pytest.raises(ValidationError) as exc:
+            services.expectation_assess(expectation=item, assessed_by=research.researcher, **kwargs)
+        assert error_codes(exc.value) == {code}, kwargs
+        item.refresh_from_db()
+        assert (item.assessment, item.assessed_in, item.evidence) == ("", None, "")

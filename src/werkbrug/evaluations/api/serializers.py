@@ -150,3 +150,96 @@ class CodeInput(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     parent = serializers.IntegerField(required=False, allow_null=True, default=None)
     description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# Input parsing only: kinds, levels, assessments and the evidence rule are the services' to check,
+# so their error codes reach API clients unchanged.
+
+
+class EvalEnrolOutput(serializers.Serializer):
+    enrolled = serializers.IntegerField()
+
+
+class EvalExpectationInput(serializers.Serializer):
+    round = serializers.IntegerField()
+    kind = serializers.CharField(max_length=16)
+    level = serializers.CharField(max_length=14)
+    text = serializers.CharField(allow_blank=True)
+
+
+class EvalAssessInput(serializers.Serializer):
+    round = serializers.IntegerField()
+    assessment = serializers.CharField(max_length=14)
+    evidence = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class EvalExpectationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    level = serializers.CharField()
+    text = serializers.CharField()
+    round = serializers.IntegerField(source="round.number")
+    assessment = serializers.CharField(allow_null=True)
+    assessed_in = serializers.IntegerField(source="assessed_in.number", allow_null=True, default=None)
+    evidence = serializers.CharField()
+
+
+class EvalRecordedJobInput(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(required=False, allow_null=True, default=None)
+    hours_per_week = serializers.DecimalField(max_digits=5, decimal_places=1)
+    competitive = serializers.BooleanField(default=True)
+    hourly_wage = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, allow_null=True, default=None)
+
+
+class EvalRecordedJobOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    participant = serializers.CharField(source="participant.study_pseudonym")
+    start = serializers.DateField()
+    end = serializers.DateField(allow_null=True)
+    hours_per_week = serializers.DecimalField(max_digits=5, decimal_places=1)
+    competitive = serializers.BooleanField()
+    hourly_wage = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+
+
+class EvalQuestionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    order = serializers.IntegerField()
+    code = serializers.CharField()
+    text = serializers.CharField()
+    type = serializers.CharField()
+    choices = serializers.ListField(child=serializers.CharField())
+    required = serializers.BooleanField()
+
+
+class EvalCodebookImportInput(serializers.Serializer):
+    file = serializers.FileField(help_text="A codebook as CSV (UTF-8, at least a `name` column) or REFI-QDA (`.qdc`).")
+
+
+class EvalInterviewOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    respondent_role = serializers.CharField()
+    held_on = serializers.DateField()
+    round = serializers.IntegerField(source="round.number")
+    round_id = serializers.IntegerField()
+    round_title = serializers.CharField(source="round.title")
+    passages = serializers.IntegerField(source="n_passages")
+
+
+class EvalPassageCodingOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.IntegerField(source="code_id")
+    code_name = serializers.CharField(source="code.name")
+    level = serializers.CharField()
+
+
+class EvalPassageOutput(serializers.Serializer):
+    """A passage with the requesting coder's own codes; other coders' codes only as a count
+    (coding stays independent, as on the interview page)."""
+
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    text = serializers.CharField()
+    mine = EvalPassageCodingOutput(many=True)
+    others = serializers.IntegerField()

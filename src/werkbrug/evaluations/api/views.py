@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import math
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,15 +20,26 @@ from rest_framework.views import APIView
 from werkbrug.core import policy
 from werkbrug.core.models import Organisation
 
-from .. import analysis, exports, selectors, services
-from ..models import Level, Passage
+from .. import analysis, codebook, exports, selectors, services
+from ..models import Interview, Level, Passage
 from .serializers import (
     AllocationOutput,
     CodeInput,
     CodingInput,
+    EvalAssessInput,
+    EvalCodebookImportInput,
+    EvalEnrolOutput,
+    EvalExpectationInput,
+    EvalExpectationOutput,
+    EvalInterviewOutput,
+    EvalPassageOutput,
+    EvalQuestionOutput,
+    EvalRecordedJobInput,
+    EvalRecordedJobOutput,
     FidelityReviewSerializer,
     InterviewInput,
     ParticipantSerializer,
+    QuestionInput,
     QuestionnaireInput,
     ResponseInput,
     RoundInput,
@@ -304,11 +319,46 @@ class Expectations(APIView):
     @extend_schema(responses=dict)
     def get(self, request: Request, pk: int) -> Response:
         study = selectors.study_get(user=request.user, pk=pk)
-        return Response([{
-            "id": e.pk, "kind": e.kind, "level": e.level, "text": e.text, "round": e.round.number,
-            "assessment": e.assessment or None, "assessed_in": e.assessed_in.number if e.assessed_in else None,
-            "evidence": e.evidence,
-        } for e in selectors.expectations(study=study)])
+        return Response([_expectation(e) for e in selectors.expectations(study=study)])
+
+    @extend_schema(request=EvalExpectationInput, responses={201: EvalExpectationOutput}, operation_id="research_studies_expectations_add")
+    def post(self, request: Request, pk: int) -> Response:
+        """Add an expectation, success factor or minimum goal collected in a round of this study."""
+        data = EvalExpectationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        study = selectors.study_fetch(pk=pk)
+        rnd = study.rounds.filter(pk=data.validated_data["round"]).first()
+        if rnd is None:
+            raise Http404
+        expectation = services.expectation_add(round=rnd, kind=data.validated_data["kind"], level=data.validated_data["level"],
+                                               text=data.validated_data["text"], added_by=request.user)
+        return Response(_expectation(expectation), status=status.HTTP_201_CREATED)
+
+
+def _expectation(e) -> dict:
+    return {
+        "id": e.pk, "kind": e.kind, "level": e.level, "text": e.text, "round": e.round.number,
+        "assessment": e.assessment or None, "assessed_in": e.assessed_in.number if e.assessed_in else None,
+        "evidence": e.evidence,
+    }
+
+
+class ExpectationAssess(APIView):
+    @extend_schema(request=EvalAssessInput, responses=EvalExpectationOutput, operation_id="research_studies_expectations_assess")
+    def post(self, request: Request, pk: int, expectation_pk: int) -> Response:
+        """Mark an expectation in a later round (achieved, exceeded, adjusted up/down, not achieved) with evidence.
+
+        400 `assessment`, `round` (not a later round), `evidence` (missing)."""
+        data = EvalAssessInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        study = selectors.study_fetch(pk=pk)
+        item = study.expectations.filter(pk=expectation_pk).first()
+        rnd = study.rounds.filter(pk=data.validated_data["round"]).first()
+        if item is None or rnd is None:
+            raise Http404
+        item = services.expectation_assess(expectation=item, round=rnd, assessed_by=request.user,
+                                           assessment=data.validated_data["assessment"], evidence=data.validated_data["evidence"])
+        return Response(_expectation(item))
 
 
 class Export(APIView):
@@ -350,3 +400,99 @@ class CodebookExport(APIView):
             raise Http404
         study = selectors.study_get(user=request.user, pk=pk, action="study.export")
         return codebook_response(study, fmt)
+
+
+class Enrol(APIView):
+    @extend_schema(request=None, responses={201: EvalEnrolOutput}, operation_id="research_studies_participants_enrol")
+    def post(self, request: Request, pk: int) -> Response:
+        """Enrol every client of the region with current research consent who meets the criteria (as the study page does)."""
+        study = selectors.study_fetch(pk=pk)
+        count = services.participants_enrol_eligible(study=study, enrolled_by=request.user)
+        return Response({"enrolled": count}, status=status.HTTP_201_CREATED)
+
+
+class RecordedJobCreate(APIView):
+    @extend_schema(request=EvalRecordedJobInput, responses={201: EvalRecordedJobOutput}, operation_id="research_studies_participants_jobs_add")
+    def post(self, request: Request, pk: int, participant_pk: int) -> Response:
+        """Record a job found at follow-up. 400 `end_before_start`, `hours` (not between 0 and 80)."""
+        data = EvalRecordedJobInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        study = selectors.study_fetch(pk=pk)
+        participant = selectors.participant_fetch(study=study, pk=participant_pk)
+        job = services.recorded_job_add(participant=participant, recorded_by=request.user, **data.validated_data)
+        return Response(EvalRecordedJobOutput(job).data, status=status.HTTP_201_CREATED)
+
+
+class QuestionAdd(APIView):
+    @extend_schema(request=QuestionInput, responses={201: EvalQuestionOutput}, operation_id="research_studies_questionnaires_questions_add")
+    def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
+        """Add a question to a draft questionnaire. 400 `not_draft`, `duplicate`, `variable_name`, `type`, `choices`."""
+        data = QuestionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        study = selectors.study_fetch(pk=pk)
+        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        question = services.question_add(questionnaire=q, added_by=request.user, **data.validated_data)
+        return Response(EvalQuestionOutput(question).data, status=status.HTTP_201_CREATED)
+
+
+class QuestionnaireClose(APIView):
+    @extend_schema(request=None, responses=dict, operation_id="research_studies_questionnaires_close")
+    def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
+        """Close a questionnaire: no more responses are accepted."""
+        study = selectors.study_fetch(pk=pk)
+        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        q = services.questionnaire_close(questionnaire=q, closed_by=request.user)
+        return Response({"id": q.pk, "status": q.status})
+
+
+class CodebookImport(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": EvalCodebookImportInput}, responses={201: dict},
+                   operation_id="research_studies_codes_import")
+    def post(self, request: Request, pk: int) -> Response:
+        """Import a codebook file (`.qdc` REFI-QDA, otherwise CSV) as the codes page does.
+
+        Codes whose GUID the study knows are skipped. 400 `format`, `too_large`, `columns`, `guid`, `encoding`, `parent`."""
+        study = selectors.study_get(user=request.user, pk=pk)  # an outsider gets 404 before any parsing
+        data = EvalCodebookImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        content = upload.read(codebook.MAX_IMPORT_BYTES + 1)
+        if upload.name.lower().endswith(".qdc"):
+            rows = codebook.from_qdc(content)
+        else:
+            try:
+                rows = codebook.from_csv(content.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise DjangoValidationError(_("Save the CSV file as UTF-8."), code="encoding") from None
+        n = services.codebook_import(study=study, codes=rows, imported_by=request.user)
+        return Response({"imported": n}, status=status.HTTP_201_CREATED)
+
+
+class InterviewList(APIView):
+    @extend_schema(responses=EvalInterviewOutput(many=True), operation_id="research_studies_interviews_list")
+    def get(self, request: Request, pk: int) -> Response:
+        """The study's interviews over all rounds (labels only, never names), with their passage counts."""
+        study = selectors.study_get(user=request.user, pk=pk)
+        interviews = (Interview.objects.filter(round__study=study).select_related("round")
+                      .annotate(n_passages=Count("passages")).order_by("round__number", "label", "pk"))
+        return Response(EvalInterviewOutput(interviews, many=True).data)
+
+
+class InterviewPassages(APIView):
+    @extend_schema(responses=EvalPassageOutput(many=True), operation_id="research_studies_interviews_passages_list")
+    def get(self, request: Request, pk: int, interview_pk: int) -> Response:
+        """An interview's passages in order, with your own codes on each and how many codes other coders gave."""
+        study = selectors.study_get(user=request.user, pk=pk)
+        item = selectors.interview_fetch(study=study, pk=interview_pk)
+        body = []
+        for passage in selectors.interview_passages(interview=item):
+            codings = passage.codings.all()
+            body.append({
+                "id": passage.pk, "number": passage.number, "text": passage.text,
+                "mine": [{"id": c.pk, "code": c.code_id, "code_name": c.code.name, "level": c.level}
+                         for c in codings if c.coder_id == request.user.pk],
+                "others": sum(1 for c in codings if c.coder_id != request.user.pk),
+            })
+        return Response(body)
