@@ -260,3 +260,85 @@ def test_regrouping_keeps_stable_groups_and_the_groups_of_a_proposal(net, ask):
     assert first[0].pinned and proposal.question_count == 2
     services.groups_rebuild(region=net.region)
     assert list(proposal.groups.all()) == [first[0]]
+
+
+def test_follow_up_on_an_answered_question_gets_a_fresh_deadline(net, ask, django_capture_on_commit_callbacks):
+    question = ask(now=MONDAY_9)  # deadline Wednesday 4 March 09:00
+    services.question_answer(question=question, author=net.people["anna"], text="De inkomsten worden verrekend.",
+                             now=datetime(2026, 3, 2, 15, 0, tzinfo=AMSTERDAM))
+    # Long after the first deadline the region switches to 24 working hours; the asker follows up
+    # on Friday 13 March 10:00.
+    services.region_settings_update(region=net.region, deadline_hours=24, deadline_mode="working", changed_by=net.admin)
+    follow_up_at = datetime(2026, 3, 13, 10, 0, tzinfo=AMSTERDAM)
+    with time_machine.travel(follow_up_at, tick=False):
+        services.question_follow_up(question=question, author=net.asker, text="Geldt dat ook voor de WGA?")
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.OPEN
+    assert (question.deadline_hours, question.deadline_mode) == (24, "working")
+    assert question.deadline_at == datetime(2026, 3, 16, 10, 0, tzinfo=AMSTERDAM)  # Monday: the weekend skipped
+    assert question.reminder_due_at == datetime(2026, 3, 16, 4, 0, tzinfo=AMSTERDAM)  # 18 working hours
+    assert question.very_late_at == datetime(2026, 3, 18, 10, 0, tzinfo=AMSTERDAM)  # 72 working hours
+    assert question.reminded_at is None and question.escalated_at is None
+    assert question.answered_at == datetime(2026, 3, 2, 15, 0, tzinfo=AMSTERDAM)  # the first answer stays
+    mail.outbox.clear()
+    # Right after the follow-up, and over the weekend: nothing is due, nobody is told "too late".
+    for moment in (follow_up_at, datetime(2026, 3, 15, 23, 59, tzinfo=AMSTERDAM)):
+        with time_machine.travel(moment, tick=False), django_capture_on_commit_callbacks(execute=True):
+            assert services.questions_process_due() == {"reminded": 0, "escalated": 0, "rerouted": 0}
+    assert mail.outbox == []
+    with time_machine.travel(datetime(2026, 3, 16, 4, 0, tzinfo=AMSTERDAM), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        assert services.questions_process_due() == {"reminded": 1, "escalated": 0, "rerouted": 0}
+    with time_machine.travel(datetime(2026, 3, 16, 9, 59, tzinfo=AMSTERDAM), tick=False):
+        assert services.questions_process_due()["escalated"] == 0
+    with time_machine.travel(datetime(2026, 3, 16, 10, 0, tzinfo=AMSTERDAM), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        assert services.questions_process_due()["escalated"] == 1
+        assert services.questions_process_due()["escalated"] == 0  # once
+    question.refresh_from_db()
+    assert question.assignee == net.amb["bert"]
+    assert question.escalated_at == datetime(2026, 3, 16, 10, 0, tzinfo=AMSTERDAM)
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org", "bert@example.org", "jan@example.org"]
+    assert kinds(question)[-3:] == [EventKind.FOLLOW_UP, EventKind.REMINDED, EventKind.ESCALATED]
+
+
+def test_a_follow_up_keeps_the_verdict_on_the_first_answer(net, ask):
+    """A late first answer stays late after a follow-up gave the question a fresh clock."""
+    from werkbrug.ambassadors import selectors
+    from werkbrug.ambassadors.models import Question
+
+    question = ask(now=MONDAY_9)  # deadline Wednesday 4 March 09:00
+    first_deadline = question.deadline_at
+    services.question_answer(question=question, author=net.people["anna"], text="Dat wordt verrekend.",
+                             now=datetime(2026, 3, 5, 10, 0, tzinfo=AMSTERDAM))  # a day late
+    later = datetime(2026, 3, 6, 10, 0, tzinfo=AMSTERDAM)
+    with time_machine.travel(later, tick=False):
+        services.question_follow_up(question=question, author=net.asker, text="En bij de WGA?")
+    question.refresh_from_db()
+    assert question.deadline_at > question.answered_at  # the fresh clock
+    assert question.first_deadline_at == first_deadline
+    assert selectors.timeliness_of(question, later) == "late"
+    late = Question.objects.filter(selectors.timeliness_q("late", later))
+    on_time = Question.objects.filter(selectors.timeliness_q("on_time", later))
+    assert question in late and question not in on_time
+    # a second follow-up round keeps the first round's deadline too
+    services.question_answer(question=question, author=net.people["anna"], text="Ja.",
+                             now=datetime(2026, 3, 6, 11, 0, tzinfo=AMSTERDAM))
+    with time_machine.travel(datetime(2026, 3, 9, 10, 0, tzinfo=AMSTERDAM), tick=False):
+        services.question_follow_up(question=question, author=net.asker, text="Dank, nog een vraag.")
+    question.refresh_from_db()
+    assert question.first_deadline_at == first_deadline
+
+
+def test_follow_up_on_an_open_question_or_by_an_ambassador_keeps_the_deadline(net, ask):
+    question = ask(now=MONDAY_9)
+    services.question_follow_up(question=question, author=net.asker, text="Nog een detail.",
+                                now=datetime(2026, 3, 3, 9, 0, tzinfo=AMSTERDAM))
+    question.refresh_from_db()
+    assert question.deadline_at == datetime(2026, 3, 4, 9, 0, tzinfo=AMSTERDAM)  # still open: same clock
+    services.question_answer(question=question, author=net.people["anna"], text="Zo.", now=datetime(2026, 3, 3, 10, 0, tzinfo=AMSTERDAM))
+    services.question_follow_up(question=question, author=net.people["anna"], text="Is dit duidelijk?",
+                                now=datetime(2026, 3, 5, 9, 0, tzinfo=AMSTERDAM))
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.ANSWERED
+    assert question.deadline_at == datetime(2026, 3, 4, 9, 0, tzinfo=AMSTERDAM)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -36,23 +36,34 @@ __all__ = [
 ]
 
 
+# The deadline the first answer is judged against: the first round's, also after a follow-up
+# started a new clock (`services.question_follow_up`).
+ANSWER_DEADLINE = Coalesce(F("first_deadline_at"), F("deadline_at"))
+ANSWER_VERY_LATE = Coalesce(F("first_very_late_at"), F("very_late_at"))
+
+
 def timeliness_q(kind: str, now: datetime) -> Q:
     """The database filter for on time / late / very late (open questions: measured until now)."""
     if kind == Timeliness.ON_TIME:
-        return Q(answered_at__isnull=False, answered_at__lte=F("deadline_at")) | Q(answered_at__isnull=True, deadline_at__gte=now)
+        return Q(answered_at__isnull=False, answered_at__lte=ANSWER_DEADLINE) | Q(answered_at__isnull=True, deadline_at__gte=now)
     if kind == Timeliness.LATE:
-        return (Q(answered_at__gt=F("deadline_at"), answered_at__lte=F("very_late_at"))
+        return (Q(answered_at__gt=ANSWER_DEADLINE, answered_at__lte=ANSWER_VERY_LATE)
                 | Q(answered_at__isnull=True, deadline_at__lt=now, very_late_at__gte=now))
     if kind == Timeliness.VERY_LATE:
-        return Q(answered_at__gt=F("very_late_at")) | Q(answered_at__isnull=True, very_late_at__lt=now)
+        return Q(answered_at__gt=ANSWER_VERY_LATE) | Q(answered_at__isnull=True, very_late_at__lt=now)
     raise ValueError(kind)
 
 
 def timeliness_of(question: Question, now: datetime) -> str:
-    end = question.answered_at or now
-    if end <= question.deadline_at:
+    if question.answered_at is not None:
+        end = question.answered_at
+        deadline = question.first_deadline_at or question.deadline_at
+        very_late = question.first_very_late_at or question.very_late_at
+    else:
+        end, deadline, very_late = now, question.deadline_at, question.very_late_at
+    if end <= deadline:
         return Timeliness.ON_TIME
-    return Timeliness.LATE if end <= question.very_late_at else Timeliness.VERY_LATE
+    return Timeliness.LATE if end <= very_late else Timeliness.VERY_LATE
 
 
 def topics_for(*, region_id: int, active_only: bool = True) -> QuerySet[Topic]:
@@ -221,7 +232,7 @@ def in_time_rates(questions: QuerySet[Question], *, by: str, now: datetime) -> l
            "ambassador": ("assignee_id", "assignee__person__last_name")}[by]
     due = questions.filter(Q(answered_at__isnull=False) | Q(deadline_at__lt=now))
     rows = (due.values(*key).annotate(
-        total=Count("id"), on_time=Count("id", filter=Q(answered_at__isnull=False, answered_at__lte=F("deadline_at"))))
+        total=Count("id"), on_time=Count("id", filter=Q(answered_at__isnull=False, answered_at__lte=ANSWER_DEADLINE)))
         .order_by(key[1]))
     result = []
     names = {}
@@ -260,7 +271,7 @@ def region_report(*, user: User, region: Region, start: date, end: date, now: da
     total = questions.count()
     due = questions.filter(Q(answered_at__isnull=False) | Q(deadline_at__lt=now))
     due_count = due.count()
-    on_time = due.filter(answered_at__isnull=False, answered_at__lte=F("deadline_at")).count()
+    on_time = due.filter(answered_at__isnull=False, answered_at__lte=ANSWER_DEADLINE).count()
     timeliness_counts = {kind: questions.filter(timeliness_q(kind, now)).count() for kind in Timeliness}
     top_groups = list(
         QuestionGroup.objects.filter(region=region, questions__in=questions).annotate(n=Count("questions")).filter(n__gte=2)

@@ -303,10 +303,25 @@ def question_follow_up(*, question: Question, author: User, text: str, now: date
         raise _error("text", _("Your text contains a citizen service number (BSN). Remove it."), "bsn")
     now = _now(now)
     message = Message.objects.create(question=question, author=author, kind=MessageKind.FOLLOW_UP, text=body, created_at=now)
-    if author.pk == question.asked_by_id and question.status == QuestionStatus.ANSWERED:
-        question.status = QuestionStatus.OPEN  # the ambassadors owe a new answer; the deadline stays as it was
-        question.save(update_fields=["status"])
-    _event(question, EventKind.FOLLOW_UP, now, actor=author)
+    reopened = author.pk == question.asked_by_id and question.status == QuestionStatus.ANSWERED
+    if reopened:
+        # The ambassadors owe a new answer: a fresh clock from the follow-up, by the region's rules
+        # in force now, so the reminder and the escalation work again (once each) from here.
+        rules = for_region(Region.objects.get(pk=question.region_id))
+        hours, mode = rules.deadline_hours, rules.deadline_mode
+        question.status = QuestionStatus.OPEN
+        if question.first_deadline_at is None:  # the first answer stays judged by the first round
+            question.first_deadline_at, question.first_very_late_at = question.deadline_at, question.very_late_at
+        question.deadline_hours, question.deadline_mode = hours, mode
+        question.deadline_at = deadlines.deadline(now, hours, mode)
+        question.reminder_due_at = deadlines.reminder_at(now, hours, mode)
+        question.very_late_at = deadlines.very_late_at(now, hours, mode)
+        question.reminded_at = question.escalated_at = None
+        question.save(update_fields=["status", "deadline_hours", "deadline_mode", "deadline_at", "reminder_due_at",
+                                     "very_late_at", "reminded_at", "escalated_at", "first_deadline_at",
+                                     "first_very_late_at"])
+    _event(question, EventKind.FOLLOW_UP, now, actor=author,
+           note=f"new deadline {timezone.localtime(question.deadline_at):%Y-%m-%d %H:%M}" if reopened else "")
     return message
 
 

@@ -36,6 +36,10 @@ class Question(models.Model):
     deadline_at = models.DateTimeField(_("deadline"), db_index=True)
     reminder_due_at = models.DateTimeField(_("reminder due"))
     very_late_at = models.DateTimeField(_("more than three times late from"))
+    # A follow-up on an answered question starts a new clock (the fields above); whether the first
+    # answer came in time is still judged against the first round's deadline, kept here.
+    first_deadline_at = models.DateTimeField(_("first deadline"), null=True, blank=True, editable=False)
+    first_very_late_at = models.DateTimeField(_("first round very late from"), null=True, blank=True, editable=False)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     answered_at = models.DateTimeField(_("first answer"), null=True, blank=True, db_index=True)
