@@ -99,6 +99,25 @@ class ProfileForm(forms.Form):
         self.fields["buddy"].queryset = ExpertProfile.objects.filter(region_id=profile.region_id).exclude(pk=profile.pk).select_related("person")
 
 
+class ProfileCreateForm(ProfileForm):
+    """A coordinator's new profile: the person (an experience expert of the region without a profile)."""
+
+    person = forms.ModelChoiceField(label=_("Experience expert"), queryset=User.objects.none(),
+                                    help_text=_("A person with the role of experience expert who has no profile yet."))
+    coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=User.objects.none(), required=False)
+    field_order = ["person", "coordinator"]
+
+    def __init__(self, *args, region_id: int, **kwargs):
+        super().__init__(*args, profile=ExpertProfile(region_id=region_id), **kwargs)
+        del self.fields["buddy"]  # paired afterwards, on the profile's edit page
+        self.fields["person"].queryset = User.objects.filter(
+            region_id=region_id, is_active=True, role_assignments__role=Role.EXPERIENCE_EXPERT,
+            expert_profile__isnull=True).distinct().order_by("last_name", "first_name")
+        self.fields["coordinator"].queryset = User.objects.filter(
+            region_id=region_id, is_active=True, role_assignments__role=Role.EE_COORDINATOR,
+        ).distinct().order_by("last_name", "first_name")
+
+
 class AbsenceForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=DateInput)
     end = forms.DateField(label=_("To"), widget=DateInput)

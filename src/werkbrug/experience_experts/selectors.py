@@ -282,8 +282,9 @@ def expert_suggestion(*, trajectory) -> str | None:
     """A short reason why an experience expert may help in this trajectory, or None.
 
     Suggested when no expert is in the team and no request is open or accepted, and: the client
-    asked for one; or there are many signals about the client; or the IPS phase has not changed
-    for eight weeks (the trajectory's start counts when there was no change yet).
+    asked for one; or there are three or more open signals about the client (signals nobody has
+    acknowledged yet); or the IPS phase has not changed for eight weeks (the trajectory's start
+    counts when there was no change yet).
     """
     from werkbrug.trajectories.models import TeamMembership
 
@@ -300,11 +301,13 @@ def expert_suggestion(*, trajectory) -> str | None:
         signals_for_client = None
     if signals_for_client is not None:
         try:
-            count = signals_for_client(client=trajectory.client).count()
+            # open: no recipient has acknowledged it yet (as for escalation)
+            count = (signals_for_client(client=trajectory.client)
+                     .exclude(recipients__acknowledged_at__isnull=False).order_by().count())
         except Exception:  # noqa: BLE001 — another module's read must never break the trajectory page
             count = 0
         if count >= MANY_SIGNALS:
-            return _("There are %(n)s signals about this client: an experience expert may help.") % {"n": count}
+            return _("There are %(n)s open signals about this client: an experience expert may help.") % {"n": count}
     try:
         from werkbrug.employment.selectors import last_phase_change
     except ImportError:

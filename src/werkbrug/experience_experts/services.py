@@ -382,6 +382,9 @@ def request_decline(*, request: DeploymentRequest, expert: User, now: datetime |
 def client_wish_record(*, trajectory, recorded_by: User, now: datetime | None = None) -> ClientWish:
     """The client asked for an experience expert (shown as a suggestion on the trajectory)."""
     _authorize(recorded_by, "team.change", trajectory)
+    if trajectory.status != "active":
+        raise _invalid("trajectory", _("This trajectory is closed: a wish can only be noted in an active trajectory."),
+                       "closed")
     return ClientWish.objects.create(trajectory=trajectory, recorded_by=recorded_by, recorded_at=now or timezone.now())
 
 

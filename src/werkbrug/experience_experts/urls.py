@@ -7,6 +7,7 @@ app_name = "experience_experts"
 urlpatterns = [
     path("", views.index, name="index"),
     path("profiles/", views.profiles, name="profiles"),
+    path("profiles/new/", views.profile_create, name="profile_create"),
     path("profiles/<int:pk>/", views.profile, name="profile"),
     path("profiles/<int:pk>/edit/", views.profile_edit, name="profile_edit"),
     path("profiles/<int:pk>/absences/", views.absence_add, name="absence_add"),

@@ -28,6 +28,7 @@ from .forms import (
     DomainForm,
     MeetingForm,
     ParticipantForm,
+    ProfileCreateForm,
     ProfileForm,
     ReportForm,
     RequestForm,
@@ -70,7 +71,31 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profiles(request: HttpRequest) -> HttpResponse:
-    return render(request, "experience_experts/profiles.html", {"profiles": selectors.profile_list(user=request.user)})
+    items = selectors.profile_list(user=request.user)
+    # a profile nobody has yet: only coordinators (and region administrators) may make one
+    can_create = policy.can(request.user, "ee_profile.change", ExpertProfile(region_id=request.user.region_id))
+    return render(request, "experience_experts/profiles.html", {"profiles": items, "can_create": can_create})
+
+
+@login_required
+def profile_create(request: HttpRequest) -> HttpResponse:
+    """A coordinator makes the profile of an experience expert of the region."""
+    user = request.user
+    policy.authorize(user, "ee_profile.change", ExpertProfile(region_id=user.region_id))  # coordinators only
+    form = ProfileCreateForm(request.POST or None, region_id=user.region_id,
+                             initial={"coordinator": user if user.has_role(Role.EE_COORDINATOR) else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.profile_create(created_by=user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The profile is made."))
+            return redirect("experience_experts:profile", pk=created.pk)
+    return render(request, "experience_experts/form.html", {
+        "form": form, "title": _("New profile of an experience expert"), "back": reverse("experience_experts:profiles"),
+        "intro": _("Choose the experience expert and fill in their contract hours and their own limit of client contact."),
+    })
 
 
 @login_required
@@ -518,6 +543,10 @@ def reports_pdf(request: HttpRequest) -> HttpResponse:
 def client_wish(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
     """A team member notes that the client asked for an experience expert (shown as a suggestion)."""
     trajectory = selectors.trajectory_for_write(pk=trajectory_pk)
-    services.client_wish_record(trajectory=trajectory, recorded_by=request.user)
+    try:
+        services.client_wish_record(trajectory=trajectory, recorded_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("trajectories:detail", pk=trajectory.pk)
     messages.success(request, _("Noted: the client would like to talk with an experience expert."))
     return redirect(reverse("experience_experts:request_create") + f"?trajectory={trajectory.pk}")

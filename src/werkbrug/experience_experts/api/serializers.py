@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from ..models import (
     CheckIn,
+    ClientWish,
     Deployment,
     DeploymentKind,
     DeploymentRequest,
@@ -36,6 +37,46 @@ class ProfileSerializer(serializers.ModelSerializer):
         model = ExpertProfile
         fields = ["id", "person", "name", "organisation", "higher_vocational", "education_field", "training_name",
                   "training_year", "domains", "contract_hours", "client_contact_limit", "buddy", "availability", "active"]
+
+
+class ExpertProfileIn(serializers.Serializer):
+    """A new profile: `person` is an experience expert of the region without a profile; domains by id."""
+
+    person = serializers.IntegerField()
+    coordinator = serializers.IntegerField(required=False, allow_null=True, default=None)
+    contract_hours = serializers.DecimalField(max_digits=4, decimal_places=1)
+    client_contact_limit = serializers.DecimalField(max_digits=4, decimal_places=1)
+    domains = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    higher_vocational = serializers.BooleanField(required=False, default=False)
+    education_field = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    training_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    training_year = serializers.IntegerField(min_value=1980, max_value=2100, required=False, allow_null=True, default=None)
+    availability = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ExpertProfilePatchIn(serializers.Serializer):
+    """A profile change: only the fields sent change (`coordinator` by coordinators only)."""
+
+    coordinator = serializers.IntegerField(required=False, allow_null=True)
+    contract_hours = serializers.DecimalField(max_digits=4, decimal_places=1, required=False)
+    client_contact_limit = serializers.DecimalField(max_digits=4, decimal_places=1, required=False)
+    domains = serializers.ListField(child=serializers.IntegerField(), required=False)
+    higher_vocational = serializers.BooleanField(required=False)
+    education_field = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    training_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    training_year = serializers.IntegerField(min_value=1980, max_value=2100, required=False, allow_null=True)
+    availability = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    active = serializers.BooleanField(required=False)
+
+
+class ExpertClientWishIn(serializers.Serializer):
+    trajectory = serializers.IntegerField()
+
+
+class ExpertClientWishSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClientWish
+        fields = ["id", "trajectory", "recorded_by", "recorded_at"]
 
 
 class OfferSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -16,7 +17,13 @@ from werkbrug.core import policy
 from werkbrug.core.models import Organisation, User
 
 from .. import balance, selectors, services
-from ..models import Deployment, DeploymentRequest, ExpertProfile, SupportGroup
+from ..models import (
+    Deployment,
+    DeploymentRequest,
+    ExpertProfile,
+    LivedExperienceDomain,
+    SupportGroup,
+)
 from . import serializers as s
 
 
@@ -49,6 +56,34 @@ class ProfileViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(s.ProfileSerializer(selectors.profile_get(user=request.user, pk=_pk(pk))).data)
 
+    @extend_schema(request=s.ExpertProfileIn, responses={201: s.ProfileSerializer}, operation_id="ee_profiles_create")
+    def create(self, request):
+        """A new profile for an experience expert of the region (coordinators; the service decides)."""
+        data = s.ExpertProfileIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        person = User.objects.filter(pk=values.pop("person"), region_id=request.user.region_id).first()
+        if person is None:
+            raise ValidationError({"person": ValidationError(_("There is no experience expert with this id in the region."),
+                                                             code="not_expert")})
+        values["coordinator"] = _coordinator(request.user, values["coordinator"])
+        values["domains"] = _domains(request.user, values["domains"])
+        created = services.profile_create(person=person, created_by=request.user, **values)
+        return Response(s.ProfileSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ExpertProfilePatchIn, responses=s.ProfileSerializer, operation_id="ee_profiles_partial_update")
+    def partial_update(self, request, pk=None):
+        """Change the fields sent (the expert or a coordinator; who coordinates: coordinators only)."""
+        profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_profile.change")
+        data = s.ExpertProfilePatchIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        domains = _domains(request.user, values.pop("domains")) if "domains" in values else None
+        if "coordinator" in values:
+            values["coordinator"] = _coordinator(request.user, values["coordinator"])
+        updated = services.profile_update(profile=profile, changed_by=request.user, domains=domains, **values)
+        return Response(s.ProfileSerializer(selectors.profile_get(user=request.user, pk=updated.pk)).data)
+
     @extend_schema(responses=s.CheckInSerializer(many=True))
     @action(detail=True, methods=["get"])
     def checkins(self, request, pk=None):
@@ -74,6 +109,26 @@ class ProfileViewSet(viewsets.GenericViewSet):
                         "by_setting": m.by_setting, "by_kind": m.by_kind, "own_office_share": m.own_office_share,
                         "out_of_balance": m.out_of_balance} for m in result.months],
         })
+
+
+def _coordinator(user: User, pk: int | None) -> User | None:
+    """A coordinator of the user's region by id (the service checks the role)."""
+    if pk is None:
+        return None
+    found = User.objects.filter(pk=pk, region_id=user.region_id).first()
+    if found is None:
+        raise ValidationError({"coordinator": ValidationError(
+            _("Choose an experience-expert coordinator of this region."), code="coordinator")})
+    return found
+
+
+def _domains(user: User, ids: list[int]) -> list[LivedExperienceDomain]:
+    """Active domains of the user's region by id; an unknown id is an error, not silently dropped."""
+    found = list(selectors.domains_for(user.region_id).filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ValidationError({"domains": ValidationError(
+            _("Choose domains of lived experience from the region's list."), code="unknown_domain")})
+    return found
 
 
 def _pk(value) -> int:
@@ -242,6 +297,21 @@ class SupportGroupViewSet(viewsets.GenericViewSet):
         rows = services.attendance_record(meeting=meeting, present=data.validated_data["present"], recorded_by=request.user,
                                           notes=data.validated_data["notes"])
         return Response([{"participant": r.participant_id, "present": r.present} for r in rows])
+
+
+class ClientWishViewSet(viewsets.GenericViewSet):
+    """The client asked for an experience expert: a team member notes it (shown as a suggestion)."""
+
+    serializer_class = s.ExpertClientWishSerializer
+
+    @extend_schema(request=s.ExpertClientWishIn, responses={201: s.ExpertClientWishSerializer},
+                   operation_id="ee_client_wishes_create")
+    def create(self, request):
+        data = s.ExpertClientWishIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        trajectory = selectors.trajectory_for_write(pk=data.validated_data["trajectory"])  # the service authorizes and logs
+        wish = services.client_wish_record(trajectory=trajectory, recorded_by=request.user)
+        return Response(s.ExpertClientWishSerializer(wish).data, status=status.HTTP_201_CREATED)
 
 
 class ReportViewSet(viewsets.ViewSet):
