@@ -185,6 +185,19 @@ def test_thread_rating_and_publishing(net, ask):
     question.refresh_from_db()
     assert question.useful is True and question.published
     assert [m.kind for m in question.messages.all()] == ["answer", "follow_up", "answer"]
+    # the published Q&A is on the region's knowledge map at once, and the refused attempt is not
+    from werkbrug.knowledge_map.models import Item
+
+    item = Item.objects.get(region=net.region, source_type="ambassador_qa", source_id=str(question.pk))
+    assert (item.kind, item.status, item.title, item.summary) == (
+        "qa", "published", "Hoe worden inkomsten met de WIA verrekend?", "Voor 70 %.")
+    assert not Item.objects.filter(title__contains="1985").exists()
+    # published anew with better words: the same item, updated
+    services.question_publish(question=question, person=net.people["anna"],
+                              public_question="Hoe wordt loon met de WIA verrekend?", public_answer="Voor 70 %.")
+    assert Item.objects.filter(source_type="ambassador_qa", source_id=str(question.pk)).count() == 1
+    item.refresh_from_db()
+    assert item.title == "Hoe wordt loon met de WIA verrekend?"
 
 
 def test_groups_rebuild_merge_and_split_stick(net, ask):

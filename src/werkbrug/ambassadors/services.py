@@ -360,7 +360,18 @@ def question_publish(*, question: Question, person: User, public_question: str, 
     question.save(update_fields=["published", "published_at", "public_question", "public_answer"])
     _event(question, EventKind.PUBLISHED, now, actor=person)
     _index_terms(question)
+    _to_knowledge_map(question)
     return question
+
+
+def _to_knowledge_map(question: Question) -> None:
+    """A published Q&A appears on the region's knowledge map at once (the same item again when it
+    is published anew). Without the knowledge map app there is nothing to do."""
+    try:
+        from werkbrug.knowledge_map.services import qa_upsert
+    except ImportError:
+        return
+    qa_upsert(qa=question, region=Region.objects.get(pk=question.region_id))
 
 
 # --- deadlines: reminder and escalation (run by tasks.py / the management command) ------------

@@ -527,6 +527,21 @@ def region_sync(*, region: Region, actor: User | None = None) -> dict[str, int]:
     return counts
 
 
+def qa_upsert(*, qa: Any, region: Region, actor: User | None = None) -> Item | None:
+    """A published ambassador Q&A (its public question and answer) as a map item; None when it
+    has no public text. The ambassadors app calls this when a Q&A is published; the sync too."""
+    question = (getattr(qa, "public_question", "") or "").strip()
+    answer = (getattr(qa, "public_answer", "") or "").strip()
+    if not question or not answer:
+        return None
+    topic = getattr(getattr(qa, "topic", None), "name", "")
+    return item_upsert_from_source(
+        source_type=SourceType.AMBASSADOR_QA, source_id=qa.pk, title=question, summary=answer,
+        region=region, kind=ItemKind.QA, theme=Theme.COOPERATION, tags=[topic] if topic else [],
+        actor=actor,
+    )
+
+
 def _sync_qas(*, region: Region, actor: User | None) -> int:
     """Pull the region's published ambassador Q&As in (the ambassadors app may also push them
     with `item_upsert_from_source`). Read through the ambassadors app's own selector, as the
@@ -539,17 +554,8 @@ def _sync_qas(*, region: Region, actor: User | None) -> int:
         return 0
     seen = set()
     for qa in qa_list(user=actor):
-        question = (getattr(qa, "public_question", "") or "").strip()
-        answer = (getattr(qa, "public_answer", "") or "").strip()
-        if not question or not answer:
-            continue
-        topic = getattr(getattr(qa, "topic", None), "name", "")
-        item_upsert_from_source(
-            source_type=SourceType.AMBASSADOR_QA, source_id=qa.pk, title=question, summary=answer,
-            region=region, kind=ItemKind.QA, theme=Theme.COOPERATION, tags=[topic] if topic else [],
-            actor=actor,
-        )
-        seen.add(str(qa.pk))
+        if qa_upsert(qa=qa, region=region, actor=actor) is not None:
+            seen.add(str(qa.pk))
     for item in Item.objects.filter(region=region, source_type=SourceType.AMBASSADOR_QA,
                                     status=ItemStatus.PUBLISHED).exclude(source_id__in=seen):
         _apply(item, actor, {"status": ItemStatus.ARCHIVED}, action="synced")
