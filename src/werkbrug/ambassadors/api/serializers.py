@@ -214,3 +214,24 @@ class OrganisationRef(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name"]
+
+
+class AmbTopicPatchInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    active = serializers.BooleanField(required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("give name or active")
+        return attrs
+
+
+class AmbGroupDetailSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    terms = serializers.ListField(child=serializers.CharField())
+    pinned = serializers.BooleanField()
+    size = serializers.IntegerField()
+    organisations = serializers.ListField(child=serializers.CharField())
+    topics = serializers.ListField(child=serializers.CharField())
+    questions = QuestionSerializer(many=True)

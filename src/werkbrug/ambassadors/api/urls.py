@@ -4,9 +4,11 @@ from . import views
 
 urlpatterns = [
     path("ambassadors/topics/", views.TopicList.as_view(), name="ambassador-topics"),
+    path("ambassadors/topics/<int:pk>/", views.TopicDetail.as_view(), name="ambassador-topic"),
     path("ambassadors/settings/", views.SettingsView.as_view(), name="ambassador-settings"),
     path("ambassadors/ambassadors/", views.AmbassadorList.as_view(), name="ambassador-ambassadors"),
     path("ambassadors/ambassadors/<int:pk>/stand-ins/", views.AmbassadorStandIns.as_view(), name="ambassador-stand-ins"),
+    path("ambassadors/ambassadors/<int:pk>/absences/", views.AmbassadorAbsences.as_view(), name="ambassador-absences-of"),
     path("ambassadors/absences/", views.AbsenceCreate.as_view(), name="ambassador-absences"),
     path("ambassadors/questions/", views.QuestionList.as_view(), name="ambassador-questions"),
     path("ambassadors/questions/check/", views.SimilarCheck.as_view(), name="ambassador-check"),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("ambassadors/qa/", views.QAList.as_view(), name="ambassador-qas"),
     path("ambassadors/qa/<int:pk>/", views.QADetail.as_view(), name="ambassador-qa"),
     path("ambassadors/groups/", views.GroupList.as_view(), name="ambassador-groups"),
+    path("ambassadors/groups/<int:pk>/", views.GroupDetail.as_view(), name="ambassador-group"),
     path("ambassadors/groups/rebuild/", views.GroupRebuild.as_view(), name="ambassador-groups-rebuild"),
     path("ambassadors/groups/merge/", views.GroupMerge.as_view(), name="ambassador-groups-merge"),
     path("ambassadors/groups/<int:pk>/split/", views.GroupSplit.as_view(), name="ambassador-group-split"),

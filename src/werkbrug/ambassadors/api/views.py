@@ -25,6 +25,8 @@ from .serializers import (
     AbsenceInput,
     AbsenceSerializer,
     AmbassadorSerializer,
+    AmbGroupDetailSerializer,
+    AmbTopicPatchInput,
     AppointInput,
     AskInput,
     CheckOutput,
@@ -71,6 +73,18 @@ class TopicList(APIView):
         data.is_valid(raise_exception=True)
         topic = services.topic_add(region=_region(request), name=data.validated_data["name"], added_by=request.user)
         return Response(TopicSerializer(topic).data, status=status.HTTP_201_CREATED)
+
+
+class TopicDetail(APIView):
+    @extend_schema(request=AmbTopicPatchInput, responses=TopicSerializer, operation_id="ambassadors_topic_update")
+    def patch(self, request: Request, pk: int) -> Response:
+        topic = _in_region(Topic, pk, request.user.region_id)
+        if topic is None:
+            raise Http404
+        data = AmbTopicPatchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        topic = services.topic_update(topic=topic, changed_by=request.user, **data.validated_data)
+        return Response(TopicSerializer(topic).data)
 
 
 class SettingsView(APIView):
@@ -133,6 +147,16 @@ class AbsenceCreate(APIView):
             raise Http404
         absence = services.absence_add(ambassador=ambassador, recorded_by=request.user, **values)
         return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
+
+
+class AmbassadorAbsences(APIView):
+    @extend_schema(responses=AbsenceSerializer(many=True), operation_id="ambassadors_ambassador_absences_list")
+    def get(self, request: Request, pk: int) -> Response:
+        policy.authorize(request.user, "ambassador.view", None)
+        ambassador = _in_region(Ambassador, pk, request.user.region_id, field="organisation__region_id")
+        if ambassador is None:
+            raise Http404
+        return Response(AbsenceSerializer(ambassador.absences.order_by("starts_on", "id"), many=True).data)
 
 
 class QuestionList(ListAPIView):
@@ -238,6 +262,17 @@ class GroupList(ListAPIView):
 
     def get_queryset(self):
         return selectors.group_list(user=self.request.user).prefetch_related("questions")
+
+
+class GroupDetail(APIView):
+    @extend_schema(responses=AmbGroupDetailSerializer, operation_id="ambassadors_group_detail")
+    def get(self, request: Request, pk: int) -> Response:
+        group = selectors.group_get(user=request.user, pk=pk)
+        details = selectors.group_details([group])[group.pk]
+        return Response(AmbGroupDetailSerializer({
+            "id": group.pk, "title": group.title, "terms": group.terms, "pinned": group.pinned,
+            "size": len(details["questions"]), "organisations": details["organisations"],
+            "topics": details["topics"], "questions": details["questions"]}).data)
 
 
 class GroupRebuild(APIView):
