@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ..models import (
+    Absence,
     CheckIn,
     ClientWish,
     Deployment,
@@ -25,6 +26,33 @@ class DomainSerializer(serializers.ModelSerializer):
         model = LivedExperienceDomain
         fields = ["id", "name", "active"]
         read_only_fields = ["id", "active"]
+
+
+class ExpertDomainPatchIn(serializers.Serializer):
+    """A domain change: rename and/or switch off (or on again); only the fields sent change."""
+
+    name = serializers.CharField(max_length=100, required=False)
+    active = serializers.BooleanField(required=False)
+
+
+class ExpertAbsenceSerializer(serializers.ModelSerializer):
+    """An absence; the note is shown only to who may change the profile (as on the page)."""
+
+    class Meta:
+        model = Absence
+        fields = ["id", "profile", "start", "end", "note"]
+
+
+class ExpertAbsenceIn(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ExpertBuddyIn(serializers.Serializer):
+    """The buddy's profile id, or null to end the pair."""
+
+    buddy = serializers.IntegerField(allow_null=True)
 
 
 class ProfileSerializer(serializers.ModelSerializer):
@@ -171,6 +199,15 @@ class MeetingSerializer(serializers.ModelSerializer):
     class Meta:
         model = SupportGroupMeeting
         fields = ["id", "number", "theme", "starts_at", "ends_at", "notes"]
+
+
+class ExpertMeetingPatchIn(serializers.Serializer):
+    """A meeting change: only the fields sent change; the facilitators' overlap is checked."""
+
+    theme = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    starts_at = serializers.DateTimeField(required=False)
+    ends_at = serializers.DateTimeField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
 
 
 class SupportGroupSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ router.register("ee-deployments", views.DeploymentViewSet, basename="ee-deployme
 router.register("ee-checkins", views.CheckInViewSet, basename="ee-checkin")
 router.register("ee-signals", views.SignalViewSet, basename="ee-signal")
 router.register("ee-support-groups", views.SupportGroupViewSet, basename="ee-support-group")
+router.register("ee-meetings", views.MeetingViewSet, basename="ee-meeting")
 router.register("ee-client-wishes", views.ClientWishViewSet, basename="ee-client-wish")
 router.register("ee-reports", views.ReportViewSet, basename="ee-report")
 

@@ -23,6 +23,7 @@ from ..models import (
     ExpertProfile,
     LivedExperienceDomain,
     SupportGroup,
+    SupportGroupMeeting,
 )
 from . import serializers as s
 
@@ -33,6 +34,7 @@ def _page(view, queryset, serializer):
 
 
 class DomainViewSet(viewsets.GenericViewSet):
+    queryset = LivedExperienceDomain.objects.none()  # for the schema only; every action reads through selectors
     serializer_class = s.DomainSerializer
 
     def list(self, request):
@@ -44,6 +46,17 @@ class DomainViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         domain = services.domain_create(region=request.user.region, name=data.validated_data["name"], created_by=request.user)
         return Response(s.DomainSerializer(domain).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ExpertDomainPatchIn, responses=s.DomainSerializer, operation_id="ee_domains_partial_update")
+    def partial_update(self, request, pk=None):
+        """Rename a domain or switch it off (coordinators; the service decides). Another region's: 404."""
+        domain = selectors.domains_for(request.user.region_id, active_only=False).filter(pk=_pk(pk)).first()
+        if domain is None:
+            raise Http404
+        data = s.ExpertDomainPatchIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        updated = services.domain_update(domain=domain, changed_by=request.user, **data.validated_data)
+        return Response(s.DomainSerializer(updated).data)
 
 
 class ProfileViewSet(viewsets.GenericViewSet):
@@ -98,6 +111,44 @@ class ProfileViewSet(viewsets.GenericViewSet):
         profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_wellbeing.view")
         _checkins, signals = selectors.wellbeing_for(user=request.user, profile=profile)
         return _page(self, signals, s.SignalSerializer)
+
+    @extend_schema(responses=s.ExpertAbsenceSerializer(many=True), operation_id="ee_profiles_absences_list")
+    @action(detail=True, methods=["get"])
+    def absences(self, request, pk=None):
+        """Planned absences (professionals of the region); the note only for who may change the profile."""
+        profile = selectors.profile_get(user=request.user, pk=_pk(pk))
+        rows = s.ExpertAbsenceSerializer(profile.absences.all(), many=True).data
+        if not policy.can(request.user, "ee_profile.change", profile):
+            for row in rows:
+                row["note"] = ""
+        return Response(rows)
+
+    @extend_schema(request=s.ExpertAbsenceIn, responses={201: s.ExpertAbsenceSerializer},
+                   operation_id="ee_profiles_absences_create")
+    @absences.mapping.post
+    def absence_add(self, request, pk=None):
+        """Add an absence (the expert or a coordinator), through `services.absence_add`."""
+        profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_profile.change")
+        data = s.ExpertAbsenceIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        absence = services.absence_add(profile=profile, added_by=request.user, **data.validated_data)
+        return Response(s.ExpertAbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ExpertBuddyIn, responses=s.ProfileSerializer, operation_id="ee_profiles_buddy")
+    @action(detail=True, methods=["post"])
+    def buddy(self, request, pk=None):
+        """Pair with a buddy (both ways; the old pairs end) or end the pair with null."""
+        profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_profile.change")
+        data = s.ExpertBuddyIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        buddy = None
+        if data.validated_data["buddy"] is not None:
+            buddy = ExpertProfile.objects.filter(pk=data.validated_data["buddy"], region_id=request.user.region_id).first()
+            if buddy is None:
+                raise ValidationError({"buddy": ValidationError(
+                    _("There is no experience expert with this id in the region."), code="not_expert")})
+        services.buddy_pair(profile=profile, buddy=buddy, changed_by=request.user)
+        return Response(s.ProfileSerializer(selectors.profile_get(user=request.user, pk=profile.pk)).data)
 
     @action(detail=True, methods=["get"])
     def balance(self, request, pk=None):
@@ -297,6 +348,24 @@ class SupportGroupViewSet(viewsets.GenericViewSet):
         rows = services.attendance_record(meeting=meeting, present=data.validated_data["present"], recorded_by=request.user,
                                           notes=data.validated_data["notes"])
         return Response([{"participant": r.participant_id, "present": r.present} for r in rows])
+
+
+class MeetingViewSet(viewsets.GenericViewSet):
+    """Support-group meetings: facilitators and the organisation's coordinator change them."""
+
+    queryset = SupportGroupMeeting.objects.none()  # for the schema only; the service authorizes
+    serializer_class = s.MeetingSerializer
+
+    @extend_schema(request=s.ExpertMeetingPatchIn, responses=s.MeetingSerializer, operation_id="ee_meetings_partial_update")
+    def partial_update(self, request, pk=None):
+        """Theme, time and notes; only the fields sent change; a facilitator's overlapping meeting is refused."""
+        meeting = selectors.meeting_fetch(pk=_pk(pk))
+        data = s.ExpertMeetingPatchIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {"theme": meeting.theme, "starts_at": meeting.starts_at, "ends_at": meeting.ends_at,
+                  "notes": meeting.notes, **data.validated_data}
+        updated = services.meeting_update(meeting=meeting, changed_by=request.user, **values)
+        return Response(s.MeetingSerializer(updated).data)
 
 
 class ClientWishViewSet(viewsets.GenericViewSet):
