@@ -243,3 +243,47 @@ class EvalPassageOutput(serializers.Serializer):
     text = serializers.CharField()
     mine = EvalPassageCodingOutput(many=True)
     others = serializers.IntegerField()
+
+
+class EvalQuoteOutput(serializers.Serializer):
+    interview = serializers.CharField(help_text="The interview's neutral label (e.g. R1-03), never a name.")
+    text = serializers.CharField()
+
+
+class EvalCodeQuotesOutput(serializers.Serializer):
+    code = serializers.IntegerField()
+    name = serializers.CharField()
+    quotes = EvalQuoteOutput(many=True)
+
+
+class EvalInvitationStateOutput(serializers.Serializer):
+    participant = serializers.CharField(allow_null=True, help_text="Study pseudonym; null for invitations by personal link.")
+    kind = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+    reminders = serializers.IntegerField()
+    responded_at = serializers.DateTimeField(allow_null=True)
+    responded = serializers.BooleanField()
+
+
+class EvalInvitationTrackingOutput(serializers.Serializer):
+    questionnaire = serializers.CharField()
+    status = serializers.CharField()
+    sent = serializers.IntegerField()
+    responded = serializers.IntegerField()
+    reminded = serializers.IntegerField()
+    response_rate = serializers.FloatField(allow_null=True)
+    invitations = EvalInvitationStateOutput(many=True)
+
+
+class EvalResearcherAddInput(serializers.Serializer):
+    person = serializers.IntegerField(min_value=1)
+
+
+class EvalTeamMemberOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="get_full_name")
+
+
+class EvalTeamOutput(serializers.Serializer):
+    study = serializers.IntegerField(source="pk")
+    researchers = EvalTeamMemberOutput(many=True, source="researchers.all")

@@ -31,4 +31,8 @@ urlpatterns = [
     path("research/studies/<int:pk>/expectations/<int:expectation_pk>/assess/", views.ExpectationAssess.as_view(), name="research-expectation-assess"),
     path("research/studies/<int:pk>/export/", views.Export.as_view(), name="research-export"),
     path("research/studies/<int:pk>/codebook.<str:fmt>", views.CodebookExport.as_view(), name="research-codebook"),
+    path("research/studies/<int:pk>/codes/quotes/", views.CodeQuotes.as_view(), name="research-code-quotes"),
+    path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/tracking/", views.QuestionnaireTracking.as_view(), name="research-questionnaire-tracking"),
+    path("research/studies/<int:pk>/report/", views.Report.as_view(), name="research-report"),
+    path("research/studies/<int:pk>/researchers/", views.ResearcherAdd.as_view(), name="research-researchers"),
 ]

@@ -21,21 +21,25 @@ from werkbrug.core import policy
 from werkbrug.core.models import Organisation
 
 from .. import analysis, codebook, exports, selectors, services
-from ..models import Interview, Level, Passage
+from ..models import Interview, Level, Passage, RespondentKind
 from .serializers import (
     AllocationOutput,
     CodeInput,
     CodingInput,
     EvalAssessInput,
     EvalCodebookImportInput,
+    EvalCodeQuotesOutput,
     EvalEnrolOutput,
     EvalExpectationInput,
     EvalExpectationOutput,
     EvalInterviewOutput,
+    EvalInvitationTrackingOutput,
     EvalPassageOutput,
     EvalQuestionOutput,
     EvalRecordedJobInput,
     EvalRecordedJobOutput,
+    EvalResearcherAddInput,
+    EvalTeamOutput,
     FidelityReviewSerializer,
     InterviewInput,
     ParticipantSerializer,
@@ -496,3 +500,107 @@ class InterviewPassages(APIView):
                 "others": sum(1 for c in codings if c.coder_id != request.user.pk),
             })
         return Response(body)
+
+
+class CodeQuotes(APIView):
+    @extend_schema(responses=EvalCodeQuotesOutput(many=True), operation_id="research_studies_codes_quotes_list")
+    def get(self, request: Request, pk: int) -> Response:
+        """Quotes per code, as the codes page shows them: codes in tree order, up to five passages each,
+        with the interview's neutral label (never a name). Codes without coded passages are left out."""
+        study = selectors.study_get(user=request.user, pk=pk)
+        return Response([{
+            "code": code.pk, "name": code.name,
+            "quotes": [{"interview": label, "text": text} for label, text in quotes],
+        } for code, quotes in selectors.quotes_per_code(study=study)])
+
+
+class QuestionnaireTracking(APIView):
+    @extend_schema(responses=EvalInvitationTrackingOutput, operation_id="research_studies_questionnaires_tracking")
+    def get(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
+        """Response tracking, as the questionnaire page shows it: counts and one row per invitation.
+
+        Participants appear by study pseudonym only; personal-link invitations by kind only (never an
+        e-mail address or token). Participants who may no longer be analysed are left out."""
+        study = selectors.study_get(user=request.user, pk=pk)
+        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        ids = set(selectors.analysable_participants(study=study).values_list("pk", flat=True))
+        r = selectors.questionnaire_results(questionnaire=q, participant_ids=ids)
+        kinds = {str(label): value for value, label in RespondentKind.choices}
+        return Response(finite({
+            "questionnaire": q.title, "status": q.status, "sent": r.invited, "responded": r.responded,
+            "reminded": r.reminded, "response_rate": r.response_rate,
+            "invitations": [{
+                "participant": row["who"] or None, "kind": kinds.get(str(row["kind"]), str(row["kind"])),
+                "sent_at": row["sent_at"], "reminders": row["reminders"], "responded_at": row["responded_at"],
+                "responded": row["responded_at"] is not None,
+            } for row in selectors.invitation_tracking(questionnaire=q, participant_ids=ids)],
+        }))
+
+
+REPORT_KINDS = ("full", "interim")
+REPORT_FORMATS = ("html", "pdf")
+
+
+class Report(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, enum=list(REPORT_KINDS), default="full"),
+            OpenApiParameter("format", str, enum=list(REPORT_FORMATS), default="html"),
+        ],
+        responses={(200, "text/html"): OpenApiTypes.STR, (200, "application/pdf"): OpenApiTypes.BINARY},
+        operation_id="research_studies_report",
+    )
+    def get(self, request: Request, pk: int):
+        """The study report (or the interim report, `kind=interim`) as HTML or PDF (`format=pdf`).
+
+        The same template and renderer as the report page. A PDF is access-logged as an export (code E)
+        and is for the study's researchers only. 400 `kind`, `format`."""
+        from django.shortcuts import render
+
+        from werkbrug.web.pdf import render_pdf
+
+        from ..views import _outcomes_context, _study_context
+
+        kind = request.query_params.get("kind", "full")
+        fmt = request.query_params.get("format", "html")
+        errors = {}
+        if kind not in REPORT_KINDS:
+            errors["kind"] = [f"one of {', '.join(REPORT_KINDS)}"]
+        if fmt not in REPORT_FORMATS:
+            errors["format"] = [f"one of {', '.join(REPORT_FORMATS)}"]
+        if errors:
+            raise DjangoValidationError(errors)
+        as_pdf, interim = fmt == "pdf", kind == "interim"
+        study = selectors.study_get(user=request.user, pk=pk, action="study.export" if as_pdf else "study.view")
+        ids = set(selectors.analysable_participants(study=study).values_list("pk", flat=True))
+        context = {
+            **_study_context(study), **_outcomes_context(study), "interim": interim,
+            "recruitment": selectors.recruitment(study=study),
+            "questionnaires": [selectors.questionnaire_results(questionnaire=q, participant_ids=ids)
+                               for q in study.questionnaires.all()],
+            "frequencies": selectors.code_frequencies(study=study),
+            "expectations": selectors.expectations(study=study),
+        }
+        if as_pdf:
+            name = f"{'interim-' if interim else ''}report-study-{study.pk}.pdf"
+            return render_pdf(request._request, "evaluations/report.html", context, filename=name)
+        return render(request._request, "evaluations/report.html", context)
+
+
+class ResearcherAdd(APIView):
+    @extend_schema(request=EvalResearcherAddInput, responses={201: EvalTeamOutput}, operation_id="research_studies_researchers_add")
+    def post(self, request: Request, pk: int) -> Response:
+        """Add a researcher (`person`, a user id) to the study's research team. Study researchers only.
+
+        400 `not_researcher` (not a researcher in the study's region)."""
+        from werkbrug.core.models import User
+
+        data = EvalResearcherAddInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        study = selectors.study_fetch(pk=pk)
+        person = User.objects.filter(pk=data.validated_data["person"]).first()
+        if person is None:
+            policy.authorize(request.user, "study.change", study)  # an outsider learns nothing about user ids
+            raise Http404
+        study = services.study_researcher_add(study=study, person=person, added_by=request.user)
+        return Response(EvalTeamOutput(study).data, status=status.HTTP_201_CREATED)
