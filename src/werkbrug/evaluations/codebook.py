@@ -121,3 +121,15 @@ def from_qdc(data: bytes) -> list[dict[str, Any]]:
     if codes is not None:
         walk(codes, "")
     return rows
+
+
+def from_upload(upload: Any) -> list[dict[str, Any]]:
+    """The codes of an uploaded file: REFI-QDA when its name ends in `.qdc`, else CSV (UTF-8).
+    Reads at most one byte past the limit, so that `from_qdc` can refuse a larger file."""
+    data = upload.read(MAX_IMPORT_BYTES + 1)
+    if upload.name.lower().endswith(".qdc"):
+        return from_qdc(data)
+    try:
+        return from_csv(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValidationError(_("Save the CSV file as UTF-8."), code="encoding") from None

@@ -372,15 +372,7 @@ def codes(request: HttpRequest, pk: int) -> HttpResponse:
                 import_form = CodebookImportForm(request.POST, request.FILES, prefix="f")
                 if not import_form.is_valid():
                     raise ValidationError(_("Choose a file."))
-                upload = import_form.cleaned_data["file"]
-                data = upload.read(codebook.MAX_IMPORT_BYTES + 1)
-                if upload.name.lower().endswith(".qdc"):
-                    rows = codebook.from_qdc(data)
-                else:
-                    try:
-                        rows = codebook.from_csv(data.decode("utf-8"))
-                    except UnicodeDecodeError:
-                        raise ValidationError(_("Save the CSV file as UTF-8."), code="encoding") from None
+                rows = codebook.from_upload(import_form.cleaned_data["file"])
                 n = services.codebook_import(study=study, codes=rows, imported_by=request.user)
                 messages.success(request, _("%(n)s codes imported.") % {"n": n})
                 return redirect("evaluations:codes", pk=pk)

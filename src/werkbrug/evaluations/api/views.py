@@ -7,7 +7,6 @@ import math
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -461,15 +460,7 @@ class CodebookImport(APIView):
         study = selectors.study_get(user=request.user, pk=pk)  # an outsider gets 404 before any parsing
         data = EvalCodebookImportInput(data=request.data)
         data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
-        content = upload.read(codebook.MAX_IMPORT_BYTES + 1)
-        if upload.name.lower().endswith(".qdc"):
-            rows = codebook.from_qdc(content)
-        else:
-            try:
-                rows = codebook.from_csv(content.decode("utf-8"))
-            except UnicodeDecodeError:
-                raise DjangoValidationError(_("Save the CSV file as UTF-8."), code="encoding") from None
+        rows = codebook.from_upload(data.validated_data["file"])
         n = services.codebook_import(study=study, codes=rows, imported_by=request.user)
         return Response({"imported": n}, status=status.HTTP_201_CREATED)
 
