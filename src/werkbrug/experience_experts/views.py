@@ -73,7 +73,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def profiles(request: HttpRequest) -> HttpResponse:
     items = selectors.profile_list(user=request.user)
     # a profile nobody has yet: only coordinators (and region administrators) may make one
-    can_create = policy.can(request.user, "ee_profile.change", ExpertProfile(region_id=request.user.region_id))
+    can_create = policy.can(request.user, "ee_profile.create", None)
     return render(request, "experience_experts/profiles.html", {"profiles": items, "can_create": can_create})
 
 
@@ -81,7 +81,7 @@ def profiles(request: HttpRequest) -> HttpResponse:
 def profile_create(request: HttpRequest) -> HttpResponse:
     """A coordinator makes the profile of an experience expert of the region."""
     user = request.user
-    policy.authorize(user, "ee_profile.change", ExpertProfile(region_id=user.region_id))  # coordinators only
+    policy.authorize(user, "ee_profile.create", None)
     form = ProfileCreateForm(request.POST or None, region_id=user.region_id,
                              initial={"coordinator": user if user.has_role(Role.EE_COORDINATOR) else None})
     if request.method == "POST" and form.is_valid():

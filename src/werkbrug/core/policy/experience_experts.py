@@ -60,6 +60,14 @@ def change_profile(user: User, profile: Any) -> Decision:
     return _no("the expert or a coordinator")
 
 
+@rule("ee_profile.create")
+def create_profile(user: User, _obj: Any) -> Decision:
+    """Making a profile for an expert of the region: coordinators and region administrators."""
+    if user.is_professional and user.region_id and user.has_role(*COORDINATING, Role.REGION_ADMIN):
+        return ALLOW
+    return _no("coordinators only")
+
+
 @rule("ee_domain.change")
 def change_domains(user: User, _obj: Any) -> Decision:
     return ALLOW if user.is_professional and user.has_role(*COORDINATING, Role.REGION_ADMIN) else _no("coordinators only")
