@@ -133,3 +133,18 @@ def populated(research, make_study):
     return SimpleNamespace(study=study, clients=clients, people=people, questionnaire=questionnaire,
                            invitations=invitations, interview=interview, passages=passages,
                            codes=[barriers, time_code, support], rounds=[round1, round2])
+
+
+@pytest.fixture
+def api(client, research):
+    """The Django test client signed in as the study's researcher."""
+    client.force_login(research.researcher)
+    return client
+
+
+@pytest.fixture
+def outsider(make_person, make_org):
+    """A researcher of another research institute, outside every study team."""
+    from werkbrug.core.choices import OrganisationType, Role
+
+    return make_person(make_org(OrganisationType.RESEARCH, "Elders"), Role.RESEARCHER)

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.support.api import assert_problem
 from werkbrug.evaluations import codebook, services
 from werkbrug.evaluations.models import (
     Code,
@@ -19,28 +20,11 @@ from werkbrug.evaluations.models import (
     RecordedJob,
 )
 
-PROBLEM = "application/problem+json"
 JSON = "application/json"
 
 
-@pytest.fixture
-def api(client, research):
-    client.force_login(research.researcher)
-    return client
-
-
-@pytest.fixture
-def outsider(make_person, make_org):
-    from werkbrug.core.choices import OrganisationType, Role
-
-    return make_person(make_org(OrganisationType.RESEARCH, "Elders"), Role.RESEARCHER)
-
-
 def problem(response, status: int, code: str | None = None) -> None:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM
-    if code is not None:
-        assert code in {e["code"] for e in response.json().get("errors", [])} | {response.json()["code"]}
+    assert_problem(response, status, code=code)
 
 
 # --- 1. enrolment ------------------------------------------------------------------------------

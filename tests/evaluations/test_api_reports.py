@@ -5,30 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.api import PROBLEM, assert_problem
 from werkbrug.evaluations import selectors, services
 
-PROBLEM = "application/problem+json"
 JSON = "application/json"
 
 
-@pytest.fixture
-def api(client, research):
-    client.force_login(research.researcher)
-    return client
-
-
-@pytest.fixture
-def outsider(make_person, make_org):
-    from werkbrug.core.choices import OrganisationType, Role
-
-    return make_person(make_org(OrganisationType.RESEARCH, "Elders"), Role.RESEARCHER)
-
-
 def problem(response, status: int, code: str | None = None) -> None:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM
-    if code is not None:
-        assert code in {e["code"] for e in response.json().get("errors", [])} | {response.json()["code"]}
+    assert_problem(response, status, code=code)
 
 
 def no_identifying_fields(body: bytes, research, populated) -> None:

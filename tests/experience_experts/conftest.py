@@ -42,3 +42,20 @@ def ee(region, make_org, make_person, team):
         org=org, coordinator=coordinator, other_coordinator=other_coordinator, manager=manager, domains=domains,
         anna=anna, bert=bert, carla=carla, profiles=profiles, team=team,
     )
+
+
+@pytest.fixture
+def api():
+    """An API client; tests sign in with `force_authenticate`."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def stranger(other_region, make_org, make_person):
+    """A coordinator and manager of another region."""
+    from werkbrug.core.choices import OrganisationType, Role
+
+    org = make_org(OrganisationType.EXPERIENCE_EXPERTS, "Elders", in_region=other_region)
+    return make_person(org, Role.EE_COORDINATOR, Role.MANAGER, first_name="Sven", last_name="Elders")

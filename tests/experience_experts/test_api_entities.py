@@ -4,34 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
-from werkbrug.core.choices import OrganisationType, Role
+from tests.support.api import assert_problem as _problem
 from werkbrug.experience_experts import services
 from werkbrug.experience_experts.models import Absence, ExpertProfile, LivedExperienceDomain
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/"
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def stranger(other_region, make_org, make_person):
-    org = make_org(OrganisationType.EXPERIENCE_EXPERTS, "Elders", in_region=other_region)
-    return make_person(org, Role.EE_COORDINATOR, Role.MANAGER, first_name="Sven", last_name="Elders")
-
-
-def _problem(response, status, field=None):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    if field:
-        assert field in {e["field"] for e in body["errors"]}, body
-    return body
 
 
 # --- absences ---------------------------------------------------------------------------------

@@ -7,10 +7,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
-from rest_framework.test import APIClient
 
+from tests.support.api import assert_problem as _problem
 from werkbrug.collaboration.services import signal_acknowledge, signal_create
-from werkbrug.core.choices import OrganisationType, Role
 from werkbrug.experience_experts import selectors, services
 from werkbrug.experience_experts.models import (
     DeploymentRequest,
@@ -23,26 +22,6 @@ from werkbrug.experience_experts.models import (
 pytestmark = pytest.mark.django_db
 API = "/api/v1/"
 AMS = ZoneInfo("Europe/Amsterdam")
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def stranger(other_region, make_org, make_person):
-    org = make_org(OrganisationType.EXPERIENCE_EXPERTS, "Elders", in_region=other_region)
-    return make_person(org, Role.EE_COORDINATOR, Role.MANAGER, first_name="Sven", last_name="Elders")
-
-
-def _problem(response, status, field=None):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    if field:
-        assert field in {e["field"] for e in body["errors"]}, body
-    return body
 
 
 # --- "many open signals" ----------------------------------------------------------------------

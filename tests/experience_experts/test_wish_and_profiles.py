@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
+from tests.support.api import assert_problem as _problem
 from werkbrug.core.choices import OrganisationType, Role
 from werkbrug.core.models import AccessLogRecord, User
 from werkbrug.experience_experts.models import ClientWish, ExpertProfile
@@ -14,11 +14,6 @@ from werkbrug.trajectories.services import trajectory_close
 pytestmark = pytest.mark.django_db
 API = "/api/v1/"
 WISH_BUTTON = "De cliënt wil graag praten met een ervaringsdeskundige"
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture
@@ -32,15 +27,6 @@ def stranger(other_region, make_org, make_person):
 def dora(ee, make_person):
     """An experience expert of the region without a profile yet."""
     return make_person(ee.org, Role.EXPERIENCE_EXPERT, first_name="Dora", last_name="Dekker")
-
-
-def _problem(response, status, field=None):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
-    body = response.json()
-    if field:
-        assert field in {e["field"] for e in body["errors"]}, body
-    return body
 
 
 # --- the client's wish: the trajectory page ---------------------------------------------------
