@@ -196,6 +196,15 @@ def absence_add(*, ambassador: Ambassador, starts_on: date, ends_on: date, reaso
     return absence
 
 
+@transaction.atomic
+def absence_remove(*, absence: Absence, removed_by: User) -> None:
+    """Take back an absence (plans changed). Questions already moved to a colleague stay there:
+    the colleague has started on them, and new questions route to the ambassador again."""
+    ambassador = Ambassador.objects.select_for_update(of=("self",)).get(pk=absence.ambassador_id)
+    policy.authorize(removed_by, "ambassador_absence.record", ambassador)
+    Absence.objects.filter(pk=absence.pk).delete()
+
+
 def _reroute(question: Question, now: datetime, *, note: str) -> Ambassador | None:
     colleague = route(organisation_id=question.organisation_id, day=timezone.localdate(now), after=question.assignee)
     if colleague is not None:

@@ -196,6 +196,14 @@ def absence_add(*, profile: ExpertProfile, start: date, end: date, added_by: Use
     return Absence.objects.create(profile=profile, start=start, end=end, note=note)
 
 
+@transaction.atomic
+def absence_remove(*, absence: Absence, removed_by: User) -> None:
+    """Take back a planned absence (plans change): the expert themselves or a coordinator."""
+    profile = ExpertProfile.objects.select_for_update().get(pk=absence.profile_id)
+    _authorize(removed_by, "ee_profile.change", profile)
+    Absence.objects.filter(pk=absence.pk).delete()
+
+
 def absent_days(profile: ExpertProfile, start: date, end: date) -> int:
     days = set()
     for absence in profile.absences.all():

@@ -11,6 +11,7 @@ urlpatterns = [
     path("profiles/<int:pk>/", views.profile, name="profile"),
     path("profiles/<int:pk>/edit/", views.profile_edit, name="profile_edit"),
     path("profiles/<int:pk>/absences/", views.absence_add, name="absence_add"),
+    path("profiles/<int:pk>/absences/<int:absence_pk>/remove/", views.absence_remove, name="absence_remove"),
     path("profiles/<int:pk>/balance/", views.balance_expert, name="expert_balance"),
     path("profiles/<int:pk>/wellbeing/", views.wellbeing_expert, name="expert_wellbeing"),
     path("domains/", views.domains, name="domains"),

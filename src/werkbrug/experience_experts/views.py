@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,6 +148,16 @@ def absence_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The absence is saved."))
     else:
         messages.error(request, _("Give a valid start and end date."))
+    return redirect("experience_experts:profile", pk=item.pk)
+
+
+@login_required
+@require_POST
+def absence_remove(request: HttpRequest, pk: int, absence_pk: int) -> HttpResponse:
+    item = selectors.profile_get(user=request.user, pk=pk, action="ee_profile.change")
+    absence = get_object_or_404(item.absences, pk=absence_pk)
+    services.absence_remove(absence=absence, removed_by=request.user)
+    messages.success(request, _("The absence is removed."))
     return redirect("experience_experts:profile", pk=item.pk)
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ambassadors/ambassadors/<int:pk>/stand-ins/", views.AmbassadorStandIns.as_view(), name="ambassador-stand-ins"),
     path("ambassadors/ambassadors/<int:pk>/absences/", views.AmbassadorAbsences.as_view(), name="ambassador-absences-of"),
     path("ambassadors/absences/", views.AbsenceCreate.as_view(), name="ambassador-absences"),
+    path("ambassadors/absences/<int:pk>/", views.AbsenceDetail.as_view(), name="ambassador-absence"),
     path("ambassadors/questions/", views.QuestionList.as_view(), name="ambassador-questions"),
     path("ambassadors/questions/check/", views.SimilarCheck.as_view(), name="ambassador-check"),
     path("ambassadors/questions/<int:pk>/", views.QuestionDetail.as_view(), name="ambassador-question"),

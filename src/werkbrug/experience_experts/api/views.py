@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -133,6 +133,18 @@ class ProfileViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         absence = services.absence_add(profile=profile, added_by=request.user, **data.validated_data)
         return Response(s.ExpertAbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None}, operation_id="ee_profiles_absence_destroy",
+                   parameters=[OpenApiParameter("absence_pk", int, OpenApiParameter.PATH)])
+    @action(detail=True, methods=["delete"], url_path=r"absences/(?P<absence_pk>[^/.]+)")
+    def absence_remove(self, request, pk=None, absence_pk=None):
+        """Take back a planned absence (the expert or a coordinator), through `services.absence_remove`."""
+        profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_profile.change")
+        absence = profile.absences.filter(pk=_pk(absence_pk)).first()
+        if absence is None:
+            raise Http404
+        services.absence_remove(absence=absence, removed_by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=s.ExpertBuddyIn, responses=s.ProfileSerializer, operation_id="ee_profiles_buddy")
     @action(detail=True, methods=["post"])
