@@ -20,6 +20,7 @@ from werkbrug.core.models import Region, User
 from . import text
 from .deadlines import Timeliness
 from .models import (
+    Absence,
     Ambassador,
     Proposal,
     ProposalStatus,
@@ -30,7 +31,7 @@ from .models import (
 )
 
 __all__ = [
-    "ambassador_list", "group_get", "group_list", "in_time_rates", "proposal_get", "proposal_list",
+    "absence_get", "ambassador_list", "group_get", "group_list", "in_time_rates", "proposal_get", "proposal_list",
     "qa_get", "qa_list", "question_get", "question_list", "region_report", "similar_questions",
     "timeliness_q", "topics_for", "user_region",
 ]
@@ -179,6 +180,16 @@ def similar_questions(*, user: User, query: str, limit: int = 5, min_score: floa
 def ambassador_list(*, region_id: int) -> QuerySet[Ambassador]:
     return (Ambassador.objects.filter(organisation__region_id=region_id).select_related("person", "organisation")
             .prefetch_related("stand_ins__person", "absences").order_by("organisation__name", "position", "id"))
+
+
+def absence_get(*, region_id: int, pk) -> Absence:
+    """An absence of an ambassador of the region, by id; 404 for another region or a bad id.
+    Whether the user may change it is the service's question (`ambassador_absence.record`)."""
+    absence = Absence.objects.filter(pk=pk if str(pk).isdigit() else 0,
+                                     ambassador__organisation__region_id=region_id).first()
+    if absence is None:
+        raise Http404
+    return absence
 
 
 def group_list(*, user: User, min_size: int = 2) -> QuerySet[QuestionGroup]:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,7 @@ from .forms import (
     TransitionForm,
 )
 from .identity import identity_warnings
-from .models import Absence, Ambassador, ProposalStatus, Topic
+from .models import Ambassador, ProposalStatus, Topic
 from .settings import for_region
 from .workflow import ALLOWED_TRANSITIONS
 
@@ -366,11 +366,7 @@ def ambassadors_page(request: HttpRequest) -> HttpResponse:
     ambassadors = selectors.ambassador_list(region_id=request.user.region_id)
     form = AbsenceForm(request.POST or None)
     if request.method == "POST" and "remove_absence" in request.POST:
-        absence = Absence.objects.filter(
-            pk=request.POST["remove_absence"] if request.POST["remove_absence"].isdigit() else 0,
-            ambassador__organisation__region_id=request.user.region_id).first()
-        if absence is None:
-            raise Http404
+        absence = selectors.absence_get(region_id=request.user.region_id, pk=request.POST["remove_absence"])
         services.absence_remove(absence=absence, removed_by=request.user)
         messages.success(request, _("The absence was removed."))
         return redirect("ambassadors:people")

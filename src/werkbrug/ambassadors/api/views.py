@@ -19,7 +19,7 @@ from werkbrug.core.models import Organisation, Region, User
 
 from .. import selectors, services
 from ..identity import identity_warnings
-from ..models import Absence, Ambassador, QuestionGroup, Topic
+from ..models import Ambassador, QuestionGroup, Topic
 from ..settings import for_region
 from .serializers import (
     AbsenceInput,
@@ -153,9 +153,7 @@ class AbsenceDetail(APIView):
     @extend_schema(request=None, responses={204: None}, operation_id="ambassadors_absences_destroy")
     def delete(self, request: Request, pk: int) -> Response:
         """Take back an absence, through `services.absence_remove`."""
-        absence = Absence.objects.filter(pk=pk, ambassador__organisation__region_id=request.user.region_id).first()
-        if absence is None:
-            raise Http404
+        absence = selectors.absence_get(region_id=request.user.region_id, pk=pk)
         services.absence_remove(absence=absence, removed_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
