@@ -21,7 +21,7 @@ from werkbrug.core import policy
 from werkbrug.core.access_log import access_log_seal, access_log_verify, access_log_write
 from werkbrug.core.choices import DataCategory, Role
 from werkbrug.core.models import AccessLogRecord, User
-from werkbrug.core.policy.clients import _membership_role, consented_categories, forget
+from werkbrug.core.policy.clients import _membership_role, client_with_facts, consented_categories, forget
 from werkbrug.trajectories.models import TeamMembership
 from werkbrug.trajectories.services import team_member_remove, trajectory_close
 
@@ -48,8 +48,19 @@ def _facts(user, client):
     return role, consented_categories(client, user.organisation_id, user)
 
 
+def _facts_with_client(user, client):
+    """The same facts as read together with the client (`client_with_facts`), then from the cache."""
+    user = User.objects.get(pk=user.pk)
+    read = client_with_facts(user, client.pk)
+    assert read is not None and read.pk == client.pk
+    assert (read.pseudonym, read.date_of_birth, read.region_id) == (client.pseudonym, client.date_of_birth, client.region_id)
+    return _membership_role(user, read), consented_categories(read, user.organisation_id, user)
+
+
 def _assert_facts_as_orm(user, client):
-    assert _facts(user, client) == (_orm_role(user, client), _orm_consents(client, user.organisation_id))
+    expected = (_orm_role(user, client), _orm_consents(client, user.organisation_id))
+    assert _facts(user, client) == expected
+    assert _facts_with_client(user, client) == expected
 
 
 def test_facts_match_the_orm_reading_through_every_change(team, make_person, ggz):
@@ -80,6 +91,7 @@ def test_facts_match_the_orm_reading_through_every_change(team, make_person, ggz
     loose = make_person(ggz, Role.JOBCOACH)
     User.objects.filter(pk=loose.pk).update(organisation=None)
     assert _facts(loose, client) == (None, frozenset())
+    assert _facts_with_client(loose, client) == (None, frozenset())
     trajectory_close(trajectory=team.trajectory, closed_by=team.jobcoach)
     _assert_facts_as_orm(team.jobcoach, client)
     assert _facts(team.jobcoach, client)[0] is None
@@ -93,6 +105,26 @@ def test_consent_for_another_organisation_does_not_count(team, make_org, make_pe
                   method=ConsentMethod.PAPER)
     assert DataCategory.DEBTS not in _facts(team.jobcoach, team.client)[1]
     assert consented_categories(team.client, other.pk) == {DataCategory.DEBTS}
+
+
+def test_reading_the_client_with_its_facts_is_one_query_and_the_decisions_none(team, django_assert_num_queries):
+    user = User.objects.select_related("organisation").get(pk=team.jobcoach.pk)
+    user.roles  # noqa: B018 — loaded with the user, per request
+    with django_assert_num_queries(2) as queries:  # the client with the facts, the record
+        read = client_with_facts(user, team.client.pk)
+        policy.authorize(user, "client.view", read)
+        assert policy.can(user, "client.view_bsn", read)
+        assert policy.can(user, "client.change", read)
+    assert queries.captured_queries[1]["sql"].startswith("INSERT INTO")
+    with django_assert_num_queries(1):
+        assert client_with_facts(user, 987_654_321) is None
+
+
+def test_a_client_reads_their_own_file_without_the_professionals_facts(client_user, team):
+    read = client_with_facts(client_user, team.client.pk)
+    assert read.pk == team.client.pk
+    assert "_wb_team_roles" not in client_user.__dict__
+    assert policy.can(client_user, "client.view", read)
 
 
 def test_both_decisions_of_the_client_record_cost_one_query_and_one_insert(team, django_assert_num_queries):
@@ -114,7 +146,7 @@ def test_the_api_client_record_is_the_selects_it_needs_plus_one_insert(client, t
     client.get(url)
     baseline = _request_baseline(client)
     before = AccessLogRecord.objects.count()
-    with django_assert_max_num_queries(baseline + 4) as queries:  # client, facts, record, trajectory ids
+    with django_assert_max_num_queries(baseline + 3) as queries:  # client with the facts, record, trajectory ids
         response = client.get(url)
     assert response.status_code == 200 and response.json()["pseudonym"] == team.client.pseudonym
     assert AccessLogRecord.objects.count() == before + 1

@@ -31,7 +31,9 @@ def test_postgresql_prepares_the_hot_statements_once_per_connection(team):
         policy.authorize(user, "client.view", team.client)
     statements = _prepared_statements()
     assert sum("INSERT INTO" in s and "core_accesslogrecord" in s for s in statements) == 1
-    assert sum("trajectories_teammembership" in s for s in statements) == 1
+    # The facts (the team's roles and the consents in one statement) once.
+    assert sum("trajectories_teammembership" in s and "clients_consentstate" in s and '"clients_client" c' not in s
+               for s in statements) == 1
     # Django's own queries bind on the client and are never prepared.
     assert not any("core_user" in s for s in statements)
     # The records written through the prepared INSERT hold the values given.

@@ -4,6 +4,7 @@ columns, as the one annotated ORM query over the other apps' agreed `caseload_an
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 from django.urls import reverse
 
@@ -88,6 +89,26 @@ def test_each_person_sees_their_own_caseload_through_the_reused_sql(team, make_c
     assert mine == [team.client.full_name] and theirs == ["Noor Alleen"]
     assert any(key[2] == "caseload.rows_by_name" for key in compiled._cache)
     assert all(template is not compiled._NOT_REUSABLE for template in compiled._cache.values())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL only")
+def test_a_reused_shape_runs_as_a_prepared_statement_with_each_runs_values(team, make_client, make_person, ggz):
+    """On PostgreSQL the kept shapes run prepared (no planning per request), and the prepared
+    statement answers each professional with their own rows."""
+    from werkbrug.trajectories.services import trajectory_start
+
+    other = make_person(ggz, Role.JOBCOACH)
+    client = make_client(other, first_name="Noor", last_name="Alleen")
+    trajectory_start(client=client, started_by=other, role=Role.JOBCOACH, consent_method=ConsentMethod.PAPER)
+    compiled._cache.clear()
+    seen = []
+    for user in (team.jobcoach, other, team.jobcoach, other):
+        seen.append([t.client.full_name for t in page_of(CaseloadSearch(user=user), 1, 25)])
+    assert seen == [[team.client.full_name], ["Noor Alleen"]] * 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('"trajectories_teammembership"."client_first_name"' in s and "$1" in s for s in statements)
 
 
 @pytest.mark.parametrize("q, found", [

@@ -7,7 +7,8 @@ filter or not), each time with other *values* (the professional, their organisat
 the ids on the page). So a shape is compiled once per process with marker values in place of the
 real ones; where each marker lands among the SQL parameters is remembered, and later requests
 run the remembered SQL with their own values. The queries stay ordinary ORM code (`build`), and
-run through Django's cursor, so query counts, logging and test guards see them as before.
+run through Django's cursor wrapper (as prepared statements on PostgreSQL), so query counts,
+logging and test guards see them as before.
 
 `build(v)` asks `v` for every value that varies between requests:
 
@@ -32,6 +33,8 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
+
+from werkbrug.core.sql import prepared_cursor
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +198,10 @@ def fetch(
     sql = compiled.sql
     if limit is not None or offset:
         sql = f"{sql} {connection.ops.limit_offset_sql(offset, None if limit is None else offset + limit)}"
-    with connection.cursor() as cursor:
+    # A kept shape runs as a prepared statement (PostgreSQL): the same SQL text every time, so the
+    # database stops planning it anew on every request, which cost more than running it.
+    reused = template is not None and template is not _NOT_REUSABLE
+    with (prepared_cursor(connection) if reused else connection.cursor()) as cursor:
         cursor.execute(sql, compiled.params)
         rows = cursor.fetchall()
     names = compiled.names

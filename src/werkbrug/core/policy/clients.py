@@ -117,6 +117,57 @@ def _membership_role(user: User, client: Client) -> str | None:
     return cache[client.pk]
 
 
+_client_with_facts_sql: dict[str, tuple[str, list[str]]] = {}
+
+
+def client_with_facts(user: User, pk: int) -> Client | None:
+    """The client with primary key `pk` (None when there is none) and, in the same round trip,
+    the two facts every decision about that client needs for `user`: their roles in its active
+    team and its consents for their organisation, kept in the per-user cache.
+
+    A page about one client reads the client first and decides next; reading the facts as two
+    uncorrelated subqueries of that read (every value a parameter, so PostgreSQL runs each once)
+    saves the decision its own round trip. For users the facts do not apply to (clients, people
+    without an organisation) it is the plain read.
+    """
+    from django.db import connection
+
+    from werkbrug.clients.models import Client
+
+    if not user.is_professional or user.organisation_id is None:
+        return next(iter(Client.objects.filter(pk=pk).order_by()[:1]), None)
+    if connection.vendor not in _client_with_facts_sql:
+        roles_sql, consents_sql = _decision_facts_sql(connection)
+        qn = connection.ops.quote_name
+        fields = Client._meta.concrete_fields
+        columns = ", ".join(f"c.{qn(f.column)}" for f in fields)
+        sql = (
+            f"SELECT {columns}, ({roles_sql}) AS wb_roles, ({consents_sql}) AS wb_consents "  # noqa: S608 — names only
+            f"FROM {qn(Client._meta.db_table)} c WHERE c.{qn(Client._meta.pk.column)} = %s"
+        )
+        _client_with_facts_sql[connection.vendor] = (sql, [f.attname for f in fields])
+    sql, attnames = _client_with_facts_sql[connection.vendor]
+    params = [user.pk, pk, "active", pk, user.organisation_id, True, _today(connection), pk]
+    if connection.vendor == "postgresql":
+        # psycopg returns every column of a client as the model keeps it: no converters needed.
+        with prepared_cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        client = Client.from_db(connection.alias, attnames, row[: len(attnames)])
+        roles, consents = row[len(attnames):]
+    else:
+        # Elsewhere (SQLite) the ORM's raw query converts the columns (dates come as text).
+        client = next(iter(Client.objects.raw(sql, params)), None)
+        if client is None:
+            return None
+        roles, consents = client.__dict__.pop("wb_roles"), client.__dict__.pop("wb_consents")
+    user.__dict__.setdefault("_wb_team_roles", {})[client.pk] = _min_role(roles)
+    user.__dict__.setdefault("_wb_consents", {})[(client.pk, user.organisation_id)] = _categories(consents)
+    return client
+
+
 def consented_categories(client: Client, organisation_id: int | None, user: User | None = None) -> frozenset[str]:
     """Categories the client currently consents to for this organisation."""
     if organisation_id is None:
