@@ -21,7 +21,12 @@ from werkbrug.core import policy
 from werkbrug.core.access_log import access_log_seal, access_log_verify, access_log_write
 from werkbrug.core.choices import DataCategory, Role
 from werkbrug.core.models import AccessLogRecord, User
-from werkbrug.core.policy.clients import _membership_role, client_with_facts, consented_categories, forget
+from werkbrug.core.policy.clients import (
+    _membership_role,
+    client_with_facts,
+    consented_categories,
+    forget,
+)
 from werkbrug.trajectories.models import TeamMembership
 from werkbrug.trajectories.services import team_member_remove, trajectory_close
 
