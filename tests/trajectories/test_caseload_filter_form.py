@@ -36,3 +36,41 @@ def test_quick_widgets_render_as_django_does(data):
         form.is_valid()
         quick = {name: str(form[name]) for name in form.fields}
         assert quick == _django_rendered(form)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "page=2", "role=jobcoach&sort=-started&mine=on", "sort=bad&plan_state=agreed",
+                                   "q=Jansen", "q=" + "x" * 101])
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_caseload_shows_the_filters_as_the_form_renders_them(team, as_user, query, language):
+    """The page keeps the filters' HTML per setting and language: it must be what the form renders."""
+    from django.http import QueryDict
+    from django.template.loader import render_to_string
+
+    from werkbrug.trajectories import views
+
+    views._filters_html.cache_clear()
+    web = as_user(team.jobcoach)
+    for _ in range(2):  # rendered, then kept
+        html = web.get(f"/trajectories/?{query}", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        with translation.override(language):
+            data = QueryDict(query).dict()
+            data.pop("page", None)
+            form = CaseloadFilter(data or None)
+            form.is_valid()
+            expected = render_to_string("web/includes/form.html", {"form": form})
+        assert expected.strip() and expected in html
+    kept = views._filters_html.cache_info().currsize
+    # A search by name is rendered each time, never kept (no client's name stays in memory).
+    assert kept == (0 if "q=" in query else 1)
+
+
+def test_a_kept_filter_setting_is_not_shared_between_languages():
+    from werkbrug.trajectories import views
+
+    views._filters_html.cache_clear()
+    with translation.override("nl"):
+        dutch = views._filters_html((), "nl")
+    with translation.override("en"):
+        english = views._filters_html((), "en")
+    assert "Sorteren op" in dutch and "Sort by" in english

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -56,10 +57,26 @@ def _phase_label():
     return ips_phase_label
 
 
+_FILTER_FIELDS = tuple(CaseloadFilter.base_fields)
+
+
+@lru_cache(maxsize=256)
+def _filters_html(values: tuple[tuple[str, str], ...], language: str) -> str:
+    """The caseload's filter fields as `web/includes/form.html` renders them, for these submitted
+    values in `language` (the active one). The caseload is opened all day with a handful of
+    filter settings, and rendering the form's fields cost more than the table of 25 rows; the
+    HTML depends on nothing else, so it is rendered once per process and setting. Searches by
+    name are not kept (`index` renders those each time: no client's name stays in memory)."""
+    form = CaseloadFilter(dict(values) or None)
+    form.is_valid()  # shows the same errors as the page's own form
+    return render_to_string("web/includes/form.html", {"form": form})
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The caseload: one access-log record, a constant number of queries per page."""
-    form = CaseloadFilter(request.GET or None)
+    values = tuple((name, request.GET[name]) for name in _FILTER_FIELDS if name in request.GET)
+    form = CaseloadFilter(dict(values) or None)
     data = form.cleaned_data if form.is_valid() else {}
     trajectories = selectors.caseload_search(
         user=request.user, q=data.get("q", ""), role=data.get("role", ""),
@@ -75,8 +92,13 @@ def index(request: HttpRequest) -> HttpResponse:
         t.ips_phase_shown = _phase_label()(getattr(t, "ips_phase", None))
     query = request.GET.copy()
     query.pop("page", None)
+    if dict(values).get("q", "").strip():  # a search by name: not kept
+        filters = render_to_string("web/includes/form.html", {"form": form})
+    else:
+        filters = _filters_html(values, get_language())
     return render(request, "trajectories/index.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "filters": filters,  # rendered by the template: safe, every value escaped there
+        "page": page, "query": query.urlencode(),
         "can_register": policy.can(request.user, "client.register", None),
     })
 
