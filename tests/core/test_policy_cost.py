@@ -123,6 +123,14 @@ def test_reading_the_client_with_its_facts_is_one_query_and_the_decisions_none(t
     assert queries.captured_queries[1]["sql"].startswith("INSERT INTO")
     with django_assert_num_queries(1):
         assert client_with_facts(user, 987_654_321) is None
+    with django_assert_num_queries(0):  # an id no column holds: nothing to ask
+        assert client_with_facts(user, 10**30) is None
+
+
+def test_a_client_id_too_large_for_the_database_is_not_found(team, as_user):
+    web = as_user(team.jobcoach)
+    assert web.get(f"/clients/{10**30}/").status_code == 404
+    assert web.get(f"/api/v1/clients/{10**30}/").status_code == 404
 
 
 def test_a_client_reads_their_own_file_without_the_professionals_facts(client_user, team):

@@ -136,6 +136,9 @@ def client_with_facts(user: User, pk: int) -> Client | None:
 
     if not user.is_professional or user.organisation_id is None:
         return next(iter(Client.objects.filter(pk=pk).order_by()[:1]), None)
+    low, high = connection.ops.integer_field_range(Client._meta.pk.get_internal_type())
+    if not (low is None or low <= pk) or not (high is None or pk <= high):
+        return None  # as the ORM answers an id the column cannot hold: no such client
     if connection.vendor not in _client_with_facts_sql:
         roles_sql, consents_sql = _decision_facts_sql(connection)
         qn = connection.ops.quote_name
