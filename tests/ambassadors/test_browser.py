@@ -78,3 +78,29 @@ def test_ask_answer_rate_group_propose_report(page, sign_in, setup):
     page.goto("/ambassadors/report/")
     assert page.locator("svg").count() >= 2
     assert_accessible(page)
+
+
+def test_appoint_an_ambassador_and_choose_stand_ins(page, sign_in, setup, make_person):
+    from werkbrug.ambassadors.models import Ambassador
+    from werkbrug.core.models import User
+
+    bert = make_person(setup["uwv"], Role.AMBASSADOR, username="demo.bert", first_name="Bert", last_name="Tweede")
+    sign_in(User.objects.get(username="demo.rita"))
+    page.goto("/ambassadors/people/")
+    assert_accessible(page)
+    page.get_by_label("Professional").select_option(str(bert.pk))
+    page.get_by_label("Volgorde (lager wordt eerst gevraagd)").fill("1")
+    follow(page.get_by_role("button", name="Benoemen"))
+    page.get_by_text("Bert Tweede is nu ambassadeur.").wait_for()
+    assert Ambassador.objects.filter(person=bert, active=True).exists()
+
+    sign_in(setup["anna"])
+    page.goto("/ambassadors/people/")
+    page.get_by_text("Vervangers kiezen").first.click()
+    page.get_by_label("Bert Tweede").check()
+    assert_accessible(page)
+    follow(page.get_by_role("button", name="Opslaan").first)  # the one form opened
+    page.get_by_text("De vervangers zijn opgeslagen.").wait_for()
+    assert_accessible(page)
+    anna = Ambassador.objects.get(person=setup["anna"])
+    assert [a.person_id for a in anna.stand_ins.all()] == [bert.pk]

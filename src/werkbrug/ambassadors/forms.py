@@ -128,6 +128,18 @@ class TopicForm(forms.Form):
     name = forms.CharField(label=_("New topic"), max_length=120)
 
 
+class AppointForm(forms.Form):
+    """Appoint a professional with the ambassador role (the choices: `selectors.appointable_people`)."""
+
+    person = forms.TypedChoiceField(label=_("Professional"), coerce=int, choices=())
+    position = forms.IntegerField(label=_("Order (lower is asked first)"), min_value=0, max_value=999, initial=0)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "—")] + [
+            (p.pk, f"{p.get_full_name()} · {p.organisation}") for p in people]
+
+
 class AbsenceForm(forms.Form):
     starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -182,6 +182,25 @@ def ambassador_list(*, region_id: int) -> QuerySet[Ambassador]:
             .prefetch_related("stand_ins__person", "absences").order_by("organisation__name", "position", "id"))
 
 
+def appointable_people(*, region_id: int) -> QuerySet:
+    """Professionals of the region with the ambassador role who are not an active ambassador."""
+    from werkbrug.core.choices import Role, UserKind
+
+    return (User.objects.filter(region_id=region_id, kind=UserKind.PROFESSIONAL, is_active=True,
+                                organisation__isnull=False, role_assignments__role=Role.AMBASSADOR)
+            .exclude(ambassador__active=True).select_related("organisation")
+            .order_by("organisation__name", "last_name", "first_name", "id").distinct())
+
+
+def ambassador_get(*, region_id: int, pk) -> Ambassador:
+    """An ambassador of the region, by id; 404 for another region or a bad id."""
+    ambassador = (Ambassador.objects.filter(pk=pk if str(pk).isdigit() else 0, organisation__region_id=region_id)
+                  .select_related("person", "organisation").first())
+    if ambassador is None:
+        raise Http404
+    return ambassador
+
+
 def absence_get(*, region_id: int, pk) -> Absence:
     """An absence of an ambassador of the region, by id; 404 for another region or a bad id.
     Whether the user may change it is the service's question (`ambassador_absence.record`)."""

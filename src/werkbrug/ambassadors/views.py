@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from werkbrug.core import policy
-from werkbrug.core.models import Organisation, Region
+from werkbrug.core.models import Organisation, Region, User
 from werkbrug.web.charts import Series, bar_chart
 from werkbrug.web.forms import apply_validation_error
 
 from . import selectors, services
 from .forms import (
     AbsenceForm,
+    AppointForm,
     AskForm,
     MergeForm,
     ProposalForm,
@@ -364,13 +365,40 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 def ambassadors_page(request: HttpRequest) -> HttpResponse:
     policy.authorize(request.user, "ambassador.view", None)
     ambassadors = selectors.ambassador_list(region_id=request.user.region_id)
-    form = AbsenceForm(request.POST or None)
+    can_appoint = policy.can(request.user, "ambassador.manage", None)
+    appoint_form = AppointForm(request.POST if "appoint" in request.POST else None,
+                               people=selectors.appointable_people(region_id=request.user.region_id) if can_appoint else ())
+    form = AbsenceForm(request.POST if "starts_on" in request.POST else None)
+    if request.method == "POST" and "appoint" in request.POST:
+        if not can_appoint:
+            raise PermissionDenied
+        if appoint_form.is_valid():
+            person = User.objects.select_related("organisation").get(pk=appoint_form.cleaned_data["person"])
+            try:
+                services.ambassador_appoint(person=person, appointed_by=request.user,
+                                            position=appoint_form.cleaned_data["position"])
+            except ValidationError as exc:
+                apply_validation_error(appoint_form, exc)
+            else:
+                messages.success(request, _("%(name)s is now an ambassador.") % {"name": person.get_full_name()})
+                return redirect("ambassadors:people")
+    elif request.method == "POST" and "set_stand_ins" in request.POST:
+        target = selectors.ambassador_get(region_id=request.user.region_id, pk=request.POST["set_stand_ins"])
+        chosen = [value for value in request.POST.getlist("stand_ins") if value.isdigit()]
+        stand_ins = list(Ambassador.objects.filter(pk__in=chosen, organisation__region_id=request.user.region_id))
+        try:
+            services.ambassador_set_stand_ins(ambassador=target, stand_ins=stand_ins, changed_by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The stand-ins were saved."))
+        return redirect("ambassadors:people")
     if request.method == "POST" and "remove_absence" in request.POST:
         absence = selectors.absence_get(region_id=request.user.region_id, pk=request.POST["remove_absence"])
         services.absence_remove(absence=absence, removed_by=request.user)
         messages.success(request, _("The absence was removed."))
         return redirect("ambassadors:people")
-    if request.method == "POST":
+    if request.method == "POST" and "starts_on" in request.POST:
         target = Ambassador.objects.filter(pk=request.POST.get("ambassador"), organisation__region_id=request.user.region_id).first()
         if target is not None and form.is_valid():
             try:
@@ -381,10 +409,15 @@ def ambassadors_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The absence was recorded."))
                 return redirect("ambassadors:people")
     today = timezone.localdate()
+    ambassadors = list(ambassadors)
     for a in ambassadors:
         a.can_record = policy.can(request.user, "ambassador_absence.record", a)
         a.current = [x for x in a.absences.all() if x.ends_on >= today]
+        chosen = {s.pk for s in a.stand_ins.all()}
+        a.colleagues = [(c, c.pk in chosen) for c in ambassadors
+                        if c.organisation_id == a.organisation_id and c.pk != a.pk and c.active]
     return render(request, "ambassadors/ambassadors.html", {
-        "ambassadors": ambassadors, "form": form, "organisations": Organisation.objects.filter(region_id=request.user.region_id)})
+        "ambassadors": ambassadors, "form": form, "appoint_form": appoint_form if can_appoint else None,
+        "organisations": Organisation.objects.filter(region_id=request.user.region_id)})
 
 
