@@ -49,9 +49,23 @@ def test_absence_routes_questions_to_the_stand_in(net, ask):
     services.absence_add(ambassador=net.amb["anna"], starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 6),
                          reason="holiday", recorded_by=net.people["anna"], now=MONDAY_9)
     question = ask(now=MONDAY_9)
-    assert question.assignee == net.amb["bert"]  # no stand-in preference at asking: next by order
+    assert question.assignee == net.amb["cor"]  # Anna's named stand-in, before Bert who is next by order
     later = ask(now=datetime(2026, 3, 9, 9, 0, tzinfo=AMSTERDAM))  # Anna is back
     assert later.assignee == net.amb["anna"]
+
+
+def test_without_named_stand_ins_an_absence_routes_to_the_next_by_order(net, ask):
+    services.absence_add(ambassador=net.amb["anna"], starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 6),
+                         reason="holiday", recorded_by=net.people["anna"], now=MONDAY_9)
+    assert ask(now=MONDAY_9).assignee == net.amb["bert"]
+
+
+def test_an_absent_stand_in_is_passed_over_for_the_next_by_order(net, ask):
+    services.ambassador_set_stand_ins(ambassador=net.amb["anna"], stand_ins=[net.amb["cor"]], changed_by=net.people["anna"])
+    for name in ("anna", "cor"):
+        services.absence_add(ambassador=net.amb[name], starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 6),
+                             reason="holiday", recorded_by=net.people[name], now=MONDAY_9)
+    assert ask(now=MONDAY_9).assignee == net.amb["bert"]
 
 
 def test_absence_starting_today_moves_open_questions_to_the_stand_in(net, ask):

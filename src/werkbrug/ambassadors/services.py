@@ -159,8 +159,18 @@ def _absent_ids(ambassador_ids: Iterable[int], day: date) -> set[int]:
 
 def route(*, organisation_id: int, day: date, after: Ambassador | None = None, exclude: Iterable[int] = ()) -> Ambassador | None:
     """The ambassador to ask: `after`'s stand-ins first (in order), then the organisation's
-    ambassadors by position; never someone absent on `day` or in `exclude`."""
+    ambassadors by position; never someone absent on `day` or in `exclude`. A new question
+    (`after` None) goes to the first ambassador by position, or, when they are away, to the
+    stand-ins they named before the others."""
     colleagues = list(Ambassador.objects.filter(organisation_id=organisation_id, active=True).select_related("person").order_by("position", "id"))
+    if after is None:
+        skipped = set(exclude)
+        first = next((a for a in colleagues if a.pk not in skipped), None)
+        if first is None:
+            return None
+        if first.person.is_active and not _absent_ids([first.pk], day):
+            return first
+        after = first
     candidates: list[Ambassador] = []
     if after is not None:
         stand_in_ids = list(after.stand_ins.filter(active=True).order_by("position", "id").values_list("id", flat=True))
