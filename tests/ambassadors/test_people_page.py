@@ -86,3 +86,48 @@ def test_stand_ins_refused_for_a_jobcoach_and_unknown_ambassadors_not_found(sett
     assert web.post(URL, {"set_stand_ins": setting.a.pk}).status_code in (403, 404)
     assert as_user(setting.admin).post(URL, {"set_stand_ins": "x"}).status_code == 404
     assert as_user(setting.admin).post(URL, {"set_stand_ins": 987654}).status_code == 404
+
+
+def test_ending_an_appointment_moves_open_questions_and_stops_new_ones(setting, as_user, make_person):
+    from werkbrug.ambassadors import services
+    from werkbrug.ambassadors.models import Question, Topic
+
+    b = ambassador_appoint(person=setting.second, appointed_by=setting.admin, position=1)
+    topic = Topic.objects.create(region=setting.org.region, name="Regels")
+    asker = make_person(setting.org, Role.JOBCOACH)
+    text = "Hoe werkt de inkomstenverrekening bij een WIA-uitkering als iemand parttime gaat werken?"
+    question = services.question_ask(asked_by=asker, organisation=setting.org, topic=topic, text=text)
+    assert question.assignee == setting.a
+    web = as_user(setting.admin)
+    response = web.post(URL, {"step_down": setting.a.pk}, follow=True, HTTP_ACCEPT_LANGUAGE="nl")
+    assert "Anna Eerst is geen ambassadeur meer" in response.content.decode()
+    setting.a.refresh_from_db()
+    question.refresh_from_db()
+    assert not setting.a.active and question.assignee == b
+    later = services.question_ask(asked_by=asker, organisation=setting.org, topic=topic, text=text + " En nu?")
+    assert later.assignee == b
+    # Twice: a clear message, nothing changes.
+    response = web.post(URL, {"step_down": setting.a.pk}, follow=True, HTTP_ACCEPT_LANGUAGE="nl")
+    assert "Deze ambassadeur is al gestopt." in response.content.decode()
+    assert Question.objects.filter(assignee=setting.a).count() == 0
+    # The person can be appointed again.
+    assert f'<option value="{setting.first.pk}"' in web.get(URL).content.decode()
+
+
+def test_only_a_region_administrator_ends_an_appointment(setting, as_user):
+    response = as_user(setting.first).post(URL, {"step_down": setting.a.pk})
+    assert response.status_code == 403
+    setting.a.refresh_from_db()
+    assert setting.a.active
+
+
+def test_the_api_ends_an_appointment(setting, client):
+    client.force_login(setting.first)
+    assert client.delete(f"/api/v1/ambassadors/ambassadors/{setting.a.pk}/").status_code == 403
+    client.force_login(setting.admin)
+    assert client.delete("/api/v1/ambassadors/ambassadors/987654/").status_code == 404
+    assert client.delete(f"/api/v1/ambassadors/ambassadors/{setting.a.pk}/").status_code == 204
+    setting.a.refresh_from_db()
+    assert not setting.a.active
+    again = client.delete(f"/api/v1/ambassadors/ambassadors/{setting.a.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 400 and again["Content-Type"].startswith("application/problem+json")

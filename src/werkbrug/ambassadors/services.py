@@ -142,6 +142,23 @@ def ambassador_appoint(*, person: User, appointed_by: User, position: int = 0) -
 
 
 @transaction.atomic
+def ambassador_step_down(*, ambassador: Ambassador, changed_by: User, now: datetime | None = None) -> Ambassador:
+    """End an appointment (region administrators). New questions no longer go to them; their open
+    questions move to a colleague now (their named stand-ins first). History stays as it was."""
+    ambassador = Ambassador.objects.select_for_update(of=("self",)).select_related("organisation", "person").get(pk=ambassador.pk)
+    policy.authorize(changed_by, "ambassador.manage", ambassador.organisation)
+    if not ambassador.active:
+        raise _error("ambassador", _("This ambassador has already stepped down."), "not_active")
+    ambassador.active = False
+    ambassador.save(update_fields=["active"])
+    now = _now(now)
+    for question in Question.objects.select_for_update().filter(assignee=ambassador, status=QuestionStatus.OPEN):
+        _reroute(question, now, note="stepped_down")
+    ambassador.person.__dict__.pop("_wb_ambassador_orgs", None)
+    return ambassador
+
+
+@transaction.atomic
 def ambassador_set_stand_ins(*, ambassador: Ambassador, stand_ins: Sequence[Ambassador], changed_by: User) -> Ambassador:
     ambassador = Ambassador.objects.select_for_update().get(pk=ambassador.pk)
     policy.authorize(changed_by, "ambassador_absence.record", ambassador)

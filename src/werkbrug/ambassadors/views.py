@@ -382,6 +382,16 @@ def ambassadors_page(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("%(name)s is now an ambassador.") % {"name": person.get_full_name()})
                 return redirect("ambassadors:people")
+    elif request.method == "POST" and "step_down" in request.POST:
+        target = selectors.ambassador_get(region_id=request.user.region_id, pk=request.POST["step_down"])
+        try:
+            services.ambassador_step_down(ambassador=target, changed_by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(name)s is no longer an ambassador; their open questions went to a colleague.")
+                             % {"name": target.person.get_full_name()})
+        return redirect("ambassadors:people")
     elif request.method == "POST" and "set_stand_ins" in request.POST:
         target = selectors.ambassador_get(region_id=request.user.region_id, pk=request.POST["set_stand_ins"])
         chosen = [value for value in request.POST.getlist("stand_ins") if value.isdigit()]
@@ -411,13 +421,14 @@ def ambassadors_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     ambassadors = list(ambassadors)
     for a in ambassadors:
-        a.can_record = policy.can(request.user, "ambassador_absence.record", a)
+        a.can_record = a.active and policy.can(request.user, "ambassador_absence.record", a)
         a.current = [x for x in a.absences.all() if x.ends_on >= today]
         chosen = {s.pk for s in a.stand_ins.all()}
         a.colleagues = [(c, c.pk in chosen) for c in ambassadors
                         if c.organisation_id == a.organisation_id and c.pk != a.pk and c.active]
     return render(request, "ambassadors/ambassadors.html", {
         "ambassadors": ambassadors, "form": form, "appoint_form": appoint_form if can_appoint else None,
+        "can_appoint": can_appoint,
         "organisations": Organisation.objects.filter(region_id=request.user.region_id)})
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("ambassadors/topics/<int:pk>/", views.TopicDetail.as_view(), name="ambassador-topic"),
     path("ambassadors/settings/", views.SettingsView.as_view(), name="ambassador-settings"),
     path("ambassadors/ambassadors/", views.AmbassadorList.as_view(), name="ambassador-ambassadors"),
+    path("ambassadors/ambassadors/<int:pk>/", views.AmbassadorDetail.as_view(), name="ambassador-ambassador"),
     path("ambassadors/ambassadors/<int:pk>/stand-ins/", views.AmbassadorStandIns.as_view(), name="ambassador-stand-ins"),
     path("ambassadors/ambassadors/<int:pk>/absences/", views.AmbassadorAbsences.as_view(), name="ambassador-absences-of"),
     path("ambassadors/absences/", views.AbsenceCreate.as_view(), name="ambassador-absences"),

@@ -120,6 +120,15 @@ class AmbassadorList(ListAPIView):
         return Response(AmbassadorSerializer(ambassador).data, status=status.HTTP_201_CREATED)
 
 
+class AmbassadorDetail(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        """End the appointment (region administrators): open questions move to a colleague."""
+        ambassador = selectors.ambassador_get(region_id=request.user.region_id, pk=pk)
+        services.ambassador_step_down(ambassador=ambassador, changed_by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class AmbassadorStandIns(APIView):
     @extend_schema(request=StandInsInput, responses=AmbassadorSerializer)
     def put(self, request: Request, pk: int) -> Response:
