@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from werkbrug.core import policy
+from werkbrug.core.choices import Role, UserKind
 from werkbrug.core.models import Region, User
 
 from . import text
@@ -31,7 +32,7 @@ from .models import (
 )
 
 __all__ = [
-    "absence_get", "ambassador_list", "group_get", "group_list", "in_time_rates", "proposal_get", "proposal_list",
+    "absence_get", "ambassador_get", "ambassador_list", "appointable_people", "group_get", "group_list", "in_time_rates", "proposal_get", "proposal_list",
     "qa_get", "qa_list", "question_get", "question_list", "region_report", "similar_questions",
     "timeliness_q", "topics_for", "user_region",
 ]
@@ -184,8 +185,6 @@ def ambassador_list(*, region_id: int) -> QuerySet[Ambassador]:
 
 def appointable_people(*, region_id: int) -> QuerySet:
     """Professionals of the region with the ambassador role who are not an active ambassador."""
-    from werkbrug.core.choices import Role, UserKind
-
     return (User.objects.filter(region_id=region_id, kind=UserKind.PROFESSIONAL, is_active=True,
                                 organisation__isnull=False, role_assignments__role=Role.AMBASSADOR)
             .exclude(ambassador__active=True).select_related("organisation")

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -361,9 +361,47 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "topics": selectors.topics_for(region_id=region.pk, active_only=False), "rules": rules})
 
 
+def _step_down(request: HttpRequest) -> None:
+    target = selectors.ambassador_get(region_id=request.user.region_id, pk=request.POST["step_down"])
+    try:
+        services.ambassador_step_down(ambassador=target, changed_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s is no longer an ambassador; their open questions went to a colleague.")
+                         % {"name": target.person.get_full_name()})
+
+
+def _set_stand_ins(request: HttpRequest) -> None:
+    target = selectors.ambassador_get(region_id=request.user.region_id, pk=request.POST["set_stand_ins"])
+    chosen = [value for value in request.POST.getlist("stand_ins") if value.isdigit()]
+    stand_ins = list(Ambassador.objects.filter(pk__in=chosen, organisation__region_id=request.user.region_id))
+    try:
+        services.ambassador_set_stand_ins(ambassador=target, stand_ins=stand_ins, changed_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The stand-ins were saved."))
+
+
+def _remove_absence(request: HttpRequest) -> None:
+    absence = selectors.absence_get(region_id=request.user.region_id, pk=request.POST["remove_absence"])
+    services.absence_remove(absence=absence, removed_by=request.user)
+    messages.success(request, _("The absence was removed."))
+
+
+# The page's buttons that do one thing and come back to the page (by the button's name).
+_PEOPLE_ACTIONS = {"step_down": _step_down, "set_stand_ins": _set_stand_ins, "remove_absence": _remove_absence}
+
+
 @login_required
 def ambassadors_page(request: HttpRequest) -> HttpResponse:
     policy.authorize(request.user, "ambassador.view", None)
+    if request.method == "POST":
+        action = next((name for name in _PEOPLE_ACTIONS if name in request.POST), None)
+        if action is not None:
+            _PEOPLE_ACTIONS[action](request)
+            return redirect("ambassadors:people")
     ambassadors = selectors.ambassador_list(region_id=request.user.region_id)
     can_appoint = policy.can(request.user, "ambassador.manage", None)
     appoint_form = AppointForm(request.POST if "appoint" in request.POST else None,
@@ -371,7 +409,7 @@ def ambassadors_page(request: HttpRequest) -> HttpResponse:
     form = AbsenceForm(request.POST if "starts_on" in request.POST else None)
     if request.method == "POST" and "appoint" in request.POST:
         if not can_appoint:
-            raise PermissionDenied
+            policy.authorize(request.user, "ambassador.manage", None)  # refused: 403, and logged
         if appoint_form.is_valid():
             person = User.objects.select_related("organisation").get(pk=appoint_form.cleaned_data["person"])
             try:
@@ -382,32 +420,6 @@ def ambassadors_page(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("%(name)s is now an ambassador.") % {"name": person.get_full_name()})
                 return redirect("ambassadors:people")
-    elif request.method == "POST" and "step_down" in request.POST:
-        target = selectors.ambassador_get(region_id=request.user.region_id, pk=request.POST["step_down"])
-        try:
-            services.ambassador_step_down(ambassador=target, changed_by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("%(name)s is no longer an ambassador; their open questions went to a colleague.")
-                             % {"name": target.person.get_full_name()})
-        return redirect("ambassadors:people")
-    elif request.method == "POST" and "set_stand_ins" in request.POST:
-        target = selectors.ambassador_get(region_id=request.user.region_id, pk=request.POST["set_stand_ins"])
-        chosen = [value for value in request.POST.getlist("stand_ins") if value.isdigit()]
-        stand_ins = list(Ambassador.objects.filter(pk__in=chosen, organisation__region_id=request.user.region_id))
-        try:
-            services.ambassador_set_stand_ins(ambassador=target, stand_ins=stand_ins, changed_by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The stand-ins were saved."))
-        return redirect("ambassadors:people")
-    if request.method == "POST" and "remove_absence" in request.POST:
-        absence = selectors.absence_get(region_id=request.user.region_id, pk=request.POST["remove_absence"])
-        services.absence_remove(absence=absence, removed_by=request.user)
-        messages.success(request, _("The absence was removed."))
-        return redirect("ambassadors:people")
     if request.method == "POST" and "starts_on" in request.POST:
         target = Ambassador.objects.filter(pk=request.POST.get("ambassador"), organisation__region_id=request.user.region_id).first()
         if target is not None and form.is_valid():

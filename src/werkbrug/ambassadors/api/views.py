@@ -135,9 +135,7 @@ class AmbassadorStandIns(APIView):
         data = StandInsInput(data=request.data)
         data.is_valid(raise_exception=True)
         region_id = request.user.region_id
-        ambassador = _in_region(Ambassador, pk, region_id, field="organisation__region_id")
-        if ambassador is None:
-            raise Http404
+        ambassador = selectors.ambassador_get(region_id=region_id, pk=pk)
         stand_ins = list(Ambassador.objects.filter(pk__in=data.validated_data["stand_ins"], organisation__region_id=region_id))
         if len(stand_ins) != len(set(data.validated_data["stand_ins"])):
             raise APIValidationError({"stand_ins": "unknown ambassador"})
@@ -171,9 +169,7 @@ class AmbassadorAbsences(APIView):
     @extend_schema(responses=AbsenceSerializer(many=True), operation_id="ambassadors_ambassador_absences_list")
     def get(self, request: Request, pk: int) -> Response:
         policy.authorize(request.user, "ambassador.view", None)
-        ambassador = _in_region(Ambassador, pk, request.user.region_id, field="organisation__region_id")
-        if ambassador is None:
-            raise Http404
+        ambassador = selectors.ambassador_get(region_id=request.user.region_id, pk=pk)
         return Response(AbsenceSerializer(ambassador.absences.order_by("starts_on", "id"), many=True).data)
 
 
