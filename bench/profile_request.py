@@ -58,7 +58,7 @@ def main() -> None:
     def call() -> tuple[str, bytes]:
         environ = {
             "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "HTTP_COOKIE": f"sessionid={cookie}",
+            "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "HTTP_COOKIE": cookie,
             "HTTP_ACCEPT_LANGUAGE": "nl", "HTTP_ACCEPT": "text/html,application/json", "wsgi.url_scheme": "http",
             "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr, "REMOTE_ADDR": "127.0.0.1",
         }

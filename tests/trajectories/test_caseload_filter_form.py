@@ -49,7 +49,7 @@ def test_the_caseload_shows_the_filters_as_the_form_renders_them(team, as_user, 
 
     from werkbrug.trajectories import views
 
-    views._filters_html.cache_clear()
+    views._filters.cache_clear()
     web = as_user(team.jobcoach)
     for _ in range(2):  # rendered, then kept
         html = web.get(f"/trajectories/?{query}", HTTP_ACCEPT_LANGUAGE=language).content.decode()
@@ -60,7 +60,7 @@ def test_the_caseload_shows_the_filters_as_the_form_renders_them(team, as_user, 
             form.is_valid()
             expected = render_to_string("web/includes/form.html", {"form": form})
         assert expected.strip() and expected in html
-    kept = views._filters_html.cache_info().currsize
+    kept = views._filters.cache_info().currsize
     # A search by name is rendered each time, never kept (no client's name stays in memory).
     assert kept == (0 if "q=" in query else 1)
 
@@ -68,9 +68,39 @@ def test_the_caseload_shows_the_filters_as_the_form_renders_them(team, as_user, 
 def test_a_kept_filter_setting_is_not_shared_between_languages():
     from werkbrug.trajectories import views
 
-    views._filters_html.cache_clear()
+    views._filters.cache_clear()
     with translation.override("nl"):
-        dutch = views._filters_html((), "nl")
+        dutch, _ = views._filters((), "nl")
     with translation.override("en"):
-        english = views._filters_html((), "en")
+        english, _ = views._filters((), "en")
     assert "Sorteren op" in dutch and "Sort by" in english
+
+
+def test_a_kept_filter_setting_keeps_the_forms_cleaned_data():
+    """The page filters with the cleaned data kept beside the HTML: it must be the form's own."""
+    from werkbrug.trajectories import views
+
+    views._filters.cache_clear()
+    for values in ((), (("role", "jobcoach"), ("mine", "on"), ("sort", "-started")), (("sort", "bad"),)):
+        for _ in range(2):  # made, then kept
+            with translation.override("nl"):
+                _, items = views._filters(values, "nl")
+            form = CaseloadFilter(dict(values) or None)
+            assert dict(items) == (form.cleaned_data if form.is_valid() else {})
+    assert views._filters.cache_info().hits == 3
+
+
+@pytest.mark.django_db
+def test_the_caseload_filters_the_same_from_a_kept_setting(team, as_user):
+    """The second request of a setting filters with the kept cleaned data: the same rows."""
+    from werkbrug.core.choices import Role
+    from werkbrug.trajectories import views
+
+    views._filters.cache_clear()
+    web = as_user(team.labour_expert)  # in the team, not the plan director
+    name = team.client.full_name
+    for query, shown in (("", True), ("mine=on", False), (f"role={Role.LABOUR_EXPERT.value}", True),
+                         (f"role={Role.THERAPIST.value}", False), ("sort=-started&mine=on", False)):
+        for _ in range(2):  # made, then kept
+            html = web.get(f"/trajectories/?{query}").content.decode()
+            assert (name in html) is shown, query

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.db.models import Max, OuterRef, QuerySet, Subquery
@@ -49,11 +50,17 @@ def caseload_annotations() -> dict:
     return {"ips_phase": Subquery(_latest_phase().values("phase")[:1])}
 
 
-def ips_phase_label(value: str | None) -> str:
-    """The translated name of an `ips_phase` value (e.g. for the caseload table); "" for None."""
+@lru_cache(maxsize=1)
+def _phase_labels() -> dict:
     from .models import IPSPhase
 
-    return str(IPSPhase(value).label) if value in IPSPhase.values else ""
+    return dict(IPSPhase.choices)  # value → lazy label; `IPSPhase.values` builds a new list per call
+
+
+def ips_phase_label(value: str | None) -> str:
+    """The translated name of an `ips_phase` value (e.g. for the caseload table); "" for None."""
+    label = _phase_labels().get(value)
+    return str(label) if label is not None else ""
 
 
 def job_periods_for_clients(*, client_ids: Iterable[int]) -> dict[int, list[Job]]:

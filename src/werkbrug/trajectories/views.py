@@ -61,23 +61,29 @@ _FILTER_FIELDS = tuple(CaseloadFilter.base_fields)
 
 
 @lru_cache(maxsize=256)
-def _filters_html(values: tuple[tuple[str, str], ...], language: str) -> str:
-    """The caseload's filter fields as `web/includes/form.html` renders them, for these submitted
-    values in `language` (the active one). The caseload is opened all day with a handful of
-    filter settings, and rendering the form's fields cost more than the table of 25 rows; the
-    HTML depends on nothing else, so it is rendered once per process and setting. Searches by
-    name are not kept (`index` renders those each time: no client's name stays in memory)."""
+def _filters(values: tuple[tuple[str, str], ...], language: str) -> tuple[str, tuple[tuple[str, object], ...]]:
+    """The caseload's filter fields as `web/includes/form.html` renders them for these submitted
+    values in `language` (the active one), and the form's cleaned data (empty when invalid).
+    The caseload is opened all day with a handful of filter settings, and building and rendering
+    the form cost more than the table of 25 rows; both depend on nothing else, so they are made
+    once per process and setting. Searches by name are not kept (`index` makes those each time:
+    no client's name stays in memory)."""
     form = CaseloadFilter(dict(values) or None)
-    form.is_valid()  # shows the same errors as the page's own form
-    return render_to_string("web/includes/form.html", {"form": form})
+    data = form.cleaned_data if form.is_valid() else {}
+    return render_to_string("web/includes/form.html", {"form": form}), tuple(data.items())
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The caseload: one access-log record, a constant number of queries per page."""
     values = tuple((name, request.GET[name]) for name in _FILTER_FIELDS if name in request.GET)
-    form = CaseloadFilter(dict(values) or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    if dict(values).get("q", "").strip():  # a search by name: not kept
+        form = CaseloadFilter(dict(values))
+        data = form.cleaned_data if form.is_valid() else {}
+        filters = render_to_string("web/includes/form.html", {"form": form})
+    else:
+        filters, items = _filters(values, get_language())
+        data = dict(items)
     trajectories = selectors.caseload_search(
         user=request.user, q=data.get("q", ""), role=data.get("role", ""),
         plan_state=data.get("plan_state", ""), sort=data.get("sort") or "name", i_direct=data.get("mine", False),
@@ -92,10 +98,6 @@ def index(request: HttpRequest) -> HttpResponse:
         t.ips_phase_shown = _phase_label()(getattr(t, "ips_phase", None))
     query = request.GET.copy()
     query.pop("page", None)
-    if dict(values).get("q", "").strip():  # a search by name: not kept
-        filters = render_to_string("web/includes/form.html", {"form": form})
-    else:
-        filters = _filters_html(values, get_language())
     return render(request, "trajectories/index.html", {
         "filters": filters,  # rendered by the template: safe, every value escaped there
         "page": page, "query": query.urlencode(),
