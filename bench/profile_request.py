@@ -3,6 +3,7 @@
     .venv/bin/python bench/profile_request.py --user demo.admin /api/v1/people/
     .venv/bin/python bench/profile_request.py --user jobcoach / --profile --sort tottime
     .venv/bin/python bench/profile_request.py --scenario caseload --user busiest /trajectories/ --sql
+    .venv/bin/python bench/profile_request.py --user jobcoach / --profile --callers "functional.py:276"
 
 Uses the benchmark's database and production settings (see load.py). `--user jobcoach` is the
 first plan director; `busiest` / `ordinary` are the caseload scenario's professionals. Prints the
@@ -36,6 +37,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--top", type=int, default=50)
+    parser.add_argument("--callers", default="", help="with --profile: who calls the functions matching this")
     args = parser.parse_args()
 
     load.ensure_database(args.database_url)
@@ -88,7 +90,11 @@ def main() -> None:
         for _ in range(args.repeat):
             call()
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+        stats = pstats.Stats(profiler).sort_stats(args.sort)
+        if args.callers:
+            stats.print_callers(args.callers)
+        else:
+            stats.print_stats(args.top)
 
 
 if __name__ == "__main__":
