@@ -76,8 +76,9 @@ def main() -> None:
         call()
     print(f"queries per request: {len(queries.captured_queries)}")
     if args.sql:
+        chars = int(os.environ.get("SQL_CHARS", "400"))  # how much of each query to print
         for q in queries.captured_queries:
-            print(f"  {q['time']}s  {q['sql'][:400]}")
+            print(f"  {q['time']}s  {q['sql'][:chars]}")
     started, cpu = time.perf_counter(), time.process_time()
     for _ in range(args.repeat):
         call()

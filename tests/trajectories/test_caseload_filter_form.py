@@ -104,3 +104,19 @@ def test_the_caseload_filters_the_same_from_a_kept_setting(team, as_user):
         for _ in range(2):  # made, then kept
             html = web.get(f"/trajectories/?{query}").content.decode()
             assert (name in html) is shown, query
+
+
+@pytest.mark.django_db
+def test_the_kept_plan_and_phase_names_follow_the_language(team, as_user):
+    """The caseload keeps its plan tags and phase names per language: each page shows its own."""
+    from werkbrug.employment.services import phase_change
+    from werkbrug.trajectories import views
+
+    phase_change(trajectory=team.trajectory, phase="job_search", changed_by=team.jobcoach)
+    web = as_user(team.jobcoach)
+    for language, phase in (("nl", "Zoeken naar werk"), ("en", "Job search"), ("nl", "Zoeken naar werk")):
+        html = web.get("/trajectories/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        with translation.override(language):
+            tags = {str(tag["label"]) for tag in views.PLAN_TAGS.values()}
+        assert f"<td>{phase}</td>" in html, language
+        assert any(f">{label}</span>" in html for label in tags), language

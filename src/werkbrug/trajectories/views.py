@@ -57,6 +57,18 @@ def _phase_label():
     return ips_phase_label
 
 
+@lru_cache(maxsize=512)
+def _phase_shown(value: str | None, language: str) -> str:
+    """`_phase_label()` of `value` in `language` (the active one), kept: 25 gettext calls a page less."""
+    return _phase_label()(value)
+
+
+@lru_cache(maxsize=16)
+def _plan_tags(language: str) -> dict[str, dict[str, str]]:
+    """PLAN_TAGS with the labels translated into `language` (the active one), kept per language."""
+    return {state: {"modifier": tag["modifier"], "label": str(tag["label"])} for state, tag in PLAN_TAGS.items()}
+
+
 _FILTER_FIELDS = tuple(CaseloadFilter.base_fields)
 
 
@@ -90,12 +102,13 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     page = page_of(trajectories, request.GET.get("page"), PAGE_SIZE)
     you, me, language = _("You"), request.user.pk, get_language()
+    plan_tags = _plan_tags(language)
     for t in page:  # what the table shows, prepared here: a template spends more time on it
-        t.plan_tag = PLAN_TAGS.get(t.plan_state)
+        t.plan_tag = plan_tags.get(t.plan_state)
         t.plan_director_shown = you if t.plan_director_id == me else t.plan_director.get_full_name()
         t.started_on_shown = _short_date(t.started_on, language)
         t.next_action_due_shown = _short_date(t.next_action_due, language)
-        t.ips_phase_shown = _phase_label()(getattr(t, "ips_phase", None))
+        t.ips_phase_shown = _phase_shown(getattr(t, "ips_phase", None), language)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "trajectories/index.html", {
