@@ -388,7 +388,7 @@ def main() -> None:
     # Sync workers take requests from one shared queue, one at a time, which keeps the tail short
     # on two cores: gthread workers juggling several requests under one GIL hand it over a
     # hundred times per request (futex calls) and gave a p95 half as long again. Until
-    # 3 December 2026 "sync" was started with --threads 4, which gunicorn runs as gthread.
+    # 4 December 2026 "sync" was started with --threads 4, which gunicorn runs as gthread.
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default="sync")
     parser.add_argument("--only", default="", help="measure only the pages whose name contains this")
     parser.add_argument("--rounds", type=int, default=5,

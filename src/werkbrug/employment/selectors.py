@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from werkbrug.core import policy
 from werkbrug.trajectories.models import Trajectory
@@ -50,17 +51,20 @@ def caseload_annotations() -> dict:
     return {"ips_phase": Subquery(_latest_phase().values("phase")[:1])}
 
 
-@lru_cache(maxsize=1)
-def _phase_labels() -> dict:
+@lru_cache(maxsize=64)
+def _phase_name(value: str, language: str) -> str:
     from .models import IPSPhase
 
-    return dict(IPSPhase.choices)  # value → lazy label; `IPSPhase.values` builds a new list per call
+    try:
+        return str(IPSPhase(value).label)
+    except ValueError:
+        return ""
 
 
 def ips_phase_label(value: str | None) -> str:
-    """The translated name of an `ips_phase` value (e.g. for the caseload table); "" for None."""
-    label = _phase_labels().get(value)
-    return str(label) if label is not None else ""
+    """The translated name of an `ips_phase` value (e.g. for the caseload table); "" for None.
+    Kept per value and active language: the caseload asks it for each of its 25 rows."""
+    return _phase_name(value, get_language()) if value else ""
 
 
 def job_periods_for_clients(*, client_ids: Iterable[int]) -> dict[int, list[Job]]:
