@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "agreement", "code_frequencies", "consort", "invitation_by_token", "open_questionnaires_for_client",
-    "participant_get", "participants", "questionnaire_results", "studies_for_user", "study_get",
+    "participant_get", "participants", "questionnaire_results", "research_day", "studies_for_user", "study_get",
 ]
 
 
@@ -100,9 +101,9 @@ def _consent_exists(study: Study):
     )
 
 
-def participants(*, study: Study) -> QuerySet[Participant]:
-    """All participants with `research_consent` (current) and their allocation. No client fields
-    are selected: templates and exports cannot reach a name by accident."""
+def _all_participants(*, study: Study) -> QuerySet[Participant]:
+    """Every participant with `research_consent` (current) annotated: for counts only (CONSORT),
+    never for a list a researcher sees."""
     return (
         Participant.objects.filter(study=study)
         .annotate(research_consent=_consent_exists(study))
@@ -111,9 +112,17 @@ def participants(*, study: Study) -> QuerySet[Participant]:
     )
 
 
+def participants(*, study: Study) -> QuerySet[Participant]:
+    """The participants a researcher sees, with their allocation: those whose research consent is
+    current. A participant who withdrew disappears from every page, API answer and export (the
+    CONSORT flow keeps only the count, `Consort.withdrew_consent`). No client fields are
+    selected: templates and exports cannot reach a name by accident."""
+    return _all_participants(study=study).filter(research_consent=True)
+
+
 def analysable_participants(*, study: Study) -> QuerySet[Participant]:
-    """Participants whose data may be analysed and exported: research consent still current."""
-    return participants(study=study).filter(research_consent=True)
+    """Participants whose data may be analysed and exported: the same as `participants`."""
+    return participants(study=study)
 
 
 # --- CONSORT ---------------------------------------------------------------------------------
@@ -149,7 +158,7 @@ REACHED = {
 
 def consort(*, study: Study) -> Consort:
     """Counts for the CONSORT flow: enrolment, allocation, follow-up, analysis per arm."""
-    rows = list(participants(study=study).values("pk", "stage", "stage_reason", "allocation__arm_id", "research_consent"))
+    rows = list(_all_participants(study=study).values("pk", "stage", "stage_reason", "allocation__arm_id", "research_consent"))
     reached = defaultdict(set)
     for participant_id, stage in StageEvent.objects.filter(participant__study=study).values_list("participant_id", "stage"):
         reached[participant_id].add(stage)
@@ -228,6 +237,15 @@ def questionnaire_fetch(*, study: Study, pk: int) -> Questionnaire:
     return questionnaire
 
 
+def research_day(moment: datetime | None) -> date | None:
+    """When something happened, as researchers see it: the day (Europe/Amsterdam), never the time.
+
+    A response time to the second (let alone the microsecond) can be matched against other
+    records (a portal sign-in, an appointment, a call) and so link a study pseudonym to a person.
+    Every researcher-facing page, API answer and export shows dates through this function."""
+    return timezone.localdate(moment) if moment is not None else None
+
+
 def invitation_tracking(*, questionnaire: Questionnaire, participant_ids: set[int]) -> list[dict[str, Any]]:
     """Who was asked, reminded and answered: participants by study pseudonym, others by kind."""
     rows = []
@@ -236,7 +254,8 @@ def invitation_tracking(*, questionnaire: Questionnaire, participant_ids: set[in
             continue
         rows.append({
             "who": i.participant.study_pseudonym if i.participant else "", "kind": i.get_kind_display(),
-            "sent_at": i.sent_at, "reminders": i.reminder_count, "responded_at": i.responded_at,
+            "sent_at": research_day(i.sent_at), "reminders": i.reminder_count,
+            "responded_at": research_day(i.responded_at),
         })
     return rows
 

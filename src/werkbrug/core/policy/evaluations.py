@@ -9,6 +9,7 @@ the client (by platform pseudonym). Exports are logged with code E, refused ones
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -81,7 +82,12 @@ def _participant_decision(user: User, participant: Participant, code: str) -> De
 
 @rule("participant.view")
 def view_participant(user: User, participant: Participant) -> Decision:
-    return _participant_decision(user, participant, "R")
+    """A participant who withdrew research consent disappears for researchers (404, like a
+    participant that does not exist); the CONSORT flow keeps only the count."""
+    decision = _participant_decision(user, participant, "R")
+    if decision.allowed and not decision.consent:
+        return replace(decision, allowed=False, reason="research consent withdrawn")
+    return decision
 
 
 @rule("participant.change", "participant.randomise")
