@@ -1,7 +1,8 @@
 """Reads for evaluation research. Researchers see participants by study pseudonym only.
 
 Permission-checked fetches (`study_get`, `participant_get`) authorise once and so write the one
-access-log record of the request; the other selectors assume the caller did that.
+access-log record of the request; write views check first with `study_check` / `participant_check`
+(the service they call writes the record). The other selectors assume the caller did that.
 Public surface for other apps: `open_questionnaires_for_client` (the client portal).
 """
 
@@ -56,12 +57,40 @@ def studies_for_user(*, user: User) -> QuerySet[Study]:
     ).order_by("-starts_on", "title")
 
 
-def study_fetch(*, pk: int) -> Study:
-    """A plain fetch for views that call a service (which authorises)."""
-    study = Study.objects.filter(pk=pk).first()
+def _check_first(user: User, action: str, obj: Any) -> None:
+    """Check first: a write view authorises the object it names before it parses any input.
+
+    Not allowed: `policy.authorize` logs the refusal and answers as the rule says (404 where
+    existence would leak, the same as a missing object). Allowed: nothing is logged here, because
+    the service the view goes on to call authorises and logs the request once."""
+    if not policy.can(user, action, obj):
+        policy.authorize(user, action, obj)
+
+
+def study_check(*, user: User, pk: int, action: str = "study.change") -> Study:
+    """The study for a write (POST) view, checked before any input is parsed (`_check_first`)."""
+    study = Study.objects.select_related("organisation", "region").filter(pk=pk).first()
     if study is None:
         raise Http404
+    _check_first(user, action, study)
     return study
+
+
+def participant_check(*, user: User, study_pk: int, pk: int, action: str = "participant.change") -> Participant:
+    """The participant for a write view, checked before any input is parsed (`_check_first`)."""
+    participant = (
+        Participant.objects.select_related("study", "client", "allocation__arm").filter(study_id=study_pk, pk=pk).first()
+    )
+    if participant is None:
+        raise Http404
+    _check_first(user, action, participant)
+    return participant
+
+
+def invitation_check(*, user: User, invitation: Invitation) -> Invitation:
+    """A client's own invitation, checked before their answers are parsed (`_check_first`)."""
+    _check_first(user, "questionnaire.respond", invitation)
+    return invitation
 
 
 def study_get(*, user: User, pk: int, action: str = "study.view") -> Study:
@@ -70,13 +99,6 @@ def study_get(*, user: User, pk: int, action: str = "study.view") -> Study:
         raise Http404
     policy.authorize(user, action, study)
     return study
-
-
-def participant_fetch(*, study: Study, pk: int) -> Participant:
-    participant = Participant.objects.filter(study=study, pk=pk).first()
-    if participant is None:
-        raise Http404
-    return participant
 
 
 def participant_get(*, user: User, study_pk: int, pk: int, action: str = "participant.view") -> Participant:

@@ -62,10 +62,11 @@ def change_study(user: User, study: Study) -> Decision:
 @rule("study.export")
 def export_study(user: User, study: Study) -> Decision:
     decision = _study_decision(user, study, "E", "research export (pseudonymised)")
-    # A refused export says so (403) rather than pretending the study does not exist.
+    # A refused export is logged as one (code E) and answers 404 like a missing study: a 403 would
+    # tell an outsider that the study exists.
     return decision if decision.allowed else Decision(
         False, reason="exports are for the study's researchers only", category=DataCategory.RESEARCH,
-        code="E", log=True, hide=False, role=user.primary_role,
+        code="E", log=True, hide=True, role=user.primary_role,
     )
 
 
