@@ -19,7 +19,8 @@ CASES = [
     ([JobSpell(date(2026, 2, 1), date(2026, 2, 28), D(20), D(15))], END, True,
      (True, 31, D("4.0"), D("4.0"), D("20.0"), True, D("80.0"), D("1200.00"), True)),
     # ongoing since 2 Mar, as of 15 Mar (14 days = 2 weeks) at 10 h, wage unknown: 60 days to job
-    ([JobSpell(date(2026, 3, 2), None, D(10), None)], date(2026, 3, 15), True,
+    # (counted among all jobs: with its wage unknown it is not verifiably competitive)
+    ([JobSpell(date(2026, 3, 2), None, D(10), None)], date(2026, 3, 15), False,
      (True, 60, D("2.0"), D("2.0"), D("10.0"), False, D("20.0"), D("0.00"), False)),
     # a non-competitive job does not count by default …
     ([JobSpell(date(2026, 2, 1), date(2026, 2, 28), D(20), D(15), competitive=False)], END, True,
@@ -27,24 +28,24 @@ CASES = [
     # … but does when asked (all jobs)
     ([JobSpell(date(2026, 2, 1), date(2026, 2, 28), D(20), D(15), competitive=False)], END, False,
      (True, 31, D("4.0"), D("4.0"), D("20.0"), True, D("80.0"), D("1200.00"), True)),
-    # overlapping: 1–14 Jan 12 h €10 and 8–21 Jan 10 h €20: union 21 days = 3 weeks, longest 2;
-    # hours 24 + 20 = 44, mean 44/3 = 14.7; 22 h on 8 Jan ≥ 20; wages 240 + 400
-    ([JobSpell(date(2026, 1, 1), date(2026, 1, 14), D(12), D(10)),
+    # overlapping: 1–14 Jan 12 h €15 and 8–21 Jan 10 h €20: union 21 days = 3 weeks, longest 2;
+    # hours 24 + 20 = 44, mean 44/3 = 14.7; 22 h on 8 Jan ≥ 20; wages 360 + 400
+    ([JobSpell(date(2026, 1, 1), date(2026, 1, 14), D(12), D(15)),
       JobSpell(date(2026, 1, 8), date(2026, 1, 21), D(10), D(20))], date(2026, 1, 31), True,
-     (True, 0, D("3.0"), D("2.0"), D("14.7"), True, D("44.0"), D("640.00"), True)),
+     (True, 0, D("3.0"), D("2.0"), D("14.7"), True, D("44.0"), D("760.00"), True)),
     # started before the trajectory (1 Dec): only 1–7 Jan counts; days to first job 0
-    ([JobSpell(date(2025, 12, 1), date(2026, 1, 7), D(35), D(14))], END, True,
-     (True, 0, D("1.0"), D("1.0"), D("35.0"), True, D("35.0"), D("490.00"), True)),
+    ([JobSpell(date(2025, 12, 1), date(2026, 1, 7), D(35), D(15))], END, True,
+     (True, 0, D("1.0"), D("1.0"), D("35.0"), True, D("35.0"), D("525.00"), True)),
     # starts after as_of: not (yet) employed
     ([JobSpell(date(2027, 1, 5), None, D(32), D(16))], END, True,
      (False, None, D("0.0"), D("0.0"), None, False, D("0.0"), D("0.00"), True)),
     # one single day at 7 h/week: 1/7 week (0.1), 1 hour, mean 7 h; 9 days to the job
-    ([JobSpell(date(2026, 1, 10), date(2026, 1, 10), D(7), D(12))], END, True,
-     (True, 9, D("0.1"), D("0.1"), D("7.0"), False, D("1.0"), D("12.00"), True)),
+    ([JobSpell(date(2026, 1, 10), date(2026, 1, 10), D(7), D(15))], END, True,
+     (True, 9, D("0.1"), D("0.1"), D("7.0"), False, D("1.0"), D("15.00"), True)),
     # two jobs one after the other (16 h then 24 h, 7 days each): 20 h+ through the second job
-    ([JobSpell(date(2026, 1, 1), date(2026, 1, 7), D(16), D(12)),
-      JobSpell(date(2026, 1, 8), date(2026, 1, 14), D(24), D(12))], date(2026, 1, 31), True,
-     (True, 0, D("2.0"), D("1.0"), D("20.0"), True, D("40.0"), D("480.00"), True)),
+    ([JobSpell(date(2026, 1, 1), date(2026, 1, 7), D(16), D(15)),
+      JobSpell(date(2026, 1, 8), date(2026, 1, 14), D(24), D(15))], date(2026, 1, 31), True,
+     (True, 0, D("2.0"), D("1.0"), D("20.0"), True, D("40.0"), D("600.00"), True)),
 ]
 
 
@@ -64,7 +65,7 @@ def test_as_of_before_start_is_an_error():
 
 def test_caseload_outcomes():
     # three clients: case 2 (31 days, 4 weeks, 20 h), case 3 (60 days, 2 weeks, 10 h), never employed
-    per_client = [client_outcomes(CASES[i][0], start=START, as_of=CASES[i][1]) for i in (1, 2, 0)]
+    per_client = [client_outcomes(CASES[i][0], start=START, as_of=CASES[i][1], competitive_only=CASES[i][2]) for i in (1, 2, 0)]
     c = caseload_outcomes(per_client)
     assert (c.clients, c.ever_employed, c.ever_employed_share) == (3, 2, D("66.7"))
     assert c.median_days_to_first_job == D("45.5")  # median of 31 and 60

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def start_job(team, **extra):
     fields = {"employer_name": "Bakkerij Bos", "job_title": "Medewerker bakkerij", "start": date(2026, 3, 2),
-              "hours_per_week": "16", "hourly_wage": "14.40", "contract_type": "fixed_term", "competitive": True}
+              "hours_per_week": "16", "hourly_wage": "14.71", "contract_type": "fixed_term", "competitive": True}
     fields.update(extra)
     return job_start(trajectory=team.trajectory, recorded_by=team.jobcoach, **fields)
 
@@ -70,7 +70,7 @@ def test_employer_contact(ips_team):
 
 def test_job_start_and_end(ips_team):
     job = start_job(ips_team)
-    assert (job.hours_per_week, job.hourly_wage, job.end) == (Decimal("16.0"), Decimal("14.40"), None)
+    assert (job.hours_per_week, job.hourly_wage, job.end) == (Decimal("16.0"), Decimal("14.71"), None)
     job_end(job=job, ended_by=ips_team.jobcoach, end=date(2026, 4, 30), reason="contract_ended")
     job.refresh_from_db()
     assert (job.end, job.end_reason, job.ended_by) == (date(2026, 4, 30), "contract_ended", ips_team.jobcoach)

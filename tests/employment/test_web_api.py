@@ -68,7 +68,7 @@ def test_ips_page_flow(client, ips_team):
                 {"contacted_on": "2026-02-01", "employer_name": "Van Doorn", "kind": "first_contact"})
     client.post(reverse("employment:job_start", kwargs={"trajectory_pk": t}), {
         "employer_name": "Van Doorn", "job_title": "Plukker", "start": "2026-03-02", "hours_per_week": "20",
-        "hourly_wage": "14.06", "contract_type": "fixed_term", "competitive": "on"})
+        "hourly_wage": "14.71", "contract_type": "fixed_term", "competitive": "on"})
     page = client.get(reverse("employment:ips", kwargs={"trajectory_pk": t})).content.decode()
     assert "Intake" in page and "Van Doorn" in page and "Plukker" in page and "Werkt 20 uur per week of meer" in page
     assert PhaseChange.objects.count() == 1 and EmployerContact.objects.count() == 1 and Job.objects.count() == 1

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from tests.support.crawl import assert_each_request_logged_once
 from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import AccessLogRecord
-from werkbrug.plans.models import PlanVersion
+from werkbrug.plans.models import Plan, PlanVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,8 @@ def api():
 
 def _body(team, based_on, title="Betaald werk"):
     start = team.trajectory.started_on
-    return {"based_on": based_on, "submit": True, "note": "via API", "goals": [{
+    revision = Plan.objects.filter(trajectory=team.trajectory).values_list("revision", flat=True).first() or 0
+    return {"based_on": based_on, "revision": revision, "submit": True, "note": "via API", "goals": [{
         "title": title, "actions": [
             {"title": "Cv bijwerken", "owner": "client", "due_on": (start + timedelta(days=7)).isoformat()},
             {"title": "Werkgever bellen", "owner": str(team.jobcoach.pk), "due_on": (start + timedelta(days=9)).isoformat()},

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.support.crawl import assert_each_request_logged_once
 from werkbrug.core.models import AccessLogRecord
-from werkbrug.plans.models import PlanResponse, PlanVersion
+from werkbrug.plans.models import Plan, PlanResponse, PlanVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,7 @@ def _edit_data(team, version, *, goal_title="Betaald werk", based_on=None, extra
     actions = list(version.actions.all()) if version else []
     data = {
         "based_on": str(version.number if version else 0) if based_on is None else str(based_on),
+        "revision": str(Plan.objects.filter(trajectory=team.trajectory).values_list("revision", flat=True).first() or 0),
         "note": "Aangepast", "submit": "on",
         "goals-TOTAL_FORMS": "1", "goals-INITIAL_FORMS": "1", "goals-MIN_NUM_FORMS": "0", "goals-MAX_NUM_FORMS": "1000",
         "goals-0-title": goal_title, "goals-0-description": "",
@@ -58,10 +59,12 @@ def test_posts_log_once_each(client, team, plan_v1):
     pk = team.trajectory.pk
     action = plan_v1.actions.first()
     for url, data in [
-        (reverse("plans:agree", kwargs={"trajectory_pk": pk}), {"version": "1"}),
-        (reverse("plans:action_status", kwargs={"trajectory_pk": pk, "action_pk": action.pk}), {"status": "done"}),
-        (reverse("plans:edit", kwargs={"trajectory_pk": pk}), _edit_data(team, plan_v1, goal_title="Nieuw doel")),
+        (reverse("plans:agree", kwargs={"trajectory_pk": pk}), lambda: {"version": "1"}),
+        (reverse("plans:action_status", kwargs={"trajectory_pk": pk, "action_pk": action.pk}), lambda: {"status": "done"}),
+        # built after the status change: an edit based on what was there before it would be a conflict
+        (reverse("plans:edit", kwargs={"trajectory_pk": pk}), lambda: _edit_data(team, plan_v1, goal_title="Nieuw doel")),
     ]:
+        data = data()
         before = AccessLogRecord.objects.count()
         response = client.post(url, data)
         assert response.status_code == 302, (url, response.status_code)

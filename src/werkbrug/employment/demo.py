@@ -92,7 +92,7 @@ def load(region: Region, rng: random.Random) -> None:
         job = job_start(
             trajectory=trajectory, recorded_by=actor, employer_name=employer, job_title=rng.choice(titles), start=placed_on,
             hours_per_week=rng.choice([8, 12, 16, 20, 24, 32]),
-            hourly_wage=Decimal(rng.choice(["14.06", "14.40", "15.10", "16.25"])) if competitive else None,
+            hourly_wage=Decimal(rng.choice(["14.75", "15.10", "16.25", "17.40"])) if competitive else None,
             contract_type=rng.choice([ContractType.FIXED_TERM, ContractType.PERMANENT, ContractType.ON_CALL])
             if competitive else ContractType.TRIAL_PLACEMENT,
             competitive=competitive,
@@ -107,5 +107,5 @@ def load(region: Region, rng: random.Random) -> None:
                 employer, titles = employers[1]
                 job_start(trajectory=trajectory, recorded_by=actor, employer_name=employer, job_title=rng.choice(titles),
                           start=_dates(rng, last_day + timedelta(days=1), today, 1)[0],
-                          hours_per_week=rng.choice([16, 20, 24]), hourly_wage=Decimal("14.40"),
+                          hours_per_week=rng.choice([16, 20, 24]), hourly_wage=Decimal("15.10"),
                           contract_type=ContractType.FIXED_TERM, competitive=True)

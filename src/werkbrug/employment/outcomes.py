@@ -2,8 +2,10 @@
 
 Computed for one client over a window: from `start` (the trajectory's start, i.e. registration)
 up to and including `as_of`. Jobs are any objects with `.start`, `.end` (the last working day,
-inclusive; None while the job goes on), `.hours_per_week`, `.hourly_wage` (None when unknown) and
-`.competitive`. By default only competitive jobs count, as in the IPS literature.
+inclusive; None while the job goes on), `.hours_per_week`, `.hourly_wage` (None when unknown),
+`.contract_type` and `.competitive`. By default only competitive jobs count, as in the IPS
+literature, as `competitive.is_competitive_job` defines them (regular workplace, not a trial
+placement, paid at least the statutory minimum wage).
 
 Rules (each one a decision, documented in docs/apps/employment.md):
 - a job counts for the days it lies inside the window; a job that starts after `as_of` does not;
@@ -31,6 +33,8 @@ from decimal import Decimal
 from statistics import median
 from typing import Protocol
 
+from .competitive import is_competitive_job
+
 TWOPLACES = Decimal("0.01")
 ONEPLACE = Decimal("0.1")
 
@@ -40,6 +44,7 @@ class JobLike(Protocol):
     end: date | None
     hours_per_week: Decimal
     hourly_wage: Decimal | None
+    contract_type: str
     competitive: bool
 
 
@@ -50,6 +55,7 @@ class JobSpell:
     hours_per_week: Decimal
     hourly_wage: Decimal | None = None
     competitive: bool = True
+    contract_type: str = "permanent"
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,7 @@ def client_outcomes(
 ) -> ClientOutcomes:
     if as_of < start:
         raise ValueError("as_of lies before start")
-    counted = [j for j in jobs if (j.competitive or not competitive_only) and j.start <= as_of]
+    counted = [j for j in jobs if (not competitive_only or is_competitive_job(j)) and j.start <= as_of]
     spans = [(j, span) for j in counted if (span := _clip(j, start, as_of)) is not None]
     ever = bool(counted)
     days_to_first = max((min(j.start for j in counted) - start).days, 0) if ever else None

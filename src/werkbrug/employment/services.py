@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from werkbrug.core import policy
 from werkbrug.trajectories.models import Trajectory, TrajectoryStatus
 
+from .competitive import competitive_job_problems
 from .models import (
     ContractType,
     EmployerContact,
@@ -148,7 +149,9 @@ def job_start(
     competitive: bool,
     hourly_wage=None,
 ) -> Job:
-    """Record a job start. Hours must be above 0 (at most 60); the wage, if given, above 0."""
+    """Record a job start. Hours must be above 0 (at most 60); the wage, if given, above 0. A job
+    recorded as `competitive` must be one (`competitive.competitive_job_problems`): paid at least
+    the minimum wage, not a trial placement."""
     # Authorized outside the transaction, so that the access-log record stays when the
     # write is refused (denied or invalid): exactly one record per attempt.
     policy.authorize(recorded_by, "job.start", trajectory)
@@ -176,6 +179,11 @@ def job_start(
             errors["hourly_wage"] = [ValidationError(_("The hourly wage must be more than 0 and at most 500 euros."), code="range")]
         if contract_type not in ContractType.values:
             errors["contract_type"] = [ValidationError(_("Choose a contract type."), code="invalid_choice")]
+        if competitive and not errors:
+            problems = competitive_job_problems(regular_workplace=True, contract_type=contract_type,
+                                                hourly_wage=wage, start=start)
+            if problems:
+                errors["competitive"] = [ValidationError(message, code=code) for code, message in problems]
         if errors:
             raise ValidationError(errors)
         return Job.objects.create(

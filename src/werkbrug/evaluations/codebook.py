@@ -11,15 +11,20 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-import xml.etree.ElementTree as ET  # noqa: S405 — parsing is hardened below
+import xml.etree.ElementTree as ET  # noqa: S405 — only to build XML; parsing goes through defusedxml
 from typing import Any
 
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from werkbrug.core.spreadsheets import spreadsheet_row, spreadsheet_text
 
 NS = "urn:QDA-XML:codebook:1.0"
 CSV_COLUMNS = ["guid", "name", "parent_guid", "description", "color"]
 MAX_IMPORT_BYTES = 2_000_000
+MAX_DEPTH = 20  # levels of codes; REFI-QDA tools nest a handful
 
 
 def _ordered(codes: list[Any]) -> list[Any]:
@@ -44,7 +49,7 @@ def to_csv(codes: list[Any]) -> str:
     writer.writerow(CSV_COLUMNS)
     for code in _ordered(codes):
         parent = by_pk.get(code.parent_id)
-        writer.writerow([str(code.guid), code.name, str(parent.guid) if parent else "", code.description, code.color])
+        writer.writerow(spreadsheet_row([str(code.guid), code.name, str(parent.guid) if parent else "", code.description, code.color]))
     return buffer.getvalue()
 
 
@@ -79,35 +84,47 @@ def from_csv(data: str) -> list[dict[str, Any]]:
         raise ValidationError(_("The CSV file needs at least a “name” column."), code="columns")
     rows = []
     for row in reader:
-        name = (row.get("name") or "").strip()
+        name = spreadsheet_text((row.get("name") or "").strip())
         if not name:
             continue
         rows.append({
             "guid": _guid(row["guid"]) if (row.get("guid") or "").strip() else str(uuid.uuid4()),
             "name": name,
             "parent": _guid(row["parent_guid"]) if (row.get("parent_guid") or "").strip() else "",
-            "description": (row.get("description") or "").strip(),
+            "description": spreadsheet_text((row.get("description") or "").strip()),
             "color": (row.get("color") or "").strip(),
         })
     return rows
 
 
 def from_qdc(data: bytes) -> list[dict[str, Any]]:
+    """The codes of a REFI-QDA codebook. Hostile files are refused with a ValidationError (a 400):
+    DTDs and entities (entity expansion, external entities) through defusedxml, whatever the
+    file's encoding, and nesting deeper than `MAX_DEPTH` levels of codes."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ValidationError(_("The file is too large."), code="too_large")
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        # No DTDs or entities in a codebook: refuse them instead of expanding them.
-        raise ValidationError(_("This is not a REFI-QDA codebook."), code="format")
     try:
-        root = ET.fromstring(data)  # noqa: S314 — no DTD/entities (checked above), size-limited
+        root = DefusedET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        # No DTDs or entities in a codebook: refuse them instead of expanding them.
+        raise ValidationError(_("This is not a REFI-QDA codebook."), code="format") from None
     except ET.ParseError:
         raise ValidationError(_("This is not a REFI-QDA codebook."), code="format") from None
     if root.tag != f"{{{NS}}}CodeBook":
         raise ValidationError(_("This is not a REFI-QDA codebook."), code="format")
     rows: list[dict[str, Any]] = []
-
-    def walk(element: ET.Element, parent: str) -> None:
-        for code in element.findall(f"{{{NS}}}Code"):
+    codes = root.find(f"{{{NS}}}Codes")
+    # Walked with a stack, not recursion: a file nested thousands deep cannot exhaust Python's stack.
+    stack: list[tuple[ET.Element, str, int]] = [(codes, "", 0)] if codes is not None else []
+    while stack:
+        element, parent, depth = stack.pop()
+        children = element.findall(f"{{{NS}}}Code")
+        if children and depth >= MAX_DEPTH:
+            raise ValidationError(
+                _("The codebook nests codes more than %(n)s levels deep.") % {"n": MAX_DEPTH}, code="too_deep"
+            )
+        found = []
+        for code in children:
             guid = _guid(code.get("guid", ""))
             description = code.find(f"{{{NS}}}Description")
             rows.append({
@@ -115,11 +132,8 @@ def from_qdc(data: bytes) -> list[dict[str, Any]]:
                 "description": (description.text or "").strip() if description is not None else "",
                 "color": (code.get("color") or "").strip(),
             })
-            walk(code, guid)
-
-    codes = root.find(f"{{{NS}}}Codes")
-    if codes is not None:
-        walk(codes, "")
+            found.append((code, guid, depth + 1))
+        stack.extend(reversed(found))
     return rows
 
 

@@ -20,6 +20,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from werkbrug.core.spreadsheets import spreadsheet_row
+
 from .analysis import active_on, jobs_by_participant
 from .models import Answer, Coding, Question, QuestionType, Stage, StageEvent, Study
 from .selectors import analysable_participants
@@ -189,9 +191,9 @@ class _Echo:
 
 def csv_rows(table: Table) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([v.name for v in table.variables])
+    yield "\ufeff" + writer.writerow(spreadsheet_row(v.name for v in table.variables))
     for row in table.rows:
-        yield writer.writerow(["" if _missing(x) else x for x in row])
+        yield writer.writerow(spreadsheet_row("" if _missing(x) else x for x in row))
 
 
 def to_xlsx(study: Study) -> tempfile.SpooledTemporaryFile:
@@ -203,9 +205,9 @@ def to_xlsx(study: Study) -> tempfile.SpooledTemporaryFile:
     workbook = Workbook(write_only=True)
     for table in data:
         sheet = workbook.create_sheet(table.name)
-        sheet.append([v.name for v in table.variables])
+        sheet.append(spreadsheet_row(v.name for v in table.variables))
         for row in table.rows:
-            sheet.append([None if _missing(x) else x for x in row])
+            sheet.append(spreadsheet_row(None if _missing(x) else x for x in row))
     out = tempfile.SpooledTemporaryFile(max_size=10_000_000)  # noqa: SIM115 — returned open, closed by the response
     workbook.save(out)
     out.seek(0)

@@ -1,7 +1,8 @@
 """Reads for evaluation research. Researchers see participants by study pseudonym only.
 
 Permission-checked fetches (`study_get`, `participant_get`) authorise once and so write the one
-access-log record of the request; the other selectors assume the caller did that.
+access-log record of the request; write views check first with `study_check` / `participant_check`
+(the service they call writes the record). The other selectors assume the caller did that.
 Public surface for other apps: `open_questionnaires_for_client` (the client portal).
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "agreement", "code_frequencies", "consort", "invitation_by_token", "open_questionnaires_for_client",
-    "participant_get", "participants", "questionnaire_results", "studies_for_user", "study_get",
+    "participant_get", "participants", "questionnaire_results", "research_day", "studies_for_user", "study_get",
 ]
 
 
@@ -55,12 +57,40 @@ def studies_for_user(*, user: User) -> QuerySet[Study]:
     ).order_by("-starts_on", "title")
 
 
-def study_fetch(*, pk: int) -> Study:
-    """A plain fetch for views that call a service (which authorises)."""
-    study = Study.objects.filter(pk=pk).first()
+def _check_first(user: User, action: str, obj: Any) -> None:
+    """Check first: a write view authorises the object it names before it parses any input.
+
+    Not allowed: `policy.authorize` logs the refusal and answers as the rule says (404 where
+    existence would leak, the same as a missing object). Allowed: nothing is logged here, because
+    the service the view goes on to call authorises and logs the request once."""
+    if not policy.can(user, action, obj):
+        policy.authorize(user, action, obj)
+
+
+def study_check(*, user: User, pk: int, action: str = "study.change") -> Study:
+    """The study for a write (POST) view, checked before any input is parsed (`_check_first`)."""
+    study = Study.objects.select_related("organisation", "region").filter(pk=pk).first()
     if study is None:
         raise Http404
+    _check_first(user, action, study)
     return study
+
+
+def participant_check(*, user: User, study_pk: int, pk: int, action: str = "participant.change") -> Participant:
+    """The participant for a write view, checked before any input is parsed (`_check_first`)."""
+    participant = (
+        Participant.objects.select_related("study", "client", "allocation__arm").filter(study_id=study_pk, pk=pk).first()
+    )
+    if participant is None:
+        raise Http404
+    _check_first(user, action, participant)
+    return participant
+
+
+def invitation_check(*, user: User, invitation: Invitation) -> Invitation:
+    """A client's own invitation, checked before their answers are parsed (`_check_first`)."""
+    _check_first(user, "questionnaire.respond", invitation)
+    return invitation
 
 
 def study_get(*, user: User, pk: int, action: str = "study.view") -> Study:
@@ -69,13 +99,6 @@ def study_get(*, user: User, pk: int, action: str = "study.view") -> Study:
         raise Http404
     policy.authorize(user, action, study)
     return study
-
-
-def participant_fetch(*, study: Study, pk: int) -> Participant:
-    participant = Participant.objects.filter(study=study, pk=pk).first()
-    if participant is None:
-        raise Http404
-    return participant
 
 
 def participant_get(*, user: User, study_pk: int, pk: int, action: str = "participant.view") -> Participant:
@@ -100,9 +123,9 @@ def _consent_exists(study: Study):
     )
 
 
-def participants(*, study: Study) -> QuerySet[Participant]:
-    """All participants with `research_consent` (current) and their allocation. No client fields
-    are selected: templates and exports cannot reach a name by accident."""
+def _all_participants(*, study: Study) -> QuerySet[Participant]:
+    """Every participant with `research_consent` (current) annotated: for counts only (CONSORT),
+    never for a list a researcher sees."""
     return (
         Participant.objects.filter(study=study)
         .annotate(research_consent=_consent_exists(study))
@@ -111,9 +134,17 @@ def participants(*, study: Study) -> QuerySet[Participant]:
     )
 
 
+def participants(*, study: Study) -> QuerySet[Participant]:
+    """The participants a researcher sees, with their allocation: those whose research consent is
+    current. A participant who withdrew disappears from every page, API answer and export (the
+    CONSORT flow keeps only the count, `Consort.withdrew_consent`). No client fields are
+    selected: templates and exports cannot reach a name by accident."""
+    return _all_participants(study=study).filter(research_consent=True)
+
+
 def analysable_participants(*, study: Study) -> QuerySet[Participant]:
-    """Participants whose data may be analysed and exported: research consent still current."""
-    return participants(study=study).filter(research_consent=True)
+    """Participants whose data may be analysed and exported: the same as `participants`."""
+    return participants(study=study)
 
 
 # --- CONSORT ---------------------------------------------------------------------------------
@@ -149,7 +180,7 @@ REACHED = {
 
 def consort(*, study: Study) -> Consort:
     """Counts for the CONSORT flow: enrolment, allocation, follow-up, analysis per arm."""
-    rows = list(participants(study=study).values("pk", "stage", "stage_reason", "allocation__arm_id", "research_consent"))
+    rows = list(_all_participants(study=study).values("pk", "stage", "stage_reason", "allocation__arm_id", "research_consent"))
     reached = defaultdict(set)
     for participant_id, stage in StageEvent.objects.filter(participant__study=study).values_list("participant_id", "stage"):
         reached[participant_id].add(stage)
@@ -228,6 +259,15 @@ def questionnaire_fetch(*, study: Study, pk: int) -> Questionnaire:
     return questionnaire
 
 
+def research_day(moment: datetime | None) -> date | None:
+    """When something happened, as researchers see it: the day (Europe/Amsterdam), never the time.
+
+    A response time to the second (let alone the microsecond) can be matched against other
+    records (a portal sign-in, an appointment, a call) and so link a study pseudonym to a person.
+    Every researcher-facing page, API answer and export shows dates through this function."""
+    return timezone.localdate(moment) if moment is not None else None
+
+
 def invitation_tracking(*, questionnaire: Questionnaire, participant_ids: set[int]) -> list[dict[str, Any]]:
     """Who was asked, reminded and answered: participants by study pseudonym, others by kind."""
     rows = []
@@ -236,7 +276,8 @@ def invitation_tracking(*, questionnaire: Questionnaire, participant_ids: set[in
             continue
         rows.append({
             "who": i.participant.study_pseudonym if i.participant else "", "kind": i.get_kind_display(),
-            "sent_at": i.sent_at, "reminders": i.reminder_count, "responded_at": i.responded_at,
+            "sent_at": research_day(i.sent_at), "reminders": i.reminder_count,
+            "responded_at": research_day(i.responded_at),
         })
     return rows
 

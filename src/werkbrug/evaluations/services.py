@@ -29,6 +29,7 @@ from werkbrug.core.policy.clients import consented_categories
 
 from . import fidelity as fidelity_scale
 from . import randomisation, workflow
+from .identity import find_identifying
 from .models import (
     Allocation,
     Answer,
@@ -621,6 +622,16 @@ def interview_add(
         errors["participant"] = _("This participant is not in the study.")
     if errors:
         raise _err(errors, code="invalid")
+    identifying = {
+        field: find_identifying(value, region=round.study.region)
+        for field, value in (("label", label), ("transcript", transcript))
+    }
+    if any(identifying.values()):
+        raise _err({
+            field: _("“%(found)s” identifies a client (a name or citizen service number). Researchers see no names: "
+                     "use a neutral label and pseudonymise the transcript.") % {"found": ", ".join(found)}
+            for field, found in identifying.items() if found
+        }, code="identifying")
     interview = Interview.objects.create(
         round=round, label=label.strip(), respondent_role=respondent_role, held_on=held_on,
         transcript=transcript, participant=participant,

@@ -1,7 +1,9 @@
 """Research pages. Thin: parse, call one selector or service, render.
 
 GET pages authorise through `selectors.study_get` / `participant_get` (one access-log record per
-request); POSTs fetch with the plain selectors and let the service authorise (and log) once.
+request). POSTs check first: `selectors.study_check` / `participant_check` fetch and authorise the
+object before any input is parsed (a refusal is logged there, missing and forbidden are both 404),
+and the service they call logs the request once.
 Researchers see participants by study pseudonym only: no page here reads a client's name.
 """
 
@@ -100,7 +102,7 @@ def study(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def enrol(request: HttpRequest, pk: int) -> HttpResponse:
-    study = selectors.study_fetch(pk=pk)
+    study = selectors.study_check(user=request.user, pk=pk)
     try:
         count = services.participants_enrol_eligible(study=study, enrolled_by=request.user)
     except ValidationError as exc:
@@ -113,8 +115,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def participant(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
     if request.method == "POST":
-        study = selectors.study_fetch(pk=pk)
-        p = selectors.participant_fetch(study=study, pk=participant_pk)
+        p = selectors.participant_check(user=request.user, study_pk=pk, pk=participant_pk)
         action = request.POST.get("action")
         try:
             if action == "randomise":
@@ -151,9 +152,9 @@ def participant(request: HttpRequest, pk: int, participant_pk: int) -> HttpRespo
 
 @login_required
 def questionnaire_create(request: HttpRequest, pk: int) -> HttpResponse:
-    form = QuestionnaireForm(request.POST or None)
     if request.method == "POST":
-        study = selectors.study_fetch(pk=pk)
+        study = selectors.study_check(user=request.user, pk=pk)
+        form = QuestionnaireForm(request.POST)
         if form.is_valid():
             try:
                 questionnaire = services.questionnaire_create(study=study, created_by=request.user, **form.cleaned_data)
@@ -163,6 +164,7 @@ def questionnaire_create(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("evaluations:questionnaire", pk=pk, questionnaire_pk=questionnaire.pk)
     else:
         study = selectors.study_get(user=request.user, pk=pk, action="study.change")
+        form = QuestionnaireForm()
     return render(request, "evaluations/questionnaire_form.html", {"study": study, "form": form})
 
 
@@ -170,7 +172,7 @@ def questionnaire_create(request: HttpRequest, pk: int) -> HttpResponse:
 def questionnaire(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
     question_form, send_form = QuestionForm(prefix="q"), SendForm(prefix="s")
     if request.method == "POST":
-        study = selectors.study_fetch(pk=pk)
+        study = selectors.study_check(user=request.user, pk=pk)
         q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
         action = request.POST.get("action")
         try:
@@ -271,6 +273,8 @@ def my_questionnaire(request: HttpRequest, invitation_pk: int) -> HttpResponse:
     invitation = selectors.client_invitation(client=client, pk=invitation_pk)
     if request.method != "POST":
         policy.authorize(request.user, "questionnaire.respond", invitation)  # the one record for the GET
+    else:
+        selectors.invitation_check(user=request.user, invitation=invitation)  # the service logs the POST
     return _respond(request, invitation, respondent=request.user, template="evaluations/respond.html",
                     done_url="evaluations:my_questionnaires")
 
@@ -292,7 +296,7 @@ def interviews(request: HttpRequest, pk: int) -> HttpResponse:
     round_form = RoundForm(prefix="r")
     interview_form = InterviewForm(prefix="i")
     if request.method == "POST":
-        study = selectors.study_fetch(pk=pk)
+        study = selectors.study_check(user=request.user, pk=pk)
         action = request.POST.get("action")
         try:
             if action == "round":
@@ -323,7 +327,7 @@ def interviews(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def interview(request: HttpRequest, pk: int, interview_pk: int) -> HttpResponse:
     if request.method == "POST":
-        study = selectors.study_fetch(pk=pk)
+        study = selectors.study_check(user=request.user, pk=pk)
         item = selectors.interview_fetch(study=study, pk=interview_pk)
         try:
             if request.POST.get("action") == "uncode":
@@ -363,7 +367,7 @@ def interview(request: HttpRequest, pk: int, interview_pk: int) -> HttpResponse:
 @login_required
 def codes(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
-        study = selectors.study_fetch(pk=pk)
+        study = selectors.study_check(user=request.user, pk=pk)
         tree = selectors.codebook(study=study)
         form = CodeForm(request.POST, codes=tree, prefix="c")
         import_form = CodebookImportForm(prefix="f")
@@ -410,9 +414,9 @@ def codebook_response(study, fmt: str) -> HttpResponse:
 
 @login_required
 def codebook_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    study = selectors.study_get(user=request.user, pk=pk, action="study.export")
     if fmt not in ("csv", "qdc"):
         raise Http404
-    study = selectors.study_get(user=request.user, pk=pk, action="study.export")
     return codebook_response(study, fmt)
 
 
@@ -430,7 +434,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def expectations(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
-        study = selectors.study_fetch(pk=pk)
+        study = selectors.study_check(user=request.user, pk=pk)
         rounds = list(study.rounds.all())
         try:
             if request.POST.get("action") == "assess":
@@ -490,9 +494,9 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    interim = request.GET.get("kind") == "interim"
-    as_pdf = request.GET.get("format") == "pdf"
+    as_pdf = request.GET.get("format") == "pdf"  # which action to check; the only input read before it
     study = selectors.study_get(user=request.user, pk=pk, action="study.export" if as_pdf else "study.view")
+    interim = request.GET.get("kind") == "interim"
     ids = set(selectors.analysable_participants(study=study).values_list("pk", flat=True))
     context = {
         **_study_context(study), **_outcomes_context(study), "interim": interim,
@@ -526,11 +530,11 @@ def export_response(study, table: str, fmt: str) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, pk: int) -> HttpResponse:
+    study = selectors.study_get(user=request.user, pk=pk, action="study.export")
     table = request.GET.get("table", "participants")
     fmt = request.GET.get("format", "csv")
     if table not in exports.TABLES or fmt not in exports.FORMATS:
         raise Http404
-    study = selectors.study_get(user=request.user, pk=pk, action="study.export")
     return export_response(study, table, fmt)
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from werkbrug.core import policy
 from werkbrug.core.choices import OrganisationType, Role
 from werkbrug.core.models import Organisation, Region, User
+from werkbrug.core.spreadsheets import spreadsheet_cell, spreadsheet_text
 
 from .graph import find_cycle, would_close_cycle
 from .models import (
@@ -613,13 +614,14 @@ def knowledge_export(*, region: Region, fmt: str, actor: User | None = None) -> 
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row | {
+        cells = row | {
             # One link per line: "address label"; relations one per line: "kind:key".
             "links": "\n".join(f"{link['url']} {link['label']}".strip() for link in row["links"]),
             "audience": ",".join(row["audience"]),
             "tags": ", ".join(row["tags"]),
             "relations": "\n".join(_relation_out(r["kind"], r["target"]) for r in row["relations"]),
-        })
+        }
+        writer.writerow({key: spreadsheet_cell(value) for key, value in cells.items()})
     return buffer.getvalue()
 
 
@@ -665,6 +667,7 @@ def _read_csv(text: str) -> list[tuple[str, dict]]:
         if None in record:
             rows.append((_("Line %(n)s") % {"n": line}, {"__error__": _("This line has more cells than there are columns.")}))
         else:
+            record = {key: spreadsheet_text(value) if isinstance(value, str) else value for key, value in record.items()}
             links = []
             for entry in (record["links"] or "").splitlines():
                 if entry.strip():

@@ -12,6 +12,9 @@ from .services import CLIENT_OWNER, ActionInput, GoalInput
 
 class PlanMetaForm(forms.Form):
     based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # The plan's revision the editor started from (see services.plan_save): without it a save
+    # could revert a change (an action's status) the editor has not seen.
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     note = forms.CharField(label=_("What did you change?"), required=False, max_length=300,
                            help_text=_("A short note for the team and the client."))
     submit = forms.BooleanField(label=_("Ask everyone to agree to this version now"), required=False, initial=True)
@@ -100,3 +103,26 @@ class AnswerForm(forms.Form):
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+
+
+def content_from_version(content: list[dict], client_name: str) -> list[dict]:
+    """A saved version's goals and actions (`selectors.version_content`) for display next to an input."""
+    return [{
+        "title": item["goal"].title, "description": item["goal"].description,
+        "actions": [{
+            "title": a.title, "due_on": a.due_on, "status": a.get_status_display(),
+            "owner": client_name if a.owner_is_client else (a.owner.get_full_name() if a.owner else ""),
+        } for a in item["actions"]],
+    } for item in content]
+
+
+def content_from_input(goals: list[GoalInput], owners: list[tuple[str, str]]) -> list[dict]:
+    """The editor's unsaved goals and actions (service input) in the same shape."""
+    names = dict(owners)
+    return [{
+        "title": g.title, "description": g.description,
+        "actions": [{
+            "title": a.title, "due_on": a.due_on, "status": ActionStatus(a.status).label if a.status in ActionStatus.values else a.status,
+            "owner": names.get(str(a.owner), str(a.owner)),
+        } for a in sorted(g.actions or [], key=lambda a: a.due_on)],
+    } for g in goals]

@@ -75,6 +75,11 @@ def plan_members(trajectory: Trajectory) -> tuple[list[TeamMembership], list[Tea
             [m for m in members if m.person.organisation_id not in allowed])
 
 
+def plan_revision(*, trajectory: Trajectory) -> int:
+    """The plan's revision (0 before the first save): what an edit form is based on."""
+    return Plan.objects.filter(trajectory=trajectory).values_list("revision", flat=True).first() or 0
+
+
 def current_plan(*, trajectory: Trajectory) -> PlanVersion | None:
     """The latest version of the trajectory's plan, or None (the caller has authorized)."""
     return (

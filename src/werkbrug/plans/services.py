@@ -2,9 +2,11 @@
 
 Every save of the content makes a new `PlanVersion` (see workflow.py for what that does to
 agreement). Saves use optimistic locking: the caller says which version number its change was
-based on (`based_on`); when someone else saved in between, `PlanConflict` is raised and nothing is
-written, so the caller can show both changes. The trajectory row is locked while saving, so two
-simultaneous saves on the same version cannot both win.
+based on (`based_on`) and which revision of the plan (`revision`: `Plan.revision` counts every
+change, also an action's status, which is recorded on the current version without a new one);
+when someone else changed the plan in between, `PlanConflict` is raised and nothing is written, so
+the caller can show both. The plan row is locked while saving and while changing a status, so two
+simultaneous changes cannot both win and a save never reverts a change its editor has not seen.
 
 Each service authorizes once, before its transaction, so the access-log record of an attempt
 stays even when the attempt is refused for bad input.
@@ -59,15 +61,19 @@ CLIENT_OWNER = "client"
 class PlanConflict(ValidationError):
     """Someone else saved a newer version after the one this change was based on."""
 
-    def __init__(self, *, based_on: int, current: int):
-        super().__init__(
-            _("Someone else changed the plan while you were editing it (you started from version "
-              "%(based_on)s; version %(current)s is the newest). Nothing of yours was saved yet: "
-              "look at their change and save yours again.") % {"based_on": based_on, "current": current},
-            code="version_conflict",
-        )
+    def __init__(self, *, based_on: int, current: int, revision: int | None = None):
+        if based_on == current:
+            message = _("Someone else changed version %(current)s of the plan (the status of an action) while you "
+                        "were editing it. Nothing of yours was saved yet: look at the plan as it is saved now and "
+                        "save yours again.") % {"current": current}
+        else:
+            message = _("Someone else changed the plan while you were editing it (you started from version "
+                        "%(based_on)s; version %(current)s is the newest). Nothing of yours was saved yet: "
+                        "look at their change and save yours again.") % {"based_on": based_on, "current": current}
+        super().__init__(message, code="version_conflict")
         self.based_on = based_on
         self.current = current
+        self.revision = revision
 
 
 @dataclass
@@ -175,8 +181,11 @@ def plan_save(
     goals: list[GoalInput],
     note: str = "",
     submit: bool = False,
+    revision: int | None = None,
 ) -> PlanVersion:
-    """Save the plan's content as a new version (based on version `based_on`, 0 for none).
+    """Save the plan's content as a new version (based on version `based_on`, 0 for none, and on
+    the plan's `revision`; pages and the API always give it, None skips that check for callers
+    that build the content from the current version themselves, such as the demo).
 
     With `submit`, the new version asks everyone for agreement at once; otherwise it is a draft.
     """
@@ -187,11 +196,12 @@ def plan_save(
         trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
         if trajectory.status != TrajectoryStatus.ACTIVE:
             raise ValidationError(_("This trajectory is closed; its plan can no longer change."), code="closed")
-        plan, _created = Plan.objects.get_or_create(trajectory=trajectory)
+        Plan.objects.get_or_create(trajectory=trajectory)
+        plan = Plan.objects.select_for_update().select_related("current_version").get(trajectory=trajectory)
         current = plan.current_version
         current_number = current.number if current else 0
-        if based_on != current_number:
-            raise PlanConflict(based_on=based_on, current=current_number)
+        if based_on != current_number or (revision is not None and revision != plan.revision):
+            raise PlanConflict(based_on=based_on, current=current_number, revision=plan.revision)
         members = _members(trajectory)
         goals = _normalise(goals, trajectory=trajectory, members=members)
         known_keys = set()
@@ -225,7 +235,8 @@ def plan_save(
                 for ai, a in enumerate(g.actions or [])
             ])
         plan.current_version = version
-        plan.save(update_fields=["current_version"])
+        plan.revision += 1
+        plan.save(update_fields=["current_version", "revision"])
         return version
 
 
@@ -327,8 +338,10 @@ def action_status_set(*, action: Action, actor: User, status: str) -> Action:
     """Record progress on an action of the current version (not a content change: no new version)."""
     policy.authorize(actor, "plan.action_status", action.version.plan.trajectory)
     with transaction.atomic():
+        # The plan row first, as plan_save locks it: a save and a status change never interleave.
+        plan = Plan.objects.select_for_update().get(pk=action.version.plan_id)
         action = Action.objects.select_for_update().select_related("version__plan").get(pk=action.pk)
-        if action.version.plan.current_version_id != action.version_id:
+        if plan.current_version_id != action.version_id:
             raise ValidationError(_("This action belongs to an older version of the plan."), code="outdated_version")
         if status not in ActionStatus.values:
             raise ValidationError({"status": ValidationError(_("Unknown status."), code="status")})
@@ -339,4 +352,6 @@ def action_status_set(*, action: Action, actor: User, status: str) -> Action:
         )
         action.status = status
         action.save(update_fields=["status"])
+        plan.revision += 1
+        plan.save(update_fields=["revision"])
         return action

@@ -180,7 +180,8 @@ def edit(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
         trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action="plan.edit")
         current = selectors.current_plan(trajectory=trajectory)
         initial_goals, initial_actions = initial_from(selectors.version_content(current))
-        meta = PlanMetaForm(initial={"based_on": current.number if current else 0})
+        meta = PlanMetaForm(initial={"based_on": current.number if current else 0,
+                                     "revision": selectors.plan_revision(trajectory=trajectory)})
         goals, actions = _formsets(trajectory, initial_goals=initial_goals, initial_actions=initial_actions)
         return render(request, "plans/edit.html", {"trajectory": trajectory, "meta": meta, "goals": goals,
                                                    "actions": actions, "current": current})
@@ -199,16 +200,26 @@ def edit(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
         try:
             version = services.plan_save(
                 trajectory=trajectory, actor=request.user, based_on=meta.cleaned_data["based_on"],
+                revision=meta.cleaned_data["revision"],
                 goals=goal_input, note=meta.cleaned_data["note"], submit=meta.cleaned_data["submit"],
             )
         except services.PlanConflict as exc:
-            # Show the other person's change next to this one; the form keeps what was typed and
-            # is now based on the newest version, so saving again is a conscious choice.
+            # Nothing was saved. Show the plan as saved now (with the other person's change) next to
+            # this editor's unsaved input; only now that the page has shown it is the form based on
+            # the newest version and revision, so saving again is a conscious choice.
+            from .forms import content_from_input, content_from_version
+
             base = selectors.version_get(trajectory=trajectory, number=exc.based_on) if exc.based_on else None
-            newest = selectors.version_get(trajectory=trajectory, number=exc.current)
-            conflict = {"message": exc.messages[0], "changes": version_diff(base, newest), "newest": newest}
+            newest = selectors.version_get(trajectory=trajectory, number=exc.current) if exc.current else None
+            conflict = {
+                "message": exc.messages[0], "newest": newest,
+                "changes": version_diff(base, newest) if newest is not None and exc.based_on != exc.current else [],
+                "saved": content_from_version(selectors.version_content(newest), trajectory.client.full_name),
+                "mine": content_from_input(goal_input, owner_choices(trajectory, _members(trajectory))),
+            }
             data = request.POST.copy()
             data["based_on"] = str(exc.current)
+            data["revision"] = str(exc.revision)
             meta = PlanMetaForm(data)
             meta.is_valid()
             goals, actions = _formsets(trajectory, data=data)

@@ -9,6 +9,7 @@ the client (by platform pseudonym). Exports are logged with code E, refused ones
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -61,10 +62,11 @@ def change_study(user: User, study: Study) -> Decision:
 @rule("study.export")
 def export_study(user: User, study: Study) -> Decision:
     decision = _study_decision(user, study, "E", "research export (pseudonymised)")
-    # A refused export says so (403) rather than pretending the study does not exist.
+    # A refused export is logged as one (code E) and answers 404 like a missing study: a 403 would
+    # tell an outsider that the study exists.
     return decision if decision.allowed else Decision(
         False, reason="exports are for the study's researchers only", category=DataCategory.RESEARCH,
-        code="E", log=True, hide=False, role=user.primary_role,
+        code="E", log=True, hide=True, role=user.primary_role,
     )
 
 
@@ -81,7 +83,12 @@ def _participant_decision(user: User, participant: Participant, code: str) -> De
 
 @rule("participant.view")
 def view_participant(user: User, participant: Participant) -> Decision:
-    return _participant_decision(user, participant, "R")
+    """A participant who withdrew research consent disappears for researchers (404, like a
+    participant that does not exist); the CONSORT flow keeps only the count."""
+    decision = _participant_decision(user, participant, "R")
+    if decision.allowed and not decision.consent:
+        return replace(decision, allowed=False, reason="research consent withdrawn")
+    return decision
 
 
 @rule("participant.change", "participant.randomise")

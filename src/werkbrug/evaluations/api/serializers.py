@@ -259,9 +259,9 @@ class EvalCodeQuotesOutput(serializers.Serializer):
 class EvalInvitationStateOutput(serializers.Serializer):
     participant = serializers.CharField(allow_null=True, help_text="Study pseudonym; null for invitations by personal link.")
     kind = serializers.CharField()
-    sent_at = serializers.DateTimeField()
+    sent_at = serializers.DateField(help_text="The day only (never the time): see `selectors.research_day`.")
     reminders = serializers.IntegerField()
-    responded_at = serializers.DateTimeField(allow_null=True)
+    responded_at = serializers.DateField(allow_null=True, help_text="The day only (never the time).")
     responded = serializers.BooleanField()
 
 

@@ -1,4 +1,8 @@
-"""The research API: the same selectors and services as the pages, under the same policy."""
+"""The research API: the same selectors and services as the pages, under the same policy.
+
+Check first: every operation that names a study (or participant) fetches and authorises it before
+it reads the body or the query (`selectors.study_check` for writes, `study_get` for reads);
+missing and forbidden are both 404."""
 
 from __future__ import annotations
 
@@ -94,8 +98,8 @@ class ParticipantList(ListAPIView):
 class Randomise(APIView):
     @extend_schema(request=None, responses=AllocationOutput)
     def post(self, request: Request, pk: int, participant_pk: int) -> Response:
-        study = selectors.study_fetch(pk=pk)
-        participant = selectors.participant_fetch(study=study, pk=participant_pk)
+        participant = selectors.participant_check(user=request.user, study_pk=pk, pk=participant_pk,
+                                                  action="participant.randomise")
         allocation = services.participant_randomise(participant=participant, randomised_by=request.user)
         return Response(AllocationOutput(allocation).data, status=status.HTTP_201_CREATED)
 
@@ -103,10 +107,9 @@ class Randomise(APIView):
 class StageChange(APIView):
     @extend_schema(request=StageInput, responses=ParticipantSerializer)
     def post(self, request: Request, pk: int, participant_pk: int) -> Response:
+        participant = selectors.participant_check(user=request.user, study_pk=pk, pk=participant_pk)
         data = StageInput(data=request.data)
         data.is_valid(raise_exception=True)
-        study = selectors.study_fetch(pk=pk)
-        participant = selectors.participant_fetch(study=study, pk=participant_pk)
         participant = services.participant_stage_set(participant=participant, recorded_by=request.user, **data.validated_data)
         return Response(ParticipantSerializer(participant).data)
 
@@ -156,6 +159,7 @@ class MyQuestionnaireResponse(APIView):
         if client is None:
             raise Http404
         invitation = selectors.client_invitation(client=client, pk=invitation_pk)
+        selectors.invitation_check(user=request.user, invitation=invitation)
         data = ResponseInput(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = services.response_submit(invitation=invitation, answers=data.validated_data["answers"], respondent=request.user)
@@ -165,9 +169,9 @@ class MyQuestionnaireResponse(APIView):
 class CodingCreate(APIView):
     @extend_schema(request=CodingInput, responses=dict)
     def post(self, request: Request, pk: int) -> Response:
+        study = selectors.study_check(user=request.user, pk=pk)
         data = CodingInput(data=request.data)
         data.is_valid(raise_exception=True)
-        study = selectors.study_fetch(pk=pk)
         passage = Passage.objects.filter(pk=data.validated_data["passage"], interview__round__study=study).first()
         code = study.codes.filter(pk=data.validated_data["code"]).first()
         if passage is None or code is None:
@@ -222,6 +226,7 @@ class FidelityReviews(APIView):
 
     @extend_schema(request=FidelityReviewSerializer, responses=FidelityReviewSerializer)
     def post(self, request: Request) -> Response:
+        policy.authorize(request.user, "fidelity.record")  # about teams, not clients: no record is written
         data = FidelityReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organisation = Organisation.objects.filter(pk=data.validated_data["organisation"].pk, region_id=request.user.region_id).first()
@@ -240,9 +245,9 @@ class FidelityReviews(APIView):
 class QuestionnaireCreate(APIView):
     @extend_schema(request=QuestionnaireInput, responses=dict)
     def post(self, request: Request, pk: int) -> Response:
+        study = selectors.study_check(user=request.user, pk=pk)
         data = QuestionnaireInput(data=request.data)
         data.is_valid(raise_exception=True)
-        study = selectors.study_fetch(pk=pk)
         q = services.questionnaire_create(study=study, created_by=request.user, **data.validated_data)
         return Response({"id": q.pk, "title": q.title, "status": q.status,
                          "questions": [x.code for x in q.questions.all()]}, status=status.HTTP_201_CREATED)
@@ -251,10 +256,10 @@ class QuestionnaireCreate(APIView):
 class QuestionnaireSend(APIView):
     @extend_schema(request=SendInput, responses=dict)
     def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
+        study = selectors.study_check(user=request.user, pk=pk)
+        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
         data = SendInput(data=request.data)
         data.is_valid(raise_exception=True)
-        study = selectors.study_fetch(pk=pk)
-        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
         links = [(item.get("kind", ""), item.get("email", "")) for item in data.validated_data["links"]]
         sent = services.questionnaire_send(questionnaire=q, sent_by=request.user,
                                            to_participants=data.validated_data["to_participants"], links=links)
@@ -264,7 +269,7 @@ class QuestionnaireSend(APIView):
 class QuestionnaireRemind(APIView):
     @extend_schema(request=None, responses=dict)
     def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
-        study = selectors.study_fetch(pk=pk)
+        study = selectors.study_check(user=request.user, pk=pk)
         q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
         return Response({"reminded": services.questionnaire_remind(questionnaire=q, reminded_by=request.user)})
 
@@ -272,20 +277,21 @@ class QuestionnaireRemind(APIView):
 class RoundCreate(APIView):
     @extend_schema(request=RoundInput, responses=dict)
     def post(self, request: Request, pk: int) -> Response:
+        study = selectors.study_check(user=request.user, pk=pk)
         data = RoundInput(data=request.data)
         data.is_valid(raise_exception=True)
-        rnd = services.interview_round_create(study=selectors.study_fetch(pk=pk), created_by=request.user, **data.validated_data)
+        rnd = services.interview_round_create(study=study, created_by=request.user, **data.validated_data)
         return Response({"id": rnd.pk, "number": rnd.number, "title": rnd.title}, status=status.HTTP_201_CREATED)
 
 
 class InterviewCreate(APIView):
     @extend_schema(request=InterviewInput, responses=dict)
     def post(self, request: Request, pk: int, round_pk: int) -> Response:
-        data = InterviewInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        rnd = selectors.study_fetch(pk=pk).rounds.filter(pk=round_pk).first()
+        rnd = selectors.study_check(user=request.user, pk=pk).rounds.filter(pk=round_pk).first()
         if rnd is None:
             raise Http404
+        data = InterviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
         interview = services.interview_add(round=rnd, added_by=request.user, **data.validated_data)
         return Response({"id": interview.pk, "label": interview.label,
                          "passages": [{"id": p.pk, "number": p.number, "text": p.text} for p in interview.passages.all()]},
@@ -305,9 +311,9 @@ class Codes(APIView):
 
     @extend_schema(request=CodeInput, responses=dict)
     def post(self, request: Request, pk: int) -> Response:
+        study = selectors.study_check(user=request.user, pk=pk)
         data = CodeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        study = selectors.study_fetch(pk=pk)
         parent = None
         if data.validated_data["parent"]:
             parent = study.codes.filter(pk=data.validated_data["parent"]).first()
@@ -327,9 +333,9 @@ class Expectations(APIView):
     @extend_schema(request=EvalExpectationInput, responses={201: EvalExpectationOutput}, operation_id="research_studies_expectations_add")
     def post(self, request: Request, pk: int) -> Response:
         """Add an expectation, success factor or minimum goal collected in a round of this study."""
+        study = selectors.study_check(user=request.user, pk=pk)
         data = EvalExpectationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        study = selectors.study_fetch(pk=pk)
         rnd = study.rounds.filter(pk=data.validated_data["round"]).first()
         if rnd is None:
             raise Http404
@@ -352,12 +358,14 @@ class ExpectationAssess(APIView):
         """Mark an expectation in a later round (achieved, exceeded, adjusted up/down, not achieved) with evidence.
 
         400 `assessment`, `round` (not a later round), `evidence` (missing)."""
+        study = selectors.study_check(user=request.user, pk=pk)
+        item = study.expectations.filter(pk=expectation_pk).first()
+        if item is None:
+            raise Http404
         data = EvalAssessInput(data=request.data)
         data.is_valid(raise_exception=True)
-        study = selectors.study_fetch(pk=pk)
-        item = study.expectations.filter(pk=expectation_pk).first()
         rnd = study.rounds.filter(pk=data.validated_data["round"]).first()
-        if item is None or rnd is None:
+        if rnd is None:
             raise Http404
         item = services.expectation_assess(expectation=item, round=rnd, assessed_by=request.user,
                                            assessment=data.validated_data["assessment"], evidence=data.validated_data["evidence"])
@@ -380,6 +388,7 @@ class Export(APIView):
 
         from ..views import export_response
 
+        study = selectors.study_get(user=request.user, pk=pk, action="study.export")
         table = request.query_params.get("table", "participants")
         fmt = request.query_params.get("format", "csv")
         errors = {}
@@ -389,7 +398,6 @@ class Export(APIView):
             errors["format"] = [f"one of {', '.join(exports.FORMATS)}"]
         if errors:
             raise DjangoValidationError(errors)
-        study = selectors.study_get(user=request.user, pk=pk, action="study.export")
         return export_response(study, table, fmt)
 
 
@@ -399,9 +407,9 @@ class CodebookExport(APIView):
         """The study's codebook as CSV or REFI-QDA (`qdc`). Access-logged as an export."""
         from ..views import codebook_response
 
+        study = selectors.study_get(user=request.user, pk=pk, action="study.export")
         if fmt not in ("csv", "qdc"):
             raise Http404
-        study = selectors.study_get(user=request.user, pk=pk, action="study.export")
         return codebook_response(study, fmt)
 
 
@@ -409,7 +417,7 @@ class Enrol(APIView):
     @extend_schema(request=None, responses={201: EvalEnrolOutput}, operation_id="research_studies_participants_enrol")
     def post(self, request: Request, pk: int) -> Response:
         """Enrol every client of the region with current research consent who meets the criteria (as the study page does)."""
-        study = selectors.study_fetch(pk=pk)
+        study = selectors.study_check(user=request.user, pk=pk)
         count = services.participants_enrol_eligible(study=study, enrolled_by=request.user)
         return Response({"enrolled": count}, status=status.HTTP_201_CREATED)
 
@@ -418,10 +426,9 @@ class RecordedJobCreate(APIView):
     @extend_schema(request=EvalRecordedJobInput, responses={201: EvalRecordedJobOutput}, operation_id="research_studies_participants_jobs_add")
     def post(self, request: Request, pk: int, participant_pk: int) -> Response:
         """Record a job found at follow-up. 400 `end_before_start`, `hours` (not between 0 and 80)."""
+        participant = selectors.participant_check(user=request.user, study_pk=pk, pk=participant_pk)
         data = EvalRecordedJobInput(data=request.data)
         data.is_valid(raise_exception=True)
-        study = selectors.study_fetch(pk=pk)
-        participant = selectors.participant_fetch(study=study, pk=participant_pk)
         job = services.recorded_job_add(participant=participant, recorded_by=request.user, **data.validated_data)
         return Response(EvalRecordedJobOutput(job).data, status=status.HTTP_201_CREATED)
 
@@ -430,10 +437,10 @@ class QuestionAdd(APIView):
     @extend_schema(request=QuestionInput, responses={201: EvalQuestionOutput}, operation_id="research_studies_questionnaires_questions_add")
     def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
         """Add a question to a draft questionnaire. 400 `not_draft`, `duplicate`, `variable_name`, `type`, `choices`."""
+        study = selectors.study_check(user=request.user, pk=pk)
+        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
         data = QuestionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        study = selectors.study_fetch(pk=pk)
-        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
         question = services.question_add(questionnaire=q, added_by=request.user, **data.validated_data)
         return Response(EvalQuestionOutput(question).data, status=status.HTTP_201_CREATED)
 
@@ -442,7 +449,7 @@ class QuestionnaireClose(APIView):
     @extend_schema(request=None, responses=dict, operation_id="research_studies_questionnaires_close")
     def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
         """Close a questionnaire: no more responses are accepted."""
-        study = selectors.study_fetch(pk=pk)
+        study = selectors.study_check(user=request.user, pk=pk)
         q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
         q = services.questionnaire_close(questionnaire=q, closed_by=request.user)
         return Response({"id": q.pk, "status": q.status})
@@ -457,7 +464,7 @@ class CodebookImport(APIView):
         """Import a codebook file (`.qdc` REFI-QDA, otherwise CSV) as the codes page does.
 
         Codes whose GUID the study knows are skipped. 400 `format`, `too_large`, `columns`, `guid`, `encoding`, `parent`."""
-        study = selectors.study_get(user=request.user, pk=pk)  # an outsider gets 404 before any parsing
+        study = selectors.study_check(user=request.user, pk=pk)  # an outsider gets 404 before any parsing
         data = EvalCodebookImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         rows = codebook.from_upload(data.validated_data["file"])
@@ -552,8 +559,10 @@ class Report(APIView):
 
         from ..views import _outcomes_context, _study_context
 
-        kind = request.query_params.get("kind", "full")
         fmt = request.query_params.get("format", "html")
+        as_pdf = fmt == "pdf"  # which action to check: the only input read before it
+        study = selectors.study_get(user=request.user, pk=pk, action="study.export" if as_pdf else "study.view")
+        kind = request.query_params.get("kind", "full")
         errors = {}
         if kind not in REPORT_KINDS:
             errors["kind"] = [f"one of {', '.join(REPORT_KINDS)}"]
@@ -561,8 +570,7 @@ class Report(APIView):
             errors["format"] = [f"one of {', '.join(REPORT_FORMATS)}"]
         if errors:
             raise DjangoValidationError(errors)
-        as_pdf, interim = fmt == "pdf", kind == "interim"
-        study = selectors.study_get(user=request.user, pk=pk, action="study.export" if as_pdf else "study.view")
+        interim = kind == "interim"
         ids = set(selectors.analysable_participants(study=study).values_list("pk", flat=True))
         context = {
             **_study_context(study), **_outcomes_context(study), "interim": interim,
@@ -586,12 +594,12 @@ class ResearcherAdd(APIView):
         400 `not_researcher` (not a researcher in the study's region)."""
         from werkbrug.core.models import User
 
+        study = selectors.study_check(user=request.user, pk=pk)
         data = EvalResearcherAddInput(data=request.data)
         data.is_valid(raise_exception=True)
-        study = selectors.study_fetch(pk=pk)
         person = User.objects.filter(pk=data.validated_data["person"]).first()
         if person is None:
-            policy.authorize(request.user, "study.change", study)  # an outsider learns nothing about user ids
+            policy.authorize(request.user, "study.change", study)  # no service runs: this is the one record
             raise Http404
         study = services.study_researcher_add(study=study, person=person, added_by=request.user)
         return Response(EvalTeamOutput(study).data, status=status.HTTP_201_CREATED)

@@ -68,6 +68,7 @@ class ParticipantOut(serializers.Serializer):
 
 class PlanOut(serializers.Serializer):
     trajectory = serializers.IntegerField(source="trajectory.pk")
+    revision = serializers.IntegerField(help_text="counts every change to the plan; send it back when saving")
     state = serializers.ChoiceField(choices=AgreementState.choices)
     version = VersionOut(allow_null=True)
     participants = ParticipantOut(many=True)
@@ -91,6 +92,9 @@ class GoalIn(serializers.Serializer):
 
 class PlanSaveIn(serializers.Serializer):
     based_on = serializers.IntegerField(min_value=0, help_text="the version number this change starts from (0: none)")
+    revision = serializers.IntegerField(
+        min_value=0, help_text="the plan's `revision` this change starts from (from GET of the plan); 409 when the plan "
+        "changed since, also by an action's status")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
     submit = serializers.BooleanField(default=False, help_text="ask everyone to agree at once")
     goals = GoalIn(many=True)

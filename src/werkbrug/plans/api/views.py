@@ -52,7 +52,8 @@ def _full(version):
 def plan_payload(trajectory) -> dict:
     overview = selectors.plan_overview(trajectory=trajectory)
     return PlanOut({
-        "trajectory": trajectory, "state": overview.state, "version": _full(overview.version),
+        "trajectory": trajectory, "revision": selectors.plan_revision(trajectory=trajectory),
+        "state": overview.state, "version": _full(overview.version),
         "participants": overview.participants, "waiting_for": overview.waiting_for,
     }).data
 
@@ -90,6 +91,7 @@ def versions(request, trajectory_pk: int):
     with service_errors():
         version = services.plan_save(
             trajectory=trajectory, actor=request.user, based_on=data.validated_data["based_on"],
+            revision=data.validated_data["revision"],
             goals=_goal_input(data.validated_data["goals"]), note=data.validated_data["note"],
             submit=data.validated_data["submit"],
         )

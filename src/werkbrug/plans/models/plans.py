@@ -37,6 +37,11 @@ class Plan(models.Model):
         null=True, blank=True, related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Bumped by every change (a new version, an action's status): an edit form carries the revision
+    # it was based on, so a save never silently reverts a change its editor has not seen.
+    revision = models.PositiveIntegerField(
+        _("revision"), default=0, help_text=_("Counts every change to the plan, for edit conflicts.")
+    )
 
     class Meta:
         verbose_name = _("plan")

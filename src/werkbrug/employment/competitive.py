@@ -1,0 +1,78 @@
+"""What counts as a competitive job: the one definition for IPS.
+
+IPS (Bond, Drake & Becker) counts competitive employment only: a job in a regular workplace,
+open to anyone (not reserved for people with a disability), paid at least the statutory minimum
+wage — never an unpaid trial placement, however regular the workplace. Counting trial placements
+or underpaid jobs would inflate every IPS measure (ever employed, days to first job, hours).
+
+A job is competitive when all of these hold:
+- it is recorded as a regular workplace open to anyone (`Job.competitive`, the professional's
+  statement);
+- it is not a trial placement (`ContractType.TRIAL_PLACEMENT`, unpaid by definition);
+- its hourly wage is known and at least the statutory minimum hourly wage (Wet minimumloon,
+  21 and over) that applied on its start date (`MINIMUM_HOURLY_WAGE`).
+
+`job_start` refuses a job recorded as competitive that fails this rule, and the IPS measures
+(`outcomes.py`, and so the reports) count only jobs that pass it, also for jobs recorded before
+the rule existed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+__all__ = ["MINIMUM_HOURLY_WAGE", "competitive_job_problems", "is_competitive_job", "minimum_hourly_wage"]
+
+TRIAL_PLACEMENT = "trial_placement"  # ContractType.TRIAL_PLACEMENT, without importing the models
+
+# The statutory minimum hourly wage (age 21 and over), in euros, from each date on. Since 2024 the
+# Netherlands sets it per hour; it changes on 1 January and 1 July. Add a row each half year
+# (rijksoverheid.nl, "Bedragen minimumloon"); a date before the first row uses the first row.
+MINIMUM_HOURLY_WAGE: tuple[tuple[date, Decimal], ...] = (
+    (date(2024, 1, 1), Decimal("13.27")),
+    (date(2024, 7, 1), Decimal("13.68")),
+    (date(2025, 1, 1), Decimal("14.06")),
+    (date(2025, 7, 1), Decimal("14.40")),
+    (date(2026, 1, 1), Decimal("14.71")),
+)
+
+
+def minimum_hourly_wage(on: date) -> Decimal:
+    """The statutory minimum hourly wage that applied on `on`."""
+    index = bisect_right([start for start, _wage in MINIMUM_HOURLY_WAGE], on) - 1
+    return MINIMUM_HOURLY_WAGE[max(index, 0)][1]
+
+
+def competitive_job_problems(
+    *, regular_workplace: bool, contract_type: str, hourly_wage: Decimal | None, start: date
+) -> list[tuple[str, str]]:
+    """Why a job is not competitive, as (code, message) pairs; empty when it is."""
+    problems: list[tuple[str, str]] = []
+    if not regular_workplace:
+        problems.append(("not_regular", _("The job is not in a regular workplace open to anyone.")))
+    if contract_type == TRIAL_PLACEMENT:
+        problems.append(("trial_placement", _("A trial placement is unpaid: it is not a competitive job.")))
+    elif hourly_wage is None:
+        problems.append(("wage_unknown", _("Enter the hourly wage: a competitive job pays at least the minimum wage.")))
+    else:
+        minimum = minimum_hourly_wage(start)
+        if Decimal(hourly_wage) < minimum:
+            problems.append(("below_minimum_wage", _(
+                "The hourly wage is below the statutory minimum wage (€ %(minimum)s per hour on %(date)s): "
+                "it is not a competitive job."
+            ) % {"minimum": f"{minimum:.2f}".replace(".", ","), "date": start.strftime("%d-%m-%Y")}))
+    return problems
+
+
+def is_competitive_job(job: Any) -> bool:
+    """Does this job (anything with `competitive`, `contract_type`, `hourly_wage` and `start`) count
+    as competitive employment?"""
+    return not competitive_job_problems(
+        regular_workplace=bool(job.competitive), contract_type=job.contract_type,
+        hourly_wage=job.hourly_wage, start=job.start,
+    )
