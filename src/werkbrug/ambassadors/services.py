@@ -358,6 +358,11 @@ def question_follow_up(*, question: Question, author: User, text: str, now: date
                                      "first_very_late_at"])
     _event(question, EventKind.FOLLOW_UP, now, actor=author,
            note=f"new deadline {timezone.localtime(question.deadline_at):%Y-%m-%d %H:%M}" if reopened else "")
+    if author.pk == question.asked_by_id:
+        if question.assignee is not None:
+            notify.follow_up(question, question.assignee)
+    else:
+        notify.answered(question)
     return message
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import django
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "werkbrug.evaluations",
     "werkbrug.portal",
     "werkbrug.reporting",
+    "werkbrug.notifications",
 ]
 
 MIDDLEWARE = [
@@ -304,9 +306,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "escalate-signals": {"task": "werkbrug.collaboration.tasks.escalate_signals", "schedule": 300.0},
     "ambassador-deadlines": {"task": "werkbrug.ambassadors.tasks.process_deadlines", "schedule": 300.0},
     "experience-expert-signals": {"task": "werkbrug.experience_experts.tasks.check_signals", "schedule": 3600.0},
+    # The daily digest of notifications, at 07:30 in Amsterdam (CELERY_TIMEZONE).
+    "notification-digests": {"task": "werkbrug.notifications.tasks.send_digests",
+                             "schedule": crontab(hour=7, minute=30)},
 }
 
-# WERKBRUG_BASE_URL: the public address (https://werkbrug.example.nl), for links in e-mails.
+# WERKBRUG_BASE_URL: the public address (https://werkbrug.example.nl), for links in e-mails. Every
+# link in a mail is made from it (`core.links.absolute_url`); production refuses to start without it.
 WERKBRUG_BASE_URL = (env("WERKBRUG_BASE_URL", "") or "").rstrip("/")
 # SIGNAL_ESCALATION_HOURS: an urgent signal nobody acknowledged escalates to the plan director
 # after this many hours (a region can set its own in Region.settings).
