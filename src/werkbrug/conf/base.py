@@ -241,6 +241,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "werkbrug.web.views.errors.csrf_failure"
 # SECURE_COOKIES: Secure flag on cookies; on by default, off only for the plain-HTTP demo.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 LANGUAGE_COOKIE_HTTPONLY = True
