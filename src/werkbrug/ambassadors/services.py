@@ -282,9 +282,9 @@ def question_ask(*, asked_by: User, organisation: Organisation | None, topic: To
         region=organisation.region, organisation=organisation, topic=topic, text=text.strip(), urgency=urgency,
         asked_by=asked_by, asker_organisation_id=asked_by.organisation_id, asked_at=now,
         deadline_hours=hours, deadline_mode=rules.deadline_mode,
-        deadline_at=deadlines.deadline(now, hours, rules.deadline_mode),
-        reminder_due_at=deadlines.reminder_at(now, hours, rules.deadline_mode),
-        very_late_at=deadlines.very_late_at(now, hours, rules.deadline_mode),
+        deadline_at=deadlines.deadline(now, hours, rules.deadline_mode, rules.office),
+        reminder_due_at=deadlines.reminder_at(now, hours, rules.deadline_mode, rules.office),
+        very_late_at=deadlines.very_late_at(now, hours, rules.deadline_mode, rules.office),
     )
     _event(question, EventKind.ASKED, now, actor=asked_by)
     ambassador = route(organisation_id=organisation.pk, day=timezone.localdate(now))
@@ -349,9 +349,9 @@ def question_follow_up(*, question: Question, author: User, text: str, now: date
         if question.first_deadline_at is None:  # the first answer stays judged by the first round
             question.first_deadline_at, question.first_very_late_at = question.deadline_at, question.very_late_at
         question.deadline_hours, question.deadline_mode = hours, mode
-        question.deadline_at = deadlines.deadline(now, hours, mode)
-        question.reminder_due_at = deadlines.reminder_at(now, hours, mode)
-        question.very_late_at = deadlines.very_late_at(now, hours, mode)
+        question.deadline_at = deadlines.deadline(now, hours, mode, rules.office)
+        question.reminder_due_at = deadlines.reminder_at(now, hours, mode, rules.office)
+        question.very_late_at = deadlines.very_late_at(now, hours, mode, rules.office)
         question.reminded_at = question.escalated_at = None
         question.save(update_fields=["status", "deadline_hours", "deadline_mode", "deadline_at", "reminder_due_at",
                                      "very_late_at", "reminded_at", "escalated_at", "first_deadline_at",

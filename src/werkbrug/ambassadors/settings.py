@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from werkbrug.core.models import Region
+from werkbrug.core.office_hours import DEFAULT as DEFAULT_OFFICE
+from werkbrug.core.office_hours import OfficeHours, office_hours_for
 
 from .deadlines import DEFAULT_HOURS, Mode
 
@@ -15,6 +17,7 @@ KEY = "ambassadors"
 class AmbassadorSettings:
     deadline_hours: int = DEFAULT_HOURS
     deadline_mode: str = Mode.CALENDAR
+    office: OfficeHours = DEFAULT_OFFICE
 
 
 def for_region(region: Region) -> AmbassadorSettings:
@@ -25,4 +28,4 @@ def for_region(region: Region) -> AmbassadorSettings:
         hours = DEFAULT_HOURS
     if mode not in Mode.__members__.values():
         mode = Mode.CALENDAR
-    return AmbassadorSettings(hours, str(mode))
+    return AmbassadorSettings(hours, str(mode), office_hours_for(region))
