@@ -121,6 +121,8 @@ def test_escalation_skips_an_absent_colleague(net, ask):
 
 
 def test_escalation_without_colleague_is_recorded(net, ask):
+    net.region.settings = {"ambassadors": {"ladder": ["stand_in", "colleague"]}}  # no coordinator, no manager
+    net.region.save()
     question = ask(org=net.ggz, topic="care", now=MONDAY_9)  # GGZ has one ambassador
     services.question_escalate(question=question, now=datetime(2026, 3, 5, 9, 0, tzinfo=AMSTERDAM))
     question.refresh_from_db()

@@ -54,6 +54,12 @@ def escalated(question, ambassador) -> None:
     _tell(question.asked_by, Kind.QUESTION_ESCALATED, question)
 
 
+def escalated_up(question, person) -> None:
+    """The network coordinator or a manager is asked to see that the question gets an answer."""
+    _tell(person, Kind.QUESTION_ESCALATED, question)
+    _tell(question.asked_by, Kind.QUESTION_ESCALATED, question)
+
+
 def no_colleague(question) -> None:
     _tell(question.asked_by, Kind.QUESTION_ESCALATED, question)
 
