@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.ambassadors.conftest import ask, net  # noqa: F401 — the ambassador network fixtures
 from tests.support.browser import assert_accessible, follow
 from werkbrug.collaboration.models import SignalRecipient
 from werkbrug.core.models import User
