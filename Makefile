@@ -28,7 +28,7 @@ demo: $(VENV)/.installed
 	@echo ""
 	@echo "  Werkbrug demo: http://127.0.0.1:$(PORT)/   (stop with Ctrl+C)"
 	@echo ""
-	$(DEMO_ENV) $(WERKBRUG) runserver --noreload 127.0.0.1:$(PORT)
+	WERKBRUG_BASE_URL=http://127.0.0.1:$(PORT) $(DEMO_ENV) $(WERKBRUG) runserver --noreload 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest -n 2 --dist loadfile

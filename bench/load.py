@@ -43,6 +43,7 @@ SERVER_ENV = {
     "SECURE_COOKIES": "0",
     "HSTS_SECONDS": "0",
     "EMAIL_HOST": "127.0.0.1",
+    "WERKBRUG_BASE_URL": "https://werkbrug.bench",
     "DATABASE_POOL_MAX": "8",
     "CACHE_URL": "redis://127.0.0.1:6379/7",
     "LOG_LEVEL": "ERROR",

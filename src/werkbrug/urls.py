@@ -19,6 +19,7 @@ DOMAIN_APPS = {
     "evaluations": "research/",
     "portal": "portal/",
     "reporting": "reports/",
+    "notifications": "notifications/",
 }
 
 handler400 = "werkbrug.web.views.errors.bad_request"

@@ -15,6 +15,7 @@ PROD_ENV = {
     "EMAIL_HOST": "smtp.example.nl",
     "FIELD_ENCRYPTION_KEY": "q6Jdbj0Jb2Fq1yNqVjC0XyY4w3m3lFJx1jw5yq7rN3Y=",
     "DJANGO_SETTINGS_MODULE": "werkbrug.conf.production",
+    "WERKBRUG_BASE_URL": "https://werkbrug.example.nl",
 }
 
 
@@ -33,6 +34,13 @@ def test_check_deploy_reports_nothing_in_production():
     result = _werkbrug("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.slow
+def test_production_refuses_to_start_without_the_public_address_for_mail_links():
+    result = _werkbrug("check", env={**PROD_ENV, "WERKBRUG_BASE_URL": ""})
+    assert result.returncode != 0
+    assert "WERKBRUG_BASE_URL" in result.stderr
 
 
 @pytest.mark.slow

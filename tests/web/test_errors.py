@@ -50,3 +50,12 @@ def test_database_lost_halfway_through_a_write_leaves_nothing(team):
                         date_of_birth=date(1990, 1, 1))
     assert Client.objects.count() == before
     assert not Client.objects.filter(last_name="Geschreven").exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_form_answers_a_dutch_page_not_djangos_english_one():
+    response = HttpClient(enforce_csrf_checks=True).post("/account/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Uw formulier kon niet worden aangenomen" in body
+    assert "CSRF" not in body

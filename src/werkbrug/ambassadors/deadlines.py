@@ -5,11 +5,11 @@ The rules (region setting `ambassadors.deadline_hours`, default 48, and `deadlin
 - **calendar** mode counts elapsed hours: 48 hours after Friday 12:00 is Sunday 12:00. Arithmetic
   is done in UTC, so a daylight-saving change in between is honoured (24 hours after Saturday
   12:00 on the last weekend of March is Sunday 13:00 local time: 24 real hours later).
-- **working** mode counts only the hours of working days in Dutch local time (Europe/Amsterdam):
-  Saturdays, Sundays and Dutch public holidays (the `holidays` package, "NL") do not count. A
-  question asked on a weekend or holiday starts counting at 00:00 of the next working day. The
-  hours of a working day are counted on the local wall clock (00:00–24:00); Dutch clocks change
-  on Sundays, which never count, so a working day always has 24 hours.
+- **working** mode counts only the region's office hours (`core.office_hours`: Monday–Friday
+  08:30–17:00 in Europe/Amsterdam unless the region chooses otherwise; Dutch public holidays
+  never count): 24 working hours from Friday 12:00 end on Wednesday 10:30. A question asked
+  outside office hours starts counting at the next opening, so reminders and deadlines never fall
+  at night.
 - The reminder to the ambassador falls at 75 % of the allowed time, measured the same way.
 - A question is **on time** when it was (or still can be) answered by the deadline, **late** when
   answered after it, and **very late** when the answer took more than three times the allowed
@@ -18,12 +18,13 @@ The rules (region setting `ambassadors.deadline_hours`, default 48, and `deadlin
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
+from werkbrug.core import office_hours
+from werkbrug.core.office_hours import DEFAULT as DEFAULT_OFFICE
+from werkbrug.core.office_hours import OfficeHours
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 UTC = ZoneInfo("UTC")
@@ -43,89 +44,53 @@ class Timeliness(StrEnum):
     VERY_LATE = "very_late"
 
 
-@lru_cache(maxsize=64)
-def _dutch_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("NL", years=year).keys())
+def is_working_day(day: date, office: OfficeHours = DEFAULT_OFFICE) -> bool:
+    return office_hours.is_working_day(day, office)
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _dutch_holidays(day.year)
-
-
-def _local(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError("deadlines need aware datetimes")
-    return moment.astimezone(AMSTERDAM)
-
-
-def _wall_to_aware(day: date, seconds: float) -> datetime:
-    """A local wall-clock moment `seconds` after midnight of `day` (0 ≤ seconds ≤ 86 400)."""
-    if seconds >= 86_400:
-        return datetime.combine(day + timedelta(days=1), time(0), AMSTERDAM)
-    naive = datetime.combine(day, time(0)) + timedelta(seconds=seconds)
-    return naive.replace(tzinfo=AMSTERDAM)
-
-
-def add_hours(start: datetime, hours: float, mode: Mode | str) -> datetime:
+def add_hours(start: datetime, hours: float, mode: Mode | str, office: OfficeHours = DEFAULT_OFFICE) -> datetime:
     """The moment `hours` (counted in `mode`) after `start`."""
     if hours < 0:
         raise ValueError("hours must not be negative")
+    if start.tzinfo is None:
+        raise ValueError("deadlines need aware datetimes")
     if Mode(mode) == Mode.CALENDAR:
         return (start.astimezone(UTC) + timedelta(hours=hours)).astimezone(AMSTERDAM)
-    local = _local(start)
-    day = local.date()
-    offset = (local.replace(tzinfo=None) - datetime.combine(day, time(0))).total_seconds()
-    remaining = hours * 3600
-    for _ in range(3660):  # ten years of days: far beyond any deadline
-        if is_working_day(day):
-            available = 86_400 - offset
-            if remaining <= available:
-                return _wall_to_aware(day, offset + remaining)
-            remaining -= available
-        day += timedelta(days=1)
-        offset = 0
-    raise ValueError("deadline too far away")
+    return office_hours.add_working_hours(start, hours, office)
 
 
-def hours_between(start: datetime, end: datetime, mode: Mode | str) -> float:
+def hours_between(start: datetime, end: datetime, mode: Mode | str, office: OfficeHours = DEFAULT_OFFICE) -> float:
     """Hours from `start` to `end` counted in `mode` (0 when `end` is before `start`)."""
     if end <= start:
         return 0.0
     if Mode(mode) == Mode.CALENDAR:
         # In UTC: two moments in the same zone object would otherwise subtract as wall times.
         return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 3600
-    a, b = _local(start), _local(end)
-    total = 0.0
-    day = a.date()
-    while day <= b.date():
-        if is_working_day(day):
-            day_start = datetime.combine(day, time(0))
-            lo = max(a.replace(tzinfo=None), day_start)
-            hi = min(b.replace(tzinfo=None), day_start + timedelta(days=1))
-            if hi > lo:
-                total += (hi - lo).total_seconds()
-        day += timedelta(days=1)
-    return total / 3600
+    return office_hours.working_hours_between(start, end, office)
 
 
-def deadline(start: datetime, hours: float, mode: Mode | str) -> datetime:
-    return add_hours(start, hours, mode)
+def deadline(start: datetime, hours: float, mode: Mode | str, office: OfficeHours = DEFAULT_OFFICE) -> datetime:
+    return add_hours(start, hours, mode, office)
 
 
-def reminder_at(start: datetime, hours: float, mode: Mode | str) -> datetime:
-    return add_hours(start, hours * REMINDER_FRACTION, mode)
+def reminder_at(start: datetime, hours: float, mode: Mode | str, office: OfficeHours = DEFAULT_OFFICE) -> datetime:
+    """When the ambassador is reminded: at 75 % of the time, moved to the next opening of the
+    office when that falls outside office hours and still before the deadline."""
+    moment = add_hours(start, hours * REMINDER_FRACTION, mode, office)
+    opened = office_hours.next_office_moment(moment, office)
+    return opened if opened < deadline(start, hours, mode, office) else moment
 
 
-def very_late_at(start: datetime, hours: float, mode: Mode | str) -> datetime:
-    return add_hours(start, hours * VERY_LATE_FACTOR, mode)
+def very_late_at(start: datetime, hours: float, mode: Mode | str, office: OfficeHours = DEFAULT_OFFICE) -> datetime:
+    return add_hours(start, hours * VERY_LATE_FACTOR, mode, office)
 
 
 def timeliness(*, start: datetime, hours: float, mode: Mode | str, answered_at: datetime | None,
-               now: datetime) -> Timeliness:
+               now: datetime, office: OfficeHours = DEFAULT_OFFICE) -> Timeliness:
     """On time, late or very late: by the first answer, or by `now` while unanswered."""
     end = (answered_at or now).astimezone(UTC)
-    if end <= deadline(start, hours, mode).astimezone(UTC):
+    if end <= deadline(start, hours, mode, office).astimezone(UTC):
         return Timeliness.ON_TIME
-    if end <= very_late_at(start, hours, mode).astimezone(UTC):
+    if end <= very_late_at(start, hours, mode, office).astimezone(UTC):
         return Timeliness.LATE
     return Timeliness.VERY_LATE

@@ -1,24 +1,25 @@
-"""Mail to ambassadors and askers, sent after the transaction commits (never for a rolled-back step)."""
+"""Telling ambassadors and askers, through the notification service.
+
+Each step notifies in its own transaction, so a rolled-back step tells nobody; the service
+mails after commit, with the deadline in Europe/Amsterdam and an absolute link behind sign-in.
+"""
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.utils.translation import gettext as _
+from django.urls import reverse
 
-logger = logging.getLogger(__name__)
+from werkbrug.notifications import services as notifications
+from werkbrug.notifications.kinds import Kind
+
 _silent: ContextVar[bool] = ContextVar("ambassador_mail_silent", default=False)
 
 
 @contextmanager
 def silenced():
-    """No mail (the demo loader creates a year of history in one go)."""
+    """Nobody told (the demo loader creates a year of history in one go)."""
     token = _silent.set(True)
     try:
         yield
@@ -26,42 +27,42 @@ def silenced():
         _silent.reset(token)
 
 
-def _send(to: str, subject: str, body: str) -> None:
-    if not to or _silent.get():
+def _tell(person, kind: str, question, *, due: bool = False) -> None:
+    if person is None or _silent.get():
         return
-
-    def deliver() -> None:
-        # A mail server that is down must not undo or break the step that was just saved.
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-        except (OSError, smtplib.SMTPException):
-            logger.warning("mail to an ambassador or asker could not be sent", exc_info=True)
-
-    transaction.on_commit(deliver)
+    notifications.notify(
+        recipient=person, kind=kind, obj=question,
+        link=reverse("ambassadors:question", kwargs={"pk": question.pk}),
+        due_at=question.deadline_at if due else None,
+    )
 
 
 def new_question(question, ambassador) -> None:
-    _send(ambassador.person.email, _("New question for you as ambassador (#%(n)s)") % {"n": question.pk},
-          _("A professional asked your organisation a question. Please answer before %(d)s.") % {"d": f"{question.deadline_at:%d-%m-%Y %H:%M}"})
+    _tell(ambassador.person, Kind.QUESTION_RECEIVED, question, due=True)
+
+
+def follow_up(question, ambassador) -> None:
+    _tell(ambassador.person, Kind.QUESTION_FOLLOW_UP, question, due=True)
 
 
 def reminder(question, ambassador) -> None:
-    _send(ambassador.person.email, _("Reminder: question #%(n)s is due soon") % {"n": question.pk},
-          _("Three quarters of the answer time have passed. The deadline is %(d)s.") % {"d": f"{question.deadline_at:%d-%m-%Y %H:%M}"})
+    _tell(ambassador.person, Kind.QUESTION_REMINDER, question, due=True)
 
 
 def escalated(question, ambassador) -> None:
-    _send(ambassador.person.email, _("Question #%(n)s was passed on to you") % {"n": question.pk},
-          _("The deadline has passed without an answer. You are now asked to answer this question."))
-    _send(question.asked_by.email, _("Your question #%(n)s was passed on") % {"n": question.pk},
-          _("Your question was not answered in time. It has been passed on to %(name)s.") % {"name": ambassador.person.get_full_name()})
+    _tell(ambassador.person, Kind.QUESTION_ESCALATED, question, due=True)
+    _tell(question.asked_by, Kind.QUESTION_ESCALATED, question)
+
+
+def escalated_up(question, person) -> None:
+    """The network coordinator or a manager is asked to see that the question gets an answer."""
+    _tell(person, Kind.QUESTION_ESCALATED, question)
+    _tell(question.asked_by, Kind.QUESTION_ESCALATED, question)
 
 
 def no_colleague(question) -> None:
-    _send(question.asked_by.email, _("Your question #%(n)s is late") % {"n": question.pk},
-          _("Your question was not answered in time and no colleague ambassador is available. We keep trying."))
+    _tell(question.asked_by, Kind.QUESTION_ESCALATED, question)
 
 
 def answered(question) -> None:
-    _send(question.asked_by.email, _("Your question #%(n)s has an answer") % {"n": question.pk},
-          _("An ambassador answered your question. Read it in Werkbrug."))
+    _tell(question.asked_by, Kind.QUESTION_ANSWERED, question)

@@ -255,23 +255,23 @@ def in_time_rates(questions: QuerySet[Question], *, by: str, now: datetime) -> l
     """Answered-in-time rate per `by` ("organisation" or "ambassador").
 
     Counted: answered questions, plus open ones already past their deadline (they cannot be on
-    time any more). Per ambassador: the ambassador who holds the question now.
+    time any more). Per ambassador: the ambassador who held the question when its deadline
+    passed (a stand-in is not blamed for a colleague's delay), else the one who holds it now.
     """
-    key = {"organisation": ("organisation_id", "organisation__name"),
-           "ambassador": ("assignee_id", "assignee__person__last_name")}[by]
     due = questions.filter(Q(answered_at__isnull=False) | Q(deadline_at__lt=now))
-    rows = (due.values(*key).annotate(
-        total=Count("id"), on_time=Count("id", filter=Q(answered_at__isnull=False, answered_at__lte=ANSWER_DEADLINE)))
-        .order_by(key[1]))
-    result = []
-    names = {}
-    if by == "ambassador":
-        names = {a.pk: str(a.person) for a in Ambassador.objects.filter(pk__in=[r[key[0]] for r in rows if r[key[0]]]).select_related("person")}
-    for r in rows:
-        name = r[key[1]] if by == "organisation" else names.get(r[key[0]], "—")
-        result.append({"name": name, "total": r["total"], "on_time": r["on_time"],
-                       "rate": round(100 * r["on_time"] / r["total"]) if r["total"] else None})
-    return result
+    on_time = Count("id", filter=Q(answered_at__isnull=False, answered_at__lte=ANSWER_DEADLINE))
+    if by == "organisation":
+        rows = due.values("organisation__name").annotate(total=Count("id"), on_time=on_time).order_by("organisation__name")
+        named = [(r["organisation__name"], r) for r in rows]
+    else:
+        rows = list(due.annotate(holder=Coalesce("held_at_deadline_id", "assignee_id")).values("holder")
+                    .annotate(total=Count("id"), on_time=on_time).order_by("holder"))
+        people = {a.pk: a.person for a in Ambassador.objects.filter(pk__in=[r["holder"] for r in rows if r["holder"]])
+                  .select_related("person")}
+        named = sorted(((str(people[r["holder"]]) if r["holder"] in people else "—", r) for r in rows),
+                       key=lambda pair: (people[pair[1]["holder"]].last_name if pair[1]["holder"] in people else "", pair[0]))
+    return [{"name": name, "total": r["total"], "on_time": r["on_time"],
+             "rate": round(100 * r["on_time"] / r["total"]) if r["total"] else None} for name, r in named]
 
 
 def _month_range(start: date, end: date) -> list[date]:

@@ -18,7 +18,9 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from werkbrug.core import policy
@@ -96,7 +98,9 @@ def region_settings_update(*, region: Region, deadline_hours: int, deadline_mode
         raise _error("deadline_hours", _("The deadline can be at most 720 hours (30 days)."), "deadline_too_long")
     if deadline_mode not in deadlines.Mode.__members__.values():
         raise _error("deadline_mode", _("Choose calendar hours or working hours."), "deadline_mode")
-    region.settings = {**(region.settings or {}), SETTINGS_KEY: {"deadline_hours": deadline_hours, "deadline_mode": str(deadline_mode)}}
+    kept = (region.settings or {}).get(SETTINGS_KEY) or {}  # the ladder settings stay as they are
+    region.settings = {**(region.settings or {}),
+                       SETTINGS_KEY: {**kept, "deadline_hours": deadline_hours, "deadline_mode": str(deadline_mode)}}
     region.save(update_fields=["settings"])
     return region
 
@@ -282,9 +286,9 @@ def question_ask(*, asked_by: User, organisation: Organisation | None, topic: To
         region=organisation.region, organisation=organisation, topic=topic, text=text.strip(), urgency=urgency,
         asked_by=asked_by, asker_organisation_id=asked_by.organisation_id, asked_at=now,
         deadline_hours=hours, deadline_mode=rules.deadline_mode,
-        deadline_at=deadlines.deadline(now, hours, rules.deadline_mode),
-        reminder_due_at=deadlines.reminder_at(now, hours, rules.deadline_mode),
-        very_late_at=deadlines.very_late_at(now, hours, rules.deadline_mode),
+        deadline_at=deadlines.deadline(now, hours, rules.deadline_mode, rules.office),
+        reminder_due_at=deadlines.reminder_at(now, hours, rules.deadline_mode, rules.office),
+        very_late_at=deadlines.very_late_at(now, hours, rules.deadline_mode, rules.office),
     )
     _event(question, EventKind.ASKED, now, actor=asked_by)
     ambassador = route(organisation_id=organisation.pk, day=timezone.localdate(now))
@@ -293,8 +297,21 @@ def question_ask(*, asked_by: User, organisation: Organisation | None, topic: To
         question.save(update_fields=["assignee"])
         _event(question, EventKind.ASSIGNED, now, ambassador=ambassador)
         notify.new_question(question, ambassador)
+    elif rules.nobody_present == "refuse":
+        back = min((a.ends_on for a in Absence.objects.filter(ambassador__organisation=organisation, ends_on__gte=timezone.localdate(now))),
+                   default=None)
+        raise ValidationError({"organisation": [ValidationError(
+            _("None of this organisation's ambassadors is present now%(back)s. Ask another organisation, or ask again later.")
+            % {"back": _(" (the first is back after %(day)s)") % {"day": date_format(back, "j F Y")} if back else ""},
+            code="nobody_present")]})
     else:
         _event(question, EventKind.NO_COLLEAGUE, now, note="no ambassador available")
+        coordinator = _ladder_target("coordinator", question, timezone.localdate(now), rules)
+        if coordinator is not None:
+            _escalate_to(question, coordinator, "coordinator", now)
+            if "coordinator" in rules.ladder:
+                question.escalation_step = rules.ladder.index("coordinator") + 1
+                question.save(update_fields=["escalation_step"])
     return question
 
 
@@ -349,15 +366,20 @@ def question_follow_up(*, question: Question, author: User, text: str, now: date
         if question.first_deadline_at is None:  # the first answer stays judged by the first round
             question.first_deadline_at, question.first_very_late_at = question.deadline_at, question.very_late_at
         question.deadline_hours, question.deadline_mode = hours, mode
-        question.deadline_at = deadlines.deadline(now, hours, mode)
-        question.reminder_due_at = deadlines.reminder_at(now, hours, mode)
-        question.very_late_at = deadlines.very_late_at(now, hours, mode)
+        question.deadline_at = deadlines.deadline(now, hours, mode, rules.office)
+        question.reminder_due_at = deadlines.reminder_at(now, hours, mode, rules.office)
+        question.very_late_at = deadlines.very_late_at(now, hours, mode, rules.office)
         question.reminded_at = question.escalated_at = None
         question.save(update_fields=["status", "deadline_hours", "deadline_mode", "deadline_at", "reminder_due_at",
                                      "very_late_at", "reminded_at", "escalated_at", "first_deadline_at",
                                      "first_very_late_at"])
     _event(question, EventKind.FOLLOW_UP, now, actor=author,
            note=f"new deadline {timezone.localtime(question.deadline_at):%Y-%m-%d %H:%M}" if reopened else "")
+    if author.pk == question.asked_by_id:
+        if question.assignee is not None:
+            notify.follow_up(question, question.assignee)
+    else:
+        notify.answered(question)
     return message
 
 
@@ -426,24 +448,80 @@ def question_remind(*, question: Question, now: datetime | None = None) -> bool:
     return True
 
 
-@transaction.atomic
-def question_escalate(*, question: Question, now: datetime | None = None) -> Ambassador | None:
-    """At the deadline: pass the question to a colleague ambassador and tell the asker."""
-    question = Question.objects.select_for_update(of=("self",)).select_related("assignee", "asked_by").get(pk=question.pk)
-    now = _now(now)
-    if question.status != QuestionStatus.OPEN or question.escalated_at is not None or question.deadline_at > now:
-        return None
-    question.escalated_at = now
-    colleague = route(organisation_id=question.organisation_id, day=timezone.localdate(now), after=question.assignee)
-    if colleague is not None:
-        question.assignee = colleague
-        _event(question, EventKind.ESCALATED, now, ambassador=colleague)
-        notify.escalated(question, colleague)
+def _ladder_target(step: str, question: Question, day: date, rules) -> Ambassador | User | None:
+    """Who the question goes to at one step of the region's escalation ladder (None: nobody there)."""
+    holder = question.assignee
+    if step in ("stand_in", "colleague"):
+        present = {a.pk: a for a in Ambassador.objects.filter(organisation_id=question.organisation_id, active=True,
+                                                               person__is_active=True).select_related("person")}
+        for absent_id in _absent_ids(present, day):
+            present.pop(absent_id)
+        for earlier in (holder.pk if holder else None, question.held_at_deadline_id):  # not back to who let it pass
+            present.pop(earlier, None)
+        if step == "stand_in":
+            if holder is None:
+                return None
+            ids = holder.stand_ins.filter(active=True).order_by("position", "id").values_list("id", flat=True)
+            return next((present[i] for i in ids if i in present), None)
+        return min(present.values(), key=lambda a: (a.position, a.pk), default=None)
+    if step == "coordinator":
+        people = User.objects.filter(region_id=question.region_id, is_active=True)
+        if rules.network_coordinator_id is not None:
+            people = people.filter(pk=rules.network_coordinator_id)
+        else:
+            people = people.filter(role_assignments__role=Role.REGION_ADMIN)
+        return people.order_by("pk").first()
+    if step == "manager":
+        return (User.objects.filter(organisation_id=question.organisation_id, is_active=True,
+                                    role_assignments__role=Role.MANAGER).order_by("pk").first())
+    return None
+
+
+def _escalate_to(question: Question, target: Ambassador | User, step: str, now: datetime) -> None:
+    if isinstance(target, Ambassador):
+        question.assignee = target
+        _event(question, EventKind.ESCALATED, now, ambassador=target, note=step)
+        notify.escalated(question, target)
     else:
+        QuestionEvent.objects.create(question=question, kind=EventKind.ESCALATED_UP, at=now, person=target, note=step)
+        notify.escalated_up(question, target)
+
+
+@transaction.atomic
+def question_escalate(*, question: Question, now: datetime | None = None) -> Ambassador | User | None:
+    """When the deadline (or the next step's time) has passed: the next step of the region's
+    escalation ladder that has someone present — the holder's stand-in, another ambassador of the
+    organisation, the network coordinator, the organisation's manager. Each step is recorded on
+    the question and told to the person it goes to and to the asker."""
+    question = (Question.objects.select_for_update(of=("self",)).select_related("assignee", "asked_by", "region")
+                .get(pk=question.pk))
+    now = _now(now)
+    if question.status != QuestionStatus.OPEN:
+        return None
+    due = question.next_escalation_at if question.escalated_at is not None else question.deadline_at
+    if due is None or due > now:
+        return None
+    rules = for_region(question.region)
+    if question.escalated_at is None:
+        question.escalated_at = now
+        question.held_at_deadline = question.assignee
+    target = None
+    step_taken = question.escalation_step
+    for index in range(question.escalation_step, len(rules.ladder)):
+        target = _ladder_target(rules.ladder[index], question, timezone.localdate(now), rules)
+        step_taken = index + 1
+        if target is not None:
+            _escalate_to(question, target, rules.ladder[index], now)
+            break
+    question.escalation_step = step_taken
+    if target is None:
         _event(question, EventKind.NO_COLLEAGUE, now)
         notify.no_colleague(question)
-    question.save(update_fields=["escalated_at", "assignee"])
-    return colleague
+    more = target is not None and step_taken < len(rules.ladder)
+    question.next_escalation_at = (deadlines.deadline(now, rules.step_hours, question.deadline_mode, rules.office)
+                                   if more else None)
+    question.save(update_fields=["escalated_at", "assignee", "escalation_step", "next_escalation_at", "held_at_deadline"])
+    return target
 
 
 def questions_process_due(*, now: datetime | None = None) -> dict[str, int]:
@@ -456,7 +534,8 @@ def questions_process_due(*, now: datetime | None = None) -> dict[str, int]:
     open_questions = Question.objects.filter(status=QuestionStatus.OPEN)
     for pk in open_questions.filter(reminded_at__isnull=True, reminder_due_at__lte=now, deadline_at__gt=now).values_list("pk", flat=True):
         counts["reminded"] += question_remind(question=Question(pk=pk), now=now)
-    for pk in open_questions.filter(escalated_at__isnull=True, deadline_at__lte=now).values_list("pk", flat=True):
+    due = Q(escalated_at__isnull=True, deadline_at__lte=now) | Q(next_escalation_at__lte=now)
+    for pk in open_questions.filter(due).values_list("pk", flat=True):
         counts["escalated"] += question_escalate(question=Question(pk=pk), now=now) is not None
     today = timezone.localdate(now)
     absent = Absence.objects.filter(starts_on__lte=today, ends_on__gte=today).values("ambassador_id")

@@ -20,17 +20,17 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from werkbrug.core import policy
 from werkbrug.core.choices import CASEWORK_ROLES, DataCategory
 from werkbrug.core.models import Organisation
 from werkbrug.core.policy.clients import consented_categories
+from werkbrug.notifications import services as notifications
+from werkbrug.notifications.kinds import Kind as NotificationKind
 from werkbrug.trajectories.models import TeamMembership, Trajectory, TrajectoryStatus
 
 from . import workflow
@@ -165,7 +165,15 @@ def signal_create(
             whole_team=whole_team, created_at=timezone.now(),
         )
         SignalRecipient.objects.bulk_create([SignalRecipient(signal=signal, person=p) for p in chosen])
+        notifications.notify_many(
+            recipients=chosen, actor=author, kind=NotificationKind.SIGNAL_RECEIVED, obj=signal,
+            link=_signals_link(trajectory.pk), urgent=urgency == Urgency.URGENT,
+        )
         return signal
+
+
+def _signals_link(trajectory_pk: int) -> str:
+    return reverse("collaboration:signals", kwargs={"trajectory_pk": trajectory_pk})
 
 
 def signal_acknowledge(*, signal: Signal, person: User) -> SignalRecipient:
@@ -181,24 +189,11 @@ def signal_acknowledge(*, signal: Signal, person: User) -> SignalRecipient:
             raise ValidationError(_("You have already acknowledged this signal."), code="already_acknowledged")
         recipient.acknowledged_at = timezone.now()
         recipient.save(update_fields=["acknowledged_at"])
+        notifications.notify_many(
+            recipients=[signal.author], actor=person, kind=NotificationKind.SIGNAL_ACKNOWLEDGED, obj=signal,
+            link=_signals_link(signal.trajectory_id),
+        )
         return recipient
-
-
-def _escalation_mail(trajectory_id: int, email: str, pseudonym: str) -> None:
-    # The mail carries no care content: only the pseudonym and a link behind sign-in.
-    if not email:
-        return
-    base = getattr(settings, "WERKBRUG_BASE_URL", "")
-    url = base + reverse("collaboration:signals", kwargs={"trajectory_pk": trajectory_id})
-    send_mail(
-        subject=gettext("Werkbrug: an urgent signal has not been acknowledged"),
-        message=gettext(
-            "An urgent signal about client %(client)s has not been acknowledged by anyone in time. "
-            "As plan director, please look at it: %(url)s"
-        ) % {"client": pseudonym, "url": url},
-        from_email=None,
-        recipient_list=[email],
-    )
 
 
 def _escalation_candidates(now: datetime):
@@ -232,10 +227,9 @@ def signals_escalate(*, now: datetime | None = None, notify: bool = True) -> lis
             signal.save(update_fields=["escalated_at", "escalated_to"])
             SignalRecipient.objects.get_or_create(signal=signal, person=director, defaults={"by_escalation": True})
             if notify:
-                transaction.on_commit(
-                    lambda sid=signal.trajectory_id, email=director.email, pseudonym=signal.trajectory.client.pseudonym:
-                    _escalation_mail(sid, email, pseudonym)
-                )
+                # The mail carries no care content: the kind, a number and a link behind sign-in.
+                notifications.notify(recipient=director, kind=NotificationKind.SIGNAL_ESCALATED, obj=signal,
+                                     link=_signals_link(signal.trajectory_id), urgent=True)
             escalated.append(signal)
     return escalated
 
@@ -281,7 +275,22 @@ def referral_create(
         )
         ReferralEvent.objects.create(referral=referral, from_state="", to_state=ReferralState.REQUESTED,
                                      actor=referred_by, at=now)
+        receivers = organisation.people.filter(
+            is_active=True, role_assignments__role__in=CASEWORK_ROLES).distinct()
+        notifications.notify_many(recipients=receivers, actor=referred_by, kind=NotificationKind.REFERRAL_RECEIVED,
+                                  obj=referral, link=_referral_link(referral.pk))
         return referral
+
+
+def _referral_link(referral_pk: int) -> str:
+    return reverse("collaboration:referral", kwargs={"pk": referral_pk})
+
+
+_REFERRAL_NOTICES = {
+    ReferralState.ACCEPTED: NotificationKind.REFERRAL_ACCEPTED,
+    ReferralState.REJECTED: NotificationKind.REFERRAL_REJECTED,
+    ReferralState.COMPLETED: NotificationKind.REFERRAL_COMPLETED,
+}
 
 
 ACTIONS = {
@@ -336,6 +345,9 @@ def referral_transition(
             referral.outcome = outcome
             update.append("outcome")
         referral.save(update_fields=update)
+        if to_state in _REFERRAL_NOTICES:
+            notifications.notify_many(recipients=[referral.referred_by], actor=actor, kind=_REFERRAL_NOTICES[to_state],
+                                      obj=referral, link=_referral_link(referral.pk))
         return referral
 
 

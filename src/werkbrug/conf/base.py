@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import django
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "werkbrug.evaluations",
     "werkbrug.portal",
     "werkbrug.reporting",
+    "werkbrug.notifications",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +241,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "werkbrug.web.views.errors.csrf_failure"
 # SECURE_COOKIES: Secure flag on cookies; on by default, off only for the plain-HTTP demo.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -304,9 +307,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "escalate-signals": {"task": "werkbrug.collaboration.tasks.escalate_signals", "schedule": 300.0},
     "ambassador-deadlines": {"task": "werkbrug.ambassadors.tasks.process_deadlines", "schedule": 300.0},
     "experience-expert-signals": {"task": "werkbrug.experience_experts.tasks.check_signals", "schedule": 3600.0},
+    # The daily digest of notifications, at 07:30 in Amsterdam (CELERY_TIMEZONE).
+    "notification-digests": {"task": "werkbrug.notifications.tasks.send_digests",
+                             "schedule": crontab(hour=7, minute=30)},
 }
 
-# WERKBRUG_BASE_URL: the public address (https://werkbrug.example.nl), for links in e-mails.
+# WERKBRUG_BASE_URL: the public address (https://werkbrug.example.nl), for links in e-mails. Every
+# link in a mail is made from it (`core.links.absolute_url`); production refuses to start without it.
 WERKBRUG_BASE_URL = (env("WERKBRUG_BASE_URL", "") or "").rstrip("/")
 # SIGNAL_ESCALATION_HOURS: an urgent signal nobody acknowledged escalates to the plan director
 # after this many hours (a region can set its own in Region.settings).

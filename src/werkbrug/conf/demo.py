@@ -24,3 +24,5 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 # 2FA is offered but not required in the demo; every page shows a banner saying so.
 REQUIRE_2FA = env_bool("WERKBRUG_REQUIRE_2FA", False)
+# Links in the demo's mails lead to the demo server (`make demo` passes its port).
+WERKBRUG_BASE_URL = (env("WERKBRUG_BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")

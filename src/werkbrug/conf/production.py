@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEMO_MODE, SECRET_KEY
+from .base import DEMO_MODE, SECRET_KEY, WERKBRUG_BASE_URL
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -11,3 +11,7 @@ if not SECRET_KEY:
     )
 if DEMO_MODE:
     raise ImproperlyConfigured("WERKBRUG_DEMO may not be switched on with production settings.")
+if not WERKBRUG_BASE_URL:
+    raise ImproperlyConfigured(
+        "WERKBRUG_BASE_URL is not set: mails need the public address (https://werkbrug.example.nl)."
+    )

@@ -23,3 +23,4 @@ else:
     # same prepared statements as production.
     DATABASES["default"]["OPTIONS"] = {"prepare_threshold": DATABASES["default"]["OPTIONS"]["prepare_threshold"]}
 AXES_ENABLED = True
+WERKBRUG_BASE_URL = "https://werkbrug.test"

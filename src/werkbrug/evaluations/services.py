@@ -15,16 +15,17 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from werkbrug.clients.models import Client
 from werkbrug.core import policy
 from werkbrug.core.choices import DataCategory, Role
+from werkbrug.core.links import absolute_url
 from werkbrug.core.policy.clients import consented_categories
 
 from . import fidelity as fidelity_scale
@@ -408,8 +409,7 @@ def question_add(*, questionnaire: Questionnaire, added_by: User, **fields: Any)
 
 
 def _link(invitation: Invitation) -> str:
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    return f"{base}/research/q/{invitation.token}/"
+    return absolute_url(reverse("evaluations:token_questionnaire", kwargs={"token": invitation.token}))
 
 
 def _mail_link(invitation: Invitation, *, reminder: bool) -> None:

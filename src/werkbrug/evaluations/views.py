@@ -284,7 +284,9 @@ def token_questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_by_token(token=token)
     response = _respond(request, invitation, respondent=None, template="evaluations/respond.html",
                         done_url=request.path)
-    response["Referrer-Policy"] = "no-referrer"
+    # The token must not travel on in a Referer header, but with "no-referrer" Chromium posts the
+    # form with `Origin: null`, which the CSRF check rightly refuses: send the origin only.
+    response["Referrer-Policy"] = "strict-origin"
     return response
 
 

@@ -42,6 +42,12 @@ class Question(models.Model):
     first_very_late_at = models.DateTimeField(_("first round very late from"), null=True, blank=True, editable=False)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    # The escalation ladder (settings.LADDER): how many steps were taken, and when the next is due.
+    escalation_step = models.PositiveSmallIntegerField(_("escalation step"), default=0)
+    next_escalation_at = models.DateTimeField(_("next escalation"), null=True, blank=True, db_index=True)
+    # Who held the question when its deadline passed: the on-time figures count against them.
+    held_at_deadline = models.ForeignKey(Ambassador, verbose_name=_("held at the deadline by"), on_delete=models.PROTECT,
+                                         related_name="+", null=True, blank=True)
     answered_at = models.DateTimeField(_("first answer"), null=True, blank=True, db_index=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     useful = models.BooleanField(_("useful"), null=True, blank=True)
@@ -94,6 +100,7 @@ class EventKind(models.TextChoices):
     ASSIGNED = "assigned", _("Routed to an ambassador")
     REMINDED = "reminded", _("Reminder sent")
     ESCALATED = "escalated", _("Escalated to a colleague")
+    ESCALATED_UP = "escalated_up", _("Escalated to the network coordinator or a manager")
     NO_COLLEAGUE = "no_colleague", _("No colleague available")
     ANSWERED = "answered", _("Answered")
     FOLLOW_UP = "follow_up", _("Follow-up question")
@@ -109,6 +116,9 @@ class QuestionEvent(models.Model):
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     ambassador = models.ForeignKey(Ambassador, verbose_name=_("ambassador"), on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    # The network coordinator or manager a question was escalated to (they may then see it).
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("escalated to"), on_delete=models.PROTECT,
+                               related_name="+", null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:

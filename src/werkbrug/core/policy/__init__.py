@@ -74,6 +74,7 @@ RULE_MODULES = [
     "knowledge_map",
     "evaluations",
     "reporting",
+    "notifications",
 ]
 
 

@@ -71,7 +71,16 @@ def view_question(user: User, question: Any) -> Decision:
         return NOT_HERE
     if question is None or is_ambassador(user) or question.asked_by_id == user.pk:
         return ALLOW
-    return Decision(False, reason="ambassadors and the asker only")
+    if escalated_to(user, question):
+        return ALLOW
+    return Decision(False, reason="ambassadors, the asker and whom it was escalated to only")
+
+
+def escalated_to(user: User, question: Any) -> bool:
+    """Was the question escalated to `user` (the network coordinator or a manager)?"""
+    from werkbrug.ambassadors.models import EventKind, QuestionEvent
+
+    return QuestionEvent.objects.filter(question_id=question.pk, kind=EventKind.ESCALATED_UP, person=user).exists()
 
 
 @scope_rule("ambassador_question.view")
@@ -79,7 +88,11 @@ def visible_questions(user: User, queryset: QuerySet) -> QuerySet:
     if not _professional(user):
         return queryset.none()
     queryset = queryset.filter(region_id=user.region_id)
-    return queryset if is_ambassador(user) else queryset.filter(asked_by=user)
+    if is_ambassador(user):
+        return queryset
+    from werkbrug.ambassadors.models import EventKind
+
+    return queryset.filter(Q(asked_by=user) | Q(events__kind=EventKind.ESCALATED_UP, events__person=user)).distinct()
 
 
 @rule("ambassador_question.answer", "ambassador_question.publish")

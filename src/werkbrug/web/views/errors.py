@@ -44,3 +44,8 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
         response = _render("web/errors/503.html", 503)
     response["Retry-After"] = "60"
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (expired page, or not sent from this site): in the reader's language."""
+    return _render("web/errors/csrf.html", 403)

@@ -1,0 +1,38 @@
+"""Reads of a person's own notifications."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from werkbrug.core import policy
+
+from .models import Notification
+
+if TYPE_CHECKING:
+    from werkbrug.core.models import User
+
+
+def inbox(*, user: User, kind: str = "", unread: bool = False) -> QuerySet[Notification]:
+    policy.authorize(user, "notification.view", None)
+    items = Notification.objects.filter(recipient=user)
+    if kind:
+        items = items.filter(kind=kind)
+    if unread:
+        items = items.filter(read_at__isnull=True)
+    return items
+
+
+def unread_count(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_get(*, user: User, pk: int, action: str = "notification.view") -> Notification:
+    """The person's own notification, or 404 (someone else's looks the same as a missing one)."""
+    notification = Notification.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if notification is None:
+        raise Http404
+    policy.authorize(user, action, notification)
+    return notification

@@ -1,0 +1,59 @@
+"""As the recipients: a badge in the header, the inbox, the link to the object, and the mail's
+absolute link opened in a fresh browser that first has to sign in."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from tests.support.browser import assert_accessible, follow
+from werkbrug.collaboration.models import SignalRecipient
+from werkbrug.core.models import User
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_signal_reaches_its_recipient_through_the_badge_and_the_inbox(page, sign_in, team, signal):
+    User.objects.filter(pk=team.labour_expert.pk).update(username="demo.lars.deskundige")
+    sign_in(team.labour_expert)
+    badge = page.locator("[data-unread-badge]")
+    expect(badge).to_be_hidden()
+    made = signal(urgency="urgent")  # the jobcoach sends it while Lars has Werkbrug open
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # what the 30 s poll does
+    expect(badge).to_be_visible()
+    expect(page.locator("[data-unread-count]")).to_have_text("1")
+    follow(page.locator("a.inbox-link"))
+    assert_accessible(page)
+    entry = page.get_by_role("link", name=f"Signaal ontvangen (#{made.pk})")
+    expect(entry).to_be_visible()
+    follow(entry)
+    assert page.url.endswith(f"/collaboration/trajectories/{team.trajectory.pk}/signals/")
+    follow(page.get_by_role("button", name="Ik heb dit gelezen"))
+    expect(page.get_by_text("U hebt het signaal gelezen.")).to_be_visible()
+    assert SignalRecipient.objects.get(signal=made, person=team.labour_expert).acknowledged_at is not None
+    expect(page.locator("[data-unread-badge]")).to_be_hidden()
+
+
+def test_the_mail_link_of_an_ambassador_question_leads_to_the_question_after_sign_in(browser, live_server, net, ask):
+    mail.outbox.clear()
+    question = ask()
+    message = next(m for m in mail.outbox if m.to == ["anna@example.org"])
+    link = next(word for word in message.body.split() if word.startswith("https://werkbrug.test/notifications/"))
+    assert question.text not in message.body and "Vrager" not in message.body  # nothing of the question in the mail
+
+    context = browser.new_context(locale="nl-NL", base_url=live_server.url)  # a new browser, not signed in
+    try:
+        page = context.new_page()
+        page.goto(urlsplit(link).path)
+        expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+        page.get_by_label("Gebruikersnaam").fill(net.people["anna"].username)
+        page.get_by_label("Wachtwoord").fill("correct horse battery staple")
+        follow(page.get_by_role("button", name="Inloggen"))
+        assert page.url.endswith(f"/ambassadors/questions/{question.pk}/")
+        expect(page.get_by_text(question.text[:40])).to_be_visible()
+        assert_accessible(page)
+    finally:
+        context.close()
