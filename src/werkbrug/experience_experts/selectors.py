@@ -21,6 +21,7 @@ from .models import (
     Attendance,
     CheckIn,
     ClientWish,
+    CoordinatorAssignment,
     Deployment,
     DeploymentKind,
     DeploymentRequest,
@@ -53,7 +54,7 @@ def domains_for(region_id: int, *, active_only: bool = True) -> QuerySet[LivedEx
 def profile_list(*, user: User) -> QuerySet[ExpertProfile]:
     policy.authorize(user, "ee_profile.list", None)
     return (
-        ExpertProfile.objects.filter(region_id=user.region_id)
+        policy.scope(user, "ee_profile.view", ExpertProfile.objects.all())
         .select_related("person", "person__organisation", "buddy__person", "coordinator")
         .prefetch_related("domains")
     )
@@ -68,6 +69,11 @@ def profile_get(*, user: User, pk: int, action: str = "ee_profile.view") -> Expe
         raise Http404
     policy.authorize(user, action, profile)
     return profile
+
+
+def coordinator_assignments(*, profile: ExpertProfile) -> QuerySet[CoordinatorAssignment]:
+    """The profile's coordinator assignments, newest first (the caller authorized the profile)."""
+    return CoordinatorAssignment.objects.filter(profile=profile).select_related("coordinator", "previous", "assigned_by")
 
 
 def own_profile(user: User) -> ExpertProfile | None:

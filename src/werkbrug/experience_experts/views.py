@@ -24,6 +24,7 @@ from .forms import (
     AbsenceForm,
     AttendanceForm,
     CheckInForm,
+    CoordinatorForm,
     DeploymentForm,
     DomainForm,
     MeetingForm,
@@ -51,7 +52,7 @@ def _today() -> date:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
-    policy.authorize(user, "ee_profile.list", None)
+    policy.authorize(user, "experience_experts.use", None)
     profile = selectors.own_profile(user)
     context = {
         "profile": profile,
@@ -83,7 +84,7 @@ def profile_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     policy.authorize(user, "ee_profile.create", None)
     form = ProfileCreateForm(request.POST or None, region_id=user.region_id,
-                             initial={"coordinator": user if user.has_role(Role.EE_COORDINATOR) else None})
+                             can_assign=policy.can(user, "ee_profile.assign_coordinator", None))
     if request.method == "POST" and form.is_valid():
         try:
             created = services.profile_create(created_by=user, **form.cleaned_data)
@@ -100,13 +101,39 @@ def profile_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.profile_get(user=request.user, pk=pk)
+    user = request.user
+    item = selectors.profile_get(user=user, pk=pk)
+    can_assign = policy.can(user, "ee_profile.assign_coordinator", item)
     return render(request, "experience_experts/profile.html", {
-        "profile": item, "can_change": policy.can(request.user, "ee_profile.change", item),
-        "can_balance": policy.can(request.user, "ee_balance.view", item),
-        "can_wellbeing": policy.can(request.user, "ee_wellbeing.view", item),
+        "profile": item, "can_change": policy.can(user, "ee_profile.change", item),
+        "can_balance": policy.can(user, "ee_balance.view", item),
+        "can_wellbeing": policy.can(user, "ee_wellbeing.view", item),
+        "can_see_notes": policy.can(user, "ee_absence.view_note", item),
         "absence_form": AbsenceForm(),
+        "coordinator_form": CoordinatorForm(region_id=item.region_id, initial={"coordinator": item.coordinator})
+        if can_assign else None,
+        # The expert always sees who made whom their coordinator, and when.
+        "assignments": selectors.coordinator_assignments(profile=item)[:5]
+        if item.person_id == user.pk or can_assign else [],
     })
+
+
+@login_required
+@require_POST
+def profile_coordinator(request: HttpRequest, pk: int) -> HttpResponse:
+    """The region administrator assigns the expert's coordinator (the expert is told)."""
+    item = selectors.profile_get(user=request.user, pk=pk, action="ee_profile.assign_coordinator")
+    form = CoordinatorForm(request.POST, region_id=item.region_id)
+    if not form.is_valid():
+        messages.error(request, _("Choose an experience-expert coordinator of this region."))
+        return redirect("experience_experts:profile", pk=item.pk)
+    try:
+        services.coordinator_assign(profile=item, coordinator=form.cleaned_data["coordinator"], assigned_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The coordinator is assigned; the expert is told."))
+    return redirect("experience_experts:profile", pk=item.pk)
 
 
 @login_required

@@ -86,16 +86,29 @@ class ProfileViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=s.ExpertProfilePatchIn, responses=s.ProfileSerializer, operation_id="ee_profiles_partial_update")
     def partial_update(self, request, pk=None):
-        """Change the fields sent (the expert or a coordinator; who coordinates: coordinators only)."""
+        """Change the fields sent (the expert or a coordinator). Who coordinates: the `coordinator` action."""
         profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_profile.change")
+        if "coordinator" in request.data:
+            raise ValidationError({"coordinator": ValidationError(
+                _("The region administrator assigns coordinators, not a profile change."), code="coordinator_not_allowed")})
         data = s.ExpertProfilePatchIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         domains = _domains(request.user, values.pop("domains")) if "domains" in values else None
-        if "coordinator" in values:
-            values["coordinator"] = _coordinator(request.user, values["coordinator"])
         updated = services.profile_update(profile=profile, changed_by=request.user, domains=domains, **values)
         return Response(s.ProfileSerializer(selectors.profile_get(user=request.user, pk=updated.pk)).data)
+
+    @extend_schema(request=s.ExpertCoordinatorIn, responses={201: s.ExpertCoordinatorAssignmentSerializer},
+                   operation_id="ee_profiles_coordinator")
+    @action(detail=True, methods=["post"])
+    def coordinator(self, request, pk=None):
+        """Assign the expert's coordinator (region administrators only); recorded, and the expert is told."""
+        profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_profile.assign_coordinator")
+        data = s.ExpertCoordinatorIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        coordinator = _coordinator(request.user, data.validated_data["coordinator"])
+        assignment = services.coordinator_assign(profile=profile, coordinator=coordinator, assigned_by=request.user)
+        return Response(s.ExpertCoordinatorAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.CheckInSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -115,10 +128,10 @@ class ProfileViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=s.ExpertAbsenceSerializer(many=True), operation_id="ee_profiles_absences_list")
     @action(detail=True, methods=["get"])
     def absences(self, request, pk=None):
-        """Planned absences (professionals of the region); the note only for who may change the profile."""
+        """Planned absences (who may see the profile); the note only for who may read it."""
         profile = selectors.profile_get(user=request.user, pk=_pk(pk))
         rows = s.ExpertAbsenceSerializer(profile.absences.all(), many=True).data
-        if not policy.can(request.user, "ee_profile.change", profile):
+        if not policy.can(request.user, "ee_absence.view_note", profile):
             for row in rows:
                 row["note"] = ""
         return Response(rows)
