@@ -434,6 +434,7 @@ def ambassadors_page(request: HttpRequest) -> HttpResponse:
     ambassadors = list(ambassadors)
     for a in ambassadors:
         a.can_record = a.active and policy.can(request.user, "ambassador_absence.record", a)
+        a.can_see_reason = policy.can(request.user, "ambassador_absence.view_reason", a)
         a.current = [x for x in a.absences.all() if x.ends_on >= today]
         chosen = {s.pk for s in a.stand_ins.all()}
         a.colleagues = [(c, c.pk in chosen) for c in ambassadors

@@ -50,6 +50,10 @@ class StandInsInput(serializers.Serializer):
 
 
 class AbsenceSerializer(serializers.ModelSerializer):
+    """An absence; `reason` is null for who may not read it (`ambassador_absence.view_reason`)."""
+
+    reason = serializers.ChoiceField(choices=AbsenceReason.choices, allow_null=True)
+
     class Meta:
         model = Absence
         fields = ["id", "ambassador", "starts_on", "ends_on", "reason"]

@@ -170,7 +170,11 @@ class AmbassadorAbsences(APIView):
     def get(self, request: Request, pk: int) -> Response:
         policy.authorize(request.user, "ambassador.view", None)
         ambassador = selectors.ambassador_get(region_id=request.user.region_id, pk=pk)
-        return Response(AbsenceSerializer(ambassador.absences.order_by("starts_on", "id"), many=True).data)
+        rows = AbsenceSerializer(ambassador.absences.order_by("starts_on", "id"), many=True).data
+        if not policy.can(request.user, "ambassador_absence.view_reason", ambassador):
+            for row in rows:
+                row["reason"] = None  # away, and the dates; not why
+        return Response(rows)
 
 
 class QuestionList(ListAPIView):
