@@ -101,12 +101,20 @@ def request_get(*, user: User, pk: int, action: str = "ee_request.view") -> Depl
     return request
 
 
-def request_fetch(*, pk: int) -> DeploymentRequest:
-    """Plain fetch for write views (the service authorizes and logs)."""
-    request = DeploymentRequest.objects.select_related("client").filter(pk=pk).first()
+def checked(*, user: User, action: str, obj):
+    """Check first, before the view reads its input, without a second access-log record: a
+    refusal is logged and raised here; the service that follows logs the granted access once."""
+    if not policy.can(user, action, obj):
+        policy.authorize(user, action, obj)  # writes the refusal's record and raises
+    return obj
+
+
+def request_fetch(*, user: User, pk: int, action: str) -> DeploymentRequest:
+    """A request for a write view, checked first (`checked`); the service logs the access."""
+    request = DeploymentRequest.objects.select_related("client").prefetch_related("offers").filter(pk=pk).first()
     if request is None:
         raise Http404
-    return request
+    return checked(user=user, action=action, obj=request)
 
 
 def _candidate(profile: ExpertProfile, request: DeploymentRequest, target: dict[str, int],
@@ -195,11 +203,12 @@ def deployment_list(*, user: User, expert: User) -> QuerySet[Deployment]:
     return Deployment.objects.filter(expert=expert).select_related("client", "organisation_served").order_by("-date", "-id")
 
 
-def deployment_fetch(*, pk: int) -> Deployment:
+def deployment_fetch(*, user: User, pk: int, action: str = "deployment.change") -> Deployment:
+    """A deployment for a write view, checked first (`checked`); the service logs the access."""
     deployment = Deployment.objects.select_related("client", "organisation_served", "request").filter(pk=pk).first()
     if deployment is None:
         raise Http404
-    return deployment
+    return checked(user=user, action=action, obj=deployment)
 
 
 @dataclass
@@ -267,17 +276,20 @@ def support_group_get(*, user: User, pk: int, action: str = "support_group.view"
     return group
 
 
-def support_group_fetch(*, pk: int) -> SupportGroup:
+def support_group_fetch(*, user: User, pk: int, action: str = "support_group.change") -> SupportGroup:
+    """A group for a write view, checked first (`checked`); the service logs the access."""
     group = SupportGroup.objects.filter(pk=pk).first()
     if group is None:
         raise Http404
-    return group
+    return checked(user=user, action=action, obj=group)
 
 
-def meeting_fetch(*, pk: int) -> SupportGroupMeeting:
+def meeting_fetch(*, user: User, pk: int, action: str = "support_group.change") -> SupportGroupMeeting:
+    """A meeting for a write view, its group checked first (`checked`); the service logs the access."""
     meeting = SupportGroupMeeting.objects.select_related("group").filter(pk=pk).first()
     if meeting is None:
         raise Http404
+    checked(user=user, action=action, obj=meeting.group)
     return meeting
 
 

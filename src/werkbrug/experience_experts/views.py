@@ -194,8 +194,11 @@ def domains(request: HttpRequest) -> HttpResponse:
     can_change = policy.can(request.user, "ee_domain.change", None)
     form = DomainForm(request.POST or None)
     if request.method == "POST":
+        policy.authorize(request.user, "ee_domain.change", None)  # check first, before the form is read
         if "toggle" in request.POST:
-            domain = selectors.domains_for(request.user.region_id, active_only=False).filter(pk=request.POST["toggle"]).first()
+            raw = request.POST["toggle"]
+            domain = selectors.domains_for(request.user.region_id, active_only=False).filter(
+                pk=int(raw) if raw.isdigit() else 0).first()
             if domain is None:
                 raise Http404
             services.domain_update(domain=domain, changed_by=request.user, active=not domain.active)
@@ -231,7 +234,8 @@ def request_create(request: HttpRequest) -> HttpResponse:
         if not str(pk).isdigit():
             raise Http404
         if request.method == "POST":
-            trajectory = selectors.trajectory_for_write(pk=pk)  # the service authorizes and logs
+            trajectory = selectors.trajectory_for_write(pk=pk)  # the service authorizes and logs …
+            selectors.checked(user=user, action="ee_request.create", obj=trajectory.client)  # … checked first
         else:
             from werkbrug.trajectories.selectors import trajectory_get
 
@@ -273,8 +277,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def request_offer(request: HttpRequest, pk: int) -> HttpResponse:
     from werkbrug.core.models import User
 
-    item = selectors.request_fetch(pk=pk)
-    expert = User.objects.filter(pk=request.POST.get("expert") or 0, region_id=request.user.region_id).first()
+    item = selectors.request_fetch(user=request.user, pk=pk, action="ee_request.offer")
+    raw = request.POST.get("expert", "")
+    expert = User.objects.filter(pk=int(raw) if raw.isdigit() else 0, region_id=request.user.region_id).first()
     if expert is None:
         raise Http404
     try:
@@ -289,7 +294,7 @@ def request_offer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.request_fetch(pk=pk)
+    item = selectors.request_fetch(user=request.user, pk=pk, action="ee_request.answer")
     try:
         if request.POST.get("answer") == "accept":
             planned = services.request_accept(request=item, expert=request.user)
@@ -320,9 +325,11 @@ def deployment_register(request: HttpRequest) -> HttpResponse:
     if planned_pk:
         if not str(planned_pk).isdigit():
             raise Http404
-        planned = selectors.deployment_fetch(pk=int(planned_pk))
-        if request.method != "POST":
-            policy.authorize(user, "deployment.view", planned)  # GET shows the client: one log record
+        if request.method == "POST":
+            planned = selectors.deployment_fetch(user=user, pk=int(planned_pk))  # the service logs the access
+        else:  # GET shows the client: one log record
+            planned = selectors.deployment_fetch(user=user, pk=int(planned_pk), action="deployment.view")
+            policy.authorize(user, "deployment.view", planned)
         if planned.status != DeploymentStatus.PLANNED:
             raise Http404
     elif not policy.can(user, "deployment.create", Deployment(expert=user)):
@@ -475,7 +482,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
-    group = selectors.support_group_fetch(pk=pk)
+    group = selectors.support_group_fetch(user=request.user, pk=pk)
     form = ParticipantForm(request.POST)
     client = selectors.client_by_pseudonym(region_id=request.user.region_id, pseudonym=request.POST.get("client", ""))
     if not form.is_valid() or client is None:
@@ -492,8 +499,8 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.meeting_fetch(pk=pk)
     if request.method == "POST":
+        item = selectors.meeting_fetch(user=request.user, pk=pk)
         participants = list(item.group.participants.select_related("client"))
         if request.POST.get("form") == "meeting":
             form = MeetingForm(request.POST, prefix="m")
@@ -517,6 +524,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("Attendance and notes are saved."))
         return redirect("experience_experts:meeting", pk=pk)
+    item = selectors.meeting_fetch(user=request.user, pk=pk, action="support_group.view")
     group = selectors.support_group_get(user=request.user, pk=item.group_id)
     participants = [p for p in group.participants.all()]
     present = [a.participant_id for a in item.attendance.all() if a.present]

@@ -161,10 +161,18 @@ def create_request(user: User, obj: Any) -> Decision:
     return client_data(user, obj, DataCategory.PARTICIPATION, code="C")
 
 
+def _request_refused(request: Any, reason: str, code: str) -> Decision:
+    """A refusal on a request: logged against the client when the request names one."""
+    if getattr(request, "client_id", None) is not None:
+        return Decision(False, reason=reason, client=request.client, category=DataCategory.PARTICIPATION, code=code,
+                        hide=True)
+    return _no(reason, hide=True)
+
+
 @rule("ee_request.view")
 def view_request(user: User, request: Any) -> Decision:
     if not _in_region(user, request):
-        return _no("another region", hide=True)
+        return _request_refused(request, "another region", "R")
     if request.client_id is not None:
         return _request_client_decision(user, request, "R")
     return ALLOW if user.is_professional else _no("professionals only")
@@ -174,7 +182,7 @@ def view_request(user: User, request: Any) -> Decision:
 def offer_request(user: User, request: Any) -> Decision:
     """The requester (or a coordinator for group requests) puts the request to an expert."""
     if not _in_region(user, request):
-        return _no("another region", hide=True)
+        return _request_refused(request, "another region", "U")
     if request.client_id is not None:
         if request.requested_by_id != user.pk:
             return Decision(False, reason="the requester only", client=request.client,
@@ -187,7 +195,7 @@ def offer_request(user: User, request: Any) -> Decision:
 def answer_request(user: User, request: Any) -> Decision:
     """Only the expert the request is offered to accepts or declines it."""
     if not _in_region(user, request):
-        return _no("another region", hide=True)
+        return _request_refused(request, "another region", "U")
     pending = [o for o in request.offers.all() if o.outcome == "pending"]
     if not pending or pending[0].expert_id != user.pk:
         if request.client_id is not None:

@@ -42,6 +42,7 @@ class DomainViewSet(viewsets.GenericViewSet):
         return _page(self, selectors.domains_for(request.user.region_id, active_only=False).order_by("name"), s.DomainSerializer)
 
     def create(self, request):
+        policy.authorize(request.user, "ee_domain.change", None)
         data = s.DomainSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         domain = services.domain_create(region=request.user.region, name=data.validated_data["name"], created_by=request.user)
@@ -53,6 +54,7 @@ class DomainViewSet(viewsets.GenericViewSet):
         domain = selectors.domains_for(request.user.region_id, active_only=False).filter(pk=_pk(pk)).first()
         if domain is None:
             raise Http404
+        policy.authorize(request.user, "ee_domain.change", domain)  # check first (work data: no log record)
         data = s.ExpertDomainPatchIn(data=request.data)
         data.is_valid(raise_exception=True)
         updated = services.domain_update(domain=domain, changed_by=request.user, **data.validated_data)
@@ -245,9 +247,9 @@ class RequestViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.OfferIn, responses=s.OfferSerializer)
     @action(detail=True, methods=["post"])
     def offer(self, request, pk=None):
+        item = selectors.request_fetch(user=request.user, pk=_pk(pk), action="ee_request.offer")
         data = s.OfferIn(data=request.data)
         data.is_valid(raise_exception=True)
-        item = selectors.request_fetch(pk=_pk(pk))
         expert = User.objects.filter(pk=data.validated_data["expert"], region_id=request.user.region_id).first()
         if expert is None:
             raise ValidationError({"expert": ValidationError("unknown expert", code="not_expert")})
@@ -257,13 +259,15 @@ class RequestViewSet(viewsets.GenericViewSet):
     @extend_schema(request=None, responses=s.DeploymentSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        planned = services.request_accept(request=selectors.request_fetch(pk=_pk(pk)), expert=request.user)
+        planned = services.request_accept(
+            request=selectors.request_fetch(user=request.user, pk=_pk(pk), action="ee_request.answer"), expert=request.user)
         return Response(s.DeploymentSerializer(planned).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.OfferSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        offer = services.request_decline(request=selectors.request_fetch(pk=_pk(pk)), expert=request.user)
+        offer = services.request_decline(
+            request=selectors.request_fetch(user=request.user, pk=_pk(pk), action="ee_request.answer"), expert=request.user)
         return Response(s.OfferSerializer(offer).data)
 
 
@@ -293,10 +297,10 @@ class DeploymentViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.DeploymentCompleteIn, responses=s.DeploymentSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
+        deployment = selectors.deployment_fetch(user=request.user, pk=_pk(pk))
         data = s.DeploymentCompleteIn(data=request.data)
         data.is_valid(raise_exception=True)
-        done = services.deployment_complete(deployment=selectors.deployment_fetch(pk=_pk(pk)), expert=request.user,
-                                            **data.validated_data)
+        done = services.deployment_complete(deployment=deployment, expert=request.user, **data.validated_data)
         return Response(s.DeploymentSerializer(done).data)
 
 
@@ -353,22 +357,24 @@ class SupportGroupViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.ParticipantIn, responses=None)
     @action(detail=True, methods=["post"])
     def participants(self, request, pk=None):
+        group = selectors.support_group_fetch(user=request.user, pk=_pk(pk))
         data = s.ParticipantIn(data=request.data)
         data.is_valid(raise_exception=True)
         client = selectors.client_by_pseudonym(region_id=request.user.region_id, pseudonym=data.validated_data["client"])
         if client is None:
             raise ValidationError({"client": ValidationError("unknown client", code="unknown_client")})
-        participant = services.participant_add(group=selectors.support_group_fetch(pk=_pk(pk)), client=client,
+        participant = services.participant_add(group=group, client=client,
                                                added_by=request.user)
         return Response({"id": participant.pk, "client": client.pseudonym}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.AttendanceIn, responses=None)
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):
+        group = selectors.support_group_fetch(user=request.user, pk=_pk(pk))
         data = s.AttendanceIn(data=request.data)
         data.is_valid(raise_exception=True)
-        meeting = selectors.meeting_fetch(pk=data.validated_data["meeting"])
-        if meeting.group_id != _pk(pk):
+        meeting = group.meetings.filter(pk=data.validated_data["meeting"]).first()
+        if meeting is None:
             raise Http404
         rows = services.attendance_record(meeting=meeting, present=data.validated_data["present"], recorded_by=request.user,
                                           notes=data.validated_data["notes"])
@@ -384,7 +390,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.ExpertMeetingPatchIn, responses=s.MeetingSerializer, operation_id="ee_meetings_partial_update")
     def partial_update(self, request, pk=None):
         """Theme, time and notes; only the fields sent change; a facilitator's overlapping meeting is refused."""
-        meeting = selectors.meeting_fetch(pk=_pk(pk))
+        meeting = selectors.meeting_fetch(user=request.user, pk=_pk(pk))
         data = s.ExpertMeetingPatchIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = {"theme": meeting.theme, "starts_at": meeting.starts_at, "ends_at": meeting.ends_at,
