@@ -156,3 +156,15 @@ def test_the_balance_is_for_the_experts_own_managers_not_others(api, ee, employe
     api.force_authenticate(employer_manager)
     assert_problem(api.get(f"{API}ee-profiles/{anna.pk}/balance/"), 404)
 
+
+
+def test_the_report_lists_balances_only_of_experts_the_manager_may_see(api, ee, employer_manager):
+    api.force_authenticate(ee.manager)  # Ervaringswerk: Anna and Bert are theirs, Carla (UWV) is not
+    rows = api.get(API + "ee-reports/?start=2026-01-01&end=2026-12-31").json()["balance_rows"]
+    assert {r["expert"] for r in rows} == {str(ee.anna), str(ee.bert)}
+    api.force_authenticate(employer_manager)
+    response = api.get(API + "ee-reports/?start=2026-01-01&end=2026-12-31")
+    assert response.status_code == 200 and response.json()["balance_rows"] == []
+    api.force_authenticate(ee.coordinator)
+    rows = api.get(API + "ee-reports/?start=2026-01-01&end=2026-12-31").json()["balance_rows"]
+    assert {r["expert"] for r in rows} == {str(ee.anna), str(ee.bert), str(ee.carla)}

@@ -361,8 +361,12 @@ class Report:
     total_minutes: int
 
 
-def report(*, region_id: int, start: date, end: date) -> Report:
-    """Aggregates only: no client names, no wellbeing. The caller authorized `ee_report.view`."""
+def report(*, region_id: int, start: date, end: date, viewer: User | None) -> Report:
+    """Aggregates only: no client names, no wellbeing. The caller authorized `ee_report.view`.
+
+    The balance per expert names the expert: it lists only the experts whose balance `viewer` may
+    see (`ee_balance.view`: not another organisation's manager); `viewer=None` (a task, a test)
+    lists all."""
     deployments = Deployment.objects.filter(region_id=region_id, status=DeploymentStatus.REGISTERED, date__gte=start,
                                             date__lte=end)
     kinds = {r["kind"]: r for r in deployments.values("kind").annotate(n=Count("id"), m=Sum("minutes"))}
@@ -386,6 +390,8 @@ def report(*, region_id: int, start: date, end: date) -> Report:
     target = balance.target_split(region.settings)
     balance_rows = []
     for profile in ExpertProfile.objects.filter(region_id=region_id).select_related("person"):
+        if viewer is not None and not policy.can(viewer, "ee_balance.view", profile):
+            continue
         entries = [balance.Entry(date=d, minutes=m, setting=s, kind=k) for d, m, s, k in
                    deployments.filter(expert_id=profile.person_id).values_list("date", "minutes", "setting", "kind")]
         months = [balance.month_balance(entries, month=m, contract_hours=profile.contract_hours, target=target)
