@@ -80,3 +80,14 @@ def test_an_invalid_body_from_someone_not_allowed_is_404_not_400(api, ee, client
 def test_a_bad_domain_id_on_the_domains_page_is_not_a_server_error(client, ee):
     client.force_login(ee.coordinator)
     assert client.post(reverse("experience_experts:domains"), {"toggle": "abc"}).status_code == 404
+
+
+@pytest.mark.parametrize(("path", "who"), [
+    ("ee-profiles/", "manager"),  # only coordinators make profiles
+    ("ee-support-groups/", "manager"),  # experts and coordinators make groups
+    ("ee-deployments/", "coordinator"),  # experts register their own deployments
+])
+def test_a_create_is_refused_before_its_body_is_read(api, ee, path, who):
+    api.force_authenticate(getattr(ee, who))
+    response = api.post(API + path, {"anything": "not valid"}, format="json")
+    assert response.status_code in (403, 404), response.content

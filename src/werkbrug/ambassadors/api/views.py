@@ -69,6 +69,7 @@ class TopicList(APIView):
 
     @extend_schema(request=TopicInput, responses=TopicSerializer)
     def post(self, request: Request) -> Response:
+        policy.authorize(request.user, "ambassador_topic.change", _region(request))  # check first
         data = TopicInput(data=request.data)
         data.is_valid(raise_exception=True)
         topic = services.topic_add(region=_region(request), name=data.validated_data["name"], added_by=request.user)
@@ -97,6 +98,7 @@ class SettingsView(APIView):
 
     @extend_schema(request=SettingsInput, responses=SettingsInput)
     def put(self, request: Request) -> Response:
+        policy.authorize(request.user, "ambassador_settings.change", _region(request))  # check first
         data = SettingsInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.region_settings_update(region=_region(request), changed_by=request.user, **data.validated_data)
@@ -112,6 +114,7 @@ class AmbassadorList(ListAPIView):
 
     @extend_schema(request=AppointInput, responses=AmbassadorSerializer)
     def post(self, request: Request) -> Response:
+        policy.authorize(request.user, "ambassador.manage", None)  # check first
         data = AppointInput(data=request.data)
         data.is_valid(raise_exception=True)
         person = User.objects.filter(pk=data.validated_data["person"], region_id=request.user.region_id).first()
@@ -202,6 +205,7 @@ class QuestionList(ListAPIView):
 
     @extend_schema(request=AskInput, responses=QuestionSerializer)
     def post(self, request: Request) -> Response:
+        policy.authorize(request.user, "ambassador_question.ask", None)  # check first
         data = AskInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -323,6 +327,7 @@ class GroupRebuild(APIView):
 class GroupMerge(APIView):
     @extend_schema(request=MergeInput, responses=GroupSerializer)
     def post(self, request: Request) -> Response:
+        policy.authorize(request.user, "ambassador_group.change", None)  # check first
         data = MergeInput(data=request.data)
         data.is_valid(raise_exception=True)
         groups = list(QuestionGroup.objects.filter(pk__in=data.validated_data["groups"], region_id=request.user.region_id))
@@ -350,6 +355,7 @@ class ProposalList(APIView):
 
     @extend_schema(request=ProposalInput, responses=ProposalSerializer)
     def post(self, request: Request) -> Response:
+        policy.authorize(request.user, "ambassador_proposal.change", _region(request))  # check first
         data = ProposalInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

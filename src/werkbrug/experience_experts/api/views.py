@@ -74,6 +74,7 @@ class ProfileViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.ExpertProfileIn, responses={201: s.ProfileSerializer}, operation_id="ee_profiles_create")
     def create(self, request):
         """A new profile for an experience expert of the region (coordinators; the service decides)."""
+        policy.authorize(request.user, "ee_profile.create", None)  # check first
         data = s.ExpertProfileIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -228,6 +229,7 @@ class RequestViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=s.RequestIn, responses=s.RequestSerializer)
     def create(self, request):
+        policy.authorize(request.user, "ee_request.create", None)  # check first; the service checks the client
         data = s.RequestIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -281,6 +283,7 @@ class DeploymentViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=s.DeploymentIn, responses=s.DeploymentSerializer)
     def create(self, request):
+        policy.authorize(request.user, "deployment.create", Deployment(expert=request.user))  # check first
         data = s.DeploymentIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -318,6 +321,7 @@ class CheckInViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=s.CheckInIn, responses=s.CheckInSerializer)
     def create(self, request):
+        policy.authorize(request.user, "ee_wellbeing.create", ExpertProfile.objects.filter(person=request.user).first())
         data = s.CheckInIn(data=request.data)
         data.is_valid(raise_exception=True)
         checkin = services.checkin_submit(expert=request.user, **data.validated_data)
@@ -346,6 +350,7 @@ class SupportGroupViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=s.SupportGroupIn, responses=s.SupportGroupSerializer)
     def create(self, request):
+        policy.authorize(request.user, "support_group.create", None)  # check first
         data = s.SupportGroupIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
