@@ -24,6 +24,8 @@ def ee(region, make_org, make_person, team):
     coordinator = make_person(org, Role.EE_COORDINATOR, first_name="Cora", last_name="Coördinator")
     other_coordinator = make_person(org, Role.EE_COORDINATOR, first_name="Olga", last_name="Andere")
     manager = make_person(org, Role.MANAGER, first_name="Max", last_name="Manager")
+    admin = make_person(make_org(OrganisationType.MUNICIPALITY, "Gemeente Test"), Role.REGION_ADMIN,
+                        first_name="Rita", last_name="Regiobeheer")
     domains = {name: LivedExperienceDomain.objects.create(region=region, name=name)
                for name in ["Angst", "Psychose", "Schulden", "Depressie en burn-out"]}
     anna = make_person(org, Role.EXPERIENCE_EXPERT, first_name="Anna", last_name="Aalders")
@@ -32,14 +34,14 @@ def ee(region, make_org, make_person, team):
     profiles = {}
     for person, names in ((anna, ["Schulden", "Angst"]), (bert, ["Psychose"]), (carla, ["Depressie en burn-out", "Schulden"])):
         profiles[person.first_name] = services.profile_create(
-            person=person, created_by=coordinator, contract_hours=Decimal(18), client_contact_limit=Decimal(8),
+            person=person, created_by=admin, contract_hours=Decimal(18), client_contact_limit=Decimal(8),
             coordinator=coordinator, domains=[domains[n] for n in names], higher_vocational=True,
         )
     services.buddy_pair(profile=profiles["Anna"], buddy=profiles["Bert"], changed_by=coordinator)
     consent_grant(client=team.client, organisation=org, category=DataCategory.PARTICIPATION,
                   recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
     return SimpleNamespace(
-        org=org, coordinator=coordinator, other_coordinator=other_coordinator, manager=manager, domains=domains,
+        org=org, coordinator=coordinator, other_coordinator=other_coordinator, manager=manager, admin=admin, domains=domains,
         anna=anna, bert=bert, carla=carla, profiles=profiles, team=team,
     )
 

@@ -29,6 +29,11 @@ class AskForm(forms.Form):
 
 class TextForm(forms.Form):
     text = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    confirm = forms.BooleanField(label=_("I checked: my text contains nothing that identifies the client."), required=False)
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the Q&A taken back?"), max_length=200)
 
 
 class RateForm(forms.Form):

@@ -28,7 +28,7 @@ from werkbrug.core.choices import Role
 from werkbrug.core.models import Organisation, Region, User
 
 from . import deadlines, grouping, notify, text
-from .identity import identity_warnings
+from .identity import Finding, find_identifying
 from .models import (
     Absence,
     AbsenceReason,
@@ -56,6 +56,7 @@ __all__ = [
     "absence_add", "ambassador_appoint", "ambassador_set_stand_ins", "group_split", "groups_merge",
     "groups_rebuild", "proposal_draft", "proposal_transition", "question_answer", "question_ask",
     "question_escalate", "question_follow_up", "question_publish", "question_rate", "question_remind",
+    "question_unpublish",
     "questions_process_due", "region_settings_update", "route", "topic_add", "topic_update",
 ]
 
@@ -255,10 +256,30 @@ def client_names_for(user: User) -> list[tuple[str, str]]:
     return list(policy.scope(user, "client.view", Client.objects.all()).values_list("first_name", "last_name")[:500])
 
 
+def identity_check(text: str, *, writer: User, region_id: int | None) -> list[Finding]:
+    """The one identity guard for every door (pages, API): `identity.find_identifying` with the
+    region's client names, the writer's own clients counting in any case."""
+    return find_identifying(text, region=region_id, own_clients=client_names_for(writer))
+
+
+def _guard(text: str, *, field: str, writer: User, region_id: int | None, confirmed: bool) -> None:
+    """A BSN is always refused; anything else that may identify a client needs the writer's
+    explicit confirmation (the form's checkbox, the API's `confirm`)."""
+    findings = identity_check(text, writer=writer, region_id=region_id)
+    if any(f.blocking for f in findings):
+        raise _error(field, _("Your text contains a citizen service number (BSN). Remove it: questions carry no client "
+                              "identity."), "bsn")
+    if findings and not confirmed:
+        raise ValidationError({field: [ValidationError(f.message, code="identity_unconfirmed") for f in findings]
+                               + [ValidationError(_("Your text may identify a client. Change it, or confirm that it "
+                                                    "does not."), code="identity_unconfirmed")]})
+
+
 @transaction.atomic
 def question_ask(*, asked_by: User, organisation: Organisation | None, topic: Topic | None, text: str,
-                 urgency: str = Urgency.NORMAL, now: datetime | None = None) -> Question:
-    """Ask an organisation's ambassadors. Refuses a BSN; dates and names are warned about in the form."""
+                 urgency: str = Urgency.NORMAL, confirmed: bool = False, now: datetime | None = None) -> Question:
+    """Ask an organisation's ambassadors. Refuses a BSN; anything else that may identify a client
+    (`identity.find_identifying`) only with the asker's explicit confirmation."""
     policy.authorize(asked_by, "ambassador_question.ask", organisation)
     errors: dict[str, list] = {}
     if organisation is None:
@@ -273,12 +294,11 @@ def question_ask(*, asked_by: User, organisation: Organisation | None, topic: To
         errors["text"] = [_("Write your question.")]
     elif len(text) > MAX_TEXT:
         errors["text"] = [_("Keep it under %(n)s characters.") % {"n": MAX_TEXT}]
-    elif any(w.blocking for w in identity_warnings(text, today=timezone.localdate())):
-        errors["text"] = [ValidationError(_("Your question contains a citizen service number (BSN). Remove it: questions carry no client identity."), code="bsn")]
     if urgency not in Urgency.values:
         errors["urgency"] = [_("Choose how urgent it is.")]
     if errors:
         raise ValidationError(errors, code="invalid")
+    _guard(text, field="text", writer=asked_by, region_id=organisation.region_id, confirmed=confirmed)
     now = _now(now)
     rules = for_region(Region.objects.get(pk=organisation.region_id))  # fresh: settings may just have changed
     hours = rules.deadline_hours
@@ -329,11 +349,13 @@ def _index_terms(question: Question) -> None:
 
 
 @transaction.atomic
-def question_answer(*, question: Question, author: User, text: str, now: datetime | None = None) -> Message:
+def question_answer(*, question: Question, author: User, text: str, confirmed: bool = False,
+                    now: datetime | None = None) -> Message:
     """An ambassador of the organisation asked answers (the first answer stops the clock)."""
     question = Question.objects.select_for_update().get(pk=question.pk)
     policy.authorize(author, "ambassador_question.answer", question)
     body = _clean_text(text, "text", _("Write your answer."))
+    _guard(body, field="text", writer=author, region_id=question.region_id, confirmed=confirmed)
     now = _now(now)
     message = Message.objects.create(question=question, author=author, kind=MessageKind.ANSWER, text=body, created_at=now)
     if question.answered_at is None:
@@ -347,13 +369,13 @@ def question_answer(*, question: Question, author: User, text: str, now: datetim
 
 
 @transaction.atomic
-def question_follow_up(*, question: Question, author: User, text: str, now: datetime | None = None) -> Message:
+def question_follow_up(*, question: Question, author: User, text: str, confirmed: bool = False,
+                       now: datetime | None = None) -> Message:
     """A follow-up in the thread, by the asker (or an ambassador asking back)."""
     question = Question.objects.select_for_update().get(pk=question.pk)
     policy.authorize(author, "ambassador_question.follow_up", question)
     body = _clean_text(text, "text", _("Write your follow-up question."))
-    if any(w.blocking for w in identity_warnings(body, today=timezone.localdate())):
-        raise _error("text", _("Your text contains a citizen service number (BSN). Remove it."), "bsn")
+    _guard(body, field="text", writer=author, region_id=question.region_id, confirmed=confirmed)
     now = _now(now)
     message = Message.objects.create(question=question, author=author, kind=MessageKind.FOLLOW_UP, text=body, created_at=now)
     reopened = author.pk == question.asked_by_id and question.status == QuestionStatus.ANSWERED
@@ -408,10 +430,13 @@ def question_publish(*, question: Question, person: User, public_question: str, 
         raise ValidationError(_("Only an answered question can be published."), code="not_answered")
     public_question = _clean_text(public_question, "public_question", _("Write the question as it will be published."))
     public_answer = _clean_text(public_answer, "public_answer", _("Write the answer as it will be published."))
-    today = timezone.localdate()
+    # Publishing shows the text to the whole region: nothing that may identify a client, no override.
+    # The asker's own clients count in any case, as when they asked.
     for field, value in (("public_question", public_question), ("public_answer", public_answer)):
-        if identity_warnings(value, today=today):
-            raise _error(field, _("Remove anything that identifies a client (a BSN or a date of birth) before publishing."), "identity")
+        findings = identity_check(value, writer=question.asked_by, region_id=question.region_id)
+        if findings:
+            raise ValidationError({field: [ValidationError(f.message, code="identity") for f in findings] + [
+                ValidationError(_("Remove anything that may identify a client before publishing."), code="identity")]})
     now = _now(now)
     question.published, question.published_at = True, now
     question.public_question, question.public_answer = public_question, public_answer
@@ -420,6 +445,37 @@ def question_publish(*, question: Question, person: User, public_question: str, 
     _index_terms(question)
     _to_knowledge_map(question)
     return question
+
+
+@transaction.atomic
+def question_unpublish(*, question: Question, person: User, reason: str, now: datetime | None = None) -> Question:
+    """Take a Q&A back (it held something identifying, or is outdated). The reason is recorded in
+    the question's history; the published wording is erased (the thread keeps the original)."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    policy.authorize(person, "ambassador_qa.unpublish", question)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _error("reason", _("Say why the Q&A is taken back."), "required")
+    if len(reason) > 200:
+        raise _error("reason", _("Keep the reason under %(n)s characters.") % {"n": 200}, "too_long")
+    if not question.published:
+        raise ValidationError(_("This question is not published."), code="not_published")
+    now = _now(now)
+    question.published, question.published_at = False, None
+    question.public_question = question.public_answer = ""
+    question.save(update_fields=["published", "published_at", "public_question", "public_answer"])
+    _event(question, EventKind.UNPUBLISHED, now, actor=person, note=reason)
+    _index_terms(question)
+    _from_knowledge_map(question, person)
+    return question
+
+
+def _from_knowledge_map(question: Question, person: User) -> None:
+    try:
+        from werkbrug.knowledge_map.services import qa_withdraw
+    except ImportError:
+        return
+    qa_withdraw(qa_id=question.pk, region=Region.objects.get(pk=question.region_id), actor=person)
 
 
 def _to_knowledge_map(question: Question) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("questions/<int:pk>/follow-up/", views.question_follow_up, name="question_follow_up"),
     path("questions/<int:pk>/rate/", views.question_rate, name="question_rate"),
     path("questions/<int:pk>/publish/", views.question_publish, name="question_publish"),
+    path("questions/<int:pk>/unpublish/", views.question_unpublish, name="question_unpublish"),
     path("qa/", views.qa_list, name="qa"),
     path("qa/<int:pk>/", views.qa_detail, name="qa_detail"),
     path("groups/", views.group_list, name="groups"),

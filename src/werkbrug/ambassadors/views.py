@@ -36,8 +36,8 @@ from .forms import (
     TextForm,
     TopicForm,
     TransitionForm,
+    UnpublishForm,
 )
-from .identity import identity_warnings
 from .models import Ambassador, ProposalStatus, Topic
 from .settings import for_region
 from .workflow import ALLOWED_TRANSITIONS
@@ -63,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _check_payload(request: HttpRequest, body: str) -> dict:
-    warnings = identity_warnings(body, today=timezone.localdate(), client_names=services.client_names_for(request.user))
+    warnings = services.identity_check(body, writer=request.user, region_id=request.user.region_id)
     suggestions = selectors.similar_questions(user=request.user, query=body) if len(body.strip()) >= 8 else []
     return {"warnings": warnings, "suggestions": suggestions}
 
@@ -80,7 +80,7 @@ def ask(request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == "send" and not needs_confirm:
             try:
                 question = services.question_ask(asked_by=request.user, organisation=data["organisation"], topic=data["topic"],
-                                                 text=data["text"], urgency=data["urgency"])
+                                                 text=data["text"], urgency=data["urgency"], confirmed=data["confirm"])
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -145,6 +145,8 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_follow_up": policy.can(user, "ambassador_question.follow_up", question),
         "can_rate": policy.can(user, "ambassador_question.rate", question) and question.answered_at is not None,
         "can_publish": policy.can(user, "ambassador_question.publish", question) and question.answered_at is not None,
+        "can_unpublish": question.published and policy.can(user, "ambassador_qa.unpublish", question),
+        "unpublish_form": UnpublishForm(),
         "answer_form": TextForm(prefix="answer"), "follow_form": TextForm(prefix="follow"), "rate_form": RateForm(),
         "publish_form": PublishForm(initial={
             "public_question": question.public_question or question.text,
@@ -154,8 +156,10 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ambassadors/question_detail.html", context)
 
 
-def _post_to_service(request: HttpRequest, pk: int, form, call, success: str) -> HttpResponse:
-    question = selectors.question_fetch(pk=pk)
+def _post_to_service(request: HttpRequest, pk: int, action: str, make_form, call, success: str) -> HttpResponse:
+    # Check first: the question is fetched and the action authorized before the form is read.
+    question = selectors.question_get(user=request.user, pk=pk, action=action)
+    form = make_form()
     if form.is_valid():
         try:
             call(question, form.cleaned_data)
@@ -173,29 +177,43 @@ def _post_to_service(request: HttpRequest, pk: int, form, call, success: str) ->
 @login_required
 @require_POST
 def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_to_service(request, pk, TextForm(request.POST, prefix="answer"),
-                            lambda q, d: services.question_answer(question=q, author=request.user, text=d["text"]), _("Your answer was saved."))
+    return _post_to_service(request, pk, "ambassador_question.answer", lambda: TextForm(request.POST, prefix="answer"),
+                            lambda q, d: services.question_answer(question=q, author=request.user, text=d["text"],
+                                                                  confirmed=d["confirm"]), _("Your answer was saved."))
 
 
 @login_required
 @require_POST
 def question_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_to_service(request, pk, TextForm(request.POST, prefix="follow"),
-                            lambda q, d: services.question_follow_up(question=q, author=request.user, text=d["text"]), _("Your message was saved."))
+    return _post_to_service(request, pk, "ambassador_question.follow_up", lambda: TextForm(request.POST, prefix="follow"),
+                            lambda q, d: services.question_follow_up(question=q, author=request.user, text=d["text"],
+                                                                     confirmed=d["confirm"]), _("Your message was saved."))
 
 
 @login_required
 @require_POST
 def question_rate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_to_service(request, pk, RateForm(request.POST),
+    return _post_to_service(request, pk, "ambassador_question.rate", lambda: RateForm(request.POST),
                             lambda q, d: services.question_rate(question=q, person=request.user, useful=d["useful"]), _("Thank you for your rating."))
 
 
 @login_required
 @require_POST
 def question_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_to_service(request, pk, PublishForm(request.POST),
+    return _post_to_service(request, pk, "ambassador_question.publish", lambda: PublishForm(request.POST),
                             lambda q, d: services.question_publish(question=q, person=request.user, **d), _("The Q&A was published."))
+
+
+@login_required
+@require_POST
+def question_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    _post_to_service(request, pk, "ambassador_qa.unpublish", lambda: UnpublishForm(request.POST),
+                     lambda q, d: services.question_unpublish(question=q, person=request.user, reason=d["reason"]),
+                     _("The Q&A was taken back."))
+    # A region administrator may take a Q&A back without reading the question itself.
+    if policy.can(request.user, "ambassador_question.view", selectors.question_fetch(pk=pk)):
+        return redirect("ambassadors:question", pk=pk)
+    return redirect("ambassadors:qa")
 
 
 @login_required
@@ -208,7 +226,9 @@ def qa_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def qa_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "ambassadors/qa_detail.html", {"qa": selectors.qa_get(user=request.user, pk=pk)})
+    qa = selectors.qa_get(user=request.user, pk=pk)
+    can_unpublish = policy.can(request.user, "ambassador_qa.unpublish", qa)
+    return render(request, "ambassadors/qa_detail.html", {"qa": qa, "unpublish_form": UnpublishForm() if can_unpublish else None})
 
 
 @login_required
@@ -284,6 +304,8 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get(user=request.user, pk=pk)
+    if request.method == "POST":  # check first: a change is authorized before the form is read
+        policy.authorize(request.user, "ambassador_proposal.change", proposal)
     choices = [(s, ProposalStatus(s).label) for s in ProposalStatus.values if s in ALLOWED_TRANSITIONS[proposal.status]]
     form = TransitionForm(request.POST or None, choices=choices, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -337,6 +359,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     policy.authorize(request.user, "ambassador_topic.change", region)
     rules = for_region(region)
     can_settings = policy.can(request.user, "ambassador_settings.change", region)
+    if request.POST.get("form") == "settings":  # check first, before the form is read
+        policy.authorize(request.user, "ambassador_settings.change", region)
     settings_form = SettingsForm(request.POST if request.POST.get("form") == "settings" else None,
                                  initial={"deadline_hours": rules.deadline_hours, "deadline_mode": rules.deadline_mode})
     topic_form = TopicForm(request.POST if request.POST.get("form") == "topic" else None)
@@ -421,7 +445,11 @@ def ambassadors_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(name)s is now an ambassador.") % {"name": person.get_full_name()})
                 return redirect("ambassadors:people")
     if request.method == "POST" and "starts_on" in request.POST:
-        target = Ambassador.objects.filter(pk=request.POST.get("ambassador"), organisation__region_id=request.user.region_id).first()
+        raw = request.POST.get("ambassador", "")
+        target = Ambassador.objects.filter(pk=int(raw) if raw.isdigit() else 0,
+                                           organisation__region_id=request.user.region_id).first()
+        if target is not None:  # check first, before the form is read
+            policy.authorize(request.user, "ambassador_absence.record", target)
         if target is not None and form.is_valid():
             try:
                 services.absence_add(ambassador=target, recorded_by=request.user, **form.cleaned_data)
@@ -434,6 +462,7 @@ def ambassadors_page(request: HttpRequest) -> HttpResponse:
     ambassadors = list(ambassadors)
     for a in ambassadors:
         a.can_record = a.active and policy.can(request.user, "ambassador_absence.record", a)
+        a.can_see_reason = policy.can(request.user, "ambassador_absence.view_reason", a)
         a.current = [x for x in a.absences.all() if x.ends_on >= today]
         chosen = {s.pk for s in a.stand_ins.all()}
         a.colleagues = [(c, c.pk in chosen) for c in ambassadors

@@ -16,4 +16,7 @@ class LivedExperienceDomainAdmin(admin.ModelAdmin):
 class ExpertProfileAdmin(admin.ModelAdmin):
     list_display = ["person", "region", "contract_hours", "client_contact_limit", "active"]
     list_filter = ["region", "active"]
-    raw_id_fields = ["person", "coordinator", "buddy"]
+    raw_id_fields = ["person", "buddy"]
+    # Who coordinates is assigned by the region administrator through the service (recorded,
+    # the expert told), never edited here.
+    readonly_fields = ["coordinator"]

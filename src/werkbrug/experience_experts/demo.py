@@ -76,9 +76,11 @@ def load(region: Region, rng: random.Random) -> None:
         (ew_experts[1], ew_coordinator, 16, 8, ["Autisme", "Angst"], "wo t/m vr"),
         (ew_experts[2], ew_coordinator, 20, 10, ["Depressie en burn-out", "Trauma", "Schulden"], "ma, do en vr"),
     ]
+    # Coordinators are assigned by the region administrator (the expert is told).
+    admin = User.objects.filter(region=region, role_assignments__role=Role.REGION_ADMIN).order_by("id").first()
     for person, coordinator, hours, limit, names, availability in setups:
         profiles[person.pk] = services.profile_create(
-            person=person, created_by=coordinator, coordinator=coordinator, contract_hours=Decimal(hours),
+            person=person, created_by=admin or coordinator, coordinator=coordinator if admin else None, contract_hours=Decimal(hours),
             client_contact_limit=Decimal(limit), domains=[by_name[n] for n in names], higher_vocational=True,
             education_field="Social Work", training_name="Ervaringsdeskundigheid (Associate degree)",
             training_year=rng.choice([2018, 2019, 2020, 2021, 2022]), availability=availability,

@@ -107,15 +107,31 @@ class ProfileCreateForm(ProfileForm):
     coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=User.objects.none(), required=False)
     field_order = ["person", "coordinator"]
 
-    def __init__(self, *args, region_id: int, **kwargs):
+    def __init__(self, *args, region_id: int, can_assign: bool = False, **kwargs):
         super().__init__(*args, profile=ExpertProfile(region_id=region_id), **kwargs)
         del self.fields["buddy"]  # paired afterwards, on the profile's edit page
+        if not can_assign:  # only the region administrator assigns coordinators
+            del self.fields["coordinator"]
         self.fields["person"].queryset = User.objects.filter(
             region_id=region_id, is_active=True, role_assignments__role=Role.EXPERIENCE_EXPERT,
             expert_profile__isnull=True).distinct().order_by("last_name", "first_name")
-        self.fields["coordinator"].queryset = User.objects.filter(
-            region_id=region_id, is_active=True, role_assignments__role=Role.EE_COORDINATOR,
-        ).distinct().order_by("last_name", "first_name")
+        if can_assign:
+            self.fields["coordinator"].queryset = coordinators_of(region_id)
+
+
+def coordinators_of(region_id: int):
+    return User.objects.filter(
+        region_id=region_id, is_active=True, role_assignments__role=Role.EE_COORDINATOR,
+    ).distinct().order_by("last_name", "first_name")
+
+
+class CoordinatorForm(forms.Form):
+    coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=User.objects.none(), required=False,
+                                         empty_label=_("No coordinator"))
+
+    def __init__(self, *args, region_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = coordinators_of(region_id)
 
 
 class AbsenceForm(forms.Form):

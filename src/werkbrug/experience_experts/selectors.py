@@ -21,6 +21,7 @@ from .models import (
     Attendance,
     CheckIn,
     ClientWish,
+    CoordinatorAssignment,
     Deployment,
     DeploymentKind,
     DeploymentRequest,
@@ -53,7 +54,7 @@ def domains_for(region_id: int, *, active_only: bool = True) -> QuerySet[LivedEx
 def profile_list(*, user: User) -> QuerySet[ExpertProfile]:
     policy.authorize(user, "ee_profile.list", None)
     return (
-        ExpertProfile.objects.filter(region_id=user.region_id)
+        policy.scope(user, "ee_profile.view", ExpertProfile.objects.all())
         .select_related("person", "person__organisation", "buddy__person", "coordinator")
         .prefetch_related("domains")
     )
@@ -68,6 +69,11 @@ def profile_get(*, user: User, pk: int, action: str = "ee_profile.view") -> Expe
         raise Http404
     policy.authorize(user, action, profile)
     return profile
+
+
+def coordinator_assignments(*, profile: ExpertProfile) -> QuerySet[CoordinatorAssignment]:
+    """The profile's coordinator assignments, newest first (the caller authorized the profile)."""
+    return CoordinatorAssignment.objects.filter(profile=profile).select_related("coordinator", "previous", "assigned_by")
 
 
 def own_profile(user: User) -> ExpertProfile | None:
@@ -95,12 +101,20 @@ def request_get(*, user: User, pk: int, action: str = "ee_request.view") -> Depl
     return request
 
 
-def request_fetch(*, pk: int) -> DeploymentRequest:
-    """Plain fetch for write views (the service authorizes and logs)."""
-    request = DeploymentRequest.objects.select_related("client").filter(pk=pk).first()
+def checked(*, user: User, action: str, obj):
+    """Check first, before the view reads its input, without a second access-log record: a
+    refusal is logged and raised here; the service that follows logs the granted access once."""
+    if not policy.can(user, action, obj):
+        policy.authorize(user, action, obj)  # writes the refusal's record and raises
+    return obj
+
+
+def request_fetch(*, user: User, pk: int, action: str) -> DeploymentRequest:
+    """A request for a write view, checked first (`checked`); the service logs the access."""
+    request = DeploymentRequest.objects.select_related("client").prefetch_related("offers").filter(pk=pk).first()
     if request is None:
         raise Http404
-    return request
+    return checked(user=user, action=action, obj=request)
 
 
 def _candidate(profile: ExpertProfile, request: DeploymentRequest, target: dict[str, int],
@@ -189,11 +203,12 @@ def deployment_list(*, user: User, expert: User) -> QuerySet[Deployment]:
     return Deployment.objects.filter(expert=expert).select_related("client", "organisation_served").order_by("-date", "-id")
 
 
-def deployment_fetch(*, pk: int) -> Deployment:
+def deployment_fetch(*, user: User, pk: int, action: str = "deployment.change") -> Deployment:
+    """A deployment for a write view, checked first (`checked`); the service logs the access."""
     deployment = Deployment.objects.select_related("client", "organisation_served", "request").filter(pk=pk).first()
     if deployment is None:
         raise Http404
-    return deployment
+    return checked(user=user, action=action, obj=deployment)
 
 
 @dataclass
@@ -261,17 +276,20 @@ def support_group_get(*, user: User, pk: int, action: str = "support_group.view"
     return group
 
 
-def support_group_fetch(*, pk: int) -> SupportGroup:
+def support_group_fetch(*, user: User, pk: int, action: str = "support_group.change") -> SupportGroup:
+    """A group for a write view, checked first (`checked`); the service logs the access."""
     group = SupportGroup.objects.filter(pk=pk).first()
     if group is None:
         raise Http404
-    return group
+    return checked(user=user, action=action, obj=group)
 
 
-def meeting_fetch(*, pk: int) -> SupportGroupMeeting:
+def meeting_fetch(*, user: User, pk: int, action: str = "support_group.change") -> SupportGroupMeeting:
+    """A meeting for a write view, its group checked first (`checked`); the service logs the access."""
     meeting = SupportGroupMeeting.objects.select_related("group").filter(pk=pk).first()
     if meeting is None:
         raise Http404
+    checked(user=user, action=action, obj=meeting.group)
     return meeting
 
 
@@ -343,8 +361,12 @@ class Report:
     total_minutes: int
 
 
-def report(*, region_id: int, start: date, end: date) -> Report:
-    """Aggregates only: no client names, no wellbeing. The caller authorized `ee_report.view`."""
+def report(*, region_id: int, start: date, end: date, viewer: User | None) -> Report:
+    """Aggregates only: no client names, no wellbeing. The caller authorized `ee_report.view`.
+
+    The balance per expert names the expert: it lists only the experts whose balance `viewer` may
+    see (`ee_balance.view`: not another organisation's manager); `viewer=None` (a task, a test)
+    lists all."""
     deployments = Deployment.objects.filter(region_id=region_id, status=DeploymentStatus.REGISTERED, date__gte=start,
                                             date__lte=end)
     kinds = {r["kind"]: r for r in deployments.values("kind").annotate(n=Count("id"), m=Sum("minutes"))}
@@ -368,6 +390,8 @@ def report(*, region_id: int, start: date, end: date) -> Report:
     target = balance.target_split(region.settings)
     balance_rows = []
     for profile in ExpertProfile.objects.filter(region_id=region_id).select_related("person"):
+        if viewer is not None and not policy.can(viewer, "ee_balance.view", profile):
+            continue
         entries = [balance.Entry(date=d, minutes=m, setting=s, kind=k) for d, m, s, k in
                    deployments.filter(expert_id=profile.person_id).values_list("date", "minutes", "setting", "kind")]
         months = [balance.month_balance(entries, month=m, contract_hours=profile.contract_hours, target=target)

@@ -38,6 +38,7 @@ from .models import (
     Attendance,
     CheckIn,
     ClientWish,
+    CoordinatorAssignment,
     Deployment,
     DeploymentKind,
     DeploymentRequest,
@@ -56,7 +57,7 @@ from .models import (
 )
 
 __all__ = [
-    "absence_add", "attendance_record", "buddy_pair", "checkin_submit", "client_wish_record",
+    "absence_add", "attendance_record", "buddy_pair", "checkin_submit", "client_wish_record", "coordinator_assign",
     "deployment_complete", "deployment_register", "domain_create", "domain_update", "expert_signals_check",
     "meeting_update", "participant_add", "profile_create", "profile_update", "request_accept",
     "request_create", "request_decline", "request_offer", "support_group_create",
@@ -124,10 +125,15 @@ PROFILE_FIELDS = {"higher_vocational", "education_field", "training_name", "trai
 @transaction.atomic
 def profile_create(*, person: User, created_by: User, contract_hours: Decimal, client_contact_limit: Decimal,
                    coordinator: User | None = None, domains: Iterable[LivedExperienceDomain] = (), **fields) -> ExpertProfile:
+    """A new profile. Naming its coordinator is an assignment like any other (`coordinator_assign`):
+    only the region administrator makes it, and the expert is told."""
     if not person.is_professional or person.region_id is None or not person.has_role(Role.EXPERIENCE_EXPERT):
         raise _invalid("person", _("This person is not an experience expert."), "not_expert")
     profile = ExpertProfile(person=person, region_id=person.region_id)
-    _authorize(created_by, "ee_profile.change", profile)
+    _authorize(created_by, "ee_profile.create", profile)
+    if coordinator is not None and not policy.can(created_by, "ee_profile.assign_coordinator", profile):
+        raise _invalid("coordinator", _("Only the region administrator decides who coordinates an expert."),
+                       "coordinator_not_allowed")
     if ExpertProfile.objects.filter(person=person).exists():
         raise _invalid("person", _("This expert already has a profile."), "duplicate")
     _check_hours(contract_hours, client_contact_limit)
@@ -137,33 +143,92 @@ def profile_create(*, person: User, created_by: User, contract_hours: Decimal, c
         raise TypeError(f"unknown profile fields: {sorted(unknown)}")
     profile.contract_hours = Decimal(contract_hours)
     profile.client_contact_limit = Decimal(client_contact_limit)
-    profile.coordinator = coordinator
     for key, value in fields.items():
         setattr(profile, key, value)
     profile.save()
     profile.domains.set([d for d in domains if d.region_id == person.region_id])
+    if coordinator is not None:
+        coordinator_assign(profile=profile, coordinator=coordinator, assigned_by=created_by)
+        profile.refresh_from_db()
     return profile
 
 
 @transaction.atomic
 def profile_update(*, profile: ExpertProfile, changed_by: User, domains: Iterable[LivedExperienceDomain] | None = None,
                    **fields) -> ExpertProfile:
+    """The expert's own details. Who coordinates the expert is not among them: `coordinator_assign`."""
     profile = ExpertProfile.objects.select_for_update().get(pk=profile.pk)
     _authorize(changed_by, "ee_profile.change", profile)
-    allowed = PROFILE_FIELDS | {"contract_hours", "client_contact_limit", "coordinator"}
+    if "coordinator" in fields:
+        raise _invalid("coordinator", _("The region administrator assigns coordinators, not a profile change."),
+                       "coordinator_not_allowed")
+    allowed = PROFILE_FIELDS | {"contract_hours", "client_contact_limit"}
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unknown profile fields: {sorted(unknown)}")
-    if "coordinator" in fields and not changed_by.has_role(Role.EE_COORDINATOR, Role.REGION_ADMIN):
-        raise _invalid("coordinator", _("Only a coordinator changes who coordinates an expert."), "coordinator")
     for key, value in fields.items():
         setattr(profile, key, value)
     _check_hours(profile.contract_hours, profile.client_contact_limit)
-    _check_coordinator(profile.coordinator, profile.region_id)
     profile.save()
     if domains is not None:
         profile.domains.set([d for d in domains if d.region_id == profile.region_id])
     return profile
+
+
+@transaction.atomic
+def coordinator_assign(*, profile: ExpertProfile, coordinator: User | None, assigned_by: User,
+                       now: datetime | None = None) -> CoordinatorAssignment:
+    """Make `coordinator` (None: nobody) the expert's coordinator.
+
+    The coordinator reads the expert's wellbeing, so only the region administrator decides it
+    (`ee_profile.assign_coordinator`). Every assignment is kept (who, whom, by whom, when) and
+    the expert is told by mail — a link, no wellbeing data — and on their own profile page.
+    """
+    profile = ExpertProfile.objects.select_for_update().select_related("person").get(pk=profile.pk)
+    _authorize(assigned_by, "ee_profile.assign_coordinator", profile)
+    _check_coordinator(coordinator, profile.region_id)
+    if coordinator is not None and coordinator.pk == profile.person_id:
+        raise _invalid("coordinator", _("An expert cannot coordinate themselves."), "coordinator")
+    if (coordinator.pk if coordinator else None) == profile.coordinator_id:
+        raise _invalid("coordinator", _("This is already the expert's coordinator."), "unchanged")
+    assignment = CoordinatorAssignment.objects.create(
+        profile=profile, coordinator=coordinator, previous_id=profile.coordinator_id, assigned_by=assigned_by,
+        assigned_at=now or timezone.now(),
+    )
+    profile.coordinator = coordinator
+    profile.save(update_fields=["coordinator"])
+    _tell_expert_about_coordinator(profile, coordinator)
+    return assignment
+
+
+def _tell_expert_about_coordinator(profile: ExpertProfile, coordinator: User | None) -> None:
+    """Mail after commit: who coordinates the expert now, with an absolute link; no wellbeing data."""
+    import logging
+    import smtplib
+
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    email = profile.person.email
+    if not email:
+        return
+    url = settings.WERKBRUG_BASE_URL + reverse("experience_experts:profile", args=[profile.pk])
+    if coordinator is None:
+        body = _("You no longer have an experience-expert coordinator. See your profile: %(url)s") % {"url": url}
+    else:
+        body = _("%(name)s is now your experience-expert coordinator and can read your wellbeing check-ins. "
+                 "See your profile: %(url)s") % {"name": coordinator.get_full_name(), "url": url}
+    subject = _("Werkbrug: your coordinator has changed")
+
+    def deliver() -> None:
+        # A mail server that is down must not undo the assignment; the profile page shows it too.
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+        except (OSError, smtplib.SMTPException):
+            logging.getLogger(__name__).warning("coordinator mail could not be sent", exc_info=True)
+
+    transaction.on_commit(deliver)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("profiles/new/", views.profile_create, name="profile_create"),
     path("profiles/<int:pk>/", views.profile, name="profile"),
     path("profiles/<int:pk>/edit/", views.profile_edit, name="profile_edit"),
+    path("profiles/<int:pk>/coordinator/", views.profile_coordinator, name="profile_coordinator"),
     path("profiles/<int:pk>/absences/", views.absence_add, name="absence_add"),
     path("profiles/<int:pk>/absences/<int:absence_pk>/remove/", views.absence_remove, name="absence_remove"),
     path("profiles/<int:pk>/balance/", views.balance_expert, name="expert_balance"),

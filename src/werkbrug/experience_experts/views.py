@@ -24,6 +24,7 @@ from .forms import (
     AbsenceForm,
     AttendanceForm,
     CheckInForm,
+    CoordinatorForm,
     DeploymentForm,
     DomainForm,
     MeetingForm,
@@ -51,7 +52,7 @@ def _today() -> date:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
-    policy.authorize(user, "ee_profile.list", None)
+    policy.authorize(user, "experience_experts.use", None)
     profile = selectors.own_profile(user)
     context = {
         "profile": profile,
@@ -83,7 +84,7 @@ def profile_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     policy.authorize(user, "ee_profile.create", None)
     form = ProfileCreateForm(request.POST or None, region_id=user.region_id,
-                             initial={"coordinator": user if user.has_role(Role.EE_COORDINATOR) else None})
+                             can_assign=policy.can(user, "ee_profile.assign_coordinator", None))
     if request.method == "POST" and form.is_valid():
         try:
             created = services.profile_create(created_by=user, **form.cleaned_data)
@@ -100,13 +101,39 @@ def profile_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.profile_get(user=request.user, pk=pk)
+    user = request.user
+    item = selectors.profile_get(user=user, pk=pk)
+    can_assign = policy.can(user, "ee_profile.assign_coordinator", item)
     return render(request, "experience_experts/profile.html", {
-        "profile": item, "can_change": policy.can(request.user, "ee_profile.change", item),
-        "can_balance": policy.can(request.user, "ee_balance.view", item),
-        "can_wellbeing": policy.can(request.user, "ee_wellbeing.view", item),
+        "profile": item, "can_change": policy.can(user, "ee_profile.change", item),
+        "can_balance": policy.can(user, "ee_balance.view", item),
+        "can_wellbeing": policy.can(user, "ee_wellbeing.view", item),
+        "can_see_notes": policy.can(user, "ee_absence.view_note", item),
         "absence_form": AbsenceForm(),
+        "coordinator_form": CoordinatorForm(region_id=item.region_id, initial={"coordinator": item.coordinator})
+        if can_assign else None,
+        # The expert always sees who made whom their coordinator, and when.
+        "assignments": selectors.coordinator_assignments(profile=item)[:5]
+        if item.person_id == user.pk or can_assign else [],
     })
+
+
+@login_required
+@require_POST
+def profile_coordinator(request: HttpRequest, pk: int) -> HttpResponse:
+    """The region administrator assigns the expert's coordinator (the expert is told)."""
+    item = selectors.profile_get(user=request.user, pk=pk, action="ee_profile.assign_coordinator")
+    form = CoordinatorForm(request.POST, region_id=item.region_id)
+    if not form.is_valid():
+        messages.error(request, _("Choose an experience-expert coordinator of this region."))
+        return redirect("experience_experts:profile", pk=item.pk)
+    try:
+        services.coordinator_assign(profile=item, coordinator=form.cleaned_data["coordinator"], assigned_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The coordinator is assigned; the expert is told."))
+    return redirect("experience_experts:profile", pk=item.pk)
 
 
 @login_required
@@ -167,8 +194,11 @@ def domains(request: HttpRequest) -> HttpResponse:
     can_change = policy.can(request.user, "ee_domain.change", None)
     form = DomainForm(request.POST or None)
     if request.method == "POST":
+        policy.authorize(request.user, "ee_domain.change", None)  # check first, before the form is read
         if "toggle" in request.POST:
-            domain = selectors.domains_for(request.user.region_id, active_only=False).filter(pk=request.POST["toggle"]).first()
+            raw = request.POST["toggle"]
+            domain = selectors.domains_for(request.user.region_id, active_only=False).filter(
+                pk=int(raw) if raw.isdigit() else 0).first()
             if domain is None:
                 raise Http404
             services.domain_update(domain=domain, changed_by=request.user, active=not domain.active)
@@ -204,7 +234,8 @@ def request_create(request: HttpRequest) -> HttpResponse:
         if not str(pk).isdigit():
             raise Http404
         if request.method == "POST":
-            trajectory = selectors.trajectory_for_write(pk=pk)  # the service authorizes and logs
+            trajectory = selectors.trajectory_for_write(pk=pk)  # the service authorizes and logs …
+            selectors.checked(user=user, action="ee_request.create", obj=trajectory.client)  # … checked first
         else:
             from werkbrug.trajectories.selectors import trajectory_get
 
@@ -246,8 +277,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def request_offer(request: HttpRequest, pk: int) -> HttpResponse:
     from werkbrug.core.models import User
 
-    item = selectors.request_fetch(pk=pk)
-    expert = User.objects.filter(pk=request.POST.get("expert") or 0, region_id=request.user.region_id).first()
+    item = selectors.request_fetch(user=request.user, pk=pk, action="ee_request.offer")
+    raw = request.POST.get("expert", "")
+    expert = User.objects.filter(pk=int(raw) if raw.isdigit() else 0, region_id=request.user.region_id).first()
     if expert is None:
         raise Http404
     try:
@@ -262,7 +294,7 @@ def request_offer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.request_fetch(pk=pk)
+    item = selectors.request_fetch(user=request.user, pk=pk, action="ee_request.answer")
     try:
         if request.POST.get("answer") == "accept":
             planned = services.request_accept(request=item, expert=request.user)
@@ -293,9 +325,11 @@ def deployment_register(request: HttpRequest) -> HttpResponse:
     if planned_pk:
         if not str(planned_pk).isdigit():
             raise Http404
-        planned = selectors.deployment_fetch(pk=int(planned_pk))
-        if request.method != "POST":
-            policy.authorize(user, "deployment.view", planned)  # GET shows the client: one log record
+        if request.method == "POST":
+            planned = selectors.deployment_fetch(user=user, pk=int(planned_pk))  # the service logs the access
+        else:  # GET shows the client: one log record
+            planned = selectors.deployment_fetch(user=user, pk=int(planned_pk), action="deployment.view")
+            policy.authorize(user, "deployment.view", planned)
         if planned.status != DeploymentStatus.PLANNED:
             raise Http404
     elif not policy.can(user, "deployment.create", Deployment(expert=user)):
@@ -448,7 +482,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
-    group = selectors.support_group_fetch(pk=pk)
+    group = selectors.support_group_fetch(user=request.user, pk=pk)
     form = ParticipantForm(request.POST)
     client = selectors.client_by_pseudonym(region_id=request.user.region_id, pseudonym=request.POST.get("client", ""))
     if not form.is_valid() or client is None:
@@ -465,8 +499,8 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.meeting_fetch(pk=pk)
     if request.method == "POST":
+        item = selectors.meeting_fetch(user=request.user, pk=pk)
         participants = list(item.group.participants.select_related("client"))
         if request.POST.get("form") == "meeting":
             form = MeetingForm(request.POST, prefix="m")
@@ -490,6 +524,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("Attendance and notes are saved."))
         return redirect("experience_experts:meeting", pk=pk)
+    item = selectors.meeting_fetch(user=request.user, pk=pk, action="support_group.view")
     group = selectors.support_group_get(user=request.user, pk=item.group_id)
     participants = [p for p in group.participants.all()]
     present = [a.participant_id for a in item.attendance.all() if a.present]
@@ -514,7 +549,7 @@ def _report_context(request: HttpRequest) -> dict:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         if end < start or (end - start).days > 3 * 366:
             start, end = default_start, today
-    result = selectors.report(region_id=request.user.region_id, start=start, end=end)
+    result = selectors.report(region_id=request.user.region_id, start=start, end=end, viewer=request.user)
     from django.utils.safestring import mark_safe
 
     chart = _chart(_("Deployments per month"), _("Bars: hours of deployments per month. The same figures are in the table."),

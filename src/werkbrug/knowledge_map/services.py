@@ -543,6 +543,16 @@ def qa_upsert(*, qa: Any, region: Region, actor: User | None = None) -> Item | N
     )
 
 
+def qa_withdraw(*, qa_id: int, region: Region, actor: User | None = None) -> Item | None:
+    """A Q&A taken back by the ambassadors app: its map item is archived and its wording blanked
+    (it may have held something identifying). None when the Q&A was never on the map."""
+    item = Item.objects.filter(region=region, source_type=SourceType.AMBASSADOR_QA, source_id=str(qa_id)).first()
+    if item is None:
+        return None
+    _apply(item, actor, {"status": ItemStatus.ARCHIVED, "title": _("Q&A taken back"), "summary": ""}, action="synced")
+    return item
+
+
 def _sync_qas(*, region: Region, actor: User | None) -> int:
     """Pull the region's published ambassador Q&As in (the ambassadors app may also push them
     with `item_upsert_from_source`). Read through the ambassadors app's own selector, as the

@@ -50,6 +50,10 @@ class StandInsInput(serializers.Serializer):
 
 
 class AbsenceSerializer(serializers.ModelSerializer):
+    """An absence; `reason` is null for who may not read it (`ambassador_absence.view_reason`)."""
+
+    reason = serializers.ChoiceField(choices=AbsenceReason.choices, allow_null=True)
+
     class Meta:
         model = Absence
         fields = ["id", "ambassador", "starts_on", "ends_on", "reason"]
@@ -107,10 +111,19 @@ class AskInput(serializers.Serializer):
     topic = serializers.IntegerField()
     text = serializers.CharField(max_length=5000, allow_blank=True)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    confirm = serializers.BooleanField(
+        default=False, help_text="The asker checked that the text identifies no client; required (true) when the "
+        "identity guard finds something (a name, date of birth, phone number, address or client number).")
 
 
 class TextInput(serializers.Serializer):
     text = serializers.CharField(max_length=5000, allow_blank=True)
+    confirm = serializers.BooleanField(
+        default=False, help_text="Required (true) when the identity guard finds something in the text.")
+
+
+class UnpublishInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
 
 
 class RateInput(serializers.Serializer):

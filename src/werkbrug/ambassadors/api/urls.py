@@ -19,6 +19,7 @@ urlpatterns = [
     path("ambassadors/questions/<int:pk>/follow-up/", views.QuestionFollowUp.as_view(), name="ambassador-question-follow-up"),
     path("ambassadors/questions/<int:pk>/rate/", views.QuestionRate.as_view(), name="ambassador-question-rate"),
     path("ambassadors/questions/<int:pk>/publish/", views.QuestionPublish.as_view(), name="ambassador-question-publish"),
+    path("ambassadors/questions/<int:pk>/unpublish/", views.QuestionUnpublish.as_view(), name="ambassador-question-unpublish"),
     path("ambassadors/qa/", views.QAList.as_view(), name="ambassador-qas"),
     path("ambassadors/qa/<int:pk>/", views.QADetail.as_view(), name="ambassador-qa"),
     path("ambassadors/groups/", views.GroupList.as_view(), name="ambassador-groups"),

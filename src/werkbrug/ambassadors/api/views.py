@@ -18,7 +18,6 @@ from werkbrug.core import policy
 from werkbrug.core.models import Organisation, Region, User
 
 from .. import selectors, services
-from ..identity import identity_warnings
 from ..models import Ambassador, QuestionGroup, Topic
 from ..settings import for_region
 from .serializers import (
@@ -47,6 +46,7 @@ from .serializers import (
     TopicInput,
     TopicSerializer,
     TransitionInput,
+    UnpublishInput,
 )
 
 
@@ -69,6 +69,7 @@ class TopicList(APIView):
 
     @extend_schema(request=TopicInput, responses=TopicSerializer)
     def post(self, request: Request) -> Response:
+        policy.authorize(request.user, "ambassador_topic.change", _region(request))  # check first
         data = TopicInput(data=request.data)
         data.is_valid(raise_exception=True)
         topic = services.topic_add(region=_region(request), name=data.validated_data["name"], added_by=request.user)
@@ -81,6 +82,7 @@ class TopicDetail(APIView):
         topic = _in_region(Topic, pk, request.user.region_id)
         if topic is None:
             raise Http404
+        policy.authorize(request.user, "ambassador_topic.change", topic)
         data = AmbTopicPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
         topic = services.topic_update(topic=topic, changed_by=request.user, **data.validated_data)
@@ -96,6 +98,7 @@ class SettingsView(APIView):
 
     @extend_schema(request=SettingsInput, responses=SettingsInput)
     def put(self, request: Request) -> Response:
+        policy.authorize(request.user, "ambassador_settings.change", _region(request))  # check first
         data = SettingsInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.region_settings_update(region=_region(request), changed_by=request.user, **data.validated_data)
@@ -111,6 +114,7 @@ class AmbassadorList(ListAPIView):
 
     @extend_schema(request=AppointInput, responses=AmbassadorSerializer)
     def post(self, request: Request) -> Response:
+        policy.authorize(request.user, "ambassador.manage", None)  # check first
         data = AppointInput(data=request.data)
         data.is_valid(raise_exception=True)
         person = User.objects.filter(pk=data.validated_data["person"], region_id=request.user.region_id).first()
@@ -125,6 +129,7 @@ class AmbassadorDetail(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         """End the appointment (region administrators): open questions move to a colleague."""
         ambassador = selectors.ambassador_get(region_id=request.user.region_id, pk=pk)
+        policy.authorize(request.user, "ambassador.manage", ambassador.organisation)
         services.ambassador_step_down(ambassador=ambassador, changed_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -132,10 +137,11 @@ class AmbassadorDetail(APIView):
 class AmbassadorStandIns(APIView):
     @extend_schema(request=StandInsInput, responses=AmbassadorSerializer)
     def put(self, request: Request, pk: int) -> Response:
-        data = StandInsInput(data=request.data)
-        data.is_valid(raise_exception=True)
         region_id = request.user.region_id
         ambassador = selectors.ambassador_get(region_id=region_id, pk=pk)
+        policy.authorize(request.user, "ambassador_absence.record", ambassador)
+        data = StandInsInput(data=request.data)
+        data.is_valid(raise_exception=True)
         stand_ins = list(Ambassador.objects.filter(pk__in=data.validated_data["stand_ins"], organisation__region_id=region_id))
         if len(stand_ins) != len(set(data.validated_data["stand_ins"])):
             raise APIValidationError({"stand_ins": "unknown ambassador"})
@@ -170,7 +176,11 @@ class AmbassadorAbsences(APIView):
     def get(self, request: Request, pk: int) -> Response:
         policy.authorize(request.user, "ambassador.view", None)
         ambassador = selectors.ambassador_get(region_id=request.user.region_id, pk=pk)
-        return Response(AbsenceSerializer(ambassador.absences.order_by("starts_on", "id"), many=True).data)
+        rows = AbsenceSerializer(ambassador.absences.order_by("starts_on", "id"), many=True).data
+        if not policy.can(request.user, "ambassador_absence.view_reason", ambassador):
+            for row in rows:
+                row["reason"] = None  # away, and the dates; not why
+        return Response(rows)
 
 
 class QuestionList(ListAPIView):
@@ -195,13 +205,14 @@ class QuestionList(ListAPIView):
 
     @extend_schema(request=AskInput, responses=QuestionSerializer)
     def post(self, request: Request) -> Response:
+        policy.authorize(request.user, "ambassador_question.ask", None)  # check first
         data = AskInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         organisation = _in_region(Organisation, values["organisation"], request.user.region_id)
         topic = _in_region(Topic, values["topic"], request.user.region_id)
         question = services.question_ask(asked_by=request.user, organisation=organisation, topic=topic, text=values["text"],
-                                         urgency=values["urgency"])
+                                         urgency=values["urgency"], confirmed=values["confirm"])
         return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
 
@@ -215,37 +226,54 @@ class QuestionDetail(APIView):
 class QuestionAnswer(APIView):
     @extend_schema(request=TextInput, responses=MessageSerializer)
     def post(self, request: Request, pk: int) -> Response:
+        question = selectors.question_get(user=request.user, pk=pk, action="ambassador_question.answer")
         data = TextInput(data=request.data)
         data.is_valid(raise_exception=True)
-        message = services.question_answer(question=selectors.question_fetch(pk=pk), author=request.user, text=data.validated_data["text"])
+        message = services.question_answer(question=question, author=request.user, text=data.validated_data["text"],
+                                           confirmed=data.validated_data["confirm"])
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
 class QuestionFollowUp(APIView):
     @extend_schema(request=TextInput, responses=MessageSerializer)
     def post(self, request: Request, pk: int) -> Response:
+        question = selectors.question_get(user=request.user, pk=pk, action="ambassador_question.follow_up")
         data = TextInput(data=request.data)
         data.is_valid(raise_exception=True)
-        message = services.question_follow_up(question=selectors.question_fetch(pk=pk), author=request.user, text=data.validated_data["text"])
+        message = services.question_follow_up(question=question, author=request.user, text=data.validated_data["text"],
+                                              confirmed=data.validated_data["confirm"])
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
 class QuestionRate(APIView):
     @extend_schema(request=RateInput, responses=QuestionSerializer)
     def post(self, request: Request, pk: int) -> Response:
+        question = selectors.question_get(user=request.user, pk=pk, action="ambassador_question.rate")
         data = RateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        question = services.question_rate(question=selectors.question_fetch(pk=pk), person=request.user, useful=data.validated_data["useful"])
+        question = services.question_rate(question=question, person=request.user, useful=data.validated_data["useful"])
         return Response(QuestionSerializer(question).data)
 
 
 class QuestionPublish(APIView):
     @extend_schema(request=PublishInput, responses=QASerializer)
     def post(self, request: Request, pk: int) -> Response:
+        question = selectors.question_get(user=request.user, pk=pk, action="ambassador_question.publish")
         data = PublishInput(data=request.data)
         data.is_valid(raise_exception=True)
-        question = services.question_publish(question=selectors.question_fetch(pk=pk), person=request.user, **data.validated_data)
+        question = services.question_publish(question=question, person=request.user, **data.validated_data)
         return Response(QASerializer(question).data)
+
+
+class QuestionUnpublish(APIView):
+    @extend_schema(request=UnpublishInput, responses={204: None}, operation_id="ambassadors_question_unpublish")
+    def post(self, request: Request, pk: int) -> Response:
+        """Take a published Q&A back, with a reason (recorded in the question's steps)."""
+        question = selectors.question_get(user=request.user, pk=pk, action="ambassador_qa.unpublish")
+        data = UnpublishInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.question_unpublish(question=question, person=request.user, reason=data.validated_data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SimilarCheck(APIView):
@@ -253,7 +281,7 @@ class SimilarCheck(APIView):
     def get(self, request: Request) -> Response:
         policy.authorize(request.user, "ambassador_question.ask", None)
         body = request.query_params.get("text", "")[:5000]
-        warnings = identity_warnings(body, today=timezone.localdate(), client_names=services.client_names_for(request.user))
+        warnings = services.identity_check(body, writer=request.user, region_id=request.user.region_id)
         suggestions = selectors.similar_questions(user=request.user, query=body)
         return Response({"warnings": [w.as_dict() for w in warnings], "suggestions": [s.__dict__ for s in suggestions]})
 
@@ -299,6 +327,7 @@ class GroupRebuild(APIView):
 class GroupMerge(APIView):
     @extend_schema(request=MergeInput, responses=GroupSerializer)
     def post(self, request: Request) -> Response:
+        policy.authorize(request.user, "ambassador_group.change", None)  # check first
         data = MergeInput(data=request.data)
         data.is_valid(raise_exception=True)
         groups = list(QuestionGroup.objects.filter(pk__in=data.validated_data["groups"], region_id=request.user.region_id))
@@ -311,9 +340,9 @@ class GroupMerge(APIView):
 class GroupSplit(APIView):
     @extend_schema(request=SplitInput, responses=GroupSerializer)
     def post(self, request: Request, pk: int) -> Response:
+        group = selectors.group_get(user=request.user, pk=pk, action="ambassador_group.change")
         data = SplitInput(data=request.data)
         data.is_valid(raise_exception=True)
-        group = selectors.group_get(user=request.user, pk=pk, action="ambassador_group.view")
         new = services.group_split(group=group, question_ids=data.validated_data["questions"], by=request.user, title=data.validated_data["title"])
         return Response(GroupSerializer(selectors.group_list(user=request.user, min_size=1).get(pk=new.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -326,6 +355,7 @@ class ProposalList(APIView):
 
     @extend_schema(request=ProposalInput, responses=ProposalSerializer)
     def post(self, request: Request) -> Response:
+        policy.authorize(request.user, "ambassador_proposal.change", _region(request))  # check first
         data = ProposalInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -347,9 +377,10 @@ class ProposalDetail(APIView):
 class ProposalTransition(APIView):
     @extend_schema(request=TransitionInput, responses=ProposalSerializer)
     def post(self, request: Request, pk: int) -> Response:
+        proposal = selectors.proposal_get(user=request.user, pk=pk)
+        policy.authorize(request.user, "ambassador_proposal.change", proposal)
         data = TransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        proposal = selectors.proposal_get(user=request.user, pk=pk)
         proposal = services.proposal_transition(proposal=proposal, by=request.user, **data.validated_data)
         return Response(ProposalSerializer(proposal).data)
 

@@ -106,6 +106,7 @@ class EventKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up question")
     RATED = "rated", _("Answer rated")
     PUBLISHED = "published", _("Published as Q&A")
+    UNPUBLISHED = "unpublished", _("Q&A taken back")
 
 
 class QuestionEvent(models.Model):

@@ -7,7 +7,12 @@ decides every access:
 - ambassadors (role `ambassador`) see every question of their region, the groups and proposals;
   only an ambassador *of the organisation asked* answers or publishes its questions;
 - managers see aggregates only: the report and the proposals, never a question;
-- region administrators keep the settings, the topic taxonomy and the list of ambassadors.
+- region administrators keep the settings, the topic taxonomy and the list of ambassadors;
+- an absence's reason (e.g. "sick") is for the ambassador, their organisation's ambassadors and
+  managers (who cover and manage absences) and region administrators; everyone else sees only
+  that the ambassador is away, and the dates;
+- a Q&A is unpublished by who may publish it (an ambassador of the organisation asked) or a
+  region administrator.
 """
 
 from __future__ import annotations
@@ -196,6 +201,29 @@ def record_absence(user: User, ambassador: Any) -> Decision:
     if user.has_role(Role.REGION_ADMIN) or user.is_superuser:
         return ALLOW
     if ambassador is not None and ambassador_of(user, ambassador.organisation_id):
+        return ALLOW
+    return Decision(False, reason="the organisation's ambassadors and region administrators only", hide=False)
+
+
+@rule("ambassador_absence.view_reason")
+def view_absence_reason(user: User, ambassador: Any) -> Decision:
+    region_id = getattr(getattr(ambassador, "organisation", None), "region_id", None)
+    if ambassador is None or not _professional(user) or region_id != user.region_id:
+        return NOT_HERE
+    if ambassador.person_id == user.pk or user.has_role(Role.REGION_ADMIN) or user.is_superuser:
+        return ALLOW
+    if ambassador_of(user, ambassador.organisation_id):
+        return ALLOW
+    if user.has_role(Role.MANAGER) and user.organisation_id == ambassador.organisation_id:
+        return ALLOW
+    return Decision(False, reason="the person, their organisation's ambassadors and managers, region administrators")
+
+
+@rule("ambassador_qa.unpublish")
+def unpublish(user: User, question: Any) -> Decision:
+    if not _professional(user) or not _in_region(user, question):
+        return NOT_HERE
+    if ambassador_of(user, question.organisation_id) or user.has_role(Role.REGION_ADMIN) or user.is_superuser:
         return ALLOW
     return Decision(False, reason="the organisation's ambassadors and region administrators only", hide=False)
 

@@ -1,7 +1,15 @@
 """Rules for experience experts: profiles, requests, deployments, balance, wellbeing, groups.
 
-- Profiles and the time balance are work data, not client data: professionals of the region see
-  profiles; the balance is for the expert, experience-expert coordinators and managers.
+- Profiles (with the expert's domains of lived experience) are about the expert's own history:
+  the expert, the region's casework roles, experience-expert coordinators and region
+  administrators see them; managers and employers without a casework role do not. The time
+  balance is for the expert, the region's coordinators and the managers of the expert's *own*
+  organisation (never another organisation's manager).
+- Who coordinates an expert (and so reads their wellbeing) is decided by the region
+  administrator, never by a coordinator for themselves (`ee_profile.assign_coordinator`); the
+  assignment is recorded and the expert is told.
+- The note of an absence (often a reason such as illness) is for the expert, their own
+  coordinator and region administrators; everyone else sees only that the expert is away.
 - A request or deployment *for a client* is client-level data: the requester works with it as a
   team member (`client_data`); the expert the request is offered to sees it because it is
   addressed to them, and only when the client consented to the expert's organisation taking
@@ -38,14 +46,64 @@ def _no(reason: str, *, hide: bool = False) -> Decision:
     return Decision(False, reason=reason, hide=hide)
 
 
-@rule("ee_profile.list", "ee_domain.list")
-def list_profiles(user: User, _obj: Any) -> Decision:
+# Who sees experts' profiles besides the expert: people who work with clients (and so ask for
+# an expert), the coordinators, and the region administrator who assigns coordinators.
+PROFILE_READERS = frozenset(CASEWORK_ROLES | {Role.EE_COORDINATOR, Role.REGION_ADMIN})
+
+
+def reads_profiles(user: User) -> bool:
+    return user.is_professional and user.region_id is not None and bool(user.roles & PROFILE_READERS)
+
+
+@rule("ee_domain.list", "experience_experts.use")
+def list_domains(user: User, _obj: Any) -> Decision:
     return ALLOW if user.is_professional and user.region_id else _no("professionals only")
+
+
+@rule("ee_profile.list")
+def list_profiles(user: User, _obj: Any) -> Decision:
+    return ALLOW if reads_profiles(user) else _no("casework roles and coordinators only")
 
 
 @rule("ee_profile.view")
 def view_profile(user: User, profile: Any) -> Decision:
-    return ALLOW if _in_region(user, profile) else _no("another region", hide=True)
+    if not _in_region(user, profile):
+        return _no("another region", hide=True)
+    if profile is not None and getattr(profile, "person_id", None) == user.pk:
+        return ALLOW
+    return ALLOW if reads_profiles(user) else _no("casework roles and coordinators only", hide=True)
+
+
+@scope_rule("ee_profile.view")
+def visible_profiles(user: User, queryset: QuerySet) -> QuerySet:
+    if not user.is_professional or user.region_id is None:
+        return queryset.none()
+    queryset = queryset.filter(region_id=user.region_id)
+    return queryset if reads_profiles(user) else queryset.filter(person=user)
+
+
+@rule("ee_profile.assign_coordinator")
+def assign_coordinator(user: User, profile: Any) -> Decision:
+    """Only the region administrator decides who coordinates an expert (and so reads their
+    wellbeing); a coordinator cannot make themselves anyone's coordinator."""
+    if not _in_region(user, profile):
+        return _no("another region", hide=True)
+    if user.has_role(Role.REGION_ADMIN) or user.is_superuser:
+        return ALLOW
+    return _no("region administrators only")
+
+
+@rule("ee_absence.view_note")
+def view_absence_note(user: User, profile: Any) -> Decision:
+    """The note of an absence (a reason such as illness): the expert, their own coordinator and
+    the region administrators. Others see only the dates."""
+    if profile is None or not _in_region(user, profile) or not user.is_professional:
+        return _no("private", hide=True)
+    if profile.person_id == user.pk or is_own_coordinator(user, profile):
+        return ALLOW
+    if user.has_role(Role.REGION_ADMIN) or user.is_superuser:
+        return ALLOW
+    return _no("the expert, their coordinator and region administrators")
 
 
 @rule("ee_profile.change")
@@ -61,8 +119,10 @@ def change_profile(user: User, profile: Any) -> Decision:
 
 
 @rule("ee_profile.create")
-def create_profile(user: User, _obj: Any) -> Decision:
+def create_profile(user: User, profile: Any) -> Decision:
     """Making a profile for an expert of the region: coordinators and region administrators."""
+    if profile is not None and not _in_region(user, profile):
+        return _no("another region", hide=True)
     if user.is_professional and user.region_id and user.has_role(*COORDINATING, Role.REGION_ADMIN):
         return ALLOW
     return _no("coordinators only")
@@ -101,10 +161,18 @@ def create_request(user: User, obj: Any) -> Decision:
     return client_data(user, obj, DataCategory.PARTICIPATION, code="C")
 
 
+def _request_refused(request: Any, reason: str, code: str) -> Decision:
+    """A refusal on a request: logged against the client when the request names one."""
+    if getattr(request, "client_id", None) is not None:
+        return Decision(False, reason=reason, client=request.client, category=DataCategory.PARTICIPATION, code=code,
+                        hide=True)
+    return _no(reason, hide=True)
+
+
 @rule("ee_request.view")
 def view_request(user: User, request: Any) -> Decision:
     if not _in_region(user, request):
-        return _no("another region", hide=True)
+        return _request_refused(request, "another region", "R")
     if request.client_id is not None:
         return _request_client_decision(user, request, "R")
     return ALLOW if user.is_professional else _no("professionals only")
@@ -114,7 +182,7 @@ def view_request(user: User, request: Any) -> Decision:
 def offer_request(user: User, request: Any) -> Decision:
     """The requester (or a coordinator for group requests) puts the request to an expert."""
     if not _in_region(user, request):
-        return _no("another region", hide=True)
+        return _request_refused(request, "another region", "U")
     if request.client_id is not None:
         if request.requested_by_id != user.pk:
             return Decision(False, reason="the requester only", client=request.client,
@@ -127,7 +195,7 @@ def offer_request(user: User, request: Any) -> Decision:
 def answer_request(user: User, request: Any) -> Decision:
     """Only the expert the request is offered to accepts or declines it."""
     if not _in_region(user, request):
-        return _no("another region", hide=True)
+        return _request_refused(request, "another region", "U")
     pending = [o for o in request.offers.all() if o.outcome == "pending"]
     if not pending or pending[0].expert_id != user.pk:
         if request.client_id is not None:
@@ -201,12 +269,16 @@ def is_own_coordinator(user: User, profile: Any) -> bool:
 
 @rule("ee_balance.view")
 def view_balance(user: User, profile: Any) -> Decision:
-    """Hours by setting and kind: the expert, coordinators and managers of the region."""
-    if not _in_region(user, profile):
+    """Hours by setting and kind: the expert, the region's coordinators and the managers of the
+    expert's own organisation (an external employer's manager has no business with them)."""
+    if not _in_region(user, profile) or profile is None or not user.is_professional:
         return _no("another region", hide=True)
-    if profile is not None and profile.person_id == user.pk:
+    if profile.person_id == user.pk or user.has_role(*COORDINATING):
         return ALLOW
-    return ALLOW if user.has_role(*COORDINATING, Role.MANAGER) else _no("the expert, coordinators and managers")
+    own_organisation = user.organisation_id is not None and user.organisation_id == profile.person.organisation_id
+    if user.has_role(Role.MANAGER) and own_organisation:
+        return ALLOW
+    return _no("the expert, coordinators and the expert's own managers", hide=True)
 
 
 @rule("ee_wellbeing.view")

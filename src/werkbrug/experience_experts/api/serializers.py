@@ -8,6 +8,7 @@ from ..models import (
     Absence,
     CheckIn,
     ClientWish,
+    CoordinatorAssignment,
     Deployment,
     DeploymentKind,
     DeploymentRequest,
@@ -36,7 +37,7 @@ class ExpertDomainPatchIn(serializers.Serializer):
 
 
 class ExpertAbsenceSerializer(serializers.ModelSerializer):
-    """An absence; the note is shown only to who may change the profile (as on the page)."""
+    """An absence; the note only for who may read it (`ee_absence.view_note`, as on the page)."""
 
     class Meta:
         model = Absence
@@ -83,9 +84,8 @@ class ExpertProfileIn(serializers.Serializer):
 
 
 class ExpertProfilePatchIn(serializers.Serializer):
-    """A profile change: only the fields sent change (`coordinator` by coordinators only)."""
+    """A profile change: only the fields sent change. Who coordinates: `coordinator` action."""
 
-    coordinator = serializers.IntegerField(required=False, allow_null=True)
     contract_hours = serializers.DecimalField(max_digits=4, decimal_places=1, required=False)
     client_contact_limit = serializers.DecimalField(max_digits=4, decimal_places=1, required=False)
     domains = serializers.ListField(child=serializers.IntegerField(), required=False)
@@ -95,6 +95,18 @@ class ExpertProfilePatchIn(serializers.Serializer):
     training_year = serializers.IntegerField(min_value=1980, max_value=2100, required=False, allow_null=True)
     availability = serializers.CharField(max_length=200, required=False, allow_blank=True)
     active = serializers.BooleanField(required=False)
+
+
+class ExpertCoordinatorIn(serializers.Serializer):
+    """The coordinator's person id, or null for none (region administrators only)."""
+
+    coordinator = serializers.IntegerField(allow_null=True)
+
+
+class ExpertCoordinatorAssignmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CoordinatorAssignment
+        fields = ["id", "profile", "coordinator", "previous", "assigned_by", "assigned_at"]
 
 
 class ExpertClientWishIn(serializers.Serializer):

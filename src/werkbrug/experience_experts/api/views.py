@@ -42,6 +42,7 @@ class DomainViewSet(viewsets.GenericViewSet):
         return _page(self, selectors.domains_for(request.user.region_id, active_only=False).order_by("name"), s.DomainSerializer)
 
     def create(self, request):
+        policy.authorize(request.user, "ee_domain.change", None)
         data = s.DomainSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         domain = services.domain_create(region=request.user.region, name=data.validated_data["name"], created_by=request.user)
@@ -53,6 +54,7 @@ class DomainViewSet(viewsets.GenericViewSet):
         domain = selectors.domains_for(request.user.region_id, active_only=False).filter(pk=_pk(pk)).first()
         if domain is None:
             raise Http404
+        policy.authorize(request.user, "ee_domain.change", domain)  # check first (work data: no log record)
         data = s.ExpertDomainPatchIn(data=request.data)
         data.is_valid(raise_exception=True)
         updated = services.domain_update(domain=domain, changed_by=request.user, **data.validated_data)
@@ -72,6 +74,7 @@ class ProfileViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.ExpertProfileIn, responses={201: s.ProfileSerializer}, operation_id="ee_profiles_create")
     def create(self, request):
         """A new profile for an experience expert of the region (coordinators; the service decides)."""
+        policy.authorize(request.user, "ee_profile.create", None)  # check first
         data = s.ExpertProfileIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -86,16 +89,29 @@ class ProfileViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=s.ExpertProfilePatchIn, responses=s.ProfileSerializer, operation_id="ee_profiles_partial_update")
     def partial_update(self, request, pk=None):
-        """Change the fields sent (the expert or a coordinator; who coordinates: coordinators only)."""
+        """Change the fields sent (the expert or a coordinator). Who coordinates: the `coordinator` action."""
         profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_profile.change")
+        if "coordinator" in request.data:
+            raise ValidationError({"coordinator": ValidationError(
+                _("The region administrator assigns coordinators, not a profile change."), code="coordinator_not_allowed")})
         data = s.ExpertProfilePatchIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         domains = _domains(request.user, values.pop("domains")) if "domains" in values else None
-        if "coordinator" in values:
-            values["coordinator"] = _coordinator(request.user, values["coordinator"])
         updated = services.profile_update(profile=profile, changed_by=request.user, domains=domains, **values)
         return Response(s.ProfileSerializer(selectors.profile_get(user=request.user, pk=updated.pk)).data)
+
+    @extend_schema(request=s.ExpertCoordinatorIn, responses={201: s.ExpertCoordinatorAssignmentSerializer},
+                   operation_id="ee_profiles_coordinator")
+    @action(detail=True, methods=["post"])
+    def coordinator(self, request, pk=None):
+        """Assign the expert's coordinator (region administrators only); recorded, and the expert is told."""
+        profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_profile.assign_coordinator")
+        data = s.ExpertCoordinatorIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        coordinator = _coordinator(request.user, data.validated_data["coordinator"])
+        assignment = services.coordinator_assign(profile=profile, coordinator=coordinator, assigned_by=request.user)
+        return Response(s.ExpertCoordinatorAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.CheckInSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -115,10 +131,10 @@ class ProfileViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=s.ExpertAbsenceSerializer(many=True), operation_id="ee_profiles_absences_list")
     @action(detail=True, methods=["get"])
     def absences(self, request, pk=None):
-        """Planned absences (professionals of the region); the note only for who may change the profile."""
+        """Planned absences (who may see the profile); the note only for who may read it."""
         profile = selectors.profile_get(user=request.user, pk=_pk(pk))
         rows = s.ExpertAbsenceSerializer(profile.absences.all(), many=True).data
-        if not policy.can(request.user, "ee_profile.change", profile):
+        if not policy.can(request.user, "ee_absence.view_note", profile):
             for row in rows:
                 row["note"] = ""
         return Response(rows)
@@ -213,6 +229,7 @@ class RequestViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=s.RequestIn, responses=s.RequestSerializer)
     def create(self, request):
+        policy.authorize(request.user, "ee_request.create", None)  # check first; the service checks the client
         data = s.RequestIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -232,9 +249,9 @@ class RequestViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.OfferIn, responses=s.OfferSerializer)
     @action(detail=True, methods=["post"])
     def offer(self, request, pk=None):
+        item = selectors.request_fetch(user=request.user, pk=_pk(pk), action="ee_request.offer")
         data = s.OfferIn(data=request.data)
         data.is_valid(raise_exception=True)
-        item = selectors.request_fetch(pk=_pk(pk))
         expert = User.objects.filter(pk=data.validated_data["expert"], region_id=request.user.region_id).first()
         if expert is None:
             raise ValidationError({"expert": ValidationError("unknown expert", code="not_expert")})
@@ -244,13 +261,15 @@ class RequestViewSet(viewsets.GenericViewSet):
     @extend_schema(request=None, responses=s.DeploymentSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        planned = services.request_accept(request=selectors.request_fetch(pk=_pk(pk)), expert=request.user)
+        planned = services.request_accept(
+            request=selectors.request_fetch(user=request.user, pk=_pk(pk), action="ee_request.answer"), expert=request.user)
         return Response(s.DeploymentSerializer(planned).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.OfferSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        offer = services.request_decline(request=selectors.request_fetch(pk=_pk(pk)), expert=request.user)
+        offer = services.request_decline(
+            request=selectors.request_fetch(user=request.user, pk=_pk(pk), action="ee_request.answer"), expert=request.user)
         return Response(s.OfferSerializer(offer).data)
 
 
@@ -264,6 +283,7 @@ class DeploymentViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=s.DeploymentIn, responses=s.DeploymentSerializer)
     def create(self, request):
+        policy.authorize(request.user, "deployment.create", Deployment(expert=request.user))  # check first
         data = s.DeploymentIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -280,10 +300,10 @@ class DeploymentViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.DeploymentCompleteIn, responses=s.DeploymentSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
+        deployment = selectors.deployment_fetch(user=request.user, pk=_pk(pk))
         data = s.DeploymentCompleteIn(data=request.data)
         data.is_valid(raise_exception=True)
-        done = services.deployment_complete(deployment=selectors.deployment_fetch(pk=_pk(pk)), expert=request.user,
-                                            **data.validated_data)
+        done = services.deployment_complete(deployment=deployment, expert=request.user, **data.validated_data)
         return Response(s.DeploymentSerializer(done).data)
 
 
@@ -301,6 +321,7 @@ class CheckInViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=s.CheckInIn, responses=s.CheckInSerializer)
     def create(self, request):
+        policy.authorize(request.user, "ee_wellbeing.create", ExpertProfile.objects.filter(person=request.user).first())
         data = s.CheckInIn(data=request.data)
         data.is_valid(raise_exception=True)
         checkin = services.checkin_submit(expert=request.user, **data.validated_data)
@@ -329,6 +350,7 @@ class SupportGroupViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=s.SupportGroupIn, responses=s.SupportGroupSerializer)
     def create(self, request):
+        policy.authorize(request.user, "support_group.create", None)  # check first
         data = s.SupportGroupIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -340,22 +362,24 @@ class SupportGroupViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.ParticipantIn, responses=None)
     @action(detail=True, methods=["post"])
     def participants(self, request, pk=None):
+        group = selectors.support_group_fetch(user=request.user, pk=_pk(pk))
         data = s.ParticipantIn(data=request.data)
         data.is_valid(raise_exception=True)
         client = selectors.client_by_pseudonym(region_id=request.user.region_id, pseudonym=data.validated_data["client"])
         if client is None:
             raise ValidationError({"client": ValidationError("unknown client", code="unknown_client")})
-        participant = services.participant_add(group=selectors.support_group_fetch(pk=_pk(pk)), client=client,
+        participant = services.participant_add(group=group, client=client,
                                                added_by=request.user)
         return Response({"id": participant.pk, "client": client.pseudonym}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.AttendanceIn, responses=None)
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):
+        group = selectors.support_group_fetch(user=request.user, pk=_pk(pk))
         data = s.AttendanceIn(data=request.data)
         data.is_valid(raise_exception=True)
-        meeting = selectors.meeting_fetch(pk=data.validated_data["meeting"])
-        if meeting.group_id != _pk(pk):
+        meeting = group.meetings.filter(pk=data.validated_data["meeting"]).first()
+        if meeting is None:
             raise Http404
         rows = services.attendance_record(meeting=meeting, present=data.validated_data["present"], recorded_by=request.user,
                                           notes=data.validated_data["notes"])
@@ -371,7 +395,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     @extend_schema(request=s.ExpertMeetingPatchIn, responses=s.MeetingSerializer, operation_id="ee_meetings_partial_update")
     def partial_update(self, request, pk=None):
         """Theme, time and notes; only the fields sent change; a facilitator's overlapping meeting is refused."""
-        meeting = selectors.meeting_fetch(pk=_pk(pk))
+        meeting = selectors.meeting_fetch(user=request.user, pk=_pk(pk))
         data = s.ExpertMeetingPatchIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = {"theme": meeting.theme, "starts_at": meeting.starts_at, "ends_at": meeting.ends_at,
@@ -409,6 +433,6 @@ class ReportViewSet(viewsets.ViewSet):
             raise ValidationError({"start": ValidationError("Use dates as YYYY-MM-DD.", code="date")}) from None
         if end < start:
             raise ValidationError({"end": ValidationError("The end date lies before the start date.", code="end_before_start")})
-        result = selectors.report(region_id=request.user.region_id, start=start, end=end)
+        result = selectors.report(region_id=request.user.region_id, start=start, end=end, viewer=request.user)
         return Response(s.ReportSerializer(result).data)
 

@@ -1,6 +1,6 @@
 from .choices import CLIENT_CONTACT_KINDS, DeploymentKind, Setting
 from .deployments import Deployment, DeploymentStatus
-from .profiles import Absence, ExpertProfile, LivedExperienceDomain
+from .profiles import Absence, CoordinatorAssignment, ExpertProfile, LivedExperienceDomain
 from .requests import ClientWish, DeploymentRequest, OfferOutcome, RequestOffer, RequestStatus
 from .support_groups import (
     DEFAULT_MEETINGS,
@@ -13,7 +13,7 @@ from .support_groups import (
 from .wellbeing import CheckIn, ExpertSignal, SignalKind
 
 __all__ = [
-    "CLIENT_CONTACT_KINDS", "DEFAULT_MEETINGS", "DEFAULT_THEMES", "Absence", "Attendance", "CheckIn", "ClientWish",
+    "CLIENT_CONTACT_KINDS", "DEFAULT_MEETINGS", "DEFAULT_THEMES", "Absence", "Attendance", "CheckIn", "ClientWish", "CoordinatorAssignment",
     "Deployment", "DeploymentKind", "DeploymentRequest", "DeploymentStatus", "ExpertProfile", "ExpertSignal",
     "LivedExperienceDomain", "OfferOutcome", "RequestOffer", "RequestStatus", "Setting", "SignalKind",
     "SupportGroup", "SupportGroupMeeting", "SupportGroupParticipant",

@@ -79,3 +79,35 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start} – {self.end}"
+
+
+class CoordinatorAssignment(models.Model):
+    """Who made whom an expert's coordinator, and when. Append-only: a change adds a row.
+
+    The coordinator reads the expert's wellbeing check-ins, so the expert must always be able to
+    see who that is and who decided it.
+    """
+
+    profile = models.ForeignKey(
+        ExpertProfile, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="coordinator_assignments"
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("coordinator"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text=_("Empty: the expert has no coordinator from this moment."),
+    )
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("previous coordinator"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"))
+
+    class Meta:
+        verbose_name = _("coordinator assignment")
+        verbose_name_plural = _("coordinator assignments")
+        ordering = ["-assigned_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}: {self.previous_id} → {self.coordinator_id}"
