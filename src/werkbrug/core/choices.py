@@ -58,9 +58,16 @@ CASEWORK_ROLES = frozenset(
         Role.EXPERIENCE_EXPERT,
     }
 )
-# Roles that see client-level data in any form (pseudonymised research data and the access log
-# count too): every one of them must use two factors.
-CLIENT_DATA_ROLES = CASEWORK_ROLES | {Role.RESEARCHER, Role.PRIVACY_OFFICER, Role.REGION_ADMIN}
+# Roles that see client-level or health data in any form (pseudonymised research data, the
+# access log and the experience experts' wellbeing check-ins, which their coordinator reads,
+# count too): every one of them must use two factors. The one list for `User.needs_two_factor`.
+CLIENT_DATA_ROLES = CASEWORK_ROLES | {
+    Role.RESEARCHER,
+    Role.PRIVACY_OFFICER,
+    Role.REGION_ADMIN,
+    Role.EE_COORDINATOR,
+}
+TWO_FACTOR_ROLES = CLIENT_DATA_ROLES
 
 
 class DataCategory(models.TextChoices):
