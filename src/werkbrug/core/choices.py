@@ -31,6 +31,20 @@ BSN_LEGAL_BASIS = frozenset(
 )
 
 
+# The network's own organisations: care (GGZ) and Work & Income (UWV, municipality, re-integration,
+# sheltered work, debt counselling). Their managers read the regional dashboard; managers of other
+# organisations in the region (employers, research, client and experience-expert organisations) do not.
+NETWORK_ORGANISATION_TYPES = frozenset(
+    {
+        OrganisationType.GGZ,
+        OrganisationType.UWV,
+        OrganisationType.MUNICIPALITY,
+        OrganisationType.REINTEGRATION,
+        OrganisationType.WORK_COMPANY,
+        OrganisationType.DEBT_COUNSELLING,
+    }
+)
+
 class Role(models.TextChoices):
     JOBCOACH = "jobcoach", _("Jobcoach / IPS job specialist")
     THERAPIST = "therapist", _("Therapist")
