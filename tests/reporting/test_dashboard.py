@@ -81,3 +81,6 @@ def test_only_managers_of_the_networks_organisations_see_the_dashboard(client, m
     client.force_login(manager)
     assert client.get("/reports/").status_code == (200 if allowed else 403)
     assert client.get("/reports/pdf/").status_code == (200 if allowed else 403)
+    from werkbrug.web.navigation import items_for
+
+    assert any(item["url"] == "/reports/" for item in items_for(manager, "/")) is allowed

@@ -25,9 +25,12 @@ def is_network_manager(user: User) -> bool:
 
 @rule("region_dashboard.view")
 def view_dashboard(user: User, region: Any) -> Decision:
-    """The regional dashboard: managers of the network's organisations, region administrators."""
+    """The regional dashboard (page, PDF and menu entry): managers of the network's organisations
+    and region administrators, of their own region."""
     if not (is_network_manager(user) or user.has_role(Role.REGION_ADMIN) or user.is_superuser):
         return Decision(False, reason="managers of the network's organisations and region administrators", hide=False)
+    # No region given (the menu asks): the person's own region.
+    region = region if region is not None else getattr(user, "region", None)
     if region is None or region.pk != user.region_id:
         return Decision(False, reason="own region only", hide=False)
     return ALLOW
