@@ -139,3 +139,11 @@ def test_old_plain_text_tokens_are_invalidated_by_the_migration(editor):
     assert HttpClient().get("/api/v1/organisations/", **_bearer(legacy.key)).status_code == 401
     import_module("werkbrug.api.migrations.0002_invalidate_plaintext_tokens").invalidate(apps, None)
     assert not Token.objects.exists()
+
+
+@pytest.mark.two_factor
+def test_no_token_without_a_verified_session_where_two_factors_are_required(jobcoach):
+    http = HttpClient()
+    assert http.post("/account/login/", {"username": jobcoach.username, "password": PASSWORD}).status_code == 302
+    assert http.post("/api/v1/token/").status_code == 403
+    assert not ApiToken.objects.filter(user=jobcoach).exists()
