@@ -72,7 +72,8 @@ def _context(request: HttpRequest) -> dict:
     phases = suppress_group([n for _l, n in dashboard.phases])
     plan_states = suppress_group([n for _l, n in dashboard.plan_states])
     job_starts = suppress_group([n for _m, n in dashboard.job_starts_per_month])
-    # Active trajectories are the total of both the phases and the plan agreements.
+    # The plan agreements add up to the active trajectories (the phases at most, as a trajectory
+    # without a phase change has none): where their total must stay hidden, so must this count.
     active = suppress(dashboard.active)
     if COMPLEMENTARY in (phases.total, plan_states.total):
         active = COMPLEMENTARY
