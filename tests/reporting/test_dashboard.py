@@ -62,3 +62,25 @@ def test_a_bad_period_is_a_clear_error_not_a_crash(client, manager):
     assert page.status_code == 200
     assert "De einddatum ligt voor de begindatum." in page.content.decode()
     assert date(2026, 1, 1)  # the period falls back to the last twelve months
+
+
+@pytest.mark.parametrize(
+    ("kind", "allowed"),
+    [
+        (OrganisationType.GGZ, True),
+        (OrganisationType.UWV, True),
+        (OrganisationType.MUNICIPALITY, True),
+        (OrganisationType.REINTEGRATION, True),
+        (OrganisationType.EMPLOYER, False),
+        (OrganisationType.RESEARCH, False),
+        (OrganisationType.CLIENT_ORGANISATION, False),
+    ],
+)
+def test_only_managers_of_the_networks_organisations_see_the_dashboard(client, make_person, make_org, kind, allowed):
+    manager = make_person(make_org(kind), Role.MANAGER)
+    client.force_login(manager)
+    assert client.get("/reports/").status_code == (200 if allowed else 403)
+    assert client.get("/reports/pdf/").status_code == (200 if allowed else 403)
+    from werkbrug.web.navigation import items_for
+
+    assert any(item["url"] == "/reports/" for item in items_for(manager, "/")) is allowed

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.humanize",
     "rest_framework",
+    # Kept only so that api/migrations/0002 can empty its plain-text token table; unused.
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_otp",
@@ -233,6 +234,12 @@ AXES_VERBOSE = False
 # On by default only with a shared cache (CACHE_URL): a per-process cache in one of several workers
 # would not hear of changes made in another.
 PRINCIPAL_CACHE_SECONDS = env_int("PRINCIPAL_CACHE_SECONDS", 60 if CACHE_URL else 0)
+
+# API_TOKEN_TTL_HOURS: how long an API bearer token lives (default 10, at most 24 hours).
+# Tokens are also revoked when their owner signs out, and can be revoked one by one.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 10)
+if not 1 <= API_TOKEN_TTL_HOURS <= 24:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must lie between 1 and 24.")
 
 # Sessions: idle timeout SESSION_IDLE_MINUTES (default 30), absolute SESSION_MAX_HOURS (12).
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60

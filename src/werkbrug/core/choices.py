@@ -31,6 +31,20 @@ BSN_LEGAL_BASIS = frozenset(
 )
 
 
+# The network's own organisations: care (GGZ) and Work & Income (UWV, municipality, re-integration,
+# sheltered work, debt counselling). Their managers read the regional dashboard; managers of other
+# organisations in the region (employers, research, client and experience-expert organisations) do not.
+NETWORK_ORGANISATION_TYPES = frozenset(
+    {
+        OrganisationType.GGZ,
+        OrganisationType.UWV,
+        OrganisationType.MUNICIPALITY,
+        OrganisationType.REINTEGRATION,
+        OrganisationType.WORK_COMPANY,
+        OrganisationType.DEBT_COUNSELLING,
+    }
+)
+
 class Role(models.TextChoices):
     JOBCOACH = "jobcoach", _("Jobcoach / IPS job specialist")
     THERAPIST = "therapist", _("Therapist")
@@ -58,9 +72,16 @@ CASEWORK_ROLES = frozenset(
         Role.EXPERIENCE_EXPERT,
     }
 )
-# Roles that see client-level data in any form (pseudonymised research data and the access log
-# count too): every one of them must use two factors.
-CLIENT_DATA_ROLES = CASEWORK_ROLES | {Role.RESEARCHER, Role.PRIVACY_OFFICER, Role.REGION_ADMIN}
+# Roles that see client-level or health data in any form (pseudonymised research data, the
+# access log and the experience experts' wellbeing check-ins, which their coordinator reads,
+# count too): every one of them must use two factors. The one list for `User.needs_two_factor`.
+CLIENT_DATA_ROLES = CASEWORK_ROLES | {
+    Role.RESEARCHER,
+    Role.PRIVACY_OFFICER,
+    Role.REGION_ADMIN,
+    Role.EE_COORDINATOR,
+}
+TWO_FACTOR_ROLES = CLIENT_DATA_ROLES
 
 
 class DataCategory(models.TextChoices):

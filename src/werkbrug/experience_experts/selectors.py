@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from werkbrug.core import policy
 from werkbrug.core.choices import DataCategory, Role
 from werkbrug.core.models import Region, User
+from werkbrug.core.suppression import suppress, suppress_group
 
 from . import balance, matching
 from .models import (
@@ -424,6 +425,27 @@ def report(*, region_id: int, start: date, end: date, viewer: User | None) -> Re
         offers_declined=offers.filter(outcome=OfferOutcome.DECLINED).count(),
         balance_rows=balance_rows, attendance_rows=attendance_rows,
         total_minutes=sum(r[2] for r in by_kind),
+    )
+
+
+def report_suppressed(result: Report) -> Report:
+    """The report as it may be shown (page, PDF, API): every count through the one small-number
+    suppression (`werkbrug.core.suppression`), each table as a group whose total is known.
+    A suppressed count is a string ("<5", or "x" for a complementary one)."""
+    def rows(table):
+        group = suppress_group([n for _key, n, _minutes in table])
+        return [(key, shown, minutes) for (key, _n, minutes), shown in zip(table, group.cells, strict=True)]
+
+    requests = suppress_group([result.requests_accepted, result.requests_made - result.requests_accepted])
+    attendance = []
+    for row in result.attendance_rows:
+        group = suppress_group([row["present"], row["recorded"] - row["present"]])
+        attendance.append({**row, "present": group.cells[0], "recorded": group.total})
+    return replace(
+        result, by_kind=rows(result.by_kind), by_setting=rows(result.by_setting), by_month=rows(result.by_month),
+        clients_reached=suppress(result.clients_reached), requests_made=requests.total,
+        requests_accepted=requests.cells[0], offers_declined=suppress(result.offers_declined),
+        attendance_rows=attendance,
     )
 
 

@@ -549,7 +549,8 @@ def _report_context(request: HttpRequest) -> dict:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         if end < start or (end - start).days > 3 * 366:
             start, end = default_start, today
-    result = selectors.report(region_id=request.user.region_id, start=start, end=end, viewer=request.user)
+    result = selectors.report_suppressed(selectors.report(region_id=request.user.region_id, start=start, end=end,
+                                                             viewer=request.user))
     from django.utils.safestring import mark_safe
 
     chart = _chart(_("Deployments per month"), _("Bars: hours of deployments per month. The same figures are in the table."),

@@ -1,8 +1,9 @@
 """The region's dashboard: aggregate figures only, for managers and portfolio holders.
 
 Managers never see client-level data (domain rules). Every figure here is a count or an average
-over the region; counts between 1 and 4 are shown as "fewer than 5" so that no small group of
-clients can be recognised. Other apps are read through their public selectors only.
+over the region, returned exact; the views show them only through `werkbrug.core.suppression`
+(1–4 as "fewer than 5", with complementary suppression), so that no small group of clients can be
+recognised. Other apps are read through their public selectors only.
 """
 
 from __future__ import annotations
@@ -15,16 +16,10 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from werkbrug.core.models import Region
+from werkbrug.core.suppression import suppress
 from werkbrug.trajectories.models import Trajectory, TrajectoryStatus
 
-SMALL = 5
-
 __all__ = ["RegionDashboard", "region_dashboard", "suppress"]
-
-
-def suppress(count: int) -> int | str:
-    """Counts 1–4 are not shown exactly (small-number suppression)."""
-    return "<5" if 0 < count < SMALL else count
 
 
 @dataclass

@@ -2,6 +2,10 @@
 
 Every chart has a <title> and <desc>, role="img", and the figures are also offered as a table
 by the caller (charts are never the only place a number lives).
+
+A value may be a string: a count hidden by small-number suppression (`werkbrug.core.suppression`,
+"<5" or "x"). Such a bar is not drawn at any height; the marker stands at its place, and its
+tooltip says the marker, never the number.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ PALETTE = ["#154273", "#8f3c00", "#1d6b2f", "#6b2c91", "#005f73", "#9b2226", "#4
 @dataclass(frozen=True)
 class Series:
     label: str
-    values: Sequence[float | None]
+    values: Sequence[float | str | None]  # a string: a suppressed count ("<5", "x")
 
 
 def _nice_max(value: float) -> float:
@@ -36,6 +40,10 @@ def _fmt(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
 
 
+def _number(value: float | str | None) -> float:
+    return 0 if value is None or isinstance(value, str) else value
+
+
 def bar_chart(
     *, title: str, labels: Sequence[str], series: Sequence[Series], description: str = "",
     width: int = 640, height: int = 280, unit: str = "", stacked: bool = False,
@@ -43,9 +51,9 @@ def bar_chart(
     left, right, top, bottom = 48, 12, 16, 56
     plot_w, plot_h = width - left - right, height - top - bottom
     if stacked:
-        peak = max((sum(s.values[i] or 0 for s in series) for i in range(len(labels))), default=0)
+        peak = max((sum(_number(s.values[i]) for s in series) for i in range(len(labels))), default=0)
     else:
-        peak = max((v or 0 for s in series for v in s.values), default=0)
+        peak = max((_number(v) for s in series for v in s.values), default=0)
     top_value = _nice_max(peak)
     n = max(len(labels), 1)
     group_w = plot_w / n
@@ -64,9 +72,17 @@ def bar_chart(
         x0 = left + group_w * i + group_w * 0.15
         base = top + plot_h
         for j, s in enumerate(series):
+            x = x0 if stacked else x0 + j * bar_w
+            if isinstance(s.values[i], str):  # suppressed: no height, no number
+                marker = escape(s.values[i])
+                parts.append(
+                    f'<text x="{x + bar_w / 2:.1f}" y="{base - 4:.1f}" text-anchor="middle" font-size="10" '
+                    f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(s.label)}: {escape(label)}: {marker}</title>'
+                    f"{marker}</text>"
+                )
+                continue
             value = s.values[i] or 0
             h = plot_h * value / top_value
-            x = x0 if stacked else x0 + j * bar_w
             y = base - h
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{PALETTE[j % len(PALETTE)]}">'

@@ -39,7 +39,8 @@ ITEMS = [
     NavItem(_("Experience experts"), "experience_experts:index"),
     NavItem(_("Knowledge map"), "knowledge_map:index"),
     NavItem(_("Research"), "evaluations:index", frozenset({Role.RESEARCHER})),
-    NavItem(_("Region dashboard"), "reporting:index", frozenset({Role.MANAGER, Role.REGION_ADMIN})),
+    NavItem(_("Region dashboard"), "reporting:index", frozenset({Role.MANAGER, Role.REGION_ADMIN}),
+            action="region_dashboard.view"),
     NavItem(_("Organisations"), "web:organisations"),
     NavItem(_("Access log"), "web:access_log", action="access_log.search"),
 ]

@@ -1,4 +1,3 @@
-from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -9,4 +8,4 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 router.register("people", views.PersonViewSet, basename="person")
 router.register("access-log", views.AccessLogViewSet, basename="access-log")
 
-urlpatterns = [path("token/", views.token_issue, name="token"), *router.urls]
+urlpatterns = router.urls

@@ -1,9 +1,5 @@
 from django.db.models import OuterRef, Subquery
-from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.decorators import api_view
+from rest_framework import viewsets
 from rest_framework.response import Response
 
 from .. import policy
@@ -123,16 +119,3 @@ class AccessLogViewSet(viewsets.ReadOnlyModelViewSet):
             code=params.get("code", ""),
         )
 
-
-class TokenOut(serializers.Serializer):
-    token = serializers.CharField()
-
-
-@extend_schema(request=None, responses=TokenOut)
-@api_view(["POST"])
-def token_issue(request):
-    """Issue (or return) the API token of the signed-in, verified user."""
-    if request.auth is not None:
-        raise Http404  # tokens are not issued with tokens
-    token, _ = Token.objects.get_or_create(user=request.user)
-    return Response({"token": token.key})

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import CLIENT_DATA_ROLES, Role, UserKind
+from ..choices import TWO_FACTOR_ROLES, Role, UserKind
 from .organisations import Organisation, Region
 
 
@@ -63,7 +63,9 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self) -> bool:
-        return self.is_superuser or bool(self.roles & CLIENT_DATA_ROLES)
+        """Whether this person must pass a second factor: the one rule (`TWO_FACTOR_ROLES`) that
+        the web middleware and the API permission both read."""
+        return self.is_superuser or bool(self.roles & TWO_FACTOR_ROLES)
 
     @property
     def primary_role(self) -> str:

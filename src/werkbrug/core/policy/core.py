@@ -42,3 +42,17 @@ def search_access_log(user: User, _obj: Any) -> Decision:
         purpose="access-log review", role=Role.PRIVACY_OFFICER if allowed else user.primary_role,
         relation=False, consent=False, hide=False, log=True,
     )
+
+
+@rule("api_token.manage")
+def manage_api_tokens(user: User, _obj: Any) -> Decision:
+    """Everyone signed in issues, lists and revokes their own API tokens (in a verified session)."""
+    return ALLOW if user.is_authenticated and user.is_active else Decision(False, reason="signed in only")
+
+
+@rule("api_token.revoke")
+def revoke_api_token(user: User, token: Any) -> Decision:
+    """A token is revoked by its owner only; anyone else's looks like no token at all."""
+    if token is not None and token.user_id == user.pk:
+        return ALLOW
+    return Decision(False, reason="own tokens only", hide=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import (
@@ -262,16 +263,24 @@ class AttendanceIn(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["<5", "x"]}]})
+class SuppressedCountField(serializers.Field):
+    """A count, or "<5" / "x" where small-number suppression hides it (werkbrug.core.suppression)."""
+
+    def to_representation(self, value):
+        return value
+
+
 class ReportSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     by_kind = serializers.ListField()
     by_setting = serializers.ListField()
     by_month = serializers.ListField()
-    clients_reached = serializers.IntegerField()
-    requests_made = serializers.IntegerField()
-    requests_accepted = serializers.IntegerField()
-    offers_declined = serializers.IntegerField()
+    clients_reached = SuppressedCountField()
+    requests_made = SuppressedCountField()
+    requests_accepted = SuppressedCountField()
+    offers_declined = SuppressedCountField()
     balance_rows = serializers.ListField()
     attendance_rows = serializers.ListField()
     total_minutes = serializers.IntegerField()

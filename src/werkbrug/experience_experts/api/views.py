@@ -433,6 +433,7 @@ class ReportViewSet(viewsets.ViewSet):
             raise ValidationError({"start": ValidationError("Use dates as YYYY-MM-DD.", code="date")}) from None
         if end < start:
             raise ValidationError({"end": ValidationError("The end date lies before the start date.", code="end_before_start")})
-        result = selectors.report(region_id=request.user.region_id, start=start, end=end, viewer=request.user)
+        result = selectors.report_suppressed(selectors.report(region_id=request.user.region_id, start=start, end=end,
+                                                                 viewer=request.user))
         return Response(s.ReportSerializer(result).data)
 
