@@ -194,3 +194,27 @@ def test_json_nested_within_the_limit_still_parses(client, team):
                            {"category": "debts", "urgency": "normal", "text": "Hallo",
                             "recipients": [team.labour_expert.pk]}, content_type="application/json")
     assert response.status_code == 201
+
+
+def test_joining_through_someone_elses_referral_is_404_like_a_missing_one(client, team, make_org, make_person):
+    from werkbrug.clients.models import ConsentMethod
+    from werkbrug.clients.services import consent_grant
+    from werkbrug.collaboration.services import referral_create
+    from werkbrug.core.choices import DataCategory, OrganisationType
+
+    debt_org = make_org(OrganisationType.DEBT_COUNSELLING, "Schuldhulp Test")
+    consent_grant(client=team.client, organisation=debt_org, category=DataCategory.PARTICIPATION,
+                  recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+    referral = referral_create(trajectory=team.trajectory, referred_by=team.jobcoach, organisation=debt_org,
+                               service="debt_counselling", question="Schulden op orde")
+    client.force_login(team.outsider)
+    before = AccessLogRecord.objects.count()
+    forbidden = client.post(f"/api/v1/referrals/{referral.pk}/join-team/")
+    missing = client.post(f"/api/v1/referrals/{referral.pk + 99}/join-team/")
+    assert forbidden.status_code == missing.status_code == 404 and forbidden.json() == missing.json()
+    assert AccessLogRecord.objects.count() - before == 1
+    assert client.post(f"/collaboration/referrals/{referral.pk}/join/").status_code == 404
+    for step, body in (("accept", {"x": 1}), ("reject", {"reason": 5}), ("withdraw", {}), ("complete", {"outcome": "?"})):
+        forbidden = client.post(f"/api/v1/referrals/{referral.pk}/{step}/", body, content_type="application/json")
+        missing = client.post(f"/api/v1/referrals/{referral.pk + 99}/{step}/", body, content_type="application/json")
+        assert forbidden.status_code == missing.status_code == 404 and forbidden.json() == missing.json(), step

@@ -31,6 +31,7 @@ __all__ = [
     "trajectory_referrals",
     "referral_find",
     "referral_for",
+    "referral_for_join",
     "referral_get",
     "incoming_referrals",
     "team_members",
@@ -114,11 +115,21 @@ def trajectory_referrals(*, trajectory: Trajectory) -> QuerySet[Referral]:
 
 
 def referral_find(*, pk: int) -> Referral:
-    """A plain fetch without an access check: for `referral_for`, and for joining the team, whose
-    service decides itself (it reads no input)."""
+    """A plain fetch without an access check: for `referral_for` and `referral_for_join`, which
+    check, and to re-read a referral for the answer after an authorized step."""
     referral = Referral.objects.select_related("trajectory__client", "organisation").filter(pk=pk).first()
     if referral is None:
         raise Http404
+    return referral
+
+
+def referral_for_join(*, user: User, pk: int) -> Referral:
+    """The referral through which `user` may join the client's team; 404 (and one denied
+    record) for missing or not allowed, before anything else is read. When allowed, nothing is
+    logged here: the join itself writes the one record (`team_member_add`)."""
+    referral = referral_find(pk=pk)
+    if not policy.can(user, "referral.join", referral):
+        policy.authorize(user, "referral.join", referral)  # logs the denial, raises 404
     return referral
 
 

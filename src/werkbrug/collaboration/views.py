@@ -177,7 +177,7 @@ def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def referral_join(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = selectors.referral_find(pk=pk)
+    referral = selectors.referral_for_join(user=request.user, pk=pk)
     try:
         services.referral_join_team(referral=referral, person=request.user)
     except ValidationError as exc:

@@ -154,7 +154,8 @@ class ReferralComplete(APIView):
 class ReferralJoinTeam(APIView):
     @extend_schema(request=None, responses={201: s.MembershipOut})
     def post(self, request, pk: int):
-        member = services.referral_join_team(referral=selectors.referral_find(pk=pk), person=request.user)
+        referral = selectors.referral_for_join(user=request.user, pk=pk)
+        member = services.referral_join_team(referral=referral, person=request.user)
         return Response(s.MembershipOut(member).data, status=status.HTTP_201_CREATED)
 
 
