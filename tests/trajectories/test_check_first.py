@@ -83,3 +83,9 @@ def test_an_invalid_post_by_a_member_leaves_one_record_and_no_500(client, team):
         response = client.post(url, {})
         assert response.status_code in (200, 400), url
         assert len(_denied(before)) == 1, url
+
+
+def test_a_member_posting_a_broken_plan_form_gets_400_not_500(client, team):
+    client.force_login(team.jobcoach)
+    response = client.post(f"/plans/{team.trajectory.pk}/edit/", {"goals-TOTAL_FORMS": "many", "based_on": "0"})
+    assert response.status_code == 400

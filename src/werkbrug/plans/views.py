@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from werkbrug.core import policy
+from werkbrug.core.numbers import parse_int
 from werkbrug.trajectories.models import TeamMembership
 from werkbrug.web.forms import apply_validation_error
 
@@ -161,7 +162,7 @@ def _formsets(trajectory, data=None, initial_goals=None, initial_actions=None):
     goals = GoalFormSet(data, prefix="goals", initial=initial_goals)
     if data is not None:
         titles = []
-        total = int(data.get("goals-TOTAL_FORMS", 0) or 0)
+        total = parse_int(data.get("goals-TOTAL_FORMS"), minimum=0) or 0
         for i in range(min(total, 100)):
             titles.append(data.get(f"goals-{i}-title", ""))
     else:
