@@ -106,7 +106,9 @@ def test_api_signal_errors_are_problem_json(client, team):
     body = response.json()
     assert response["Content-Type"] == "application/problem+json"
     assert body["errors"][0]["field"] == "recipients" and body["errors"][0]["code"] == "not_member"
-    assert "zit niet in het team" in body["errors"][0]["message"]
+    # Neutral: never the name of whoever the id belongs to (changed on purpose; it named them).
+    assert body["errors"][0]["message"] == "Kies leden van dit team."
+    assert team.outsider.last_name not in response.content.decode()
     response = client.post(url, {"category": "weather", "text": "x"}, content_type="application/json")
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "category"
     response = client.post(url, {"category": "debts", "urgency": "normal", "text": "Hallo",

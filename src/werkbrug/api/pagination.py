@@ -3,7 +3,15 @@ from math import inf
 from django.core.paginator import EmptyPage
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+from werkbrug.core.numbers import parse_int
+
+# No list comes near this many pages; a larger number would reach the database as an offset
+# beyond what its integers hold (a 500), so it answers 400.
+MAX_PAGE = 1_000_000
 
 
 class PageFirstPaginator(DjangoPaginator):
@@ -33,6 +41,17 @@ class PageFirstPaginator(DjangoPaginator):
 
 
 class Pagination(PageNumberPagination):
+    """`page` (1 to MAX_PAGE, else 400) and `page_size` (above `max_page_size`: the maximum)."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
     django_paginator_class = PageFirstPaginator
+
+    def get_page_number(self, request, paginator):
+        raw = super().get_page_number(request, paginator)
+        if raw in self.last_page_strings or not str(raw).strip().lstrip("-").isdigit():
+            return raw  # "last", or not a number: as DRF answers it (404 "invalid page")
+        if parse_int(raw, minimum=1, maximum=MAX_PAGE) is None:
+            raise ValidationError({self.page_query_param: [ValidationError(
+                _("Give a page number from 1 to %(max)s.") % {"max": MAX_PAGE}, code="out_of_range")]})
+        return raw

@@ -14,7 +14,7 @@ from .models import Client, ConsentEvent, ConsentState
 if TYPE_CHECKING:
     from werkbrug.core.models import User
 
-__all__ = ["client_get", "client_for_write", "client_by_pseudonym", "consent_states", "consent_history"]
+__all__ = ["client_get", "client_by_pseudonym", "consent_states", "consent_history"]
 
 
 def client_get(*, user: User, pk: int, action: str = "client.view") -> Client:
@@ -28,14 +28,6 @@ def client_get(*, user: User, pk: int, action: str = "client.view") -> Client:
     if client is None:
         raise Http404
     policy.authorize(user, action, client)
-    return client
-
-
-def client_for_write(*, pk: int) -> Client:
-    """A plain fetch for write views: the service authorizes (and logs) once."""
-    client = Client.objects.select_related("region").filter(pk=pk).first()
-    if client is None:
-        raise Http404
     return client
 
 

@@ -1,4 +1,9 @@
-"""Pages for the client record and consent. Thin: parse input, call a service or selector, render."""
+"""Pages for the client record and consent. Thin: parse input, call a service or selector, render.
+
+Every view that names a client fetches it through `selectors.client_get` with the action it is
+about to do, before it reads any input: missing and forbidden answer the same 404, with one
+access-log record (the service's own check of the same action writes no second one).
+"""
 
 from __future__ import annotations
 
@@ -36,7 +41,7 @@ def register(request: HttpRequest) -> HttpResponse:
     from werkbrug.trajectories.services import client_register_and_start
 
     policy.authorize(request.user, "client.register", None)
-    form = ClientRegisterForm(request.POST or None, user=request.user)
+    form = ClientRegisterForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             trajectory = client_register_and_start(registered_by=request.user, **form.cleaned_data)
@@ -65,16 +70,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @sensitive_variables(*BSN_VARIABLES)
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "POST":
-        client = selectors.client_for_write(pk=pk)
-    else:
-        client = selectors.client_get(user=request.user, pk=pk, action="client.change")
+    client = selectors.client_get(user=request.user, pk=pk, action="client.change")
     show_bsn = policy.can(request.user, "client.view_bsn", client)
     initial = {name: getattr(client, name) for name in (
         "first_name", "last_name", "date_of_birth", "email", "phone", "address", "postcode", "city", "benefit", "status")}
     if show_bsn:
         initial["bsn"] = client.reveal_bsn()
-    form = ClientEditForm(request.POST or None, initial=initial, show_bsn=show_bsn)
+    form = ClientEditForm(request.POST if request.method == "POST" else None, initial=initial, show_bsn=show_bsn)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         bsn = data.pop("bsn", None)
@@ -96,10 +98,8 @@ def _organisations(client):
 
 @login_required
 def consents(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "POST":
-        client = selectors.client_for_write(pk=pk)
-    else:
-        client = selectors.client_get(user=request.user, pk=pk, action="consent.view")
+    action = "consent.record" if request.method == "POST" else "consent.view"
+    client = selectors.client_get(user=request.user, pk=pk, action=action)
     if request.method == "POST":
         form = ConsentGrantForm(request.POST, organisations=_organisations(client))
     else:
@@ -141,7 +141,7 @@ def _consent_context(client, form, withdraw_error: str = "") -> dict:
 @login_required
 @require_POST
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    client = selectors.client_for_write(pk=pk)
+    client = selectors.client_get(user=request.user, pk=pk, action="consent.record")
     prefix = request.POST.get("prefix", "")
     form = ConsentWithdrawForm(request.POST, prefix=prefix or None)
     error = _("The form was incomplete. Try again.")

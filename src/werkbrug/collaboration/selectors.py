@@ -27,9 +27,11 @@ __all__ = [
     "signals_for_client",
     "trajectory_for",
     "trajectory_signals",
-    "signal_find",
+    "signal_get",
     "trajectory_referrals",
     "referral_find",
+    "referral_for",
+    "referral_for_join",
     "referral_get",
     "incoming_referrals",
     "team_members",
@@ -77,13 +79,21 @@ def trajectory_signals(*, trajectory: Trajectory) -> QuerySet[Signal]:
 
 
 def signal_find(*, pk: int, trajectory_pk: int | None = None) -> Signal:
-    """A plain fetch for writes (the service authorizes); 404 when missing."""
+    """A plain fetch without an access check (the caller authorizes the signal or its
+    trajectory before it reads any input); 404 when missing."""
     qs = Signal.objects.select_related("trajectory__client")
     if trajectory_pk is not None:
         qs = qs.filter(trajectory_id=trajectory_pk)
     signal = qs.filter(pk=pk).first()
     if signal is None:
         raise Http404
+    return signal
+
+
+def signal_get(*, user: User, pk: int, action: str, trajectory_pk: int | None = None) -> Signal:
+    """The signal if `user` may do `action` on it; one access-log record; 404 otherwise."""
+    signal = signal_find(pk=pk, trajectory_pk=trajectory_pk)
+    policy.authorize(user, action, signal)
     return signal
 
 
@@ -105,10 +115,35 @@ def trajectory_referrals(*, trajectory: Trajectory) -> QuerySet[Referral]:
 
 
 def referral_find(*, pk: int) -> Referral:
-    """A plain fetch for writes (the service authorizes); 404 when missing."""
+    """A plain fetch without an access check: for `referral_for` and `referral_for_join`, which
+    check, and to re-read a referral for the answer after an authorized step."""
     referral = Referral.objects.select_related("trajectory__client", "organisation").filter(pk=pk).first()
     if referral is None:
         raise Http404
+    return referral
+
+
+def referral_for_join(*, user: User, pk: int) -> Referral:
+    """The referral through which `user` may join the client's team; 404 (and one denied
+    record) for missing or not allowed, before anything else is read. When allowed, nothing is
+    logged here: the join itself writes the one record (`team_member_add`)."""
+    referral = referral_find(pk=pk)
+    if not policy.can(user, "referral.join", referral):
+        policy.authorize(user, "referral.join", referral)  # logs the denial, raises 404
+    return referral
+
+
+def referral_for(*, user: User, pk: int, to_state: str) -> Referral:
+    """The referral if `user` may take it to `to_state` (the workflow step's action, as the
+    service checks it); one access-log record; 404 for missing (and for not allowed where the
+    policy hides it)."""
+    from .services import ACTIONS
+
+    referral = referral_find(pk=pk)
+    action = ACTIONS.get(to_state)
+    if action is None:
+        raise Http404
+    policy.authorize(user, action, referral)
     return referral
 
 
@@ -149,14 +184,6 @@ def incoming_referrals(*, user: User, state: str = "") -> QuerySet[Referral]:
     if state in ReferralState.values:
         qs = qs.filter(state=state)
     return qs
-
-
-def signal_trajectory_find(*, pk: int) -> Trajectory:
-    """A plain fetch for writes (the service authorizes); 404 when missing."""
-    trajectory = Trajectory.objects.select_related("client").filter(pk=pk).first()
-    if trajectory is None:
-        raise Http404
-    return trajectory
 
 
 def is_team_member(*, user: User, trajectory: Trajectory) -> bool:

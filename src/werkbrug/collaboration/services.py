@@ -144,8 +144,9 @@ def signal_create(
                 seen.add(pk)
                 member = members.get(pk)
                 if member is None:
+                    # Never say who it is: the id may be anyone's, in any region.
                     errors.setdefault("recipients", []).append(ValidationError(
-                        _("%(name)s is not a member of this client's team.") % {"name": person}, code="not_member"))
+                        _("Choose members of this team."), code="not_member"))
                 elif pk == author.pk:
                     errors.setdefault("recipients", []).append(ValidationError(
                         _("You cannot send a signal to yourself."), code="self"))

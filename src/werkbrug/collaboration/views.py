@@ -1,6 +1,8 @@
 """Pages for signals and referrals. Thin: parse, call one service or selector, render.
 
-GET pages authorize once through a selector; POSTs fetch plainly and let the service authorize.
+Every view that names a trajectory, signal or referral fetches it through a selector that
+authorizes the action it is about to do, before it reads any input, for every method (one
+access-log record; the service's own check of the same action writes no second one).
 """
 
 from __future__ import annotations
@@ -48,9 +50,9 @@ def signals(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
 
 @login_required
 def signal_create(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
+    trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="signal.create")
+    members = [m for m in selectors.team_members(trajectory=trajectory) if m.person_id != request.user.pk]
     if request.method == "POST":
-        trajectory = selectors.signal_trajectory_find(pk=trajectory_pk)
-        members = list(selectors.team_members(trajectory=trajectory))
         form = SignalForm(request.POST, members=members)
         if form.is_valid():
             data = form.cleaned_data
@@ -64,20 +66,15 @@ def signal_create(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The signal has been sent."))
                 return redirect("collaboration:signals", trajectory_pk=trajectory.pk)
-        else:
-            # The service was not called, so nothing authorized this page yet.
-            policy.authorize(request.user, "signal.view", trajectory)
     else:
-        trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="signal.view")
-        members = list(selectors.team_members(trajectory=trajectory))
-        form = SignalForm(members=[m for m in members if m.person_id != request.user.pk])
+        form = SignalForm(members=members)
     return render(request, "collaboration/signal_form.html", {"trajectory": trajectory, "form": form})
 
 
 @login_required
 @require_POST
 def signal_acknowledge(request: HttpRequest, trajectory_pk: int, pk: int) -> HttpResponse:
-    signal = selectors.signal_find(pk=pk, trajectory_pk=trajectory_pk)
+    signal = selectors.signal_get(user=request.user, pk=pk, trajectory_pk=trajectory_pk, action="signal.acknowledge")
     try:
         services.signal_acknowledge(signal=signal, person=request.user)
     except ValidationError as exc:
@@ -98,8 +95,8 @@ def referrals(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
 
 @login_required
 def referral_create(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
+    trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="referral.create")
     if request.method == "POST":
-        trajectory = selectors.signal_trajectory_find(pk=trajectory_pk)
         form = ReferralForm(request.POST, region_id=trajectory.region_id)
         if form.is_valid():
             data = form.cleaned_data
@@ -113,10 +110,7 @@ def referral_create(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The referral has been sent to %(org)s.") % {"org": referral.organisation})
                 return redirect("collaboration:referrals", trajectory_pk=trajectory.pk)
-        else:
-            policy.authorize(request.user, "referral.view", trajectory)
     else:
-        trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="referral.view")
         form = ReferralForm(region_id=trajectory.region_id)
     return render(request, "collaboration/referral_form.html", {"trajectory": trajectory, "form": form})
 
@@ -141,10 +135,11 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _act(request: HttpRequest, pk: int, step) -> HttpResponse:
-    referral = selectors.referral_find(pk=pk)
+def _act(request: HttpRequest, pk: int, to_state: str, step) -> HttpResponse:
+    """One step of the referral workflow: authorized (and logged) before the form is read."""
+    referral = selectors.referral_for(user=request.user, pk=pk, to_state=to_state)
     try:
-        step(referral)
+        step(referral, request.POST)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -155,36 +150,34 @@ def _act(request: HttpRequest, pk: int, step) -> HttpResponse:
 @login_required
 @require_POST
 def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda r: services.referral_accept(referral=r, actor=request.user))
+    return _act(request, pk, ReferralState.ACCEPTED, lambda r, _post: services.referral_accept(referral=r, actor=request.user))
 
 
 @login_required
 @require_POST
 def referral_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    reason = request.POST.get("reject-reason", "")
-    return _act(request, pk, lambda r: services.referral_reject(referral=r, actor=request.user, reason=reason))
+    return _act(request, pk, ReferralState.REJECTED, lambda r, post: services.referral_reject(
+        referral=r, actor=request.user, reason=post.get("reject-reason", "")))
 
 
 @login_required
 @require_POST
 def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    reason = request.POST.get("withdraw-reason", "")
-    return _act(request, pk, lambda r: services.referral_withdraw(referral=r, actor=request.user, reason=reason))
+    return _act(request, pk, ReferralState.WITHDRAWN, lambda r, post: services.referral_withdraw(
+        referral=r, actor=request.user, reason=post.get("withdraw-reason", "")))
 
 
 @login_required
 @require_POST
 def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    outcome = request.POST.get("complete-outcome", "")
-    reason = request.POST.get("complete-reason", "")
-    return _act(request, pk, lambda r: services.referral_complete(
-        referral=r, actor=request.user, successful=outcome, reason=reason))
+    return _act(request, pk, ReferralState.COMPLETED, lambda r, post: services.referral_complete(
+        referral=r, actor=request.user, successful=post.get("complete-outcome", ""), reason=post.get("complete-reason", "")))
 
 
 @login_required
 @require_POST
 def referral_join(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = selectors.referral_find(pk=pk)
+    referral = selectors.referral_for_join(user=request.user, pk=pk)
     try:
         services.referral_join_team(referral=referral, person=request.user)
     except ValidationError as exc:

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "werkbrug.core.middleware.OversizedNumberMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -365,6 +366,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["werkbrug.api.permissions.IsVerifiedUser"],
     "DEFAULT_PAGINATION_CLASS": "werkbrug.api.pagination.Pagination",
+    # JSON with a nesting limit and 64-bit integers (see werkbrug/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "werkbrug.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "werkbrug.api.exceptions.problem_exception_handler",

@@ -27,3 +27,12 @@ current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
 pending_denials: contextvars.ContextVar[list[dict] | None] = contextvars.ContextVar(
     "werkbrug_pending_denials", default=None
 )
+
+
+# Access granted in this request, as (actor, action, object type, object id). A write view checks
+# access before it reads its input, and the service it then calls checks again (a service is also
+# called from commands and tasks); the second, identical, granted check writes no second record,
+# so that one request still leaves one record. Set by `RequestIdMiddleware`; None outside requests.
+granted_checks: contextvars.ContextVar[set[tuple] | None] = contextvars.ContextVar(
+    "werkbrug_granted_checks", default=None
+)

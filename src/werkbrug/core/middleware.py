@@ -42,10 +42,12 @@ class RequestIdMiddleware:
         request.request_id = request_id
         token = context.current.set(context.RequestContext(request_id, client_ip(request)))
         denials_token = context.pending_denials.set([])
+        granted_token = context.granted_checks.set(set())
         try:
             response = self.get_response(request)
             self._write_pending_denials()
         finally:
+            context.granted_checks.reset(granted_token)
             context.pending_denials.reset(denials_token)
             context.current.reset(token)
         response["X-Request-ID"] = request_id
@@ -57,6 +59,23 @@ class RequestIdMiddleware:
 
         for record in context.pending_denials.get() or []:
             access_log_write(**record)
+
+
+class OversizedNumberMiddleware:
+    """A path with a number beyond 64 bits (`/clients/99999999999999999999/`) names nothing:
+    404 before any view hands it to the database, whose driver would fail with a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.http import Http404
+
+        from .numbers import path_has_oversized_number
+
+        if path_has_oversized_number(request.path_info):
+            raise Http404
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

@@ -35,7 +35,7 @@ __all__ = [
     "current_phase",
     "employer_contacts",
     "jobs",
-    "job_find",
+    "job_get",
     "client_outcomes_for",
     "caseload_outcomes_for",
     "ips_phase_label",
@@ -93,14 +93,6 @@ def trajectory_for(*, user: User, pk: int, action: str = "ips.view") -> Trajecto
     return trajectory
 
 
-def trajectory_find(*, pk: int) -> Trajectory:
-    """A plain fetch for writes (the service authorizes); 404 when missing."""
-    trajectory = Trajectory.objects.select_related("client").filter(pk=pk).first()
-    if trajectory is None:
-        raise Http404
-    return trajectory
-
-
 def phase_history(*, trajectory: Trajectory) -> QuerySet[PhaseChange]:
     return PhaseChange.objects.filter(trajectory=trajectory).select_related("recorded_by").order_by("changed_on", "recorded_at", "id")
 
@@ -117,13 +109,15 @@ def jobs(*, trajectory: Trajectory) -> QuerySet[Job]:
     return Job.objects.filter(trajectory=trajectory).order_by("-start", "-id")
 
 
-def job_find(*, pk: int, trajectory_pk: int | None = None) -> Job:
+def job_get(*, user: User, pk: int, action: str, trajectory_pk: int | None = None) -> Job:
+    """The job if `user` may do `action` on it; one access-log record; 404 otherwise."""
     qs = Job.objects.select_related("trajectory__client")
     if trajectory_pk is not None:
         qs = qs.filter(trajectory_id=trajectory_pk)
     job = qs.filter(pk=pk).first()
     if job is None:
         raise Http404
+    policy.authorize(user, action, job)
     return job
 
 

@@ -1,7 +1,8 @@
 """Pages for IPS phases, employer contacts, jobs and outcomes. Thin: parse, call, render.
 
-GET pages authorize once through a selector; POSTs fetch plainly and let the service authorize
-(and authorize for reading only when the form is invalid and the service was not called).
+Every form page fetches its trajectory (or job) through a selector that authorizes the write
+action, before it reads any input, for every method (one access-log record; the service's own
+check of the same action writes no second one).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from werkbrug.core import policy
 from werkbrug.web.charts import Series, bar_chart
 from werkbrug.web.forms import apply_validation_error
 
@@ -57,9 +57,10 @@ def ips(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
     })
 
 
-def _form_page(request: HttpRequest, trajectory_pk: int, form_class, save, template: str, title: str, initial=None):
+def _form_page(request: HttpRequest, trajectory_pk: int, action: str, form_class, save, template: str, title: str,
+               initial=None):
+    trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action=action)
     if request.method == "POST":
-        trajectory = selectors.trajectory_find(pk=trajectory_pk)
         form = form_class(request.POST)
         if form.is_valid():
             try:
@@ -69,10 +70,7 @@ def _form_page(request: HttpRequest, trajectory_pk: int, form_class, save, templ
             else:
                 messages.success(request, _("Saved."))
                 return redirect("employment:ips", trajectory_pk=trajectory.pk)
-        else:
-            policy.authorize(request.user, "ips.view", trajectory)
     else:
-        trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk)
         form = form_class(initial=initial or {})
     return render(request, template, {"trajectory": trajectory, "form": form, "title": title})
 
@@ -80,7 +78,7 @@ def _form_page(request: HttpRequest, trajectory_pk: int, form_class, save, templ
 @login_required
 def phase_change(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
     return _form_page(
-        request, trajectory_pk, PhaseForm,
+        request, trajectory_pk, "ips_phase.change", PhaseForm,
         lambda t, d: services.phase_change(trajectory=t, changed_by=request.user, phase=d["phase"],
                                            changed_on=d["changed_on"], note=d["note"]),
         "employment/form.html", _("Change the IPS phase"), {"changed_on": timezone.localdate()},
@@ -90,7 +88,7 @@ def phase_change(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
 @login_required
 def employer_contact_create(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
     return _form_page(
-        request, trajectory_pk, EmployerContactForm,
+        request, trajectory_pk, "employer_contact.create", EmployerContactForm,
         lambda t, d: services.employer_contact_record(trajectory=t, recorded_by=request.user, **d),
         "employment/form.html", _("Record an employer contact"), {"contacted_on": timezone.localdate()},
     )
@@ -99,7 +97,7 @@ def employer_contact_create(request: HttpRequest, trajectory_pk: int) -> HttpRes
 @login_required
 def job_start(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
     return _form_page(
-        request, trajectory_pk, JobStartForm,
+        request, trajectory_pk, "job.start", JobStartForm,
         lambda t, d: services.job_start(trajectory=t, recorded_by=request.user, **d),
         "employment/form.html", _("Record a job start"), {"competitive": True},
     )
@@ -107,8 +105,8 @@ def job_start(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
 
 @login_required
 def job_end(request: HttpRequest, trajectory_pk: int, pk: int) -> HttpResponse:
+    job = selectors.job_get(user=request.user, pk=pk, trajectory_pk=trajectory_pk, action="job.end")
     if request.method == "POST":
-        job = selectors.job_find(pk=pk, trajectory_pk=trajectory_pk)
         form = JobEndForm(request.POST)
         if form.is_valid():
             try:
@@ -118,11 +116,7 @@ def job_end(request: HttpRequest, trajectory_pk: int, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Saved."))
                 return redirect("employment:ips", trajectory_pk=trajectory_pk)
-        else:
-            policy.authorize(request.user, "ips.view", job.trajectory)
     else:
-        trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk)
-        job = selectors.job_find(pk=pk, trajectory_pk=trajectory.pk)
         form = JobEndForm(initial={"end": timezone.localdate()})
     return render(request, "employment/form.html", {
         "trajectory": job.trajectory, "form": form, "job": job,

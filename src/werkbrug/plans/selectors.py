@@ -31,13 +31,12 @@ __all__ = [
     "current_plan",
     "plan_get",
     "plan_overview",
-    "trajectory_plain",
     "version_get",
 ]
 
 
 def trajectory_plain(*, pk: int) -> Trajectory:
-    """The trajectory without an access check, for write views whose service authorizes."""
+    """The trajectory without an access check: only for `plan_get`, which checks."""
     trajectory = Trajectory.objects.select_related("client", "plan_director").filter(pk=pk).first()
     if trajectory is None:
         raise Http404
@@ -49,6 +48,14 @@ def plan_get(*, user: User, trajectory_pk: int, action: str = "plan.view") -> Tr
     trajectory = trajectory_plain(pk=trajectory_pk)
     policy.authorize(user, action, trajectory)
     return trajectory
+
+
+def action_of(*, trajectory: Trajectory, pk: int) -> Action | None:
+    """An action of one of `trajectory`'s plan versions (the caller has authorized the trajectory)."""
+    return (
+        Action.objects.filter(pk=pk, version__plan__trajectory=trajectory)
+        .select_related("version__plan__trajectory__client", "goal").first()
+    )
 
 
 def plan_consented_org_ids(trajectory: Trajectory) -> set[int]:

@@ -1,8 +1,8 @@
 """Plan pages for professionals: the plan (list and timeline), edit, answer, versions, diff.
 
-Thin: parse, call one selector or service, render. GET pages authorize through
-`selectors.plan_get` (one access-log record); POSTs let the service authorize and fetch the
-trajectory with the plain selector.
+Thin: parse, call one selector or service, render. Every view fetches the trajectory through
+`selectors.plan_get` with the action it is about to do, before it reads any input (one
+access-log record; the service's own check of the same action writes no second one).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from werkbrug.core import policy
+from werkbrug.core.numbers import parse_int
 from werkbrug.trajectories.models import TeamMembership
 from werkbrug.web.forms import apply_validation_error
 
@@ -33,7 +34,7 @@ from .forms import (
     owner_choices,
     to_input,
 )
-from .models import Action, ActionStatus
+from .models import ActionStatus
 
 
 @login_required
@@ -81,7 +82,7 @@ def plan(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
 
 def _answer(request: HttpRequest, trajectory_pk: int, kind: str, *, template: str, after: str, context_fn) -> HttpResponse:
     """Agree or disagree; shared with the portal, which renders its own page."""
-    trajectory = selectors.trajectory_plain(pk=trajectory_pk)
+    trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action=f"plan.{kind}")
     form = AnswerForm(request.POST)
     if not form.is_valid():
         raise Http404
@@ -100,7 +101,7 @@ def _answer(request: HttpRequest, trajectory_pk: int, kind: str, *, template: st
         else:
             messages.success(request, _("Your answer is saved: you do not agree. The team will talk with you about it."))
     except ValidationError as exc:
-        # The service authorized this request (and logged it); render without asking again.
+        # Authorized (and logged) above; render without asking again.
         apply_validation_error(form, exc)
         return render(request, template, context_fn(request, trajectory, answer_form=form), status=400)
     return redirect(after)
@@ -123,7 +124,7 @@ def disagree(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
-    trajectory = selectors.trajectory_plain(pk=trajectory_pk)
+    trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action="plan.submit")
     form = AnswerForm(request.POST)
     if not form.is_valid():
         raise Http404
@@ -139,8 +140,8 @@ def submit(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_status(request: HttpRequest, trajectory_pk: int, action_pk: int) -> HttpResponse:
-    trajectory = selectors.trajectory_plain(pk=trajectory_pk)
-    action = Action.objects.filter(pk=action_pk, version__plan__trajectory=trajectory).select_related("version__plan__trajectory").first()
+    trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action="plan.action_status")
+    action = selectors.action_of(trajectory=trajectory, pk=action_pk)
     form = ActionStatusForm(request.POST)
     if action is None or not form.is_valid():
         raise Http404
@@ -161,7 +162,7 @@ def _formsets(trajectory, data=None, initial_goals=None, initial_actions=None):
     goals = GoalFormSet(data, prefix="goals", initial=initial_goals)
     if data is not None:
         titles = []
-        total = int(data.get("goals-TOTAL_FORMS", 0) or 0)
+        total = parse_int(data.get("goals-TOTAL_FORMS"), minimum=0) or 0
         for i in range(min(total, 100)):
             titles.append(data.get(f"goals-{i}-title", ""))
     else:
@@ -185,7 +186,7 @@ def edit(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
         goals, actions = _formsets(trajectory, initial_goals=initial_goals, initial_actions=initial_actions)
         return render(request, "plans/edit.html", {"trajectory": trajectory, "meta": meta, "goals": goals,
                                                    "actions": actions, "current": current})
-    trajectory = selectors.trajectory_plain(pk=trajectory_pk)
+    trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action="plan.change")
     meta = PlanMetaForm(request.POST)
     goals, actions = _formsets(trajectory, data=request.POST)
     valid = meta.is_valid() & goals.is_valid() & actions.is_valid()
@@ -193,7 +194,6 @@ def edit(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
     if valid:
         goal_input, problems = to_input(goals, actions)
     if not valid or problems:
-        policy.authorize(request.user, "plan.edit", trajectory)  # no service ran: this is the one check
         for problem in problems:
             meta.add_error(None, problem)
     else:

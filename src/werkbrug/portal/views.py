@@ -62,7 +62,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 
 def _answer(request: HttpRequest, kind: str) -> HttpResponse:
-    client = selectors.own_client(request.user)  # the service authorizes (and logs) the answer
+    client = selectors.own_client(request.user)  # `plan_views._answer` authorizes (and logs) first
     trajectory = _trajectory_or_404(client)
     return plan_views._answer(request, trajectory.pk, kind, template="portal/plan.html",
                               after=reverse("portal:plan"), context_fn=portal_plan_context)
@@ -122,7 +122,7 @@ def consents(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def consent_change(request: HttpRequest) -> HttpResponse:
-    client = selectors.own_client(request.user)  # the consent service authorizes (and logs)
+    client = selectors.portal_client(user=request.user, action="consent.record")
     form = ConsentChangeForm(request.POST)
     if not form.is_valid():
         raise Http404

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from werkbrug.core import policy
 from werkbrug.core.models import User
+from werkbrug.core.numbers import parse_int
 
 from . import compiled
 from .caseload import SORTS, CaseloadSearch, caseload_filter
@@ -30,7 +31,8 @@ __all__ = [
     "trajectory_get",
     "trajectory_for_write",
     "team_members",
-    "team_membership_for_write",
+    "trajectory_reread",
+    "team_membership_of",
     "plan_director_history",
     "intake_for",
     "team_candidate_get",
@@ -75,14 +77,22 @@ def trajectory_get(*, user: User, pk: int, action: str = "trajectory.view") -> T
 
 
 def trajectory_for_write(*, pk: int) -> Trajectory:
-    """A plain fetch for write views: the service authorizes (and logs) once."""
+    """A plain fetch without an access check. Kept only for the experience_experts app, whose
+    services authorize; the apps of this codebase's core fetch through `trajectory_get` with the
+    write action before reading input (check first)."""
     trajectory = Trajectory.objects.select_related("client", "plan_director").filter(pk=pk).first()
     if trajectory is None:
         raise Http404
     return trajectory
 
 
-def team_membership_for_write(*, trajectory: Trajectory, pk: int) -> TeamMembership:
+def trajectory_reread(trajectory: Trajectory) -> Trajectory:
+    """`trajectory` read again after a write, for the answer (the caller has authorized it)."""
+    return Trajectory.objects.select_related("client", "plan_director").get(pk=trajectory.pk)
+
+
+def team_membership_of(*, trajectory: Trajectory, pk: int) -> TeamMembership:
+    """A membership of `trajectory` (the caller has authorized the trajectory); 404 otherwise."""
     membership = TeamMembership.objects.select_related("person", "trajectory").filter(
         pk=pk, trajectory=trajectory
     ).first()
@@ -142,10 +152,7 @@ def team_candidates(*, trajectory: Trajectory) -> QuerySet[User]:
 
 def team_candidate_get(*, trajectory: Trajectory, pk: Any) -> User:
     """A professional to add to the team; an unknown id is a clear input error, not a 404."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        pk = 0
+    pk = parse_int(pk, minimum=1) or 0
     person = User.objects.select_related("organisation").filter(
         pk=pk, region_id=trajectory.region_id, kind="professional", is_active=True
     ).first()

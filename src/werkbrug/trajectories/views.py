@@ -1,7 +1,9 @@
 """Pages: caseload, trajectory, integrated intake, team and plan director.
 
-Thin views: GET pages fetch through a selector that authorizes and logs once; POSTs fetch with a
-plain selector and let the service authorize and log once.
+Thin views. Every view that names a trajectory fetches it through `selectors.trajectory_get` with
+the action it is about to do, before it reads any input (for every method): a missing and a
+forbidden trajectory answer the same 404, with one access-log record. The service checks again;
+within one request that second, identical check writes no second record.
 """
 
 from __future__ import annotations
@@ -142,16 +144,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def intake(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "POST":
-        trajectory = selectors.trajectory_for_write(pk=pk)
-    else:
-        trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="intake.view")
+    action = "intake.change" if request.method == "POST" else "intake.view"
+    trajectory = selectors.trajectory_get(user=request.user, pk=pk, action=action)
     current = selectors.intake_for(trajectory=trajectory)
     categories = visible_categories(request.user, trajectory.client)
     editable = request.user.is_professional and trajectory.status == "active"
     visible_fields = [name for s in SECTIONS if s.category in categories for name in s.fields] if editable else []
     form = IntakeForm(
-        request.POST or None, instance=current, visible_fields=visible_fields,
+        request.POST if request.method == "POST" else None, instance=current, visible_fields=visible_fields,
         initial={"expected_version": current.version if current else 0},
     )
     if request.method == "POST" and form.is_valid():
@@ -183,11 +183,8 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def team_add(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "POST":
-        trajectory = selectors.trajectory_for_write(pk=pk)
-    else:
-        trajectory = selectors.trajectory_get(user=request.user, pk=pk)
-    form = TeamMemberAddForm(request.POST or None, candidates=selectors.team_candidates(trajectory=trajectory))
+    trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="team.change")
+    form = TeamMemberAddForm(request.POST if request.method == "POST" else None, candidates=selectors.team_candidates(trajectory=trajectory))
     if request.method == "POST":
         form.is_valid()
         try:
@@ -206,8 +203,8 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def team_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    trajectory = selectors.trajectory_for_write(pk=pk)
-    membership = selectors.team_membership_for_write(trajectory=trajectory, pk=member_pk)
+    trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="team.change")
+    membership = selectors.team_membership_of(trajectory=trajectory, pk=member_pk)
     try:
         services.team_member_remove(membership=membership, removed_by=request.user)
     except ValidationError as exc:
@@ -219,12 +216,10 @@ def team_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 @login_required
 def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "POST":
-        trajectory = selectors.trajectory_for_write(pk=pk)
-    else:
-        trajectory = selectors.trajectory_get(user=request.user, pk=pk)
+    action = "trajectory.hand_over" if request.method == "POST" else "trajectory.view"
+    trajectory = selectors.trajectory_get(user=request.user, pk=pk, action=action)
     members = [m for m in selectors.team_members(trajectory=trajectory) if m.person_id != trajectory.plan_director_id]
-    form = HandOverForm(request.POST or None, members=members)
+    form = HandOverForm(request.POST if request.method == "POST" else None, members=members)
     if request.method == "POST":
         form.is_valid()
         try:
@@ -249,7 +244,7 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = selectors.trajectory_for_write(pk=pk)
+    trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="trajectory.close")
     form = CloseForm(request.POST)
     try:
         if not form.is_valid():

@@ -1,4 +1,7 @@
-"""API views for clients and consent: the same selectors and services as the pages."""
+"""API views for clients and consent: the same selectors and services as the pages.
+
+Writes fetch-and-authorize the client before they read the body, so a missing and a forbidden
+client answer the same 404 whatever was sent."""
 
 from __future__ import annotations
 
@@ -70,7 +73,7 @@ class ClientDetailView(APIView):
     @extend_schema(request=ClientUpdateIn, responses=ClientOut, operation_id="clients_update")
     @sensitive_variables("data", "fields", "bsn", "client")
     def patch(self, request, pk: int):
-        client = selectors.client_for_write(pk=pk)
+        client = selectors.client_get(user=request.user, pk=pk, action="client.change")
         data = ClientUpdateIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -98,7 +101,7 @@ class ConsentView(APIView):
 
     @extend_schema(request=ConsentGrantIn, responses={201: ConsentStateOut}, operation_id="clients_consents_grant")
     def post(self, request, pk: int):
-        client = selectors.client_for_write(pk=pk)
+        client = selectors.client_get(user=request.user, pk=pk, action="consent.record")
         data = ConsentGrantIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -110,7 +113,7 @@ class ConsentView(APIView):
 class ConsentWithdrawView(APIView):
     @extend_schema(request=ConsentWithdrawIn, responses=ConsentStateOut, operation_id="clients_consents_withdraw")
     def post(self, request, pk: int):
-        client = selectors.client_for_write(pk=pk)
+        client = selectors.client_get(user=request.user, pk=pk, action="consent.record")
         data = ConsentWithdrawIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

@@ -1,4 +1,8 @@
-"""The signals and referrals API: the same selectors, services and policy as the pages."""
+"""The signals and referrals API: the same selectors, services and policy as the pages.
+
+Every endpoint that names a trajectory, signal or referral fetches it through a selector that
+authorizes the action first, and only then reads the body: missing and forbidden answer the same
+404 whatever was sent."""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from werkbrug.core.models import Organisation, User
+from werkbrug.core.models import Organisation
 
 from .. import selectors, services
+from ..models import ReferralState
 from . import serializers as s
 
 
@@ -26,12 +31,14 @@ class TrajectorySignals(generics.GenericAPIView):
 
     @extend_schema(request=s.SignalIn, responses={201: s.SignalOut})
     def post(self, request, trajectory_pk: int):
+        trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="signal.create")
         data = _valid(s.SignalIn, request)
-        trajectory = selectors.signal_trajectory_find(pk=trajectory_pk)
-        people = {u.pk: u for u in User.objects.filter(pk__in=data["recipients"])}
+        # Ids are resolved within the team only: anyone else stays an id, which the service
+        # refuses without saying who it is.
+        team = {m.person_id: m.person for m in selectors.team_members(trajectory=trajectory)}
         signal = services.signal_create(
             trajectory=trajectory, author=request.user, category=data["category"], urgency=data["urgency"],
-            text=data["text"], recipients=[people.get(pk, pk) for pk in data["recipients"]],
+            text=data["text"], recipients=[team.get(pk, pk) for pk in data["recipients"]],
             whole_team=data["whole_team"],
         )
         return Response(s.SignalOut(selectors.trajectory_signals(trajectory=trajectory).get(pk=signal.pk)).data,
@@ -50,8 +57,9 @@ class SignalDetail(generics.GenericAPIView):
 class SignalAcknowledge(APIView):
     @extend_schema(request=s.AcknowledgeIn, responses=s.RecipientOut)
     def post(self, request, pk: int):
+        signal = selectors.signal_get(user=request.user, pk=pk, action="signal.acknowledge")
         _valid(s.AcknowledgeIn, request)
-        recipient = services.signal_acknowledge(signal=selectors.signal_find(pk=pk), person=request.user)
+        recipient = services.signal_acknowledge(signal=signal, person=request.user)
         return Response(s.RecipientOut(recipient).data)
 
 
@@ -68,8 +76,8 @@ class TrajectoryReferrals(generics.GenericAPIView):
 
     @extend_schema(request=s.ReferralIn, responses={201: s.ReferralOut})
     def post(self, request, trajectory_pk: int):
+        trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="referral.create")
         data = _valid(s.ReferralIn, request)
-        trajectory = selectors.signal_trajectory_find(pk=trajectory_pk)
         organisation = Organisation.objects.filter(pk=data["organisation"]).first()
         referral = services.referral_create(trajectory=trajectory, referred_by=request.user, organisation=organisation,
                                             service=data["service"], question=data["question"])
@@ -109,32 +117,36 @@ def _referral_out(pk: int) -> dict:
 class ReferralAccept(APIView):
     @extend_schema(request=s.AcceptIn, responses=s.ReferralOut)
     def post(self, request, pk: int):
+        referral = selectors.referral_for(user=request.user, pk=pk, to_state=ReferralState.ACCEPTED)
         _valid(s.AcceptIn, request)
-        services.referral_accept(referral=selectors.referral_find(pk=pk), actor=request.user)
+        services.referral_accept(referral=referral, actor=request.user)
         return Response(_referral_out(pk))
 
 
 class ReferralReject(APIView):
     @extend_schema(request=s.RejectIn, responses=s.ReferralOut)
     def post(self, request, pk: int):
+        referral = selectors.referral_for(user=request.user, pk=pk, to_state=ReferralState.REJECTED)
         data = _valid(s.RejectIn, request)
-        services.referral_reject(referral=selectors.referral_find(pk=pk), actor=request.user, reason=data["reason"])
+        services.referral_reject(referral=referral, actor=request.user, reason=data["reason"])
         return Response(_referral_out(pk))
 
 
 class ReferralWithdraw(APIView):
     @extend_schema(request=s.WithdrawIn, responses=s.ReferralOut)
     def post(self, request, pk: int):
+        referral = selectors.referral_for(user=request.user, pk=pk, to_state=ReferralState.WITHDRAWN)
         data = _valid(s.WithdrawIn, request)
-        services.referral_withdraw(referral=selectors.referral_find(pk=pk), actor=request.user, reason=data["reason"])
+        services.referral_withdraw(referral=referral, actor=request.user, reason=data["reason"])
         return Response(_referral_out(pk))
 
 
 class ReferralComplete(APIView):
     @extend_schema(request=s.CompleteIn, responses=s.ReferralOut)
     def post(self, request, pk: int):
+        referral = selectors.referral_for(user=request.user, pk=pk, to_state=ReferralState.COMPLETED)
         data = _valid(s.CompleteIn, request)
-        services.referral_complete(referral=selectors.referral_find(pk=pk), actor=request.user,
+        services.referral_complete(referral=referral, actor=request.user,
                                    successful=data["outcome"], reason=data["reason"])
         return Response(_referral_out(pk))
 
@@ -142,7 +154,8 @@ class ReferralComplete(APIView):
 class ReferralJoinTeam(APIView):
     @extend_schema(request=None, responses={201: s.MembershipOut})
     def post(self, request, pk: int):
-        member = services.referral_join_team(referral=selectors.referral_find(pk=pk), person=request.user)
+        referral = selectors.referral_for_join(user=request.user, pk=pk)
+        member = services.referral_join_team(referral=referral, person=request.user)
         return Response(s.MembershipOut(member).data, status=status.HTTP_201_CREATED)
 
 

@@ -8,7 +8,9 @@ package, one module per domain, so that the whole policy can be read in one fold
 - `can(user, action, obj)` is its yes/no, for templates and menus;
 - `authorize(user, action, obj)` is what views call: it writes the access-log record when the
   decision concerns client-level data (granted *or* denied — exactly one record per call) and
-  raises `Http404` (where existence itself would leak) or `PermissionDenied` on denial;
+  raises `Http404` (where existence itself would leak) or `PermissionDenied` on denial. Within
+  one request, the same granted check (user, action, object) is logged once: a write view
+  checks before it reads its input, and the service it calls checks again;
 - `scope(user, action, queryset)` narrows a list to what the user may see, in the database.
 """
 
@@ -128,7 +130,7 @@ def can(user: User | None, action: str, obj: Any = None) -> bool:
 def authorize(user: User, action: str, obj: Any = None) -> Decision:
     """Decide, log client-data access (granted or denied), and raise on denial."""
     decision = decide(user, action, obj)
-    if decision.client is not None or decision.log:
+    if (decision.client is not None or decision.log) and not _granted_before(user, action, obj, decision):
         from ..access_log import access_log_write
 
         client = decision.client
@@ -161,6 +163,22 @@ def authorize(user: User, action: str, obj: Any = None) -> Decision:
             raise Http404
         raise PermissionDenied(decision.reason)
     return decision
+
+
+def _granted_before(user: User, action: str, obj: Any, decision: Decision) -> bool:
+    """Whether this request was already granted this very check (then it is not logged again);
+    remembers a granted check for the rest of the request."""
+    from ..context import granted_checks
+
+    granted = granted_checks.get()
+    if granted is None or not decision.allowed:
+        return False
+    meta = getattr(obj, "_meta", None)
+    key = (user.pk, action, meta.label if meta else type(obj).__name__, getattr(obj, "pk", None) if meta else None)
+    if key in granted:
+        return True
+    granted.add(key)
+    return False
 
 
 def scope(user: User, action: str, queryset: QuerySet) -> QuerySet:

@@ -1,4 +1,7 @@
-"""The IPS API: the same selectors, services and policy as the pages."""
+"""The IPS API: the same selectors, services and policy as the pages.
+
+Writes fetch-and-authorize the trajectory (or job) with the write action before they read the
+body: a missing and a forbidden one answer the same 404."""
 
 from __future__ import annotations
 
@@ -37,9 +40,9 @@ class TrajectoryIPS(APIView):
 class PhaseChanges(APIView):
     @extend_schema(request=s.PhaseChangeIn, responses={201: s.PhaseChangeOut})
     def post(self, request, trajectory_pk: int):
+        trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="ips_phase.change")
         data = _valid(s.PhaseChangeIn, request)
-        change = services.phase_change(trajectory=selectors.trajectory_find(pk=trajectory_pk), changed_by=request.user,
-                                       **data)
+        change = services.phase_change(trajectory=trajectory, changed_by=request.user, **data)
         return Response(s.PhaseChangeOut(change).data, status=status.HTTP_201_CREATED)
 
 
@@ -51,9 +54,9 @@ class EmployerContacts(APIView):
 
     @extend_schema(request=s.EmployerContactIn, responses={201: s.EmployerContactOut})
     def post(self, request, trajectory_pk: int):
+        trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="employer_contact.create")
         data = _valid(s.EmployerContactIn, request)
-        contact = services.employer_contact_record(trajectory=selectors.trajectory_find(pk=trajectory_pk),
-                                                   recorded_by=request.user, **data)
+        contact = services.employer_contact_record(trajectory=trajectory, recorded_by=request.user, **data)
         return Response(s.EmployerContactOut(contact).data, status=status.HTTP_201_CREATED)
 
 
@@ -65,16 +68,18 @@ class Jobs(APIView):
 
     @extend_schema(request=s.JobStartIn, responses={201: s.JobOut})
     def post(self, request, trajectory_pk: int):
+        trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="job.start")
         data = _valid(s.JobStartIn, request)
-        job = services.job_start(trajectory=selectors.trajectory_find(pk=trajectory_pk), recorded_by=request.user, **data)
+        job = services.job_start(trajectory=trajectory, recorded_by=request.user, **data)
         return Response(s.JobOut(job).data, status=status.HTTP_201_CREATED)
 
 
 class JobEnd(APIView):
     @extend_schema(request=s.JobEndIn, responses=s.JobOut)
     def post(self, request, pk: int):
+        job = selectors.job_get(user=request.user, pk=pk, action="job.end")
         data = _valid(s.JobEndIn, request)
-        job = services.job_end(job=selectors.job_find(pk=pk), ended_by=request.user, **data)
+        job = services.job_end(job=job, ended_by=request.user, **data)
         return Response(s.JobOut(job).data)
 
 

@@ -1,4 +1,7 @@
-"""The plan API: the same selectors and services as the pages, the same policy and access log."""
+"""The plan API: the same selectors and services as the pages, the same policy and access log.
+
+Every endpoint fetches the trajectory through `selectors.plan_get` with the action it is about to
+do before it reads the body: a missing and a forbidden plan answer the same 404."""
 
 from __future__ import annotations
 
@@ -11,10 +14,10 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from werkbrug.api.exceptions import Conflict
+from werkbrug.api.params import int_param
 
 from .. import selectors, services
 from ..diff import version_diff
-from ..models import Action
 from .serializers import (
     ActionOut,
     ActionStatusIn,
@@ -85,7 +88,7 @@ def versions(request, trajectory_pk: int):
     if request.method == "GET":
         trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk)
         return Response(VersionSummaryOut(selectors.versions(trajectory=trajectory), many=True).data)
-    trajectory = selectors.trajectory_plain(pk=trajectory_pk)
+    trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action="plan.change")
     data = PlanSaveIn(data=request.data)
     data.is_valid(raise_exception=True)
     with service_errors():
@@ -112,10 +115,7 @@ def version_diff_view(request, trajectory_pk: int, number: int):
     """What changed from version `from` to this version."""
     trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk)
     new = selectors.version_get(trajectory=trajectory, number=number)
-    try:
-        old_number = int(request.query_params.get("from", number - 1))
-    except ValueError:
-        old_number = number - 1
+    old_number = int_param(request, "from", number - 1, minimum=0)
     old = selectors.version_get(trajectory=trajectory, number=old_number) if old_number >= 1 else None
     return Response(ChangeOut(version_diff(old, new), many=True).data)
 
@@ -128,7 +128,7 @@ def _version_from(trajectory, number: int):
 @api_view(["POST"])
 def submit(request, trajectory_pk: int):
     """Ask everyone to agree to a draft version."""
-    trajectory = selectors.trajectory_plain(pk=trajectory_pk)
+    trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action="plan.submit")
     data = SubmitIn(data=request.data)
     data.is_valid(raise_exception=True)
     with service_errors():
@@ -137,6 +137,7 @@ def submit(request, trajectory_pk: int):
 
 
 def answer(request, trajectory, kind: str):
+    """Agree or disagree; `trajectory` comes from `plan_get` with the action `plan.<kind>`."""
     serializer = (AgreeIn if kind == "agree" else DisagreeIn)(data=request.data)
     serializer.is_valid(raise_exception=True)
     version = _version_from(trajectory, serializer.validated_data["version"])
@@ -155,14 +156,16 @@ def answer(request, trajectory, kind: str):
 @api_view(["POST"])
 def agree(request, trajectory_pk: int):
     """Agree to the current version (an older version is refused with 400 `outdated_version`)."""
-    return answer(request, selectors.trajectory_plain(pk=trajectory_pk), "agree")
+    return answer(request, selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action="plan.agree"),
+                  "agree")
 
 
 @extend_schema(request=DisagreeIn, responses={201: AnswerOut})
 @api_view(["POST"])
 def disagree(request, trajectory_pk: int):
     """Do not agree to the current version, with a comment."""
-    return answer(request, selectors.trajectory_plain(pk=trajectory_pk), "disagree")
+    return answer(request, selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk,
+                                              action="plan.disagree"), "disagree")
 
 
 @extend_schema(responses=GoalOut(many=True))
@@ -188,9 +191,8 @@ def actions(request, trajectory_pk: int):
 @api_view(["POST"])
 def action_status(request, trajectory_pk: int, action_pk: int):
     """Record progress on an action (open, done, cancelled); no new version."""
-    trajectory = selectors.trajectory_plain(pk=trajectory_pk)
-    action = Action.objects.filter(pk=action_pk, version__plan__trajectory=trajectory).select_related(
-        "version__plan__trajectory__client", "goal").first()
+    trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action="plan.action_status")
+    action = selectors.action_of(trajectory=trajectory, pk=action_pk)
     if action is None:
         raise Http404
     data = ActionStatusIn(data=request.data)

@@ -35,6 +35,12 @@ def _trajectory(client):
     return trajectory
 
 
+def _own_plan(request, action: str):
+    """The signed-in client's trajectory, authorized for `action` on its plan before any input is read."""
+    trajectory = _trajectory(selectors.own_client(request.user))
+    return plan_selectors.plan_get(user=request.user, trajectory_pk=trajectory.pk, action=action)
+
+
 @extend_schema(responses=PlanOut)
 @api_view(["GET"])
 def plan(request):
@@ -80,13 +86,13 @@ def signals(request):
 @extend_schema(request=AgreeIn, responses={201: AnswerOut})
 @api_view(["POST"])
 def agree(request):
-    return plan_api.answer(request, _trajectory(selectors.own_client(request.user)), "agree")
+    return plan_api.answer(request, _own_plan(request, "plan.agree"), "agree")
 
 
 @extend_schema(request=DisagreeIn, responses={201: AnswerOut})
 @api_view(["POST"])
 def disagree(request):
-    return plan_api.answer(request, _trajectory(selectors.own_client(request.user)), "disagree")
+    return plan_api.answer(request, _own_plan(request, "plan.disagree"), "disagree")
 
 
 def _rows(client):
@@ -107,7 +113,7 @@ def consents(request):
     if request.method == "GET":
         client = selectors.portal_client(user=request.user, action="portal.consents")
         return Response(ConsentRowOut(_rows(client), many=True).data)
-    client = selectors.own_client(request.user)
+    client = selectors.portal_client(user=request.user, action="consent.record")
     data = ConsentChangeIn(data=request.data)
     data.is_valid(raise_exception=True)
     organisation = Organisation.objects.filter(pk=data.validated_data["organisation"], region_id=client.region_id).first()

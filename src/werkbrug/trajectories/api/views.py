@@ -1,4 +1,7 @@
-"""API views: caseload, trajectory, team, plan director, intake. Same selectors and services as the pages."""
+"""API views: caseload, trajectory, team, plan director, intake. Same selectors and services as the pages.
+
+Writes fetch-and-authorize the trajectory (`selectors.trajectory_get` with the write action)
+before they read the body: a missing and a forbidden trajectory answer the same 404."""
 
 from __future__ import annotations
 
@@ -104,7 +107,7 @@ class TrajectoryDetailView(APIView):
 class TeamView(APIView):
     @extend_schema(request=TeamMemberIn, responses={201: TeamMemberOut}, operation_id="trajectories_team_add")
     def post(self, request, pk: int):
-        trajectory = selectors.trajectory_for_write(pk=pk)
+        trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="team.change")
         data = TeamMemberIn(data=request.data)
         data.is_valid(raise_exception=True)
         person = selectors.team_candidate_get(trajectory=trajectory, pk=data.validated_data["person"])
@@ -118,8 +121,8 @@ class TeamView(APIView):
 class TeamMemberView(APIView):
     @extend_schema(request=None, responses={204: None}, operation_id="trajectories_team_remove")
     def delete(self, request, pk: int, member_pk: int):
-        trajectory = selectors.trajectory_for_write(pk=pk)
-        membership = selectors.team_membership_for_write(trajectory=trajectory, pk=member_pk)
+        trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="team.change")
+        membership = selectors.team_membership_of(trajectory=trajectory, pk=member_pk)
         services.team_member_remove(membership=membership, removed_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -127,7 +130,7 @@ class TeamMemberView(APIView):
 class HandOverView(APIView):
     @extend_schema(request=HandOverIn, responses=TrajectoryOut, operation_id="trajectories_hand_over")
     def post(self, request, pk: int):
-        trajectory = selectors.trajectory_for_write(pk=pk)
+        trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="trajectory.hand_over")
         data = HandOverIn(data=request.data)
         data.is_valid(raise_exception=True)
         new = selectors.team_candidate_get(trajectory=trajectory, pk=data.validated_data["new_director"])
@@ -135,18 +138,18 @@ class HandOverView(APIView):
             trajectory=trajectory, new_director=new, handed_over_by=request.user,
             note=data.validated_data.get("note", ""),
         )
-        return Response(trajectory_out(selectors.trajectory_for_write(pk=trajectory.pk)))
+        return Response(trajectory_out(selectors.trajectory_reread(trajectory)))
 
 
 class CloseView(APIView):
     @extend_schema(request=CloseIn, responses=TrajectoryOut, operation_id="trajectories_close")
     def post(self, request, pk: int):
-        trajectory = selectors.trajectory_for_write(pk=pk)
+        trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="trajectory.close")
         data = CloseIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.trajectory_close(trajectory=trajectory, closed_by=request.user,
                                   ended_on=data.validated_data.get("ended_on"))
-        return Response(trajectory_out(selectors.trajectory_for_write(pk=pk)))
+        return Response(trajectory_out(selectors.trajectory_reread(trajectory)))
 
 
 def intake_out(user, trajectory) -> dict:
@@ -173,7 +176,7 @@ class IntakeView(APIView):
 
     @extend_schema(request=IntakeIn, responses=IntakeOut, operation_id="trajectories_intake_save")
     def put(self, request, pk: int):
-        trajectory = selectors.trajectory_for_write(pk=pk)
+        trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="intake.change")
         data = IntakeIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.intake_save(

@@ -15,15 +15,35 @@ def _render(name: str, status: int) -> HttpResponse:
     return response
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _problem(status: int, code: str) -> HttpResponse:
+    """What the API answers where no API view ran (no route, an error before the view): the
+    same problem details (RFC 9457) as the API's own errors."""
+    from werkbrug.api.exceptions import problem_response
+
+    response = problem_response(status, code)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _problem(400, "invalid")
     return _render("web/errors/400.html", 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _problem(403, "permission_denied")
     return _render("web/errors/403.html", 403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return _problem(404, "not_found")
     return _render("web/errors/404.html", 404)
 
 
@@ -32,6 +52,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # unreachable database (also when it fails inside middleware) answers 503, not 500.
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return database_unavailable(request)
+    if _is_api(request):
+        return _problem(500, "error")
     return _render("web/errors/500.html", 500)
 
 
