@@ -24,3 +24,5 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 # 2FA is offered but not required in the demo; every page shows a banner saying so.
 REQUIRE_2FA = env_bool("WERKBRUG_REQUIRE_2FA", False)
+# The demo's access log is sealed with a fixed development key unless one is given.
+ACCESS_LOG_HMAC_KEY = env("ACCESS_LOG_HMAC_KEY") or "demo-access-log-key-not-for-production"
