@@ -248,3 +248,15 @@ def test_a_record_costs_one_insert(team, django_assert_num_queries):
                          data_category="care", more_categories=("debts",))
     assert list(AccessLogRecord.objects.filter(action="x").order_by("id").values_list("data_category", flat=True)) == ["care", "debts"]
     assert access_log_verify().ok
+
+
+def test_the_hourly_task_seals_and_anchors(team, tmp_path, settings):
+    from werkbrug.core.tasks import anchor_access_log
+
+    settings.ACCESS_LOG_ANCHOR_PATH = tmp_path / "anchors.jsonl"
+    settings.ACCESS_LOG_SEAL_GRACE_SECONDS = 0
+    ids = _views(team, 2)
+    assert anchor_access_log() == ids[-1]
+    assert [a["record_id"] for a in read_anchors()] == [ids[-1]]
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"werkbrug.core.tasks.seal_access_log", "werkbrug.core.tasks.anchor_access_log"} <= schedule
