@@ -44,6 +44,7 @@ SERVER_ENV = {
     "HSTS_SECONDS": "0",
     "EMAIL_HOST": "127.0.0.1",
     "WERKBRUG_BASE_URL": "https://werkbrug.bench",
+    "ACCESS_LOG_HMAC_KEY": "bench-access-log-key-only-for-loopback-benchmarks",
     "DATABASE_POOL_MAX": "8",
     "CACHE_URL": "redis://127.0.0.1:6379/7",
     "LOG_LEVEL": "ERROR",
@@ -107,6 +108,7 @@ def fill_access_log(target: int) -> None:
     from django.utils import timezone
 
     from werkbrug.clients.models import Client
+    from werkbrug.core.access_log import record_mac
     from werkbrug.core.models import AccessLogRecord, User
 
     have = AccessLogRecord.objects.count()
@@ -127,6 +129,9 @@ def fill_access_log(target: int) -> None:
                "actor_organisation", "actor_role", "on_behalf_of", "client_pseudonym", "data_category", "object_type",
                "object_id", "purpose", "check_authorised", "check_relation", "check_consent", "check_emergency",
                "request_id", "ip_address"]
+    # Each record carries its own keyed seal, as the application writes it (core/access_log.py).
+    rows = [(*row, record_mac(dict(zip(columns, row, strict=True)))) for row in rows]
+    columns.append("mac")
     sql = f"INSERT INTO core_accesslogrecord ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 50_000):

@@ -14,6 +14,7 @@ PROD_ENV = {
     "ALLOWED_HOSTS": "werkbrug.example.nl",
     "EMAIL_HOST": "smtp.example.nl",
     "FIELD_ENCRYPTION_KEY": "q6Jdbj0Jb2Fq1yNqVjC0XyY4w3m3lFJx1jw5yq7rN3Y=",
+    "ACCESS_LOG_HMAC_KEY": "production-access-log-key-with-enough-entropy-0123456789",
     "DJANGO_SETTINGS_MODULE": "werkbrug.conf.production",
     "WERKBRUG_BASE_URL": "https://werkbrug.example.nl",
 }
@@ -48,6 +49,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     env = {**PROD_ENV, "SECRET_KEY": ""}
     result = _werkbrug("check", env=env)
     assert result.returncode != 0 and "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.slow
+def test_production_refuses_to_start_without_an_access_log_key():
+    result = _werkbrug("check", env={**PROD_ENV, "ACCESS_LOG_HMAC_KEY": ""})
+    assert result.returncode != 0 and "ACCESS_LOG_HMAC_KEY is not set" in result.stderr
+
+
+def test_a_missing_access_log_key_fails_the_check(settings):
+    from werkbrug.core.checks import access_log_key
+
+    settings.ACCESS_LOG_HMAC_KEY = ""
+    assert [e.id for e in access_log_key(None)] == ["werkbrug.E011"]
 
 
 @pytest.mark.slow

@@ -229,6 +229,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "werkbrug.web.views.auth.lockout_response"
 AXES_VERBOSE = False
+# The same client address as the access log: the proxy's address would lock everyone out at once.
+AXES_CLIENT_IP_CALLABLE = "werkbrug.core.client_ip.client_ip"
 
 # PRINCIPAL_CACHE_SECONDS: how long the signed-in person (organisation, roles, 2FA devices) may be
 # served from the cache; every change through the application drops it at once. 0 switches it off.
@@ -298,6 +300,24 @@ MEDIA_ROOT = VAR_DIR / "media"
 ACCESS_LOG_RETENTION_YEARS = env_int("ACCESS_LOG_RETENTION_YEARS", 5)
 # Records are sealed once they are older than this (a transaction still running may hold a lower id).
 ACCESS_LOG_SEAL_GRACE_SECONDS = env_int("ACCESS_LOG_SEAL_GRACE_SECONDS", 60)
+# ACCESS_LOG_HMAC_KEY: the key of the access log's seals (HMAC-SHA256), a long random string kept
+# outside the database, so that someone who can write to the database cannot forge a record or
+# recompute the chain. Required in production (production.py refuses to start without it); the
+# demo and the tests use a fixed development key. Changing it makes every earlier seal unverifiable.
+ACCESS_LOG_HMAC_KEY = env("ACCESS_LOG_HMAC_KEY", "")
+# ACCESS_LOG_ANCHOR_PATH: the append-only file the latest seal is copied to every
+# ACCESS_LOG_ANCHOR_MINUTES (60); `werkbrug verify_access_log` compares the chain with it. Keep it
+# on other storage than the database (or have it shipped off the machine).
+ACCESS_LOG_ANCHOR_PATH = Path(env("ACCESS_LOG_ANCHOR_PATH", str(VAR_DIR / "access_log_anchors.jsonl")))
+ACCESS_LOG_ANCHOR_MINUTES = env_int("ACCESS_LOG_ANCHOR_MINUTES", 60)
+# ACCESS_LOG_ANCHOR_EMAIL: comma-separated addresses (the privacy officer) that receive each anchor.
+ACCESS_LOG_ANCHOR_EMAIL = env_list("ACCESS_LOG_ANCHOR_EMAIL", [])
+
+# TRUSTED_PROXY_COUNT: how many reverse proxies of your own stand in front of the application
+# (0: none, the network address is REMOTE_ADDR). With n proxies the client's address is the n-th
+# entry of X-Forwarded-For from the right; entries further left are the client's own claims and
+# are never trusted. Used by the access log and by the sign-in throttle alike.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # FIELD_ENCRYPTION_KEY: Fernet key(s), comma-separated (newest first), for data encrypted at rest
 # (the BSN). Derived from SECRET_KEY when not given, which is acceptable only for the demo.
@@ -312,6 +332,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE: dict = {
     "seal-access-log": {"task": "werkbrug.core.tasks.seal_access_log", "schedule": 60.0},
+    "anchor-access-log": {
+        "task": "werkbrug.core.tasks.anchor_access_log", "schedule": ACCESS_LOG_ANCHOR_MINUTES * 60.0,
+    },
     "escalate-signals": {"task": "werkbrug.collaboration.tasks.escalate_signals", "schedule": 300.0},
     "ambassador-deadlines": {"task": "werkbrug.ambassadors.tasks.process_deadlines", "schedule": 300.0},
     "experience-expert-signals": {"task": "werkbrug.experience_experts.tasks.check_signals", "schedule": 3600.0},

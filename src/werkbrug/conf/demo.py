@@ -26,3 +26,5 @@ SECURE_HSTS_SECONDS = 0
 REQUIRE_2FA = env_bool("WERKBRUG_REQUIRE_2FA", False)
 # Links in the demo's mails lead to the demo server (`make demo` passes its port).
 WERKBRUG_BASE_URL = (env("WERKBRUG_BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+# The demo's access log is sealed with a fixed development key unless one is given.
+ACCESS_LOG_HMAC_KEY = env("ACCESS_LOG_HMAC_KEY") or "demo-access-log-key-not-for-production"

@@ -1,5 +1,8 @@
 """Tests: the demo's shape with a fixed key; PostgreSQL when DATABASE_URL is set, else SQLite."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 
@@ -24,3 +27,7 @@ else:
     DATABASES["default"]["OPTIONS"] = {"prepare_threshold": DATABASES["default"]["OPTIONS"]["prepare_threshold"]}
 AXES_ENABLED = True
 WERKBRUG_BASE_URL = "https://werkbrug.test"
+ACCESS_LOG_HMAC_KEY = "test-access-log-key-not-for-production"  # noqa: S105
+TRUSTED_PROXY_COUNT = 0
+# Never the demo's anchors: a test that anchors gives its own path; this folder stays empty.
+ACCESS_LOG_ANCHOR_PATH = Path(tempfile.mkdtemp(prefix="werkbrug-test-")) / "access_log_anchors.jsonl"

@@ -1,23 +1,35 @@
 """The access log (NEN 7513): who did what with which client's data, when, why, and the checks.
 
 Every read, search, create, change, delete and export of client-level data writes exactly one
-record, and so does every denied attempt. Records are never changed or deleted by the
-application (database triggers refuse it). A sealing step, run every minute by a background
-task and by `werkbrug seal_access_log`, chains the records with SHA-256 in id order; writing a
-record therefore takes no lock, and `werkbrug verify_access_log` finds any row altered or removed
-outside the application. Holds no BSN and no care content: clients appear by pseudonym only.
+record per data category, and so does every denied attempt. Records are never changed or deleted
+by the application (database triggers refuse it). Trust does not rest on those triggers alone
+(see docs/adr/0004-access-log-keyed-chain.md):
+
+- each record carries its own seal (`mac`: HMAC-SHA256 with ACCESS_LOG_HMAC_KEY, a key kept out of
+  the database), computed in Python and written in the same INSERT: no extra query, no lock;
+- a sealing step, every minute (task and `werkbrug seal_access_log`), chains the records in id order
+  with the same key, and an anchoring step copies the newest seal to an append-only file outside
+  the database (ACCESS_LOG_ANCHOR_PATH), optionally mailed to the privacy officer;
+- `werkbrug verify_access_log` finds any record forged, altered, removed (also as a gap in the
+  ids before it was sealed), left unsealed too long, or history rewritten since an anchor.
+
+Holds no BSN and no care content: clients appear by pseudonym only.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -29,7 +41,11 @@ from .sql import prepared_cursor
 if TYPE_CHECKING:
     from .models import User
 
+logger = logging.getLogger(__name__)
+
 GENESIS = "0" * 64
+KEYED = "hmac-sha256"
+LEGACY = "sha256"  # the unkeyed seals made before core.0004
 HASHED_FIELDS = (
     "id",
     "occurred_at",
@@ -54,25 +70,62 @@ HASHED_FIELDS = (
     "request_id",
     "ip_address",
 )
+# What a record's own seal covers: everything but the id, which the database hands out.
+MAC_FIELDS = HASHED_FIELDS[1:]
+# What the keyed chain covers: the record with its id and its own seal.
+CHAIN_FIELDS = (*HASHED_FIELDS, "mac")
 
 
 # The columns of one record, in the order of the INSERT below (everything but the id).
-RECORD_FIELDS = HASHED_FIELDS[1:]
-_insert_sql: dict[str, str] = {}
+RECORD_FIELDS = (*MAC_FIELDS, "mac")
+_insert_sql: dict[tuple[str, int], str] = {}
 
 
-def _record_insert_sql() -> str:
-    """`INSERT INTO core_accesslogrecord (…) VALUES (%s, …)`, built once per database vendor."""
-    sql = _insert_sql.get(connection.vendor)
+def _record_insert_sql(rows: int = 1) -> str:
+    """`INSERT INTO core_accesslogrecord (…) VALUES (%s, …)[, (…)]`, built once per vendor and size."""
+    key = (connection.vendor, rows)
+    sql = _insert_sql.get(key)
     if sql is None:
         qn = connection.ops.quote_name
         opts = AccessLogRecord._meta
         columns = ", ".join(qn(opts.get_field(name).column) for name in RECORD_FIELDS)
-        placeholders = ", ".join(["%s"] * len(RECORD_FIELDS))
+        placeholders = ", ".join([f"({', '.join(['%s'] * len(RECORD_FIELDS))})"] * rows)
         # Table and column names come from the model; the values go as parameters.
-        sql = f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        _insert_sql[connection.vendor] = sql
+        sql = f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES {placeholders}"  # noqa: S608
+        _insert_sql[key] = sql
     return sql
+
+
+def _key() -> bytes:
+    key = settings.ACCESS_LOG_HMAC_KEY
+    if not key:
+        raise ImproperlyConfigured("ACCESS_LOG_HMAC_KEY is not set: the access log cannot be sealed.")
+    return key.encode()
+
+
+def _canonical(values: dict[str, Any], names: Sequence[str] = HASHED_FIELDS) -> bytes:
+    def norm(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value
+
+    return json.dumps(
+        {name: norm(values[name]) for name in names}, sort_keys=True, ensure_ascii=True
+    ).encode()
+
+
+def record_mac(values: dict[str, Any]) -> str:
+    """A record's own seal: HMAC-SHA256 over its fields (not its id), with the log's key."""
+    return hmac.new(_key(), _canonical(values, MAC_FIELDS), hashlib.sha256).hexdigest()
+
+
+def record_hash(previous_hash: str, values: dict[str, Any], scheme: str = KEYED) -> str:
+    """The chain's link for one record: keyed (HMAC-SHA256) or, for seals before core.0004, plain."""
+    if scheme == LEGACY:
+        return hashlib.sha256(previous_hash.encode() + _canonical(values)).hexdigest()
+    return hmac.new(
+        _key(), previous_hash.encode() + _canonical(values, CHAIN_FIELDS), hashlib.sha256
+    ).hexdigest()
 
 
 def access_log_write(
@@ -83,6 +136,7 @@ def access_log_write(
     granted: bool,
     client_pseudonym: str = "",
     data_category: str = "",
+    more_categories: Sequence[str] = (),
     obj: Any = None,
     object_type: str = "",
     object_id: str = "",
@@ -95,11 +149,13 @@ def access_log_write(
     emergency: bool = False,
     region_id: int | None = None,
 ) -> None:
-    """Write one access-log record. Called by the policy's `authorize`, and by exports.
+    """Write one access-log record (one per data category: `data_category`, then each of
+    `more_categories`). Called by the policy's `authorize`, and by exports.
 
     One plain INSERT, nothing else: it sits on every request for client data, so it skips the
-    model machinery (instance, save, signals, RETURNING the id nobody reads). Like a model save
-    outside a transaction it commits at once; inside one it commits or rolls back with it.
+    model machinery (instance, save, signals, RETURNING the id nobody reads). The record's own
+    seal is computed here, in Python. Like a model save outside a transaction it commits at once;
+    inside one it commits or rolls back with it.
     """
     ctx = context.current.get()
     if obj is not None and not object_type:
@@ -108,56 +164,52 @@ def access_log_write(
     organisation = getattr(actor, "organisation", None) if actor is not None else None
     if region_id is None and actor is not None:
         region_id = actor.region_id
-    ops = connection.ops
-    values = (
+    record = {
         # NEN 7513 asks for the time to the second, in UTC.
-        ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0)),  # occurred_at
-        code,
-        action[:80],
-        granted,
-        region_id,  # region_id_snapshot
-        actor.pk if actor is not None else None,  # actor_id_snapshot
-        (str(actor) if actor is not None else "system")[:200],  # actor_name
-        str(organisation or "")[:200],  # actor_organisation
-        role[:40],  # actor_role
-        on_behalf_of[:200],
-        client_pseudonym,
-        data_category,
-        object_type[:80],
-        object_id[:64],
-        purpose[:200],
-        granted if authorised is None else authorised,  # check_authorised
-        relation,  # check_relation
-        consent,  # check_consent
-        emergency,  # check_emergency
-        ctx.request_id,
-        ops.adapt_ipaddressfield_value(ctx.ip_address),
-    )
+        "occurred_at": timezone.now().replace(microsecond=0),
+        "code": code,
+        "action": action[:80],
+        "granted": granted,
+        "region_id_snapshot": region_id,
+        "actor_id_snapshot": actor.pk if actor is not None else None,
+        "actor_name": (str(actor) if actor is not None else "system")[:200],
+        "actor_organisation": str(organisation or "")[:200],
+        "actor_role": role[:40],
+        "on_behalf_of": on_behalf_of[:200],
+        "client_pseudonym": client_pseudonym,
+        "data_category": data_category,
+        "object_type": object_type[:80],
+        "object_id": object_id[:64],
+        "purpose": purpose[:200],
+        "check_authorised": granted if authorised is None else authorised,
+        "check_relation": relation,
+        "check_consent": consent,
+        "check_emergency": emergency,
+        "request_id": ctx.request_id,
+        "ip_address": ctx.ip_address,
+    }
+    ops = connection.ops
+    occurred_at = ops.adapt_datetimefield_value(record["occurred_at"])
+    ip_address = ops.adapt_ipaddressfield_value(ctx.ip_address)
+    values: list[Any] = []
+    for category in (data_category, *more_categories):
+        record["data_category"] = category
+        record["mac"] = record_mac(record)
+        row = [record[name] for name in RECORD_FIELDS]
+        row[0], row[-2] = occurred_at, ip_address
+        values += row
     with transaction.mark_for_rollback_on_error(), prepared_cursor(connection) as cursor:
-        cursor.execute(_record_insert_sql(), values)
-
-
-def _canonical(values: dict[str, Any]) -> bytes:
-    def norm(value: Any) -> Any:
-        if isinstance(value, datetime):
-            return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return value
-
-    return json.dumps(
-        {name: norm(values[name]) for name in HASHED_FIELDS}, sort_keys=True, ensure_ascii=True
-    ).encode()
-
-
-def record_hash(previous_hash: str, values: dict[str, Any]) -> str:
-    return hashlib.sha256(previous_hash.encode() + _canonical(values)).hexdigest()
+        cursor.execute(_record_insert_sql(1 + len(more_categories)), values)
 
 
 def access_log_seal(*, batch_size: int = 5000, grace_seconds: int | None = None) -> int:
-    """Seal unsealed records into the hash chain, in id order. Returns how many were sealed.
+    """Seal unsealed records into the keyed chain, in id order. Returns how many were sealed.
 
     Ids are handed out at insert, not at commit: a record of a transaction still running can get a
     lower id than one already committed. Records younger than the grace period (and everything
-    after the first such record) wait for the next run, so no record is skipped.
+    after the first such record) wait for the next run, so no record is skipped. A record whose
+    own seal does not match (written outside the application) is chained all the same, so that
+    it cannot quietly disappear later; `access_log_verify` names it.
     """
     if grace_seconds is None:
         grace_seconds = settings.ACCESS_LOG_SEAL_GRACE_SECONDS
@@ -183,16 +235,19 @@ def access_log_seal(*, batch_size: int = 5000, grace_seconds: int | None = None)
             rows = list(
                 limit.filter(id__gt=last_id)
                 .order_by("id")
-                .values(*HASHED_FIELDS)[:batch_size]
+                .values(*CHAIN_FIELDS)[:batch_size]
             )
             if not rows:
                 break
             seals = []
             for row in rows:
+                if row["mac"] and not hmac.compare_digest(row["mac"], record_mac(row)):
+                    logger.error("access log record %s does not match its own seal", row["id"])
                 digest = record_hash(previous_hash, row)
                 seals.append(
                     AccessLogSeal(
-                        record_id=row["id"], previous_hash=previous_hash, hash=digest, sealed_at=now
+                        record_id=row["id"], previous_hash=previous_hash, hash=digest,
+                        scheme=KEYED, sealed_at=now,
                     )
                 )
                 previous_hash = digest
@@ -202,47 +257,190 @@ def access_log_seal(*, batch_size: int = 5000, grace_seconds: int | None = None)
     return sealed
 
 
+# --- Anchors: the newest seal, copied out of the database -------------------------------------
+
+
+def _anchor_path(path: Path | str | None = None) -> Path:
+    return Path(path if path is not None else settings.ACCESS_LOG_ANCHOR_PATH)
+
+
+def access_log_anchor(*, path: Path | str | None = None) -> dict[str, Any] | None:
+    """Append the newest seal (record id, hash, time) to the anchor file, and mail it to
+    ACCESS_LOG_ANCHOR_EMAIL. Returns the anchor, or None while nothing is sealed.
+
+    Once an anchor is outside the database, nobody can rewrite the history before it unseen,
+    not even someone who holds the key: the anchored hash would no longer match.
+    """
+    last = AccessLogSeal.objects.order_by("-record_id").first()
+    if last is None:
+        return None
+    anchor = {
+        "record_id": last.record_id,
+        "hash": last.hash,
+        "sealed_at": last.sealed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "anchored_at": timezone.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    target = _anchor_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(anchor, sort_keys=True) + "\n")
+        handle.flush()
+    if settings.ACCESS_LOG_ANCHOR_EMAIL:
+        from django.core.mail import send_mail
+
+        send_mail(
+            subject=f"Werkbrug access log anchor: record {anchor['record_id']}",
+            message=(
+                "The newest seal of the Werkbrug access log. Keep this message: "
+                "`werkbrug verify_access_log` compares the log with these anchors.\n\n"
+                + json.dumps(anchor, sort_keys=True, indent=2)
+            ),
+            from_email=None,
+            recipient_list=settings.ACCESS_LOG_ANCHOR_EMAIL,
+        )
+    return anchor
+
+
+def read_anchors(path: Path | str | None = None) -> list[dict[str, Any]]:
+    """The anchors in the file (none when there is no file). A line that is not an anchor is
+    reported by the verifier, never skipped silently."""
+    target = _anchor_path(path)
+    if not target.exists():
+        return []
+    anchors = []
+    for number, line in enumerate(target.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            anchor = json.loads(line)
+            anchors.append({"record_id": int(anchor["record_id"]), "hash": str(anchor["hash"]),
+                            "anchored_at": str(anchor.get("anchored_at", "")), "line": number})
+        except (ValueError, KeyError, TypeError):
+            anchors.append({"record_id": None, "hash": "", "anchored_at": "", "line": number})
+    return anchors
+
+
+# --- Verification ----------------------------------------------------------------------------
+
+
 @dataclass
 class VerificationResult:
     checked: int = 0
     unsealed: int = 0
+    anchors: int = 0
     problems: list[str] = field(default_factory=list)
+    # Missing ids. On SQLite a rolled-back insert hands its id out again, so a gap is a removal
+    # and counts as a problem. PostgreSQL's sequences skip the ids of rolled-back transactions:
+    # there a gap is listed for the privacy officer to look into (docs/adr/0004-…), not failed.
+    gaps: list[str] = field(default_factory=list)
+    gaps_are_problems: bool = True
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not (self.gaps_are_problems and self.gaps)
 
 
-def access_log_verify() -> VerificationResult:
-    """Walk the chain and report every record altered or removed outside the application."""
-    result = VerificationResult()
+def access_log_verify(
+    *, anchors_path: Path | str | None = None, overdue_seconds: int | None = None
+) -> VerificationResult:
+    """Walk records and seals together (streaming) and report everything that does not add up:
+
+    - a record whose own seal does not match: forged or altered outside the application;
+    - a sealed record altered (its link in the keyed chain does not match) or removed;
+    - a chain link removed ("chain broken"), an unkeyed seal after a keyed one;
+    - a gap in the record ids: a record removed (before or after sealing);
+    - a record left unsealed longer than the grace period (plus `overdue_seconds`): the sealer
+      is not running, and records that are not chained are easier to remove;
+    - an anchor whose hash no longer matches the seal of its record: history rewritten.
+    """
+    if overdue_seconds is None:
+        overdue_seconds = settings.ACCESS_LOG_SEAL_GRACE_SECONDS + 120
+    overdue_before = timezone.now() - timedelta(seconds=overdue_seconds)
+    result = VerificationResult(gaps_are_problems=connection.vendor != "postgresql")
+    overdue = 0
+    anchors: dict[int, list[dict[str, Any]]] = {}
+    for anchor in read_anchors(anchors_path):
+        if anchor["record_id"] is None:
+            result.problems.append(f"anchor file line {anchor['line']} is not an anchor")
+            continue
+        anchors.setdefault(anchor["record_id"], []).append(anchor)
+        result.anchors += 1
+    if not result.anchors:
+        result.notes.append(f"no anchors at {_anchor_path(anchors_path)}: the chain was not compared "
+                            "with a copy outside the database")
+
     records: Iterator[dict[str, Any]] = (
-        AccessLogRecord.objects.order_by("id").values(*HASHED_FIELDS).iterator(chunk_size=5000)
+        AccessLogRecord.objects.order_by("id").values(*CHAIN_FIELDS).iterator(chunk_size=5000)
     )
     seals = AccessLogSeal.objects.order_by("record_id").values_list(
-        "record_id", "previous_hash", "hash"
+        "record_id", "previous_hash", "hash", "scheme"
     ).iterator(chunk_size=5000)
     previous_hash = GENESIS
+    previous_id = 0
+    keyed_seen = False
+    mac_seen = False
+
+    def check_record(record: dict[str, Any]) -> None:
+        nonlocal previous_id, mac_seen
+        # Before the first record there may be a gap: records past retention are removed.
+        if record["id"] != previous_id + 1 and previous_id:
+            first, last = previous_id + 1, record["id"] - 1
+            span = f"record {first}" if first == last else f"records {first}–{last}"
+            result.gaps.append(f"{span} missing: removed, or never committed (a gap in the ids)")
+        previous_id = record["id"]
+        if record["mac"]:
+            mac_seen = True
+            if not hmac.compare_digest(record["mac"], record_mac(record)):
+                result.problems.append(f"record {record['id']} does not match its own seal: forged or altered")
+        elif mac_seen:
+            result.problems.append(f"record {record['id']} has no seal of its own: written outside the application")
+
     record = next(records, None)
-    for record_id, seal_previous, seal_hash in seals:
+    for record_id, seal_previous, seal_hash, scheme in seals:
+        if scheme == KEYED:
+            keyed_seen = True
+        elif keyed_seen:
+            result.problems.append(f"seal of record {record_id} is unkeyed after keyed seals: forged")
         if seal_previous != previous_hash:
             result.problems.append(
                 f"chain broken before record {record_id}: a sealed record was removed"
             )
         while record is not None and record["id"] < record_id:
+            check_record(record)
             result.problems.append(f"record {record['id']} has no seal: inserted outside the chain")
             record = next(records, None)
         if record is None or record["id"] != record_id:
             result.problems.append(f"record {record_id} was removed")
         else:
-            if record_hash(seal_previous, record) != seal_hash:
+            check_record(record)
+            if not hmac.compare_digest(record_hash(seal_previous, record, scheme), seal_hash):
                 result.problems.append(f"record {record_id} was altered")
             result.checked += 1
             record = next(records, None)
+        for anchor in anchors.pop(record_id, ()):
+            if anchor["hash"] != seal_hash:
+                result.problems.append(
+                    f"history rewritten: the anchor of {anchor['anchored_at']} holds another hash "
+                    f"for record {record_id}"
+                )
         previous_hash = seal_hash
     while record is not None:
+        check_record(record)
         result.unsealed += 1
+        if record["occurred_at"] < overdue_before:
+            overdue += 1
         record = next(records, None)
+    if overdue:
+        result.problems.append(
+            f"{overdue} records unsealed longer than the grace period: is the sealer running?"
+        )
+    for record_id, remaining in sorted(anchors.items()):
+        for anchor in remaining:
+            result.problems.append(
+                f"history rewritten: the anchor of {anchor['anchored_at']} names record {record_id}, "
+                "which has no seal any more"
+            )
     return result
 
 

@@ -40,3 +40,47 @@ def field_encryption_key(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.database)
+def access_log_append_only(app_configs, databases=None, **kwargs):
+    """The access log's append-only triggers must exist (run with `check --database default`,
+    and by `migrate` before it starts)."""
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    from . import db_triggers
+
+    errors = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if not db_triggers.tables_exist(connection):
+            continue  # not migrated yet: `migrate` creates the tables and the triggers
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            continue  # `migrate` is about to run and reinstalls them at its end
+        missing = db_triggers.missing(connection)
+        if missing:
+            errors.append(
+                Error(
+                    f"The access log is not append-only on database {alias!r}: trigger(s) "
+                    f"{', '.join(missing)} missing or switched off.",
+                    hint="Find out who removed them, then run `werkbrug migrate --skip-checks` "
+                    "(it reinstalls them) and `werkbrug verify_access_log`.",
+                    id="werkbrug.E010",
+                )
+            )
+    return errors
+
+
+@register(Tags.security)
+def access_log_key(app_configs, **kwargs):
+    if not settings.ACCESS_LOG_HMAC_KEY:
+        return [
+            Error(
+                "ACCESS_LOG_HMAC_KEY is not set: the access log cannot be sealed.",
+                hint="Set it in the environment to a long random string kept outside the database.",
+                id="werkbrug.E011",
+            )
+        ]
+    return []

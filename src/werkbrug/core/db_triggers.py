@@ -1,7 +1,10 @@
 """Database triggers that make the access log append-only (UPDATE, DELETE, TRUNCATE refused).
 
-Installed by migration `core.0002`. `suspend()` exists for the test suite only, whose
-transactional tests empty every table between tests; it needs the table owner's rights.
+Installed by migration `core.0002` and again after every `migrate` (`core.apps`, on
+`post_migrate`): on SQLite a migration that alters a column rebuilds the table and drops its
+triggers with it (as `core.0003` did). The system check `werkbrug.E010` names any trigger that is
+missing or switched off. `suspend()` exists for the test suite only, whose transactional tests
+empty every table between tests; it needs the table owner's rights.
 """
 
 from __future__ import annotations
@@ -15,6 +18,39 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 """
+
+
+def expected(vendor: str) -> list[str]:
+    """The names of the triggers that must exist on this database vendor."""
+    if vendor == "postgresql":
+        return [f"{table}_{suffix}" for table in TABLES for suffix in ("no_change", "no_truncate")]
+    if vendor == "sqlite":
+        return [f"{table}_{suffix}" for table in TABLES for suffix in ("no_update", "no_delete")]
+    return []
+
+
+def tables_exist(connection) -> bool:
+    return set(TABLES) <= set(connection.introspection.table_names())
+
+
+def missing(connection) -> list[str]:
+    """The expected triggers that are absent (or, on PostgreSQL, switched off)."""
+    names = expected(connection.vendor)
+    if not names:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                # 'O' fires in normal sessions, 'A' always; 'D' (disabled) and 'R' (replica
+                # sessions only) leave the table open to changes.
+                "WHERE c.relname = ANY(%s) AND NOT t.tgisinternal AND t.tgenabled IN ('O', 'A')",
+                [list(TABLES)],
+            )
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+    return [name for name in names if name not in present]
 
 
 def install(connection) -> None:
@@ -39,6 +75,15 @@ def install(connection) -> None:
                         f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
                         "BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END"
                     )
+
+
+def install_after_migrate(using: str = "default", **kwargs) -> None:
+    """`post_migrate` receiver: (re)install the triggers once the tables exist."""
+    from django.db import connections
+
+    connection = connections[using]
+    if tables_exist(connection):
+        install(connection)
 
 
 def remove(connection) -> None:

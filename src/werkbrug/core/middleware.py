@@ -17,19 +17,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware as _OTPMiddleware
 
 from . import context
+from .client_ip import client_ip
 
 # Paths a signed-in user may reach before completing two-factor set-up or verification.
 TWO_FACTOR_EXEMPT = ("/account/", "/static/", "/i18n/", "/demo/", "/health")
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy, REMOTE_ADDR is the proxy; the proxy's header is trusted only when the
-    # operator says so (SECURE_PROXY_SSL_HEADER_ON implies a trusted reverse proxy).
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestIdMiddleware:

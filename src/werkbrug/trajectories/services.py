@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,7 @@ from werkbrug.core import policy
 from werkbrug.core.choices import CASEWORK_ROLES, DataCategory
 from werkbrug.core.models import User
 from werkbrug.core.policy.clients import consented_categories, forget
-from werkbrug.core.policy.trajectories import visible_categories
+from werkbrug.core.policy.trajectories import IntakeWrite, visible_categories
 
 from .intake import FIELD_CATEGORY, REQUIRED_TO_COMPLETE
 from .models import (
@@ -214,16 +214,20 @@ def intake_save(
     can be completed later; a complete intake stays complete when it is edited.
     """
     trajectory = Trajectory.objects.select_for_update().select_related("client").get(pk=trajectory.pk)
-    policy.authorize(saved_by, "intake.change", trajectory)
+    # The policy logs the write once per data category written; a section without consent is
+    # refused (and logged as refused) there.
+    written = frozenset(FIELD_CATEGORY[name] for name in data if name in FIELD_CATEGORY)
+    try:
+        policy.authorize(saved_by, "intake.change", IntakeWrite(trajectory, written))
+    except PermissionDenied:
+        allowed = visible_categories(saved_by, trajectory.client)
+        hidden = sorted(name for name in data if name in FIELD_CATEGORY and FIELD_CATEGORY[name] not in allowed)
+        raise ValidationError({name: ValidationError(_("This part of the intake is not shared with your organisation."), code="not_consented") for name in hidden}) from None
     if trajectory.status != TrajectoryStatus.ACTIVE:
         raise ValidationError(_("This trajectory is closed."), code="closed")
     unknown = set(data) - set(FIELD_CATEGORY)
     if unknown:
         raise ValidationError({name: ValidationError(_("There is no such field in the intake."), code="unknown_field") for name in sorted(unknown)})
-    allowed = visible_categories(saved_by, trajectory.client)
-    hidden = sorted(name for name in data if FIELD_CATEGORY[name] not in allowed)
-    if hidden:
-        raise ValidationError({name: ValidationError(_("This part of the intake is not shared with your organisation."), code="not_consented") for name in hidden})
     intake = Intake.objects.select_for_update().filter(trajectory=trajectory).first()
     current = intake.version if intake else 0
     if expected_version is not None and expected_version != current:

@@ -14,11 +14,12 @@ class AccessLogRecord(models.Model):
     """One access to client-level data, in the spirit of NEN 7513. Append-only.
 
     Holds no BSN and no care content: the client is named by pseudonym only. The application
-    never updates or deletes a row (a database trigger refuses it); rows are sealed into a hash
-    chain by `werkbrug seal_access_log` so that changes outside the application are found.
+    never updates or deletes a row (a database trigger refuses it). Each row carries its own
+    keyed seal (`mac`, HMAC-SHA256 with `ACCESS_LOG_HMAC_KEY`, written with the row), and rows are
+    chained by `werkbrug seal_access_log` so that changes outside the application are found.
     """
 
-    occurred_at = models.DateTimeField(_("time (UTC)"))
+    occurred_at = models.DateTimeField(_("time"))
     code = models.CharField(_("action code"), max_length=1, choices=AccessCode.choices)
     action = models.CharField(_("action"), max_length=80)
     granted = models.BooleanField(_("granted"))
@@ -39,6 +40,8 @@ class AccessLogRecord(models.Model):
     check_emergency = models.BooleanField(_("emergency"), default=False)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("network address"), null=True, blank=True)
+    # Empty only on records written before the keyed seal existed (core.0004).
+    mac = models.CharField(_("record seal"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("access log record")
@@ -56,9 +59,14 @@ class AccessLogRecord(models.Model):
 
 
 class AccessLogSeal(models.Model):
-    """The hash chain over the access log: one seal per record, in record order. Append-only."""
+    """The keyed hash chain over the access log: one seal per record, in record order. Append-only.
+
+    `scheme` is `hmac-sha256` (keyed with `ACCESS_LOG_HMAC_KEY`); `sha256` marks the unkeyed seals
+    made before core.0004, accepted only before the first keyed seal.
+    """
 
     record_id = models.BigIntegerField(unique=True)
+    scheme = models.CharField(max_length=16, default="hmac-sha256")
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
     sealed_at = models.DateTimeField()
