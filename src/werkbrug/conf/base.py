@@ -366,6 +366,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents its problem+json errors (400, 401, 403, 404): see api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "werkbrug.api.schema.problem_responses",
+    ],
     # One schema name per choice set, so that "status", "kind" … of different apps stay apart.
     "ENUM_NAME_OVERRIDES": {
         "AbsenceReasonEnum": "werkbrug.ambassadors.models.ambassadors.AbsenceReason",
