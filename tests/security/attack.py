@@ -347,9 +347,9 @@ def _adopt_expert_requests(victim, by_model, personas) -> None:
     member = TeamMembership.objects.filter(trajectory=trajectory).order_by("pk").first()
     request = (
         DeploymentRequest.objects.filter(client__isnull=False).exclude(expert_id__in=persona_ids)
-        .exclude(requested_by_id__in=persona_ids).exclude(offers__expert_id__in=persona_ids).order_by("pk").first()
+        .exclude(offers__expert_id__in=persona_ids).order_by("pk").first()
     )
-    if request is not None:
+    if request is not None:  # requested by one of the victim's team, not by a persona
         DeploymentRequest.objects.filter(pk=request.pk).update(
             client=victim, trajectory=trajectory, requested_by=member.person if member else request.requested_by)
         by_model["experience_experts.DeploymentRequest"].append(request.pk)
@@ -443,7 +443,8 @@ LEGITIMATE = [
     (r"^/api/v1/referrals/incoming/$|^/collaboration/$",
      r"^role:(jobcoach|therapist|client_manager|labour_expert|debt_counsellor|experience_expert|ambassador)$",
      "policy `referral.incoming`: casework professionals see the referrals to their organisation, logged"),
-    (r"^/(api/v1/ee-support-groups|experience-experts/support-groups)/", r"^role:(ee_coordinator|experience_expert)$",
+    (r"^/(api/v1/ee-support-groups|api/v1/ee-meetings|experience-experts/support-groups|experience-experts/meetings)/",
+     r"^role:(ee_coordinator|experience_expert)$",
      "policy `support_group.view`: facilitators and the organisation's coordinator see the participants, logged"),
     (r"^/(api/v1/)?access-log/", r"^role:privacy_officer$",
      "the privacy officer reviews the region's access log, which names clients by pseudonym"),
