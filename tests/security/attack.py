@@ -717,6 +717,14 @@ def attack(world, endpoint: Endpoint, endpoint_index: int) -> Tally:
     return tally
 
 
+def write_findings(endpoint: Endpoint, tally: Tally) -> None:
+    """With WERKBRUG_ATTACK_FINDINGS=<file>, every finding is appended there, one a line."""
+    path = os.environ.get("WERKBRUG_ATTACK_FINDINGS")
+    if path and tally.findings:
+        with open(path, "a", encoding="utf-8") as out:
+            out.writelines(f"{endpoint.template}\t{line}\n" for line in tally.findings)
+
+
 def summarise(findings: list[str], limit: int = 40) -> str:
     kinds = Counter(f.split(":")[0].split(" as ")[-1] for f in findings)
     lines = findings[:limit]

@@ -51,4 +51,5 @@ def test_every_api_operation_is_attacked():
 def test_attack_api(world, db, record_property, index, endpoint):
     tally = attack.attack(world, endpoint, index)
     record_property("attack_counts", tally.counts())
+    attack.write_findings(endpoint, tally)
     assert not tally.findings, f"{endpoint.template}:\n" + attack.summarise(tally.findings)

@@ -15,4 +15,5 @@ WEB = [(i, e) for i, e in enumerate(attack.endpoints()) if not e.api]
 def test_attack_web(world, db, record_property, index, endpoint):
     tally = attack.attack(world, endpoint, index)
     record_property("attack_counts", tally.counts())
+    attack.write_findings(endpoint, tally)
     assert not tally.findings, f"{endpoint.template}:\n" + attack.summarise(tally.findings)
