@@ -13,6 +13,8 @@ from werkbrug.core.choices import OrganisationType, Role
 from werkbrug.core.models import Organisation, Region, RoleAssignment, User
 
 CHROMIUM = "/usr/bin/chromium"
+# The attack suite's counts, printed at the end of every run that includes it.
+pytest_plugins = ["tests.security.summary"]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -410,6 +410,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents its problem+json errors (400, 401, 403, 404): see api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "werkbrug.api.schema.problem_responses",
+    ],
     # One schema name per choice set, so that "status", "kind" … of different apps stay apart.
     "ENUM_NAME_OVERRIDES": {
         "AbsenceReasonEnum": "werkbrug.ambassadors.models.ambassadors.AbsenceReason",
@@ -422,6 +427,8 @@ SPECTACULAR_SETTINGS = {
         "ClientStatusEnum": "werkbrug.clients.models.clients.ClientStatus",
         "UrgencyEnum": "werkbrug.collaboration.models.signals.Urgency",  # ambassadors use the same two values
         "ConsentMethodEnum": "werkbrug.clients.models.consent.ConsentMethod",
+        "NotificationKindEnum": "werkbrug.notifications.kinds.Kind",
+        "NotificationChannelEnum": "werkbrug.notifications.kinds.Channel",
         "ContractTypeEnum": "werkbrug.employment.models.ips.ContractType",
         "DataCategoryEnum": "werkbrug.core.choices.DataCategory",
         "DeploymentKindEnum": "werkbrug.experience_experts.models.choices.DeploymentKind",
