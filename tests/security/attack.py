@@ -165,6 +165,8 @@ _p("evaluations.Interview", "victim", "/api/v1/research/studies/{}/interviews/{i
 _p("evaluations.Expectation", "region", "/api/v1/research/studies/{}/expectations/{expectation_pk}")
 _p("evaluations.Invitation", "victim", "/api/v1/research/my-questionnaires/{invitation_pk}",
    "/research/my-questionnaires/{invitation_pk}")
+_p("notifications.Notification", "not_persona", "/api/v1/notifications/{pk}", "/notifications/{pk}")
+_p("api.ApiToken", "not_persona", "/api/v1/tokens/{pk}")
 _p("", "token", "/research/q/{token}")
 _p("", "own", "/portal/plan/versions/{number}")  # the signed-in client's own plan: version 1
 _p("", "csv", "/api/v1/research/studies/{}/codebook.{fmt}", "/research/studies/{}/codes/export.{fmt}",
@@ -400,6 +402,16 @@ def pick(world, model: str, how: str, chosen: dict) -> Any:
         qs = qs.filter(client_pseudonym=world.victim.pseudonym)
     elif how == "with_absence":
         qs = qs.filter(absences__isnull=False)
+    elif how == "not_persona":  # someone else's own object (a notification, a token)
+        field = next(f.name for f in model_cls._meta.fields if f.is_relation and f.related_model._meta.label == "core.User")
+        personas = [p.user for p in world.personas if p.user is not None]
+        qs = qs.exclude(**{f"{field}__in": personas})
+        if not qs.exists() and model == "api.ApiToken":  # the demo hands out no tokens: one of a colleague's
+            from werkbrug.api.models import token_issue
+            from werkbrug.core.models import User
+
+            token_issue(User.objects.filter(region=world.victim.region).exclude(pk__in=[u.pk for u in personas])
+                        .order_by("pk").first())
     # Keep children under their parent: a version of the chosen plan, a participant of the study.
     for parent in chosen.values():
         if parent is None:

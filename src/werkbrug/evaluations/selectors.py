@@ -236,10 +236,11 @@ def open_questionnaires_for_client(*, client: Client) -> QuerySet[Invitation]:
     )
 
 
-def client_invitation(*, client: Client, pk: int) -> Invitation:
-    invitation = Invitation.objects.select_related("questionnaire", "participant__client").filter(
-        pk=pk, participant__client=client
-    ).first()
+def invitation_fetch(*, pk: int) -> Invitation:
+    """A portal invitation by id, unchecked: callers authorize `questionnaire.respond` next (the
+    rule allows only the client it is for, and logs a refusal against that client)."""
+    invitation = (Invitation.objects.select_related("questionnaire", "participant__client")
+                  .filter(pk=pk, participant__isnull=False).first())
     if invitation is None:
         raise Http404
     return invitation

@@ -269,8 +269,7 @@ def my_questionnaires(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_questionnaire(request: HttpRequest, invitation_pk: int) -> HttpResponse:
-    client = _own_client(request)
-    invitation = selectors.client_invitation(client=client, pk=invitation_pk)
+    invitation = selectors.invitation_fetch(pk=invitation_pk)
     if request.method != "POST":
         policy.authorize(request.user, "questionnaire.respond", invitation)  # the one record for the GET
     else:

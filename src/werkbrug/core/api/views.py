@@ -1,4 +1,5 @@
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
 from rest_framework import viewsets
 from rest_framework.response import Response
 
@@ -118,4 +119,12 @@ class AccessLogViewSet(viewsets.ReadOnlyModelViewSet):
             actor=params.get("actor", ""),
             code=params.get("code", ""),
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        """One record, checked against its own region before anything else (one record of this read)."""
+        record = AccessLogRecord.objects.filter(pk=kwargs["pk"]).first()
+        if record is None:
+            raise Http404
+        policy.authorize(request.user, "access_log.view", record)
+        return Response(self.get_serializer(record).data)
 

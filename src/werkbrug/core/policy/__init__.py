@@ -8,7 +8,8 @@ package, one module per domain, so that the whole policy can be read in one fold
 - `can(user, action, obj)` is its yes/no, for templates and menus;
 - `authorize(user, action, obj)` is what views call: it writes the access-log record when the
   decision concerns client-level data (granted *or* denied — exactly one record per call) and
-  raises `Http404` (where existence itself would leak) or `PermissionDenied` on denial. Within
+  raises `Http404` on denial about a named object (missing and forbidden look the same) or where
+  the rule says existence would leak, else `PermissionDenied` (a whole page refused). Within
   one request, the same granted check (user, action, object) is logged once: a write view
   checks before it reads its input, and the service it calls checks again;
 - `scope(user, action, queryset)` narrows a list to what the user may see, in the database.
@@ -164,7 +165,9 @@ def authorize(user: User, action: str, obj: Any = None) -> Decision:
             region_id=getattr(client, "region_id", None) if client is not None else None,
         )
     if not decision.allowed:
-        if decision.hide:
+        # A refusal about a named object looks like a missing one, whatever the rule says: a 403
+        # would tell the asker the object exists. Only refusals of a whole page (no object) are 403.
+        if decision.hide or hasattr(obj, "_meta"):
             raise Http404
         raise PermissionDenied(decision.reason)
     return decision

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..choices import Role
@@ -56,3 +57,13 @@ def revoke_api_token(user: User, token: Any) -> Decision:
     if token is not None and token.user_id == user.pk:
         return ALLOW
     return Decision(False, reason="own tokens only", hide=True)
+
+
+@rule("access_log.view")
+def view_access_log_record(user: User, record: Any) -> Decision:
+    """One record of the log: the privacy officer of the region it belongs to."""
+    decision = search_access_log(user, None)
+    if decision.allowed and record is not None and not user.is_superuser \
+            and record.region_id_snapshot != user.region_id:
+        return replace(decision, allowed=False, reason="another region")
+    return decision

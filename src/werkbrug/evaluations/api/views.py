@@ -155,11 +155,7 @@ class MyQuestionnaireResponse(APIView):
 
     @extend_schema(request=ResponseInput, responses=dict)
     def post(self, request: Request, invitation_pk: int) -> Response:
-        client = getattr(request.user, "client_record", None) if request.user.is_client else None
-        if client is None:
-            raise Http404
-        invitation = selectors.client_invitation(client=client, pk=invitation_pk)
-        selectors.invitation_check(user=request.user, invitation=invitation)
+        invitation = selectors.invitation_check(user=request.user, invitation=selectors.invitation_fetch(pk=invitation_pk))
         data = ResponseInput(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = services.response_submit(invitation=invitation, answers=data.validated_data["answers"], respondent=request.user)
