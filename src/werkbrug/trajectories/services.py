@@ -21,10 +21,10 @@ from django.views.decorators.debug import sensitive_variables
 from werkbrug.clients.models import Client, ConsentMethod
 from werkbrug.clients.services import client_register, consent_grant
 from werkbrug.core import policy
-from werkbrug.core.choices import CASEWORK_ROLES, DataCategory
+from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import User
 from werkbrug.core.policy.clients import consented_categories, forget
-from werkbrug.core.policy.trajectories import visible_categories
+from werkbrug.core.policy.trajectories import TeamSeat, visible_categories
 
 from .intake import FIELD_CATEGORY, REQUIRED_TO_COMPLETE
 from .models import (
@@ -48,10 +48,12 @@ __all__ = [
 
 
 def _check_professional(person: User, client: Client, role: str) -> None:
+    """The policy's `team.join`: a professional of the region, in a casework role they hold."""
     if not person.is_professional or person.region_id != client.region_id or person.organisation_id is None:
         raise ValidationError({"person": ValidationError(_("This person is not a professional in the client's region."), code="unknown_member")})
-    if role not in CASEWORK_ROLES:
-        raise ValidationError({"role": ValidationError(_("Choose a role that works with clients."), code="role")})
+    if not policy.can(person, "team.join", TeamSeat(region_id=client.region_id, role=role)):
+        raise ValidationError({"role": ValidationError(
+            _("Choose a role that works with clients and that this person holds."), code="role")})
 
 
 @transaction.atomic
@@ -105,8 +107,9 @@ def client_register_and_start(
 ) -> Trajectory:
     """Register a client and start their trajectory with the registering professional as first
     team member and plan director: one step, so there is never a client without a team."""
-    if role not in CASEWORK_ROLES:
-        raise ValidationError({"role": ValidationError(_("Choose a role that works with clients."), code="role")})
+    if not policy.can(registered_by, "team.join", TeamSeat(region_id=registered_by.region_id, role=role)):
+        raise ValidationError({"role": ValidationError(
+            _("Choose a role that works with clients and that this person holds."), code="role")})
     if consent_method not in (ConsentMethod.VERBAL, ConsentMethod.PAPER):
         raise ValidationError({"consent_method": ValidationError(_("Say how the client gave consent."), code="method")})
     client = client_register(registered_by=registered_by, **client_fields)
