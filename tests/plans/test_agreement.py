@@ -95,8 +95,9 @@ def test_a_new_team_member_must_agree_too(team, client_user, plan_v1, make_perso
     _everyone_agrees(team, client_user, plan_v1)
     debts = make_org(OrganisationType.DEBT_COUNSELLING, "Schuldhulp Test")
     counsellor = make_person(debts, Role.DEBT_COUNSELLOR)
+    # The client gives the debt counsellors consent in the portal.
     for category in (DataCategory.PARTICIPATION, DataCategory.PLAN):
-        consent_grant(client=team.client, organisation=debts, category=category, recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+        consent_grant(client=team.client, organisation=debts, category=category, recorded_by=client_user, method=ConsentMethod.PORTAL)
     team_member_add(trajectory=team.trajectory, person=counsellor, role=Role.DEBT_COUNSELLOR, added_by=team.jobcoach)
     overview = selectors.plan_overview(trajectory=team.trajectory)
     assert overview.state == _caseload_state(team) == S.AWAITING

@@ -74,10 +74,20 @@ def possible_members(people: QuerySet) -> QuerySet:
     )
 
 
+def _director_in_team(trajectory: Trajectory) -> bool:
+    from werkbrug.trajectories.models import TeamMembership
+
+    return TeamMembership.objects.filter(
+        trajectory_id=trajectory.pk, person_id=trajectory.plan_director_id, left_at__isnull=True,
+    ).exists()
+
+
 @rule("trajectory.hand_over", "trajectory.close")
 def plan_director_only(user: User, trajectory: Trajectory) -> Decision:
+    """The plan director; any team member once the plan director has left the team (when the
+    client withdrew their organisation's consent to take part), so the role can move on."""
     decision = client_data(user, trajectory.client, DataCategory.PARTICIPATION, code="U")
-    if decision.allowed and trajectory.plan_director_id != user.pk:
+    if decision.allowed and trajectory.plan_director_id != user.pk and _director_in_team(trajectory):
         return Decision(False, reason="plan director only", client=trajectory.client,
                         category=DataCategory.PARTICIPATION, code="U", relation=True, consent=True, hide=False)
     return decision
