@@ -93,6 +93,31 @@ def plan_director_only(user: User, trajectory: Trajectory) -> Decision:
     return decision
 
 
+# Each caseload column summarises a page and shows only what that page would show the member
+# (the caseload lists only the user's own teams, so the page rule comes down to the client's
+# consent for the column's category): plan state and next action due → `plan.view`, IPS phase →
+# `ips.view`, open signals → `signal.view`.
+CASELOAD_COLUMN_CATEGORIES = {
+    "plan_state": DataCategory.PLAN,
+    "next_action_due": DataCategory.PLAN,
+    "ips_phase": DataCategory.JOB_OUTCOMES,
+    "open_signals": DataCategory.SIGNALS,
+}
+
+
+def caseload_column_shown(column: str, *, client: str, organisation: Any, today: Any) -> Any:
+    """The condition (an `Exists` over the outer query's column `client`) under which `column` is
+    shown to a member of `organisation` on `today`: the client's current consent for the column's
+    category (`ConsentState.objects.current`)."""
+    from django.db.models import Exists, OuterRef
+
+    from werkbrug.clients.models import ConsentState
+
+    return Exists(ConsentState.objects.current(today).filter(
+        client_id=OuterRef(client), organisation_id=organisation, category=CASELOAD_COLUMN_CATEGORIES[column],
+    ))
+
+
 @rule("caseload.search")
 def search_caseload(user: User, _obj: Any) -> Decision:
     """A professional's own caseload. One `R` record per request; the list itself is scoped
