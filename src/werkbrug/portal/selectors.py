@@ -66,7 +66,7 @@ def portal_consents(*, client: Client, trajectory: Trajectory | None) -> list[di
     """Per organisation (in the team, or with any consent): every category and its state
     (`granted`: the consent counts now; `display`: given, expired or withdrawn)."""
     states = {(s.organisation_id, s.category): s
-              for s in ConsentState.objects.filter(client=client).select_related("last_event")}
+              for s in ConsentState.objects.filter(client=client).select_related("last_event", "last_event__recorded_by")}
     org_ids = {org for org, _category in states}
     org_ids |= {m.organisation_id for m in portal_team(trajectory=trajectory)}
     result = []

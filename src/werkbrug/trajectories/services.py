@@ -147,7 +147,7 @@ def team_member_add(
         )
     _check_professional(person, client, role)
     if DataCategory.PARTICIPATION not in consented_categories(client, person.organisation_id):
-        raise ValidationError({"person": ValidationError(_("The client has not (or no longer) consented to %(org)s taking part. Record the consent first.")
+        raise ValidationError({"person": ValidationError(_("The client has not (or no longer) consented to %(org)s taking part. The client gives that consent in the portal, or a professional of %(org)s records it.")
              % {"org": person.organisation}, code="no_consent")})
     if TeamMembership.objects.filter(trajectory=trajectory, person=person, left_at__isnull=True).exists():
         raise ValidationError({"person": ValidationError(_("This person is already in the team."), code="duplicate")})
