@@ -144,11 +144,14 @@ def test_consent_form_opened_before_a_withdrawal_grants_nothing(team, as_user, c
     assert ConsentEvent.objects.count() == events  # nothing recorded
     assert not ConsentState.objects.get(organisation=team.uwv, category=DataCategory.SIGNALS).granted
     assert AccessLogRecord.objects.count() > logged  # the refused attempt is in the access log
-    # The page now shows the withdrawal, and its form the newest event: sending it again records it.
+    # The page now shows the withdrawal, and its form the newest event. Sending it again is still
+    # refused (changed on purpose): the client withdrew it in the portal, so only the client gives
+    # it again (`withdrawn_by_client`).
     newest = latest_consent_event_id(team.client)
     assert newest > seen and f'name="seen_event" value="{newest}"' in body
-    assert c.post(url, {**form, "seen_event": newest}).status_code == 302
-    assert ConsentState.objects.get(organisation=team.uwv, category=DataCategory.SIGNALS).granted
+    again = c.post(url, {**form, "seen_event": newest})
+    assert again.status_code == 200 and "in het portaal ingetrokken" in again.content.decode()
+    assert not ConsentState.objects.get(organisation=team.uwv, category=DataCategory.SIGNALS).granted
 
 
 def test_consent_form_without_its_hidden_field_is_refused(team, as_user):
