@@ -13,15 +13,30 @@ def debt_counsellor(make_person, debt_org):
     return make_person(debt_org, Role.DEBT_COUNSELLOR, first_name="Dina", last_name="Schuld")
 
 
+def _the_client(team):
+    """The team's client, signed in to the portal: consent belongs to the client, who gives and
+    withdraws it for any organisation (the policy's `consent.record` / `consent.withdraw`)."""
+    from werkbrug.core.choices import UserKind
+    from werkbrug.core.models import User
+
+    client = team.client
+    client.refresh_from_db()
+    if client.user is None:
+        client.user = User.objects.create_user(username=f"portal.{client.pk}", password="x" * 16, kind=UserKind.CLIENT,
+                                               region=client.region)
+        client.save(update_fields=["user"])
+    return client.user
+
+
 @pytest.fixture
 def consent(team):
-    """consent(org, category): record the client's consent (on paper) through the real service."""
+    """consent(org, category): the client gives consent (in the portal) through the real service."""
     from werkbrug.clients.models import ConsentMethod
     from werkbrug.clients.services import consent_grant
 
     def give(org, category):
         return consent_grant(client=team.client, organisation=org, category=category,
-                             recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+                             recorded_by=_the_client(team), method=ConsentMethod.PORTAL)
 
     return give
 
@@ -33,7 +48,7 @@ def withdraw(team):
 
     def take(org, category):
         return consent_withdraw(client=team.client, organisation=org, category=category,
-                                recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+                                recorded_by=_the_client(team), method=ConsentMethod.PORTAL)
 
     return take
 

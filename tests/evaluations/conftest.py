@@ -30,8 +30,8 @@ def research(region, make_org, make_person, make_client, ggz):
                         bsn="" if counter["n"] > 1 else "111222333")
         trajectory_start(client=c, started_by=coach, role=Role.JOBCOACH, consent_method=ConsentMethod.VERBAL)
         if consent:
-            consent_grant(client=c, organisation=institute, category=DataCategory.RESEARCH, recorded_by=coach,
-                          method=ConsentMethod.PAPER)
+            consent_grant(client=c, organisation=institute, category=DataCategory.RESEARCH, recorded_by=researcher,
+                          method=ConsentMethod.PAPER, evidence="Formulier")
         return c
 
     return SimpleNamespace(institute=institute, researcher=researcher, second=second, jobcoach=jobcoach,

@@ -80,7 +80,7 @@ def test_randomise_without_consent_is_a_problem(api, research, make_study):
     c = research.client()
     participant = participant_enrol(study=study, client=c, enrolled_by=research.researcher)
     consent_to_study(participant, research.researcher)
-    consent_withdraw(client=c, organisation=research.institute, category="research", recorded_by=research.jobcoach,
+    consent_withdraw(client=c, organisation=research.institute, category="research", recorded_by=research.researcher,
                      method=ConsentMethod.VERBAL)
     response = api.post(f"/api/v1/research/studies/{study.pk}/participants/{participant.pk}/randomise/")
     assert response.status_code == 400 and response["Content-Type"] == PROBLEM

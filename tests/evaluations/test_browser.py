@@ -24,8 +24,8 @@ def people(region, make_org, make_person, make_client, ggz):
     coach = make_person(ggz, Role.JOBCOACH, username="demo.jet", first_name="Jet", last_name="Coach")
     client = make_client(coach, first_name="Sanne", last_name="Geheim")
     trajectory_start(client=client, started_by=coach, role=Role.JOBCOACH, consent_method=ConsentMethod.VERBAL)
-    consent_grant(client=client, organisation=institute, category=DataCategory.RESEARCH, recorded_by=coach,
-                  method=ConsentMethod.PAPER)
+    consent_grant(client=client, organisation=institute, category=DataCategory.RESEARCH, recorded_by=researcher,
+                  method=ConsentMethod.PAPER, evidence="Formulier")
     portal = User.objects.create_user(username="demo.client.sanne", password="x" * 16, kind=UserKind.CLIENT,
                                       region=region, first_name="Sanne", last_name="Geheim")
     client.user = portal

@@ -127,7 +127,7 @@ def test_randomise_without_research_consent_is_refused(research, make_study):
     client = research.client()
     participant = participant_enrol(study=study, client=client, enrolled_by=research.researcher)
     consent_to_study(participant, research.researcher)
-    consent_withdraw(client=client, organisation=research.institute, category="research", recorded_by=research.jobcoach,
+    consent_withdraw(client=client, organisation=research.institute, category="research", recorded_by=research.researcher,
                      method=ConsentMethod.VERBAL)
     with pytest.raises(ValidationError) as exc:
         participant_randomise(participant=participant, randomised_by=research.researcher)

@@ -133,7 +133,7 @@ def test_withdrawn_consent_leaves_the_analysis(populated, research, today):
 
     client = populated.people[0].client
     consent_withdraw(client=client, organisation=research.institute, category="research",
-                     recorded_by=research.jobcoach, method=ConsentMethod.VERBAL)
+                     recorded_by=research.researcher, method=ConsentMethod.VERBAL)
     assert analysis.outcomes(study=populated.study).n == 7
     assert selectors.consort(study=populated.study).withdrew_consent == 1
 

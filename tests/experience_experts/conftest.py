@@ -38,8 +38,9 @@ def ee(region, make_org, make_person, team):
             coordinator=coordinator, domains=[domains[n] for n in names], higher_vocational=True,
         )
     services.buddy_pair(profile=profiles["Anna"], buddy=profiles["Bert"], changed_by=coordinator)
+    # The experience-expert organisation records the consent given to it (`consent.record`).
     consent_grant(client=team.client, organisation=org, category=DataCategory.PARTICIPATION,
-                  recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+                  recorded_by=anna, method=ConsentMethod.PAPER, evidence="Formulier")
     return SimpleNamespace(
         org=org, coordinator=coordinator, other_coordinator=other_coordinator, manager=manager, admin=admin, domains=domains,
         anna=anna, bert=bert, carla=carla, profiles=profiles, team=team,

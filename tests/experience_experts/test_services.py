@@ -86,7 +86,7 @@ def test_only_the_offered_expert_answers(ee):
 def test_request_to_an_expert_without_client_consent_is_refused(ee, make_org, make_person):
     # Bert's organisation has consent; withdraw it: the offer is refused with a clear message
     consent_withdraw(client=ee.team.client, organisation=ee.org, category=DataCategory.PARTICIPATION,
-                     recorded_by=ee.team.jobcoach, method=ConsentMethod.PAPER)
+                     recorded_by=ee.anna, method=ConsentMethod.PAPER)
     request = _request(ee)
     with pytest.raises(ValidationError) as exc:
         services.request_offer(request=request, expert=ee.bert, offered_by=ee.team.jobcoach)
@@ -101,7 +101,7 @@ def test_accept_after_consent_withdrawn_is_refused(ee):
     request = _request(ee)
     services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
     consent_withdraw(client=ee.team.client, organisation=ee.org, category=DataCategory.PARTICIPATION,
-                     recorded_by=ee.team.jobcoach, method=ConsentMethod.PAPER)
+                     recorded_by=ee.anna, method=ConsentMethod.PAPER)
     with pytest.raises(ValidationError) as exc:
         services.request_accept(request=request, expert=ee.anna)
     assert exc.value.code == "no_consent"
@@ -174,7 +174,7 @@ def test_deployment_for_a_client_without_consent_is_refused(ee):
     services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
     services.request_accept(request=request, expert=ee.anna)
     consent_withdraw(client=ee.team.client, organisation=ee.org, category=DataCategory.PARTICIPATION,
-                     recorded_by=ee.team.jobcoach, method=ConsentMethod.PAPER)
+                     recorded_by=ee.anna, method=ConsentMethod.PAPER)
     with pytest.raises(ValidationError) as exc:
         services.deployment_register(expert=ee.anna, date=timezone.localdate(), kind="one_on_one", minutes=60,
                                      setting="own_office", organisation_served=ee.team.ggz, client=ee.team.client)
@@ -309,7 +309,7 @@ def test_participants_need_consent_and_attendance_is_recorded(ee, make_client):
         services.participant_add(group=group, client=other, added_by=ee.anna)
     assert exc.value.error_dict["client"][0].code == "no_consent"
     consent_grant(client=other, organisation=ee.org, category=DataCategory.PARTICIPATION,
-                  recorded_by=ee.team.jobcoach, method=ConsentMethod.PAPER)
+                  recorded_by=ee.anna, method=ConsentMethod.PAPER, evidence="Formulier")
     second = services.participant_add(group=group, client=other, added_by=ee.anna)
     meeting = group.meetings.get(number=1)
     rows = services.attendance_record(meeting=meeting, present=[participant.pk], recorded_by=ee.bert, notes="Fijne start")

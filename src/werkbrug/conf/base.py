@@ -426,6 +426,7 @@ SPECTACULAR_SETTINGS = {
         "BenefitEnum": "werkbrug.clients.models.clients.Benefit",
         "ClientStatusEnum": "werkbrug.clients.models.clients.ClientStatus",
         "UrgencyEnum": "werkbrug.collaboration.models.signals.Urgency",  # ambassadors use the same two values
+        "ConsentDisplayStateEnum": "werkbrug.clients.models.consent.ConsentDisplayState",
         "ConsentMethodEnum": "werkbrug.clients.models.consent.ConsentMethod",
         "NotificationKindEnum": "werkbrug.notifications.kinds.Kind",
         "NotificationChannelEnum": "werkbrug.notifications.kinds.Channel",

@@ -28,7 +28,7 @@ from functools import cache
 from typing import Any
 
 from django.db import router
-from django.db.models import DEFERRED, Exists, OuterRef, Q, QuerySet, signals
+from django.db.models import DEFERRED, Case, Exists, OuterRef, Q, QuerySet, When, signals
 from django.db.models.base import ModelState
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,7 @@ from django.utils import timezone
 from werkbrug.clients.models import Client, ConsentState
 from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import User
+from werkbrug.core.policy.trajectories import caseload_column_shown
 
 from . import compiled
 from .models import TeamMembership, Trajectory, TrajectoryStatus
@@ -98,14 +99,25 @@ def _available_columns() -> frozenset[str]:
 _AVAILABLE: frozenset[str] | None = None
 
 
+def _shown_annotations(user: User, names: Any, organisation: Any, today: date) -> dict[str, Any]:
+    """The other apps' columns `names`, each only where the policy shows it to a member of
+    `organisation` (`caseload_column_shown`), else None: a column hidden from the table is hidden
+    from its sort and filter too."""
+    annotations = other_app_annotations(user)
+    return {
+        name: Case(When(caseload_column_shown(name, client="client_id", organisation=organisation, today=today),
+                        then=annotations[name]), default=None)
+        for name in names
+    }
+
+
 def _consented(client: str, organisation: Any, today: date) -> Exists:
     """The client (the column `client` of the outer query) consents on `today` to `organisation`
     taking part."""
     return Exists(
-        ConsentState.objects.filter(
-            client_id=OuterRef(client), organisation_id=organisation,
-            category=DataCategory.PARTICIPATION, granted=True,
-        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        ConsentState.objects.current(today).filter(
+            client_id=OuterRef(client), organisation_id=organisation, category=DataCategory.PARTICIPATION,
+        )
     )
 
 
@@ -177,8 +189,8 @@ class CaseloadSearch:
                              today=today)
         needed = set(self.sort_columns) | ({"plan_state"} if self.filter_plan_state else set())
         if needed:
-            annotations = other_app_annotations(_as_person(self.user, v.int("person")))
-            qs = qs.annotate(**{name: annotations[name] for name in sorted(needed)})
+            qs = qs.annotate(**_shown_annotations(
+                _as_person(self.user, v.int("person")), sorted(needed), v.int("organisation"), today))
         for i in range(len(self.words)):
             word = v.text(f"w{i}")
             qs = qs.filter(
@@ -229,8 +241,9 @@ class CaseloadSearch:
         today = timezone.localdate()
         qs = self._filtered(compiled.Values(self._values()), today)
         available = other_app_annotations(self.user)
-        missing = {name: value for name, value in available.items() if name not in qs.query.annotations}
-        return qs.annotate(**missing).select_related("client", "plan_director")
+        missing = [name for name in available if name not in qs.query.annotations]
+        shown = _shown_annotations(self.user, missing, self.user.organisation_id, today)
+        return qs.annotate(**shown).select_related("client", "plan_director")
 
     # The page ---------------------------------------------------------------------------------
 
@@ -300,6 +313,7 @@ def _trajectories(rows: list[dict]) -> list[Trajectory]:
         t.url = detail.replace("999999999", str(t.pk))
         for name in COLUMNS:
             setattr(t, name, None)
+        t.hidden_columns = frozenset()
         items.append(t)
     return items
 
@@ -314,18 +328,25 @@ def _add_columns(items: list[Trajectory], user: User, today: date) -> None:
     plan_states = _plans_interface()
     plan = plan_states is not None and "plan_state" in available
     plan_fields = plan_states[0] if plan else ()
+    # Whether each column may be shown (the policy's `caseload_column_shown`), read with the columns.
+    shown = {name: f"shown_{name}" for name in (*lookups, *(["plan_state"] if plan else []))}
 
     def build(v):
         qs = Trajectory.objects.filter(pk__in=v.ints("ids"))
         if lookups:
             annotations = other_app_annotations(_as_person(user, v.int("person")))
             qs = qs.annotate(**{name: annotations[name] for name in lookups})
+        qs = qs.annotate(**{
+            flag: caseload_column_shown(name, client="client_id", organisation=v.int("organisation"), today=today)
+            for name, flag in shown.items()
+        })
         return qs.order_by().values_list(
-            "id", "plan_director__first_name", "plan_director__last_name", *plan_fields, *lookups,
+            "id", "plan_director__first_name", "plan_director__last_name", *plan_fields, *lookups, *shown.values(),
         )
 
     rows = compiled.fetch(
-        ("caseload.columns", tuple(lookups), plan, today), {"person": user.pk, "ids": [t.pk for t in items]}, build,
+        ("caseload.columns", tuple(lookups), plan, today),
+        {"person": user.pk, "organisation": user.organisation_id, "ids": [t.pk for t in items]}, build,
         model=Trajectory,
     )
     db = router.db_for_read(Trajectory)
@@ -341,11 +362,12 @@ def _add_columns(items: list[Trajectory], user: User, today: date) -> None:
             })
         t._state.fields_cache["plan_director"] = director
         for name in lookups:
-            setattr(t, name, row[name])
+            setattr(t, name, row[name] if row[shown[name]] else None)
+        t.hidden_columns = frozenset(name for name, flag in shown.items() if not row[flag])
     if plan:
         states = plan_states[1]([{**row, "client_id": by_id[row["id"]].client_id} for row in rows], today=today)
         for t in items:
-            t.plan_state = states.get(t.pk)
+            t.plan_state = None if "plan_state" in t.hidden_columns else states.get(t.pk)
 
 
 def _plans_interface():

@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
+
 from ..choices import CASEWORK_ROLES, DataCategory
-from . import Decision, rule
+from . import ALLOW, Decision, rule
 from .clients import _membership_role, client_data, consented_categories, is_own_file
 
 if TYPE_CHECKING:
@@ -86,13 +88,85 @@ def change_team(user: User, trajectory: Trajectory) -> Decision:
     return client_data(user, trajectory.client, DataCategory.PARTICIPATION, code="U")
 
 
+@dataclass(frozen=True)
+class TeamSeat:
+    """A place in a client's team: the client's region and the role the person would hold in it."""
+
+    region_id: int | None
+    role: str
+
+
+@rule("team.join")
+def join_team(person: User, seat: TeamSeat) -> Decision:
+    """May `person` be a member of a client's team (of `seat.region_id`) in `seat.role`?
+
+    Only a professional of the client's region, in an organisation, and only in a casework role
+    they hold (`RoleAssignment`): a manager, editor or researcher never joins a team, and nobody
+    joins in a role they do not have — the team role is what the access log records and what
+    decides which work they do. Asked for the person who joins (whoever adds them); the adding
+    itself is `team.change`.
+    """
+    if not person.is_professional or person.region_id != seat.region_id or person.organisation_id is None:
+        return Decision(False, reason="not a professional in the client's region", hide=False)
+    if seat.role not in CASEWORK_ROLES:
+        return Decision(False, reason="not a casework role", hide=False)
+    if seat.role not in person.roles:
+        return Decision(False, reason="a role the person does not hold", hide=False)
+    return ALLOW
+
+
+def possible_members(people: QuerySet) -> QuerySet:
+    """The people `join_team` can allow in some role: professionals with a casework role."""
+    from ..models import RoleAssignment
+
+    return people.filter(
+        kind="professional", organisation__isnull=False,
+        pk__in=RoleAssignment.objects.filter(role__in=CASEWORK_ROLES).values("person_id"),
+    )
+
+
+def _director_in_team(trajectory: Trajectory) -> bool:
+    from werkbrug.trajectories.models import TeamMembership
+
+    return TeamMembership.objects.filter(
+        trajectory_id=trajectory.pk, person_id=trajectory.plan_director_id, left_at__isnull=True,
+    ).exists()
+
+
 @rule("trajectory.hand_over", "trajectory.close")
 def plan_director_only(user: User, trajectory: Trajectory) -> Decision:
+    """The plan director; any team member once the plan director has left the team (when the
+    client withdrew their organisation's consent to take part), so the role can move on."""
     decision = client_data(user, trajectory.client, DataCategory.PARTICIPATION, code="U")
-    if decision.allowed and trajectory.plan_director_id != user.pk:
+    if decision.allowed and trajectory.plan_director_id != user.pk and _director_in_team(trajectory):
         return Decision(False, reason="plan director only", client=trajectory.client,
                         category=DataCategory.PARTICIPATION, code="U", relation=True, consent=True, hide=False)
     return decision
+
+
+# Each caseload column summarises a page and shows only what that page would show the member
+# (the caseload lists only the user's own teams, so the page rule comes down to the client's
+# consent for the column's category): plan state and next action due → `plan.view`, IPS phase →
+# `ips.view`, open signals → `signal.view`.
+CASELOAD_COLUMN_CATEGORIES = {
+    "plan_state": DataCategory.PLAN,
+    "next_action_due": DataCategory.PLAN,
+    "ips_phase": DataCategory.JOB_OUTCOMES,
+    "open_signals": DataCategory.SIGNALS,
+}
+
+
+def caseload_column_shown(column: str, *, client: str, organisation: Any, today: Any) -> Any:
+    """The condition (an `Exists` over the outer query's column `client`) under which `column` is
+    shown to a member of `organisation` on `today`: the client's current consent for the column's
+    category (`ConsentState.objects.current`)."""
+    from django.db.models import Exists, OuterRef
+
+    from werkbrug.clients.models import ConsentState
+
+    return Exists(ConsentState.objects.current(today).filter(
+        client_id=OuterRef(client), organisation_id=organisation, category=CASELOAD_COLUMN_CATEGORIES[column],
+    ))
 
 
 @rule("caseload.search")

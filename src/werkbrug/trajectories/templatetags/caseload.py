@@ -42,7 +42,7 @@ def caseload_rows(page: Any) -> SafeString:
             f"  <td>{escape(t.client.pseudonym)}</td>\n"
             f"  <td>{_text(t.ips_phase_shown)}</td>\n"
             f"  <td>{_text(t.next_action_due_shown)}</td>\n"
-            f'  <td class="num">{_text(t.open_signals, "0")}</td>\n'
+            f'  <td class="num">{_DASH if "open_signals" in getattr(t, "hidden_columns", ()) else _text(t.open_signals, "0")}</td>\n'
             f"  <td>{plan}</td>\n"
             f"  <td>{escape(t.plan_director_shown)}</td>\n"
             f"  <td>{escape(t.started_on_shown)}</td>\n</tr>"
