@@ -8,6 +8,7 @@ consent for the member's organisation and the data category. The trajectory page
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..choices import CASEWORK_ROLES, DataCategory
@@ -53,6 +54,13 @@ def search_caseload(user: User, _obj: Any) -> Decision:
         category=DataCategory.PARTICIPATION, purpose="caseload", role=user.primary_role,
         relation=allowed, consent=allowed, hide=False, log=True,
     )
+
+
+@rule("work.view")
+def view_my_work(user: User, _obj: Any) -> Decision:
+    """"My work" on the home page: the same scoping and the same one record as the caseload."""
+    decision = search_caseload(user, _obj)
+    return replace(decision, purpose="my work") if decision.allowed else decision
 
 
 def visible_categories(user: User, client: Client) -> frozenset[str]:
