@@ -198,13 +198,19 @@ def team(region, ggz, uwv, make_person, make_client):
     outsider = make_person(ggz, Role.THERAPIST, first_name="Otto", last_name="Buiten")
     client = make_client(jobcoach)
     trajectory = trajectory_start(client=client, started_by=jobcoach, role=Role.JOBCOACH, consent_method=ConsentMethod.VERBAL)
-    for org, categories in (
-        (ggz, [DataCategory.PLAN, DataCategory.SIGNALS, DataCategory.CARE, DataCategory.JOB_OUTCOMES, DataCategory.WORK_INCOME]),
-        (uwv, [DataCategory.PARTICIPATION, DataCategory.PLAN, DataCategory.SIGNALS, DataCategory.WORK_INCOME]),
+    # Each organisation records the consent given to it (the policy's `consent.record`): the UWV
+    # labour expert records taking part first, joins, then records the rest.
+    for by, categories in (
+        (jobcoach, [DataCategory.PLAN, DataCategory.SIGNALS, DataCategory.CARE, DataCategory.JOB_OUTCOMES, DataCategory.WORK_INCOME]),
+        (labour_expert, [DataCategory.PARTICIPATION]),
     ):
         for category in categories:
-            consent_grant(client=client, organisation=org, category=category, recorded_by=jobcoach, method=ConsentMethod.PAPER)
+            consent_grant(client=client, organisation=by.organisation, category=category, recorded_by=by,
+                          method=ConsentMethod.PAPER, evidence="Getekend formulier T-1")
     team_member_add(trajectory=trajectory, person=labour_expert, role=Role.LABOUR_EXPERT, added_by=jobcoach)
+    for category in (DataCategory.PLAN, DataCategory.SIGNALS, DataCategory.WORK_INCOME):
+        consent_grant(client=client, organisation=uwv, category=category, recorded_by=labour_expert,
+                      method=ConsentMethod.PAPER, evidence="Getekend formulier T-1")
     return SimpleNamespace(
         client=client, trajectory=trajectory, jobcoach=jobcoach, labour_expert=labour_expert,
         outsider=outsider, ggz=ggz, uwv=uwv,

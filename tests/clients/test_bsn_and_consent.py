@@ -140,13 +140,13 @@ def test_a_second_registration_is_caught_and_the_bsn_is_in_no_url_or_log_record(
 def test_consent_history_keeps_every_grant_and_withdrawal(team):
     for _ in range(2):
         consent_grant(client=team.client, organisation=team.uwv, category=DataCategory.DEBTS,
-                      recorded_by=team.jobcoach, method=ConsentMethod.VERBAL, given_on=timezone.localdate() - timedelta(days=3))
+                      recorded_by=team.labour_expert, method=ConsentMethod.VERBAL, evidence="Formulier", given_on=timezone.localdate() - timedelta(days=3))
         consent_withdraw(client=team.client, organisation=team.uwv, category=DataCategory.DEBTS,
-                         recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+                         recorded_by=team.labour_expert, method=ConsentMethod.PAPER)
     events = ConsentEvent.objects.filter(client=team.client, organisation=team.uwv, category=DataCategory.DEBTS)
     assert list(events.order_by("id").values_list("kind", "method")) == [
         ("grant", "verbal"), ("withdraw", "paper"), ("grant", "verbal"), ("withdraw", "paper")]
-    assert all(e.recorded_by == team.jobcoach and e.recorded_at for e in events)
+    assert all(e.recorded_by == team.labour_expert and e.recorded_at for e in events)
     state = ConsentState.objects.get(client=team.client, organisation=team.uwv, category=DataCategory.DEBTS)
     assert not state.granted and state.version == 4
 
@@ -163,18 +163,18 @@ def test_consent_history_keeps_every_grant_and_withdrawal(team):
 def test_bad_consent_input_writes_nothing(team, kwargs, field, code):
     before = (ConsentEvent.objects.count(), ConsentState.objects.count())
     args = {"client": team.client, "organisation": team.uwv, "category": DataCategory.DEBTS,
-            "recorded_by": team.jobcoach, "method": ConsentMethod.PAPER, **kwargs}
+            "recorded_by": team.labour_expert, "method": ConsentMethod.PAPER, "evidence": "Formulier", **kwargs}
     with pytest.raises(ValidationError) as exc:
         consent_grant(**args)
     assert exc.value.error_dict[field][0].code == code
     assert (ConsentEvent.objects.count(), ConsentState.objects.count()) == before
 
 
-def test_consent_for_an_organisation_of_another_region_is_refused(team, make_org, other_region):
+def test_consent_for_an_organisation_of_another_region_is_refused(team, client_user, make_org, other_region):
     far = make_org("ggz", "Ver weg", in_region=other_region)
     with pytest.raises(ValidationError) as exc:
         consent_grant(client=team.client, organisation=far, category=DataCategory.PLAN,
-                      recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+                      recorded_by=client_user, method=ConsentMethod.PORTAL)
     assert exc.value.code == "other_region"
 
 
@@ -188,14 +188,14 @@ def test_the_client_list_scope_follows_the_current_consent(team, state, listed):
     org = team.uwv
     if state == "expired":
         consent_grant(client=team.client, organisation=org, category=DataCategory.PARTICIPATION,
-                      recorded_by=team.jobcoach, method=ConsentMethod.PAPER, given_on=today - timedelta(days=30),
+                      recorded_by=team.labour_expert, method=ConsentMethod.PAPER, evidence="Formulier", given_on=today - timedelta(days=30),
                       valid_until=today - timedelta(days=1))
     elif state == "ends_today":
         consent_grant(client=team.client, organisation=org, category=DataCategory.PARTICIPATION,
-                      recorded_by=team.jobcoach, method=ConsentMethod.PAPER, valid_until=today)
+                      recorded_by=team.labour_expert, method=ConsentMethod.PAPER, evidence="Formulier", valid_until=today)
     elif state == "withdrawn":
         consent_withdraw(client=team.client, organisation=org, category=DataCategory.PARTICIPATION,
-                         recorded_by=team.jobcoach, method=ConsentMethod.VERBAL)
+                         recorded_by=team.labour_expert, method=ConsentMethod.VERBAL)
     visible = policy.scope(team.labour_expert, "client.view", Client.objects.all())
     assert (team.client in visible) is listed
     assert policy.can(team.labour_expert, "client.view", team.client) is listed

@@ -80,7 +80,7 @@ def test_facts_match_the_orm_reading_through_every_change(team, make_person, ggz
     assert _facts(team.outsider, client)[0] is None
 
     # Withdrawn, expiring today (still valid) and expired yesterday.
-    consent_withdraw(client=client, organisation=team.uwv, category=DataCategory.PLAN, recorded_by=team.jobcoach,
+    consent_withdraw(client=client, organisation=team.uwv, category=DataCategory.PLAN, recorded_by=team.labour_expert,
                      method=ConsentMethod.VERBAL)
     today = timezone.localdate()
     ConsentState.objects.filter(client=client, organisation=team.uwv, category=DataCategory.SIGNALS).update(valid_until=today)
@@ -102,12 +102,12 @@ def test_facts_match_the_orm_reading_through_every_change(team, make_person, ggz
     assert _facts(team.jobcoach, client)[0] is None
 
 
-def test_consent_for_another_organisation_does_not_count(team, make_org, make_person):
+def test_consent_for_another_organisation_does_not_count(team, client_user, make_org, make_person):
     from werkbrug.core.choices import OrganisationType
 
     other = make_org(OrganisationType.MUNICIPALITY, "Gemeente Elders")
-    consent_grant(client=team.client, organisation=other, category=DataCategory.DEBTS, recorded_by=team.jobcoach,
-                  method=ConsentMethod.PAPER)
+    consent_grant(client=team.client, organisation=other, category=DataCategory.DEBTS, recorded_by=client_user,
+                  method=ConsentMethod.PORTAL)
     assert DataCategory.DEBTS not in _facts(team.jobcoach, team.client)[1]
     assert consented_categories(team.client, other.pk) == {DataCategory.DEBTS}
 

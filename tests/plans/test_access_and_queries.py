@@ -30,7 +30,7 @@ def test_team_member_without_plan_consent_gets_404(client, team, plan_v1):
     from werkbrug.core.choices import DataCategory
 
     consent_withdraw(client=team.client, organisation=team.uwv, category=DataCategory.PLAN,
-                     recorded_by=team.jobcoach, method=ConsentMethod.VERBAL)
+                     recorded_by=team.labour_expert, method=ConsentMethod.VERBAL)
     client.force_login(team.labour_expert)
     assert client.get(reverse("plans:plan", kwargs={"trajectory_pk": team.trajectory.pk})).status_code == 404
     client.force_login(team.jobcoach)  # GGZ still has consent

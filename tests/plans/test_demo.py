@@ -23,10 +23,14 @@ def test_demo_covers_every_state(team, make_client):
     for i in range(4):  # four more trajectories like the team fixture's
         c = make_client(team.jobcoach, first_name=f"Demo{i}")
         t = trajectory_start(client=c, started_by=team.jobcoach, role=Role.JOBCOACH, consent_method=ConsentMethod.VERBAL)
-        for org in (team.ggz, team.uwv):
-            for category in (DataCategory.PARTICIPATION, DataCategory.PLAN):
-                consent_grant(client=c, organisation=org, category=category, recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+        # Each organisation records the consent given to it (the policy's `consent.record`).
+        consent_grant(client=c, organisation=team.ggz, category=DataCategory.PLAN, recorded_by=team.jobcoach,
+                      method=ConsentMethod.PAPER, evidence="Formulier")
+        consent_grant(client=c, organisation=team.uwv, category=DataCategory.PARTICIPATION,
+                      recorded_by=team.labour_expert, method=ConsentMethod.PAPER, evidence="Formulier")
         team_member_add(trajectory=t, person=team.labour_expert, role=Role.LABOUR_EXPERT, added_by=team.jobcoach)
+        consent_grant(client=c, organisation=team.uwv, category=DataCategory.PLAN, recorded_by=team.labour_expert,
+                      method=ConsentMethod.PAPER, evidence="Formulier")
     demo.load(team.client.region, random.Random(1))
     assert Plan.objects.count() == 5
     states = set(Trajectory.objects.annotate(**selectors.caseload_annotations()).values_list("plan_state", flat=True))

@@ -44,16 +44,18 @@ def state_for(k: int, category: str) -> str:
 
 
 def _set_consent(client, org, category, state, by) -> None:
+    """`by`: the client (in the portal), who gives and withdraws consent for every organisation."""
     today = timezone.localdate()
     if state == "none":
         return
+    portal = ConsentMethod.PORTAL
     if state == "expired":
-        consent_grant(client=client, organisation=org, category=category, recorded_by=by, method=ConsentMethod.PAPER,
+        consent_grant(client=client, organisation=org, category=category, recorded_by=by, method=portal,
                       given_on=today - timedelta(days=400), valid_until=today - timedelta(days=1))
         return
-    consent_grant(client=client, organisation=org, category=category, recorded_by=by, method=ConsentMethod.PAPER)
+    consent_grant(client=client, organisation=org, category=category, recorded_by=by, method=portal)
     if state == "withdrawn":
-        consent_withdraw(client=client, organisation=org, category=category, recorded_by=by, method=ConsentMethod.VERBAL)
+        consent_withdraw(client=client, organisation=org, category=category, recorded_by=by, method=portal)
 
 
 @pytest.fixture
@@ -64,13 +66,16 @@ def world(region, make_org, make_person, make_client, other_region):
     starter = make_person(make_org(OrganisationType.GGZ, "Startorganisatie"), Role.JOBCOACH)
     client = make_client(starter, first_name="Matrix", last_name="Cliënt")
     trajectory = trajectory_start(client=client, started_by=starter, role=Role.JOBCOACH, consent_method=ConsentMethod.PAPER)
+    own = User.objects.create_user(username="matrix.client", password="x" * 16, kind=UserKind.CLIENT, region=region)
+    client.user = own
+    client.save(update_fields=["user"])
     orgs = []
     for kind, k in itertools.product(OrganisationType.values, range(len(STATES))):
         org = Organisation.objects.create(region=region, name=f"{kind} {k}", type=kind)
         org.k = k
         orgs.append(org)
         for category in CATEGORIES:
-            _set_consent(client, org, category, state_for(k, category), starter)
+            _set_consent(client, org, category, state_for(k, category), own)
     people = []
     users = [
         User(username=f"m.{org.pk}.{role}.{member}", kind=UserKind.PROFESSIONAL, region=region, organisation=org,
@@ -92,9 +97,6 @@ def world(region, make_org, make_person, make_client, other_region):
                 people.append(SimpleNamespace(user=user, org=org, role=role, member=member))
     RoleAssignment.objects.bulk_create(assignments)
     TeamMembership.objects.bulk_create(memberships)
-    own = User.objects.create_user(username="matrix.client", password="x" * 16, kind=UserKind.CLIENT, region=region)
-    client.user = own
-    client.save(update_fields=["user"])
     other_client_user = User.objects.create_user(username="other.client", password="x" * 16, kind=UserKind.CLIENT, region=region)
     far_org = make_org(OrganisationType.GGZ, "Ver weg", in_region=other_region)
     far = make_person(far_org, Role.JOBCOACH)

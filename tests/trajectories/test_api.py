@@ -83,23 +83,24 @@ def test_bsn_is_null_without_legal_basis(api, team, make_org, make_person):
     org = make_org(OrganisationType.REINTEGRATION, "Re-integratie Test")
     coach = make_person(org, Role.JOBCOACH)
     consent_grant(client=team.client, organisation=org, category=DataCategory.PARTICIPATION,
-                  recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+                  recorded_by=coach, method=ConsentMethod.PAPER, evidence="Formulier")
     team_member_add(trajectory=team.trajectory, person=coach, role=Role.JOBCOACH, added_by=team.jobcoach)
     body = api(coach).get(f"/api/v1/clients/{team.client.pk}/").json()
     assert body["bsn"] is None and body["has_bsn"] is True
 
 
 def test_consent_grant_withdraw_and_stale(api, team):
-    c = api(team.jobcoach)
+    c = api(team.labour_expert)  # UWV's consent, recorded by UWV (the policy's `consent.record`)
     url = f"/api/v1/clients/{team.client.pk}/consents/"
     state = ConsentState.objects.get(organisation=team.uwv, category=DataCategory.WORK_INCOME)
-    body = {"organisation": team.uwv.pk, "category": "work_income", "method": "verbal", "expected_version": state.version}
+    body = {"organisation": team.uwv.pk, "category": "work_income", "method": "verbal", "expected_version": state.version,
+            "evidence": "Gespreksverslag 3 mei"}
     assert c.post(url + "withdraw/", body, content_type="application/json").status_code == 200
     stale = c.post(url, {**body, "method": "paper"}, content_type="application/json")
     assert stale.status_code == 400 and "stale" in _codes(stale)
     again = c.post(url + "withdraw/", body, content_type="application/json")
     assert again.status_code == 400 and "stale" in _codes(again)
-    end_before_start = c.post(url, {"organisation": team.uwv.pk, "category": "debts", "method": "paper",
+    end_before_start = c.post(url, {"organisation": team.uwv.pk, "category": "debts", "method": "paper", "evidence": "F",
                                     "given_on": "2026-05-01", "valid_until": "2026-04-01"}, content_type="application/json")
     assert end_before_start.status_code == 400 and "end_before_start" in _codes(end_before_start)
     listing = c.get(url).json()
@@ -119,8 +120,12 @@ def test_team_add_errors_and_success(api, team, make_org, make_person):
     second = c.post(url, {"person": team.outsider.pk, "role": "therapist", "plan_director": True},
                     content_type="application/json")
     assert second.status_code == 400 and "second_plan_director" in _codes(second)
-    c.post(f"/api/v1/clients/{team.client.pk}/consents/", {"organisation": debt_org.pk, "category": "participation",
-                                                          "method": "paper"}, content_type="application/json")
+    # The debt counsellor records the consent given to their organisation, then is added.
+    recorded = api(counsellor).post(f"/api/v1/clients/{team.client.pk}/consents/", {
+        "organisation": debt_org.pk, "category": "participation", "method": "paper", "evidence": "Formulier S-1",
+    }, content_type="application/json")
+    assert recorded.status_code == 201, recorded.content
+    c = api(team.jobcoach)
     ok = c.post(url, {"person": counsellor.pk, "role": "debt_counsellor"}, content_type="application/json")
     assert ok.status_code == 201
     member = ok.json()["id"]

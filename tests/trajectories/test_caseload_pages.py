@@ -193,7 +193,7 @@ def test_plan_state_waits_for_every_member_who_may_see_the_plan(team, client_use
         plan_agree(plan_version=version, person=team.labour_expert)
     else:
         consent_withdraw(client=team.client, organisation=team.uwv, category=DataCategory.PLAN,
-                         recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+                         recorded_by=team.labour_expert, method=ConsentMethod.PAPER)
     assert _page_state(team.jobcoach) == _annotated_state(team.jobcoach) == "agreed"
 
 

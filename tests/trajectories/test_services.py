@@ -103,7 +103,7 @@ def test_unconsented_team_member_is_refused_until_consent_is_recorded(team, make
     assert "no_consent" in _codes(info.value)
     assert not TeamMembership.objects.filter(person=counsellor).exists()
     consent_grant(client=team.client, organisation=debt_org, category=DataCategory.PARTICIPATION,
-                  recorded_by=team.jobcoach, method=ConsentMethod.VERBAL)
+                  recorded_by=counsellor, method=ConsentMethod.VERBAL, evidence="Formulier")
     member = team_member_add(trajectory=team.trajectory, person=counsellor, role=Role.DEBT_COUNSELLOR, added_by=team.jobcoach)
     assert member.organisation == debt_org
 
@@ -176,8 +176,8 @@ def test_close_end_before_start(team):
 
 def test_consent_end_before_start(team):
     with pytest.raises(ValidationError) as info:
-        consent_grant(client=team.client, organisation=team.uwv, category=DataCategory.DEBTS, recorded_by=team.jobcoach,
-                      method=ConsentMethod.PAPER, given_on=date(2026, 5, 1), valid_until=date(2026, 4, 1))
+        consent_grant(client=team.client, organisation=team.uwv, category=DataCategory.DEBTS, recorded_by=team.labour_expert,
+                      method=ConsentMethod.PAPER, evidence="Formulier", given_on=date(2026, 5, 1), valid_until=date(2026, 4, 1))
     assert "end_before_start" in _codes(info.value)
 
 
@@ -185,11 +185,11 @@ def test_withdrawn_consent_used_by_a_stale_form_is_refused(team):
     state = team.client.consents.get(organisation=team.uwv, category=DataCategory.WORK_INCOME)
     loaded_version = state.version
     consent_withdraw(client=team.client, organisation=team.uwv, category=DataCategory.WORK_INCOME,
-                     recorded_by=team.jobcoach, method=ConsentMethod.VERBAL, expected_version=loaded_version)
+                     recorded_by=team.labour_expert, method=ConsentMethod.VERBAL, expected_version=loaded_version)
     # A second form, opened before the withdrawal, tries to change the consent again.
     with pytest.raises(ValidationError) as info:
         consent_grant(client=team.client, organisation=team.uwv, category=DataCategory.WORK_INCOME,
-                      recorded_by=team.jobcoach, method=ConsentMethod.PAPER, expected_version=loaded_version)
+                      recorded_by=team.labour_expert, method=ConsentMethod.PAPER, evidence="Formulier", expected_version=loaded_version)
     assert "stale" in _codes(info.value)
     state.refresh_from_db()
     assert state.granted is False
@@ -198,7 +198,7 @@ def test_withdrawn_consent_used_by_a_stale_form_is_refused(team):
 def test_withdrawal_takes_effect_at_once_in_the_caseload(team):
     assert selectors.caseload_trajectories(user=team.labour_expert).exists()
     consent_withdraw(client=team.client, organisation=team.uwv, category=DataCategory.PARTICIPATION,
-                     recorded_by=team.jobcoach, method=ConsentMethod.VERBAL)
+                     recorded_by=team.labour_expert, method=ConsentMethod.VERBAL)
     assert not selectors.caseload_trajectories(user=team.labour_expert).exists()
     with pytest.raises(Http404):
         selectors.trajectory_get(user=team.labour_expert, pk=team.trajectory.pk)
@@ -246,7 +246,7 @@ def test_intake_hours_range(team, hours, ok):
 
 def test_expired_consent_hides_the_client(team, time_machine):
     consent_grant(client=team.client, organisation=team.uwv, category=DataCategory.PARTICIPATION,
-                  recorded_by=team.jobcoach, method=ConsentMethod.PAPER, valid_until=timezone.localdate() + timedelta(days=10))
+                  recorded_by=team.labour_expert, method=ConsentMethod.PAPER, evidence="Formulier", valid_until=timezone.localdate() + timedelta(days=10))
     assert selectors.caseload_trajectories(user=team.labour_expert).exists()
     time_machine.move_to(timezone.now() + timedelta(days=11))
     assert not selectors.caseload_trajectories(user=team.labour_expert).exists()

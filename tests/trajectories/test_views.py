@@ -54,7 +54,7 @@ def test_bsn_is_shown_only_with_a_legal_basis(team, as_user, make_org, make_pers
     reintegration = make_org(OrganisationType.REINTEGRATION, "De Brug Test")
     coach = make_person(reintegration, Role.JOBCOACH)
     consent_grant(client=team.client, organisation=reintegration, category=DataCategory.PARTICIPATION,
-                  recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+                  recorded_by=coach, method=ConsentMethod.PAPER, evidence="Formulier")
     team_member_add(trajectory=team.trajectory, person=coach, role=Role.JOBCOACH, added_by=team.jobcoach)
     url = reverse("clients:detail", args=[team.client.pk])
     assert VALID_BSN in as_user(team.jobcoach).get(url).content.decode()  # GGZ: legal basis
@@ -101,13 +101,20 @@ def test_team_add_needs_consent_then_works(team, as_user, make_org, make_person)
     assert response.status_code == 200 and "toestemming" in response.content.decode()
     response = c.post(url, {"person": 999999, "role": Role.DEBT_COUNSELLOR})
     assert response.status_code == 200 and "Deze professional bestaat niet" in response.content.decode()
-    c.post(reverse("clients:consents", args=[team.client.pk]), {
-        "organisation": debt_org.pk, "categories": [DataCategory.PARTICIPATION, DataCategory.DEBTS], "method": "paper",
-        "seen_event": latest_consent_event_id(team.client)})
-    assert ConsentState.objects.filter(organisation=debt_org, granted=True).count() == 2
+    # The counsellor records the consent given to their own organisation to take part (the
+    # policy's `consent.record`); the rest once they are in the team.
+    consents = reverse("clients:consents", args=[team.client.pk])
+    assert as_user(counsellor).post(consents, {
+        "organisation": debt_org.pk, "categories": [DataCategory.PARTICIPATION], "method": "paper",
+        "evidence": "Formulier S-1", "seen_event": latest_consent_event_id(team.client)}).status_code == 302
+    c = as_user(team.jobcoach)
     response = c.post(url, {"person": counsellor.pk, "role": Role.DEBT_COUNSELLOR})
     assert response.status_code == 302
     assert TeamMembership.objects.filter(person=counsellor, left_at__isnull=True).exists()
+    assert as_user(counsellor).post(consents, {
+        "organisation": debt_org.pk, "categories": [DataCategory.DEBTS], "method": "paper",
+        "evidence": "Formulier S-1", "seen_event": latest_consent_event_id(team.client)}).status_code == 302
+    assert ConsentState.objects.filter(organisation=debt_org, granted=True).count() == 2
 
 
 def test_hand_over_through_the_page(team, as_user):
@@ -119,17 +126,18 @@ def test_hand_over_through_the_page(team, as_user):
     assert "UWV neemt het over" in page and "overgedragen aan" in page
 
 
-def test_consent_form_opened_before_a_withdrawal_grants_nothing(team, as_user):
+def test_consent_form_opened_before_a_withdrawal_grants_nothing(team, as_user, client_user):
     """The client withdraws in the portal while a professional has the consent form open."""
-    c = as_user(team.jobcoach)
+    c = as_user(team.labour_expert)
     url = reverse("clients:consents", args=[team.client.pk])
     page = c.get(url).content.decode()
     seen = latest_consent_event_id(team.client)
     assert f'name="seen_event" value="{seen}"' in page
     consent_withdraw(client=team.client, organisation=team.uwv, category=DataCategory.SIGNALS,
-                     recorded_by=team.jobcoach, method="verbal")
+                     recorded_by=client_user, method="portal")
     events, logged = ConsentEvent.objects.count(), AccessLogRecord.objects.count()
-    form = {"organisation": team.uwv.pk, "categories": [DataCategory.SIGNALS], "method": "paper", "seen_event": seen}
+    form = {"organisation": team.uwv.pk, "categories": [DataCategory.SIGNALS], "method": "paper", "seen_event": seen,
+            "evidence": "Formulier"}
     response = c.post(url, form)
     body = response.content.decode()
     assert response.status_code == 200 and "intussen gewijzigd" in body
@@ -152,7 +160,7 @@ def test_consent_form_without_its_hidden_field_is_refused(team, as_user):
 
 
 def test_consent_withdraw_with_a_stale_form(team, as_user):
-    c = as_user(team.jobcoach)
+    c = as_user(team.labour_expert)
     state = ConsentState.objects.get(organisation=team.uwv, category=DataCategory.WORK_INCOME)
     prefix = f"w{state.pk}"
     post = {"prefix": prefix, f"{prefix}-organisation": team.uwv.pk, f"{prefix}-category": DataCategory.WORK_INCOME,
@@ -171,7 +179,7 @@ def test_withdrawal_hides_the_client_at_once(team, as_user):
     assert c.get(url).status_code == 200
     assert team.client.full_name in c.get(reverse("trajectories:index")).content.decode()
     consent_withdraw(client=team.client, organisation=team.uwv, category=DataCategory.PARTICIPATION,
-                     recorded_by=team.jobcoach, method=ConsentMethod.VERBAL)
+                     recorded_by=team.labour_expert, method=ConsentMethod.VERBAL)
     assert c.get(url).status_code == 404
     assert team.client.full_name not in c.get(reverse("trajectories:index")).content.decode()
 

@@ -79,7 +79,8 @@ def bulk_clients(region: Region, n: int, rng: random.Random) -> int:
                 continue
             consented_orgs.add(org_id)
             for category in BULK_CATEGORIES:
-                events.append((event_id, client_id, org_id, category, "grant", "paper", now_db, coach[0]))
+                # recorded by the organisation's own team member (the policy's `consent.record`)
+                events.append((event_id, client_id, org_id, category, "grant", "paper", now_db, person_id))
                 states.append((state_id, client_id, org_id, category, True, event_id, 1))
                 event_id += 1
                 state_id += 1
@@ -91,7 +92,7 @@ def bulk_clients(region: Region, n: int, rng: random.Random) -> int:
     _insert(TeamMembership, ["id", "trajectory_id", "person_id", "organisation_id", "role", "joined_at",
                              "client_first_name", "client_last_name", "client_pseudonym"], members)
     _insert(ConsentEvent, ["id", "client_id", "organisation_id", "category", "kind", "method", "recorded_at",
-                           "recorded_by_id", "note"], [(*e[:8], "") for e in events])
+                           "recorded_by_id", "note", "evidence"], [(*e[:8], "", "Toestemmingsformulier") for e in events])
     _insert(ConsentState, ["id", "client_id", "organisation_id", "category", "granted", "last_event_id", "version"], states)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -36,6 +36,10 @@ class ClientRegisterForm(ClientForm):
         label=_("How did the client agree that your organisation takes part?"), choices=PROFESSIONAL_METHODS,
         widget=forms.RadioSelect,
     )
+    consent_evidence = forms.CharField(
+        label=_("Evidence of the consent"), max_length=300, required=False,
+        help_text=_("Where the consent can be checked, for example the reference of the signed form."),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,6 +70,11 @@ class ConsentGrantForm(forms.Form):
                                help_text=_("Empty: today."))
     valid_until = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs=DATE),
                                   help_text=_("Empty: until the client withdraws it."))
+    evidence = forms.CharField(
+        label=_("Evidence"), max_length=300,
+        help_text=_("Where the consent can be checked, for example the reference of the signed form. "
+                    "The client sees this recording in the portal."),
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     seen_event = forms.IntegerField(widget=forms.HiddenInput, min_value=0)  # see services.consent_grant_many
 

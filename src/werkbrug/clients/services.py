@@ -1,10 +1,14 @@
 """Writes for the client record and consent.
 
 Consent (AVG art. 9): GGZ data goes to a W&I organisation only with the client's explicit
-consent for that organisation and that kind of data. Consent is recorded per organisation ×
-data category, by the client in the portal or by a professional who notes how (verbally, on
-paper) and when; it may end on a date, and it can be withdrawn at any moment with immediate
-effect: the policy reads the current state on every access. Every grant and withdrawal is a new
+consent for that organisation and that kind of data. Consent belongs to the client: the client
+gives and withdraws it in the portal, for any organisation. A professional records only consent
+the client gave to their own organisation, noting how (verbally, on paper), when, and where it
+can be checked (`evidence`: the signed form's reference); the client sees every such recording
+in the portal, with a one-click withdraw (the policy's `consent.record` / `consent.withdraw`).
+Consent may end on a date, and it can be withdrawn at any moment with immediate effect: the
+policy reads the current state on every access. Withdrawing `participation` ends the
+organisation's team memberships in the same transaction. Every grant and withdrawal is a new
 `ConsentEvent` (history is never edited); `ConsentState` holds the current answer.
 """
 
@@ -23,7 +27,7 @@ from werkbrug.core import crypto, policy
 from werkbrug.core.access_log import access_log_write
 from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import Organisation, Region
-from werkbrug.core.policy.clients import forget
+from werkbrug.core.policy.clients import ConsentChange, forget
 
 from .bsn import is_valid_bsn, normalise_bsn
 from .models import Client, ConsentEvent, ConsentMethod, ConsentState
@@ -143,17 +147,19 @@ def consent_grant(
     given_on: date | None = None,
     valid_until: date | None = None,
     note: str = "",
+    evidence: str = "",
     expected_version: int | None = None,
 ) -> ConsentState:
     """Record that the client consents to `organisation` seeing `category` data.
 
-    A professional records consent given to them (verbally or on paper), with the date; the
-    client gives it in the portal. `expected_version` guards against a stale form.
+    A professional records consent given to their own organisation (verbally or on paper), with
+    the date and the evidence; the client gives it in the portal. `expected_version` guards
+    against a stale form.
     """
-    policy.authorize(recorded_by, "consent.record", client)
+    policy.authorize(recorded_by, "consent.record", ConsentChange(client, organisation.pk, category))
     return _grant(
         client=client, organisation=organisation, category=category, recorded_by=recorded_by, method=method,
-        given_on=given_on, valid_until=valid_until, note=note, expected_version=expected_version,
+        given_on=given_on, valid_until=valid_until, note=note, evidence=evidence, expected_version=expected_version,
     )
 
 
@@ -167,6 +173,7 @@ def consent_grant_many(
     given_on: date | None = None,
     valid_until: date | None = None,
     note: str = "",
+    evidence: str = "",
     seen_event: int | None = None,
 ) -> list[ConsentState]:
     """Record consent for several categories at once (one form, one access-log record).
@@ -176,7 +183,10 @@ def consent_grant_many(
     form opened before a withdrawal must not quietly grant it again.
     """
     # Authorized outside the transaction: the access-log record stays when the form is refused.
-    policy.authorize(recorded_by, "consent.record", client)
+    # One record for the form: the first category refused, else the first one.
+    changes = [ConsentChange(client, organisation.pk, category) for category in dict.fromkeys(categories or [""])]
+    refused = next((c for c in changes if not policy.can(recorded_by, "consent.record", c)), None)
+    policy.authorize(recorded_by, "consent.record", refused or changes[0])
     if not categories:
         raise ValidationError({"categories": ValidationError(_("Choose at least one kind of data."), code="required")})
     categories = list(dict.fromkeys(categories))
@@ -192,17 +202,22 @@ def consent_grant_many(
                 )
         return [
             _grant(client=client, organisation=organisation, category=category, recorded_by=recorded_by, method=method,
-                   given_on=given_on, valid_until=valid_until, note=note, expected_version=None)
+                   given_on=given_on, valid_until=valid_until, note=note, evidence=evidence, expected_version=None)
             for category in categories
         ]
 
 
-def _grant(*, client, organisation, category, recorded_by, method, given_on, valid_until, note, expected_version):
+def _grant(*, client, organisation, category, recorded_by, method, given_on, valid_until, note, evidence,
+           expected_version):
     _validate_consent_target(client, organisation, category)
     if method not in ConsentMethod.values:
         raise ValidationError({"method": ValidationError(_("Say how the consent was given."), code="method")})
     if recorded_by.is_client != (method == ConsentMethod.PORTAL):
         raise ValidationError({"method": ValidationError(_("Only the client gives consent in the portal; professionals record verbal or paper consent."), code="method")})
+    evidence = evidence.strip()
+    if not recorded_by.is_client and not evidence:
+        raise ValidationError({"evidence": ValidationError(
+            _("Say where the consent can be checked, for example the reference of the signed form."), code="evidence")})
     today = timezone.localdate()
     given_on = given_on or today
     if given_on > today:
@@ -210,9 +225,17 @@ def _grant(*, client, organisation, category, recorded_by, method, given_on, val
     if valid_until is not None and valid_until < given_on:
         raise ValidationError({"valid_until": ValidationError(_("The end date lies before the start date."), code="end_before_start")})
     state = _lock_state(client, organisation, category, expected_version)
+    if (not recorded_by.is_client and state is not None and not state.granted
+            and state.last_event.method == ConsentMethod.PORTAL):
+        # The client withdrew it themself: only the client gives it again (in the portal), not
+        # a professional on their own word.
+        raise ValidationError(
+            _("The client withdrew this consent in the portal. Only the client can give it again, in the portal."),
+            code="withdrawn_by_client",
+        )
     event = ConsentEvent.objects.create(
         client=client, organisation=organisation, category=category, kind=ConsentEvent.Kind.GRANT,
-        method=method, given_on=given_on, valid_until=valid_until, note=note,
+        method=method, given_on=given_on, valid_until=valid_until, note=note, evidence=evidence,
         recorded_by=recorded_by, recorded_at=timezone.now(),
     )
     return _save_state(state, client, organisation, category, event, granted=True, valid_until=valid_until, actor=recorded_by)
@@ -229,8 +252,10 @@ def consent_withdraw(
     note: str = "",
     expected_version: int | None = None,
 ) -> ConsentState:
-    """Withdraw consent. Takes effect at once: the next access is decided without it."""
-    policy.authorize(recorded_by, "consent.record", client)
+    """Withdraw consent. Takes effect at once: the next access is decided without it.
+
+    The client withdraws for any organisation; a professional only for their own."""
+    policy.authorize(recorded_by, "consent.withdraw", ConsentChange(client, organisation.pk, category))
     _validate_consent_target(client, organisation, category)
     if method not in ConsentMethod.values or recorded_by.is_client != (method == ConsentMethod.PORTAL):
         raise ValidationError({"method": ValidationError(_("Say how the client withdrew the consent."), code="method")})
@@ -242,7 +267,13 @@ def consent_withdraw(
         method=method, given_on=timezone.localdate(), note=note, recorded_by=recorded_by,
         recorded_at=timezone.now(),
     )
-    return _save_state(state, client, organisation, category, event, granted=False, valid_until=None, actor=recorded_by)
+    state = _save_state(state, client, organisation, category, event, granted=False, valid_until=None, actor=recorded_by)
+    if category == DataCategory.PARTICIPATION:
+        # Without consent to take part, the organisation's people leave the client's team now.
+        from werkbrug.trajectories.services import team_memberships_end_for_withdrawal
+
+        team_memberships_end_for_withdrawal(client=client, organisation_id=organisation.pk)
+    return state
 
 
 def _lock_state(client, organisation, category, expected_version) -> ConsentState | None:

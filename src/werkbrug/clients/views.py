@@ -90,8 +90,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clients/edit.html", {"client": client, "form": form})
 
 
-def _organisations(client):
-    return Organisation.objects.filter(region_id=client.region_id).order_by("name")
+def _organisations(client, user):
+    """The organisations the form offers: the policy's `consent_organisations` (a professional
+    records consent for their own organisation only)."""
+    from werkbrug.core.policy.clients import consent_organisations
+
+    return consent_organisations(user, client, Organisation.objects.order_by("name"))
 
 
 @login_required
@@ -101,9 +105,9 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         client = selectors.client_get(user=request.user, pk=pk, action="consent.view")
     if request.method == "POST":
-        form = ConsentGrantForm(request.POST, organisations=_organisations(client))
+        form = ConsentGrantForm(request.POST, organisations=_organisations(client, request.user))
     else:
-        form = ConsentGrantForm(organisations=_organisations(client),
+        form = ConsentGrantForm(organisations=_organisations(client, request.user),
                                 initial={"seen_event": selectors.latest_consent_event_id(client)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -111,7 +115,8 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
             services.consent_grant_many(
                 client=client, organisation=data["organisation"], categories=data["categories"],
                 recorded_by=request.user, method=data["method"], given_on=data["given_on"],
-                valid_until=data["valid_until"], note=data["note"], seen_event=data["seen_event"],
+                valid_until=data["valid_until"], note=data["note"], evidence=data["evidence"],
+                seen_event=data["seen_event"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -122,18 +127,22 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The consent is recorded."))
             return redirect("clients:consents", pk=client.pk)
-    return render(request, "clients/consents.html", _consent_context(client, form))
+    return render(request, "clients/consents.html", _consent_context(client, form, request.user))
 
 
-def _consent_context(client, form, withdraw_error: str = "") -> dict:
+def _consent_context(client, form, user) -> dict:
+    from werkbrug.core.policy.clients import ConsentChange
+
     states = list(selectors.consent_states(client=client))
     for state in states:
+        state.may_withdraw = state.granted and policy.can(
+            user, "consent.withdraw", ConsentChange(client, state.organisation_id, state.category))
         state.withdraw_form = ConsentWithdrawForm(
             initial={"organisation": state.organisation_id, "category": state.category,
                      "expected_version": state.version}, prefix=f"w{state.pk}",
         )
     return {
-        "client": client, "form": form, "states": states, "withdraw_error": withdraw_error,
+        "client": client, "form": form, "states": states,
         "history": selectors.consent_history(client=client),
     }
 

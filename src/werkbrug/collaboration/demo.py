@@ -108,12 +108,13 @@ def _referral(trajectory: Trajectory, members: list[TeamMembership], receivers: 
         return
     org = rng.choice(candidates)
     referrer = next(m.person for m in members if m.person_id == trajectory.plan_director_id)
+    receiver = receivers[org.pk]
     if DataCategory.PARTICIPATION not in consented_categories(trajectory.client, org.pk):
+        # The receiving organisation records the consent given to it (the policy's `consent.record`).
         consent_grant(client=trajectory.client, organisation=org, category=DataCategory.PARTICIPATION,
-                      recorded_by=referrer, method=ConsentMethod.PAPER)
+                      recorded_by=receiver, method=ConsentMethod.PAPER, evidence="Verwijsformulier")
     referral = referral_create(trajectory=trajectory, referred_by=referrer, organisation=org, service=service,
                                question=QUESTIONS[service])
-    receiver = receivers[org.pk]
     if path == "rejected":
         referral_reject(referral=referral, actor=receiver, reason="Geen plek binnen zes weken; probeer het later opnieuw.")
     elif path == "withdrawn":

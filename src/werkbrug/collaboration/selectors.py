@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 
 from werkbrug.core import policy
 from werkbrug.trajectories.models import TeamMembership, Trajectory
@@ -136,8 +135,8 @@ def incoming_referrals(*, user: User, state: str = "") -> QuerySet[Referral]:
 
     policy.authorize(user, "referral.incoming", None)
     consenting = (
-        ConsentState.objects.filter(organisation_id=user.organisation_id, category=DataCategory.PARTICIPATION, granted=True)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
+        ConsentState.objects.current()
+        .filter(organisation_id=user.organisation_id, category=DataCategory.PARTICIPATION)
         .values("client_id")
     )
     qs = (

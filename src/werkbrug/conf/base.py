@@ -384,6 +384,7 @@ SPECTACULAR_SETTINGS = {
         "BenefitEnum": "werkbrug.clients.models.clients.Benefit",
         "ClientStatusEnum": "werkbrug.clients.models.clients.ClientStatus",
         "UrgencyEnum": "werkbrug.collaboration.models.signals.Urgency",  # ambassadors use the same two values
+        "ConsentDisplayStateEnum": "werkbrug.clients.models.consent.ConsentDisplayState",
         "ConsentMethodEnum": "werkbrug.clients.models.consent.ConsentMethod",
         "ContractTypeEnum": "werkbrug.employment.models.ips.ContractType",
         "DataCategoryEnum": "werkbrug.core.choices.DataCategory",

@@ -47,7 +47,7 @@ def _actor(trajectory: Trajectory, members: list[TeamMembership]):
             return member.person
     director = next(m for m in members if m.person_id == trajectory.plan_director_id)
     consent_grant(client=client, organisation=director.organisation, category=DataCategory.JOB_OUTCOMES,
-                  recorded_by=director.person, method=ConsentMethod.PAPER)
+                  recorded_by=director.person, method=ConsentMethod.PAPER, evidence="Toestemmingsformulier")
     return director.person
 
 

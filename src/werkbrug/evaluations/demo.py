@@ -121,8 +121,9 @@ def load(region: Region, rng: random.Random) -> None:
     chosen = trajectories[:3] + rng.sample(trajectories[3:], min(N_CONSENTING - 3, len(trajectories) - 3))
     for trajectory in chosen:
         if DataCategory.RESEARCH not in consented_categories(trajectory.client, institute.pk):
+            # The institute records the consent given to it (the policy's `consent.record`).
             consent_grant(client=trajectory.client, organisation=institute, category=DataCategory.RESEARCH,
-                          recorded_by=trajectory.plan_director, method=ConsentMethod.PAPER,
+                          recorded_by=lead, method=ConsentMethod.PAPER, evidence="Onderzoeksformulier KWH",
                           given_on=today - timedelta(days=330), note="Toestemming voor het onderzoek van KWH.")
         forget(trajectory.plan_director)
 

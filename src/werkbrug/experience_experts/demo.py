@@ -95,8 +95,9 @@ def load(region: Region, rng: random.Random) -> None:
                                  date_of_birth=date(1975 + 6 * index, 1 + index, 10 + index))
         trajectory = trajectory_start(client=client, started_by=labour_expert, role=Role.LABOUR_EXPERT,
                                       consent_method=ConsentMethod.PAPER, started_on=today - timedelta(days=330 - 40 * index))
-        consent_grant(client=client, organisation=ew, category=DataCategory.PARTICIPATION, recorded_by=labour_expert,
-                      method=ConsentMethod.PAPER)
+        # Ervaringswerk records the consent given to it (the policy's `consent.record`).
+        consent_grant(client=client, organisation=ew, category=DataCategory.PARTICIPATION, recorded_by=ew_experts[0],
+                      method=ConsentMethod.PAPER, evidence="Toestemmingsformulier ervaringswerk")
         clients.append((client, trajectory))
 
     # Requests: accepted ones put the experts in the clients' teams; one declined first; one open.

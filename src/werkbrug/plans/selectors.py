@@ -57,8 +57,7 @@ def plan_consented_org_ids(trajectory: Trajectory) -> set[int]:
 
     today = timezone.localdate()
     return set(
-        ConsentState.objects.filter(client_id=trajectory.client_id, category=DataCategory.PLAN, granted=True)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        ConsentState.objects.current(today).filter(client_id=trajectory.client_id, category=DataCategory.PLAN)
         .values_list("organisation_id", flat=True)
     )
 
@@ -181,10 +180,10 @@ def caseload_annotations() -> dict:
     current = "plan__current_version"
     from werkbrug.clients.models import ConsentState
 
-    may_see_plan = ConsentState.objects.filter(
+    may_see_plan = ConsentState.objects.current().filter(
         client_id=OuterRef("trajectory__client_id"), organisation_id=OuterRef("person__organisation_id"),
-        category=DataCategory.PLAN, granted=True,
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
+        category=DataCategory.PLAN,
+    )
     missing_member = TeamMembership.objects.filter(
         Exists(may_see_plan), trajectory=OuterRef("pk"), left_at__isnull=True
     ).exclude(
@@ -272,8 +271,7 @@ def _plan_team_facts(rows: list[dict], today):
             .annotate(part=Value(1)).values_list("part", "trajectory_id", "person_id", "person__organisation_id")
         )
         may_see_plan = (
-            ConsentState.objects.filter(client_id__in=v.ints("clients"), category=DataCategory.PLAN, granted=True)
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+            ConsentState.objects.current(today).filter(client_id__in=v.ints("clients"), category=DataCategory.PLAN)
             .annotate(part=Value(2), none=Value(0)).values_list("part", "client_id", "organisation_id", "none")
         )
         agreed = (

@@ -280,15 +280,15 @@ def plan_submit(*, plan_version: PlanVersion, actor: User) -> PlanVersion:
 
 def _answer(*, plan_version: PlanVersion, person: User, kind: str, comment: str, for_client: bool) -> PlanResponse:
     trajectory = plan_version.plan.trajectory
-    policy.authorize(person, f"plan.{kind}", trajectory)
+    own = is_own_file(person, trajectory.client)
+    # Someone else answering for the client: the policy's `plan.<kind>_for_client` (only for a
+    # client without a portal account).
+    policy.authorize(person, f"plan.{kind}_for_client" if for_client and not own else f"plan.{kind}", trajectory)
     with transaction.atomic():
         plan, version = _lock_current(plan_version)
         facts = version_facts(version, plan.trajectory)
         if not workflow.step_allowed(workflow.version_state(facts), kind):
             raise ValidationError(_("This version is a draft: nobody has been asked to agree yet."), code="draft")
-        own = is_own_file(person, trajectory.client)
-        if for_client and not own and not person.is_professional:
-            raise ValidationError(_("Only a team member can record the client's answer."), code="not_allowed")
         for_client = for_client or own
         answered = PlanResponse.objects.filter(version=version, for_client=for_client)
         if not for_client:
@@ -323,7 +323,8 @@ def plan_agree(*, plan_version: PlanVersion, person: User, for_client: bool = Fa
     """`person` (the client or a team member) agrees to this version, which must be the current one.
 
     With `for_client`, a team member records the client's own answer, given in a conversation
-    or on paper (for clients who do not use the portal).
+    or on paper — only for a client without a portal account (`plan.agree_for_client`); a client
+    with one answers for themself.
     """
     return _answer(plan_version=plan_version, person=person, kind=ResponseKind.AGREE, comment="", for_client=for_client)
 

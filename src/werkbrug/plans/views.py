@@ -65,7 +65,8 @@ def plan_context(request: HttpRequest, trajectory, *, answer_form: AnswerForm | 
         "me": me,
         "is_plan_director": trajectory.plan_director_id == request.user.pk,
         "can_edit": can_edit,
-        "can_record_client": bool(can_edit and version and version.submitted_at and not client_answered),
+        "can_record_client": bool(version and version.submitted_at and not client_answered
+                                  and policy.can(request.user, "plan.agree_for_client", trajectory)),
         "can_answer": can_answer,
         "answer_form": answer_form or AnswerForm(initial={"version": version.number if version else 0}),
         "timeline": sorted((a for item in overview.content for a in item["actions"]), key=lambda a: (a.due_on, a.pk)),

@@ -24,7 +24,8 @@ except ImportError:  # the signals module is another team's; the portal works wi
 if TYPE_CHECKING:
     from werkbrug.core.models import User
 
-__all__ = ["portal_client", "portal_trajectory", "portal_team", "portal_consents", "portal_access_log", "portal_signals"]
+__all__ = ["portal_client", "portal_trajectory", "portal_team", "portal_consents", "portal_access_log", "portal_signals",
+           "professional_recordings"]
 
 
 def own_client(user: User) -> Client:
@@ -62,8 +63,10 @@ def portal_team(*, trajectory: Trajectory | None) -> list[TeamMembership]:
 
 
 def portal_consents(*, client: Client, trajectory: Trajectory | None) -> list[dict]:
-    """Per organisation (in the team, or with any consent): every category and its state."""
-    states = {(s.organisation_id, s.category): s for s in ConsentState.objects.filter(client=client)}
+    """Per organisation (in the team, or with any consent): every category and its state
+    (`granted`: the consent counts now; `display`: given, expired or withdrawn)."""
+    states = {(s.organisation_id, s.category): s
+              for s in ConsentState.objects.filter(client=client).select_related("last_event")}
     org_ids = {org for org, _category in states}
     org_ids |= {m.organisation_id for m in portal_team(trajectory=trajectory)}
     result = []
@@ -71,10 +74,24 @@ def portal_consents(*, client: Client, trajectory: Trajectory | None) -> list[di
         rows = []
         for category in DataCategory:
             state = states.get((org.pk, category.value))
-            rows.append({"category": category, "state": state, "granted": bool(state and state.granted),
+            rows.append({"category": category, "state": state, "granted": bool(state and state.is_current()),
+                         "display": state.display_state if state else "",
                          "version": state.version if state else 0})
         result.append({"organisation": org, "rows": rows})
     return result
+
+
+def professional_recordings(*, client: Client) -> list[ConsentState]:
+    """The consents that count now because a professional recorded them (not the client in the
+    portal): the portal shows them to the client, each with a one-click withdraw."""
+    from werkbrug.clients.models import ConsentMethod
+
+    return [
+        state for state in ConsentState.objects.current().filter(client=client)
+        .exclude(last_event__method=ConsentMethod.PORTAL)
+        .select_related("organisation", "last_event", "last_event__recorded_by")
+        .order_by("-last_event__recorded_at", "-pk")
+    ]
 
 
 def portal_access_log(*, client: Client) -> QuerySet[AccessLogRecord]:

@@ -44,6 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/index.html", {
         "client": client, "trajectory": trajectory, "overview": overview, "me": me,
         "team": selectors.portal_team(trajectory=trajectory),
+        "recordings": selectors.professional_recordings(client=client),
         "next_actions": [a for item in (overview.content if overview else []) for a in item["actions"] if a.status == "open"][:5],
     })
 
@@ -116,7 +117,8 @@ def consents(request: HttpRequest) -> HttpResponse:
     client = selectors.portal_client(user=request.user, action="portal.consents")
     trajectory = selectors.portal_trajectory(client=client)
     return render(request, "portal/consents.html", {"client": client,
-                                                    "groups": selectors.portal_consents(client=client, trajectory=trajectory)})
+                                                    "groups": selectors.portal_consents(client=client, trajectory=trajectory),
+                                                    "recordings": selectors.professional_recordings(client=client)})
 
 
 @login_required

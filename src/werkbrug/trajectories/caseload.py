@@ -102,10 +102,9 @@ def _consented(client: str, organisation: Any, today: date) -> Exists:
     """The client (the column `client` of the outer query) consents on `today` to `organisation`
     taking part."""
     return Exists(
-        ConsentState.objects.filter(
-            client_id=OuterRef(client), organisation_id=organisation,
-            category=DataCategory.PARTICIPATION, granted=True,
-        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        ConsentState.objects.current(today).filter(
+            client_id=OuterRef(client), organisation_id=organisation, category=DataCategory.PARTICIPATION,
+        )
     )
 
 

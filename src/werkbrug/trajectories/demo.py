@@ -113,8 +113,9 @@ def load(region: Region, rng: random.Random) -> None:
         # The starter's organisation: everything but care unless it is a care provider.
         own = [c for c in all_categories if c != DataCategory.CARE or starter.organisation.type == OrganisationType.GGZ]
         consent_grant_many(client=client, organisation=starter.organisation, categories=own, recorded_by=starter,
-                           method=ConsentMethod.PAPER)
-        # One to three colleagues of other organisations join, after the client's consent.
+                           method=ConsentMethod.PAPER, evidence=f"Toestemmingsformulier {client.pseudonym}")
+        # One to three colleagues of other organisations join, after the client's consent: each
+        # records the consent given to their own organisation (taking part first, to join).
         others = [p for p in people if p.organisation_id != starter.organisation_id]
         team = rng.sample(others, rng.randint(1, 3))
         joined = []
@@ -128,10 +129,14 @@ def load(region: Region, rng: random.Random) -> None:
                 categories.append(DataCategory.DEBTS)
             if person.organisation.type in (OrganisationType.UWV, OrganisationType.MUNICIPALITY, OrganisationType.REINTEGRATION):
                 categories += [DataCategory.WORK_INCOME, DataCategory.JOB_OUTCOMES]
-            consent_grant_many(client=client, organisation=person.organisation, categories=categories,
-                               recorded_by=starter, method=rng.choice([ConsentMethod.VERBAL, ConsentMethod.PAPER]))
+            method = rng.choice([ConsentMethod.VERBAL, ConsentMethod.PAPER])
+            evidence = f"Kennismakingsgesprek {client.pseudonym}"
+            consent_grant(client=client, organisation=person.organisation, category=DataCategory.PARTICIPATION,
+                          recorded_by=person, method=method, evidence=evidence)
             member_role = next(r for r in Role if r in CASEWORK_ROLES and person.has_role(r))
             joined.append(team_member_add(trajectory=trajectory, person=person, role=member_role, added_by=starter))
+            consent_grant_many(client=client, organisation=person.organisation, categories=categories[1:],
+                               recorded_by=person, method=method, evidence=evidence)
         # Intake: most have one, some still a draft.
         if rng.random() < 0.8:
             forget(starter)
@@ -148,13 +153,14 @@ def load(region: Region, rng: random.Random) -> None:
         # Some withdraw a consent; some consents have expired.
         if joined and index % 7 == 3:
             consent_withdraw(client=client, organisation=joined[-1].organisation, category=DataCategory.SIGNALS,
-                             recorded_by=starter, method=ConsentMethod.VERBAL, note="Cliënt wil dit nu niet delen.")
+                             recorded_by=joined[-1].person, method=ConsentMethod.VERBAL, note="Cliënt wil dit nu niet delen.")
         if joined and index % 11 == 6:
             consent_withdraw(client=client, organisation=joined[-1].organisation, category=DataCategory.PARTICIPATION,
-                             recorded_by=starter, method=ConsentMethod.PAPER, note="Cliënt stopt met deze organisatie.")
+                             recorded_by=joined[-1].person, method=ConsentMethod.PAPER, note="Cliënt stopt met deze organisatie.")
         if index % 8 == 5:
             consent_grant(client=client, organisation=starter.organisation, category=DataCategory.RESEARCH,
-                          recorded_by=starter, method=ConsentMethod.PAPER, given_on=today - timedelta(days=400),
+                          recorded_by=starter, method=ConsentMethod.PAPER, evidence="Onderzoeksformulier",
+                          given_on=today - timedelta(days=400),
                           valid_until=today - timedelta(days=rng.randrange(1, 60)))
         # A few clients use the portal.
         if len(portal_names) < PORTAL_CLIENTS and index % 5 == 0 and first.lower() not in portal_names:

@@ -129,11 +129,13 @@ def client_trajectory_list(*, client) -> list[Trajectory]:
 
 
 def team_candidates(*, trajectory: Trajectory) -> QuerySet[User]:
-    """Professionals of the client's region who could join (not yet in the team)."""
+    """Professionals of the client's region who could join (not yet in the team): those with a
+    casework role (the policy's `team.join` decides the role they join in)."""
+    from werkbrug.core.policy.trajectories import possible_members
+
     current = TeamMembership.objects.filter(trajectory=trajectory, left_at__isnull=True).values("person_id")
     return (
-        User.objects.filter(region_id=trajectory.region_id, kind="professional", is_active=True,
-                            organisation__isnull=False)
+        possible_members(User.objects.filter(region_id=trajectory.region_id, is_active=True))
         .exclude(pk__in=current)
         .select_related("organisation")
         .order_by("organisation__name", "last_name", "first_name")

@@ -15,16 +15,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from werkbrug.clients.models import Client, ConsentMethod
 from werkbrug.clients.services import client_register, consent_grant
 from werkbrug.core import policy
-from werkbrug.core.choices import CASEWORK_ROLES, DataCategory
+from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import User
 from werkbrug.core.policy.clients import consented_categories, forget
-from werkbrug.core.policy.trajectories import visible_categories
+from werkbrug.core.policy.trajectories import TeamSeat, visible_categories
 
 from .intake import FIELD_CATEGORY, REQUIRED_TO_COMPLETE
 from .models import (
@@ -42,16 +43,19 @@ __all__ = [
     "trajectory_close",
     "team_member_add",
     "team_member_remove",
+    "team_memberships_end_for_withdrawal",
     "plan_director_hand_over",
     "intake_save",
 ]
 
 
 def _check_professional(person: User, client: Client, role: str) -> None:
+    """The policy's `team.join`: a professional of the region, in a casework role they hold."""
     if not person.is_professional or person.region_id != client.region_id or person.organisation_id is None:
         raise ValidationError({"person": ValidationError(_("This person is not a professional in the client's region."), code="unknown_member")})
-    if role not in CASEWORK_ROLES:
-        raise ValidationError({"role": ValidationError(_("Choose a role that works with clients."), code="role")})
+    if not policy.can(person, "team.join", TeamSeat(region_id=client.region_id, role=role)):
+        raise ValidationError({"role": ValidationError(
+            _("Choose a role that works with clients and that this person holds."), code="role")})
 
 
 @transaction.atomic
@@ -61,12 +65,15 @@ def trajectory_start(
     started_by: User,
     role: str,
     consent_method: str,
+    consent_evidence: str = "",
     started_on: date | None = None,
 ) -> Trajectory:
     """Start a trajectory with `started_by` as first team member and plan director.
 
     The client's consent for the starter's organisation to take part is asked in the first
-    conversation; it is recorded here (how: verbally or on paper) in the same transaction.
+    conversation; it is recorded here (how: verbally or on paper; `consent_evidence`: where it
+    can be checked, else this first conversation) in the same transaction, for the starter's own
+    organisation, as any professional's recording, and shown to the client in the portal.
     """
     client = Client.objects.select_for_update().get(pk=client.pk)
     _check_professional(started_by, client, role)
@@ -94,6 +101,7 @@ def trajectory_start(
         consent_grant(
             client=client, organisation=started_by.organisation, category=DataCategory.PARTICIPATION,
             recorded_by=started_by, method=consent_method,
+            evidence=consent_evidence or gettext("Asked in the first conversation, at the start of the trajectory."),
         )
     return trajectory
 
@@ -101,17 +109,20 @@ def trajectory_start(
 @sensitive_variables()  # the BSN never reaches an error report (no local variables in it)
 @transaction.atomic
 def client_register_and_start(
-    *, registered_by: User, role: str, consent_method: str, started_on: date | None = None, **client_fields: Any
+    *, registered_by: User, role: str, consent_method: str, consent_evidence: str = "",
+    started_on: date | None = None, **client_fields: Any
 ) -> Trajectory:
     """Register a client and start their trajectory with the registering professional as first
     team member and plan director: one step, so there is never a client without a team."""
-    if role not in CASEWORK_ROLES:
-        raise ValidationError({"role": ValidationError(_("Choose a role that works with clients."), code="role")})
+    if not policy.can(registered_by, "team.join", TeamSeat(region_id=registered_by.region_id, role=role)):
+        raise ValidationError({"role": ValidationError(
+            _("Choose a role that works with clients and that this person holds."), code="role")})
     if consent_method not in (ConsentMethod.VERBAL, ConsentMethod.PAPER):
         raise ValidationError({"consent_method": ValidationError(_("Say how the client gave consent."), code="method")})
     client = client_register(registered_by=registered_by, **client_fields)
     return trajectory_start(
-        client=client, started_by=registered_by, role=role, consent_method=consent_method, started_on=started_on
+        client=client, started_by=registered_by, role=role, consent_method=consent_method,
+        consent_evidence=consent_evidence, started_on=started_on,
     )
 
 
@@ -159,6 +170,28 @@ def team_member_remove(*, membership: TeamMembership, removed_by: User) -> TeamM
     membership.save(update_fields=["left_at"])
     forget(membership.person)
     return membership
+
+
+def team_memberships_end_for_withdrawal(*, client: Client, organisation_id: int) -> list[TeamMembership]:
+    """End (left_at: now) the active team memberships of `organisation_id`'s people in `client`'s
+    trajectories: the client withdrew that organisation's `participation` consent.
+
+    Called by `clients.services.consent_withdraw` inside its transaction (which authorized the
+    withdrawal), so the withdrawal and the leaving are one change. A plan director of that
+    organisation leaves too: the client's withdrawal counts at once, and another team member
+    takes the role over (`trajectory.hand_over` allows any member while the director is out).
+    """
+    memberships = list(
+        TeamMembership.objects.select_for_update()
+        .filter(trajectory__client=client, organisation_id=organisation_id, left_at__isnull=True)
+        .select_related("person").order_by("pk")
+    )
+    now = timezone.now()
+    for membership in memberships:
+        membership.left_at = now
+        membership.save(update_fields=["left_at"])
+        forget(membership.person)
+    return memberships
 
 
 @transaction.atomic

@@ -6,7 +6,14 @@ from rest_framework import serializers
 
 from werkbrug.core.choices import DataCategory, Role
 
-from ..models import Benefit, ClientStatus, ConsentEvent, ConsentMethod, ConsentState
+from ..models import (
+    Benefit,
+    ClientStatus,
+    ConsentDisplayState,
+    ConsentEvent,
+    ConsentMethod,
+    ConsentState,
+)
 
 # Full choice sets (one enum per vocabulary in the schema); the services refuse what does not apply.
 METHODS = ConsentMethod.choices
@@ -50,6 +57,10 @@ class ClientFieldsIn(serializers.Serializer):
 class ClientRegisterIn(ClientFieldsIn):
     role = serializers.ChoiceField(choices=Role.choices, help_text="A role that works with clients.")
     consent_method = serializers.ChoiceField(choices=METHODS)
+    consent_evidence = serializers.CharField(
+        max_length=300, required=False, allow_blank=True,
+        help_text="Where the client's consent can be checked (e.g. the signed form's reference).",
+    )
     started_on = serializers.DateField(required=False)
 
 
@@ -65,10 +76,15 @@ class ClientUpdateIn(ClientFieldsIn):
 class ConsentStateOut(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name")
     method = serializers.CharField(source="last_event.method")
+    granted = serializers.BooleanField(
+        source="is_current", read_only=True, help_text="Whether the consent counts now (false once expired).")
+    state = serializers.ChoiceField(source="display_state", choices=ConsentDisplayState.choices, read_only=True)
+    evidence = serializers.CharField(source="last_event.evidence")
 
     class Meta:
         model = ConsentState
-        fields = ["organisation", "organisation_name", "category", "granted", "valid_until", "method", "version"]
+        fields = ["organisation", "organisation_name", "category", "granted", "state", "valid_until", "method",
+                  "evidence", "version"]
 
 
 class ConsentEventOut(serializers.ModelSerializer):
@@ -78,7 +94,7 @@ class ConsentEventOut(serializers.ModelSerializer):
     class Meta:
         model = ConsentEvent
         fields = ["id", "organisation", "organisation_name", "category", "kind", "method", "given_on",
-                  "valid_until", "note", "recorded_by_name", "recorded_at"]
+                  "valid_until", "note", "evidence", "recorded_by_name", "recorded_at"]
 
 
 class ConsentsOut(serializers.Serializer):
@@ -93,6 +109,10 @@ class ConsentGrantIn(serializers.Serializer):
     given_on = serializers.DateField(required=False, allow_null=True)
     valid_until = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    evidence = serializers.CharField(
+        max_length=300, required=False, allow_blank=True,
+        help_text="Where the consent can be checked (e.g. the signed form's reference); required from professionals.",
+    )
     expected_version = serializers.IntegerField(
         required=False, allow_null=True, min_value=0,
         help_text="The consent's version when it was read (0: none yet). A stale version is refused.",

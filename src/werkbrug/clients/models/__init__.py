@@ -1,11 +1,21 @@
 from .clients import Benefit, Client, ClientStatus
-from .consent import ConsentEvent, ConsentMethod, ConsentState
+from .consent import (
+    ConsentDisplayState,
+    ConsentEvent,
+    ConsentMethod,
+    ConsentState,
+    current_consent_q,
+    current_consent_sql,
+)
 
 __all__ = [
     "Benefit",
     "Client",
     "ClientStatus",
+    "ConsentDisplayState",
     "ConsentEvent",
     "ConsentMethod",
     "ConsentState",
+    "current_consent_q",
+    "current_consent_sql",
 ]

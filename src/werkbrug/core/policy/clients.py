@@ -8,12 +8,13 @@ client data only through the aggregate or pseudonymised routes of their own modu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..choices import BSN_LEGAL_BASIS, DataCategory, Role
+from ..choices import BSN_LEGAL_BASIS, CASEWORK_ROLES, DataCategory, OrganisationType, Role
 from ..sql import prepared_cursor
 from . import ALLOW, Decision, rule, scope_rule
 
@@ -40,7 +41,7 @@ def _decision_facts_sql(connection) -> tuple[str, str]:
     organisation, True, today)."""
     key = connection.vendor
     if key not in _facts_sql:
-        from werkbrug.clients.models import ConsentState
+        from werkbrug.clients.models import ConsentState, current_consent_sql
         from werkbrug.trajectories.models import TeamMembership, Trajectory
 
         from ..sql import string_agg_function
@@ -63,13 +64,13 @@ def _decision_facts_sql(connection) -> tuple[str, str]:
             f"WHERE tm.{column(TeamMembership, 'person')} = %s AND tm.{column(TeamMembership, 'left_at')} IS NULL "
             f"AND tm.{column(TeamMembership, 'trajectory')} = ({active_trajectory})"
         )
-        valid_until = f"cs.{column(ConsentState, 'valid_until')}"
+        # "Current" as `ConsentState.objects.current()` defines it (`current_consent_sql`).
+        current = current_consent_sql(f"cs.{column(ConsentState, 'granted')}", f"cs.{column(ConsentState, 'valid_until')}")
         consents = (
             f"SELECT {agg}(cs.{column(ConsentState, 'category')}, ',') "  # noqa: S608 — names only
             f"FROM {qn(ConsentState._meta.db_table)} cs "
             f"WHERE cs.{column(ConsentState, 'client')} = %s "
-            f"AND cs.{column(ConsentState, 'organisation')} = %s AND cs.{column(ConsentState, 'granted')} = %s "
-            f"AND ({valid_until} IS NULL OR {valid_until} >= %s)"
+            f"AND cs.{column(ConsentState, 'organisation')} = %s AND {current}"
         )
         _facts_sql[key] = (roles, consents)
     return _facts_sql[key]
@@ -261,17 +262,70 @@ def view_consent(user: User, client: Client) -> Decision:
     return client_data(user, client, DataCategory.PARTICIPATION)
 
 
-@rule("consent.record")
-def record_consent(user: User, client: Client) -> Decision:
-    """The client records their own consent; a team member records consent given to them.
+@dataclass(frozen=True)
+class ConsentChange:
+    """A consent to give or withdraw: the client, the organisation it is for, the data category."""
 
-    Recording consent needs the relation only, not consent itself (it is what is being given).
+    client: Client
+    organisation_id: int
+    category: str
+
+
+# Categories a professional records for their own organisation before being in the client's
+# team: taking part (the consent that lets a team member add them) and research (a study's
+# institute has no team). Neither shows them anything by itself.
+_BEFORE_JOINING = frozenset({DataCategory.PARTICIPATION, DataCategory.RESEARCH})
+
+
+def _change_consent(user: User, change: ConsentChange, code: str) -> Decision:
+    """Consent belongs to the client: the client gives and withdraws it for any organisation (in
+    the portal); a professional records only what the client said to THEIR OWN organisation —
+    as a member of the client's team, or, for taking part or research, as a professional of the
+    client's region in a role that does that work. Nobody records or withdraws consent for
+    another organisation. Recording needs the relation, not consent (that is what is given).
     """
-    decision = client_data(user, client, DataCategory.PARTICIPATION, code="U")
-    if decision.allowed or not decision.relation:
-        return decision
-    return Decision(True, client=client, category=DataCategory.PARTICIPATION, code="U",
-                    purpose="recording consent", role=decision.role, relation=True, consent=False)
+    client, category = change.client, change.category
+    if is_own_file(user, client):
+        return Decision(True, client=client, category=category, code=code, purpose="own file",
+                        role="client", relation=True, consent=True)
+    if not user.is_professional or user.region_id != client.region_id or user.organisation_id is None:
+        return Decision(False, reason="not in this region", client=client, category=category, code=code)
+    role = _membership_role(user, client)
+    facts = {"client": client, "category": category, "code": code, "role": role or user.primary_role,
+             "relation": role is not None}
+    if change.organisation_id != user.organisation_id:
+        # A team member sees the client, so the refusal need not hide it.
+        return Decision(False, reason="consent for another organisation", hide=role is None, **facts)
+    if role is None:
+        organisation = user.organisation
+        joins = category == DataCategory.PARTICIPATION and bool(user.roles & CASEWORK_ROLES)
+        studies = category == DataCategory.RESEARCH and organisation.type == OrganisationType.RESEARCH
+        if category not in _BEFORE_JOINING or not (joins or studies):
+            return Decision(False, reason="not in the client's team", **facts)
+    return Decision(True, purpose="recording consent", consent=False, **facts)
+
+
+def consent_organisations(user: User, client: Client, organisations: QuerySet) -> QuerySet:
+    """The organisations (of `organisations`) `user` may give or record consent for, whatever
+    the category: the client any of their region's, a professional only their own."""
+    organisations = organisations.filter(region_id=client.region_id)
+    if is_own_file(user, client):
+        return organisations
+    if not user.is_professional or user.organisation_id is None:
+        return organisations.none()
+    return organisations.filter(pk=user.organisation_id)
+
+
+@rule("consent.record")
+def record_consent(user: User, change: ConsentChange) -> Decision:
+    """Give consent (the client) or record consent given (a professional, own organisation)."""
+    return _change_consent(user, change, "U")
+
+
+@rule("consent.withdraw")
+def withdraw_consent(user: User, change: ConsentChange) -> Decision:
+    """Withdraw consent: the client for any organisation, a professional only their own."""
+    return _change_consent(user, change, "U")
 
 
 @scope_rule("client.view")
@@ -282,10 +336,10 @@ def visible_clients(user: User, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     from werkbrug.clients.models import ConsentState
 
-    # The same consent as `client_data`: granted and not past its end date.
-    consenting = ConsentState.objects.filter(
-        organisation_id=user.organisation_id, category=DataCategory.PARTICIPATION, granted=True,
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate())).values("client_id")
+    # The same consent as `client_data`: current (given and not past its end date).
+    consenting = ConsentState.objects.current().filter(
+        organisation_id=user.organisation_id, category=DataCategory.PARTICIPATION,
+    ).values("client_id")
     return queryset.filter(
         region_id=user.region_id,
         trajectories__status="active",
@@ -295,4 +349,4 @@ def visible_clients(user: User, queryset: QuerySet) -> QuerySet:
     ).distinct()
 
 
-__all__ = ["client_data", "consented_categories", "forget", "is_own_file", "Role"]
+__all__ = ["ConsentChange", "client_data", "consent_organisations", "consented_categories", "forget", "is_own_file", "Role"]

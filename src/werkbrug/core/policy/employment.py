@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from ..choices import CASEWORK_ROLES, DataCategory
 from . import Decision, rule, scope_rule
@@ -68,12 +67,9 @@ def visible_trajectories(user: User, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     from werkbrug.clients.models import ConsentState
 
-    today = timezone.localdate()
     consenting = (
-        ConsentState.objects.filter(
-            organisation_id=user.organisation_id, category=DataCategory.JOB_OUTCOMES, granted=True
-        )
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        ConsentState.objects.current()
+        .filter(organisation_id=user.organisation_id, category=DataCategory.JOB_OUTCOMES)
         .values("client_id")
     )
     return queryset.filter(

@@ -46,3 +46,16 @@ def change_plan(user: User, trajectory: Trajectory) -> Decision:
 @rule("plan.agree", "plan.disagree")
 def answer_plan(user: User, trajectory: Trajectory) -> Decision:
     return client_data(user, trajectory.client, DataCategory.PLAN, code="U")
+
+
+@rule("plan.agree_for_client", "plan.disagree_for_client")
+def answer_for_client(user: User, trajectory: Trajectory) -> Decision:
+    """A team member records the client's answer (given in a conversation or on paper) only for
+    a client without a portal account: a client with one answers for themself, and nobody
+    answers in their place (they could then no longer answer)."""
+    client = trajectory.client
+    decision = _professionals_only(user, trajectory, "U")
+    if decision.allowed and client.user_id is not None:
+        return Decision(False, reason="the client answers in the portal", client=client, category=DataCategory.PLAN,
+                        code="U", role=decision.role, relation=True, consent=True, hide=False)
+    return decision

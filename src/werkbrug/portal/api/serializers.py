@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from werkbrug.clients.models import ConsentDisplayState
 from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import AccessLogRecord
 
@@ -8,7 +9,9 @@ class ConsentRowOut(serializers.Serializer):
     organisation = serializers.IntegerField(source="organisation.pk")
     organisation_name = serializers.CharField(source="organisation.name")
     category = serializers.CharField()
-    granted = serializers.BooleanField()
+    granted = serializers.BooleanField(help_text="Whether the consent counts now (false once expired).")
+    state = serializers.ChoiceField(choices=ConsentDisplayState.choices, allow_blank=True,
+                                    help_text="given, expired or withdrawn; empty: never given")
     valid_until = serializers.DateField(allow_null=True)
     version = serializers.IntegerField()
 

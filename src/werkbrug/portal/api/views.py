@@ -94,7 +94,7 @@ def _rows(client):
     for group in selectors.portal_consents(client=client, trajectory=selectors.portal_trajectory(client=client)):
         for row in group["rows"]:
             rows.append({"organisation": group["organisation"], "category": row["category"].value,
-                         "granted": row["granted"], "valid_until": row["state"].valid_until if row["state"] else None,
+                         "granted": row["granted"], "state": row["display"], "valid_until": row["state"].valid_until if row["state"] else None,
                          "version": row["version"]})
     return rows
 
@@ -118,8 +118,8 @@ def consents(request):
         state = service(client=client, organisation=organisation, category=data.validated_data["category"],
                         recorded_by=request.user, method=ConsentMethod.PORTAL,
                         expected_version=data.validated_data.get("version"))
-    return Response(ConsentRowOut({"organisation": organisation, "category": state.category, "granted": state.granted,
-                                   "valid_until": state.valid_until, "version": state.version}).data,
+    return Response(ConsentRowOut({"organisation": organisation, "category": state.category,
+                                   "granted": state.is_current(), "state": state.display_state, "valid_until": state.valid_until, "version": state.version}).data,
                     status=status.HTTP_201_CREATED)
 
 
