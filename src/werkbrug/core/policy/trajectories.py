@@ -181,6 +181,13 @@ def search_caseload(user: User, _obj: Any) -> Decision:
     )
 
 
+@rule("work.view")
+def view_my_work(user: User, _obj: Any) -> Decision:
+    """"My work" on the home page: the same scoping and the same one record as the caseload."""
+    decision = search_caseload(user, _obj)
+    return replace(decision, purpose="my work") if decision.allowed else decision
+
+
 def visible_categories(user: User, client: Client) -> frozenset[str]:
     """The data categories of `client` that `user` may see now (no log: the page logs once)."""
     if is_own_file(user, client):

@@ -27,7 +27,9 @@ def health(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("web:login")
-    return render(request, "web/home.html", {"nav_cards": True})
+    from werkbrug.web.my_work import sections_for
+
+    return render(request, "web/home.html", {"nav_cards": True, "my_work": sections_for(request.user)})
 
 
 @login_required

@@ -1,0 +1,200 @@
+""""My work": what waits for the signed-in person, per role, on the home page.
+
+Each list comes from its app's data under the same rules as the pages it links to: casework
+items only for trajectories where the person is a current team member and the client consents
+to their organisation seeing that category (`trajectories.selectors.caseload_trajectories` and
+`ConsentState.objects.current()`), so the home page shows nothing its links would refuse. One
+access-log record per page for the casework lists (`work.view`), like the caseload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timesince import timeuntil
+from django.utils.translation import gettext_lazy as _
+
+from werkbrug.core import policy
+from werkbrug.core.choices import CASEWORK_ROLES, DataCategory, Role
+from werkbrug.core.links import local_datetime
+
+if TYPE_CHECKING:
+    from werkbrug.core.models import User
+
+LIMIT = 10
+DENIED_BURST = 5  # denied attempts by one person within a day that the privacy officer should see
+
+
+@dataclass
+class Item:
+    title: str
+    url: str
+    detail: str = ""
+    due: date | datetime | None = None
+    overdue: bool = False
+
+    @property
+    def due_shown(self) -> str:
+        """The date (and time) as people read it, in Europe/Amsterdam."""
+        if self.due is None:
+            return ""
+        if isinstance(self.due, datetime):
+            return local_datetime(self.due)
+        return date_format(self.due, "j F Y")
+
+    @property
+    def countdown(self) -> str:
+        """For a deadline still ahead: how long is left ("1 dag, 3 uur")."""
+        if isinstance(self.due, datetime) and not self.overdue and self.due > timezone.now():
+            return timeuntil(self.due)
+        return ""
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    items: list[Item] = field(default_factory=list)
+    total: int = 0
+    more_url: str = ""
+
+
+def _consenting(user: User, category: str):
+    from werkbrug.clients.models import ConsentState
+
+    return ConsentState.objects.current().filter(organisation_id=user.organisation_id, category=category).values("client_id")
+
+
+def _trajectories(user: User, category: str):
+    from werkbrug.trajectories.selectors import caseload_trajectories
+
+    return caseload_trajectories(user=user).filter(client_id__in=_consenting(user, category))
+
+
+def _casework(user: User, today: date) -> list[Section]:
+    from werkbrug.collaboration.models import Referral, ReferralState, SignalRecipient
+    from werkbrug.plans.models import Action, ActionStatus, PlanVersion
+
+    policy.authorize(user, "work.view", None)
+    sections = []
+    actions = (Action.objects.filter(owner=user, status=ActionStatus.OPEN,
+                                     version__plan__current_version_id=F("version_id"),
+                                     version__plan__trajectory__in=_trajectories(user, DataCategory.PLAN))
+               .select_related("version__plan__trajectory__client").order_by("due_on", "pk"))
+    sections.append(Section("actions", _("My open plan actions"), [
+        Item(a.title, reverse("plans:plan", kwargs={"trajectory_pk": a.version.plan.trajectory_id}),
+             a.version.plan.trajectory.client.full_name, a.due_on, a.due_on < today)
+        for a in actions[:LIMIT]], actions.count()))
+    waiting = (PlanVersion.objects.filter(plan__current_version_id=F("pk"), submitted_at__isnull=False,
+                                          agreed_at__isnull=True, plan__trajectory__in=_trajectories(user, DataCategory.PLAN))
+               .exclude(responses__person=user).select_related("plan__trajectory__client").order_by("submitted_at"))
+    sections.append(Section("agreement", _("Plans waiting for my agreement"), [
+        Item(_("Version %(n)s") % {"n": v.number}, reverse("plans:plan", kwargs={"trajectory_pk": v.plan.trajectory_id}),
+             v.plan.trajectory.client.full_name, v.submitted_at) for v in waiting[:LIMIT]], waiting.count()))
+    signals = (SignalRecipient.objects.filter(person=user, acknowledged_at__isnull=True,
+                                              signal__trajectory__in=_trajectories(user, DataCategory.SIGNALS))
+               .select_related("signal__trajectory__client").order_by("-signal__urgency", "signal__created_at"))
+    sections.append(Section("signals", _("Signals to acknowledge"), [
+        Item(r.signal.get_category_display(), reverse("collaboration:signals", kwargs={"trajectory_pk": r.signal.trajectory_id}),
+             r.signal.trajectory.client.full_name, r.signal.created_at, r.signal.urgency == "urgent")
+        for r in signals[:LIMIT]], signals.count()))
+    referrals = (Referral.objects.filter(organisation_id=user.organisation_id, state=ReferralState.REQUESTED,
+                                         trajectory__region_id=user.region_id,
+                                         trajectory__client_id__in=_consenting(user, DataCategory.PARTICIPATION))
+                 .select_related("trajectory__client").order_by("created_at"))
+    sections.append(Section("referrals", _("Referrals to my organisation"), [
+        Item(r.get_service_display(), reverse("collaboration:referral", kwargs={"pk": r.pk}),
+             r.trajectory.client.full_name, r.created_at) for r in referrals[:LIMIT]],
+        referrals.count(), reverse("collaboration:index")))
+    return sections
+
+
+def _plan_director(user: User, today: date) -> Section:
+    from werkbrug.trajectories.models import Trajectory, TrajectoryStatus
+
+    mine = Trajectory.objects.filter(plan_director=user, status=TrajectoryStatus.ACTIVE,
+                                     pk__in=_trajectories(user, DataCategory.PARTICIPATION).values("pk"))
+    since = timezone.now() - timedelta(days=14)
+    rows = (mine.filter(Q(plan__current_version__submitted_at__isnull=False, plan__current_version__agreed_at__isnull=True)
+                        | Q(client__consent_events__recorded_at__gte=since))
+            .annotate(changes=Count("client__consent_events", filter=Q(client__consent_events__recorded_at__gte=since)))
+            .select_related("client", "plan__current_version").order_by("client__last_name", "pk").distinct())
+    items = []
+    for t in rows[:LIMIT]:
+        waiting = getattr(getattr(t, "plan", None), "current_version", None)
+        what = [str(_("plan waits for agreement"))] if waiting and waiting.submitted_at and not waiting.agreed_at else []
+        if t.changes:
+            what.append(str(_("consent changed")))
+        items.append(Item(t.client.full_name, reverse("trajectories:detail", kwargs={"pk": t.pk}), ", ".join(what)))
+    return Section("director", _("As plan director"), items, rows.count())
+
+
+def _ambassador(user: User, now: datetime) -> Section:
+    from werkbrug.ambassadors.models import Question, QuestionStatus
+
+    questions = (Question.objects.filter(assignee__person=user, status=QuestionStatus.OPEN)
+                 .select_related("topic").order_by("deadline_at"))
+    return Section("questions", _("Questions to answer"), [
+        Item(q.topic.name, reverse("ambassadors:question", kwargs={"pk": q.pk}), f"#{q.pk}", q.deadline_at,
+             q.deadline_at < now) for q in questions[:LIMIT]], questions.count(), reverse("ambassadors:questions"))
+
+
+def _expert(user: User, today: date) -> Section:
+    from werkbrug.experience_experts.models import DeploymentRequest, RequestStatus
+    from werkbrug.experience_experts.selectors import offers_for_expert
+
+    offers = offers_for_expert(user=user).order_by("request__period_start")
+    planned = DeploymentRequest.objects.filter(expert=user, status=RequestStatus.ACCEPTED, period_end__gte=today)
+    items = [Item(str(_("Offered: %(kind)s") % {"kind": o.request.get_kind_display()}),
+                  reverse("experience_experts:request", kwargs={"pk": o.request_id}), "", o.request.period_start)
+             for o in offers[:LIMIT]]
+    items += [Item(str(_("Planned: %(kind)s") % {"kind": r.get_kind_display()}),
+                   reverse("experience_experts:request", kwargs={"pk": r.pk}), "", r.period_start)
+              for r in planned.order_by("period_start")[:LIMIT]]
+    return Section("deployments", _("Requests offered and planned deployments"), items, offers.count() + planned.count())
+
+
+def _coordinator(user: User) -> Section:
+    from werkbrug.experience_experts.selectors import coordinator_signals
+
+    signals = coordinator_signals(user=user)
+    return Section("expert_signals", _("Balance and wellbeing signals"), [
+        Item(s.get_kind_display(), reverse("experience_experts:index"),
+             s.expert.get_full_name(), s.created_at) for s in signals[:LIMIT]], signals.count())
+
+
+def _privacy_officer(user: User, now: datetime) -> Section:
+    from werkbrug.core.models import AccessLogRecord
+
+    bursts = (AccessLogRecord.objects.filter(region_id_snapshot=user.region_id, granted=False, occurred_at__gte=now - timedelta(days=1))
+              .values("actor_name").annotate(n=Count("id")).filter(n__gte=DENIED_BURST).order_by("-n"))
+    return Section("denied", _("Bursts of denied access (last 24 hours)"), [
+        Item(b["actor_name"], reverse("web:access_log") + "?granted=0", _("%(n)s denied attempts") % {"n": b["n"]})
+        for b in bursts[:LIMIT]], len(bursts), reverse("web:access_log"))
+
+
+def sections_for(user: User) -> list[Section]:
+    """The person's "my work" sections, in the order of the home page."""
+    if not user.is_authenticated or not user.is_professional:
+        return []
+    now = timezone.now()
+    today = timezone.localdate(now)
+    sections: list[Section] = []
+    if user.roles & CASEWORK_ROLES and user.organisation_id is not None:
+        sections += _casework(user, today)
+        sections.append(_plan_director(user, today))
+    if user.has_role(Role.AMBASSADOR):
+        sections.append(_ambassador(user, now))
+    if user.has_role(Role.EXPERIENCE_EXPERT):
+        sections.append(_expert(user, today))
+    if user.has_role(Role.EE_COORDINATOR):
+        sections.append(_coordinator(user))
+    if user.has_role(Role.PRIVACY_OFFICER):
+        sections.append(_privacy_officer(user, now))
+    return sections

@@ -1,0 +1,87 @@
+"""The home page's "my work": per role, each item linking to its object, under the pages' own
+consent rules, overdue first, with one access-log record for the casework lists."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from werkbrug.core.choices import Role
+from werkbrug.core.models import AccessLogRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def _home(as_user, user) -> str:
+    response = as_user(user).get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_jobcoach_sees_signals_to_acknowledge_and_is_logged_once(team, signal, as_user):
+    signal(author=team.labour_expert, recipients=[team.jobcoach], urgency="urgent")
+    before = AccessLogRecord.objects.filter(actor_id_snapshot=team.jobcoach.pk).count()
+    page = _home(as_user, team.jobcoach)
+    assert "Signalen om te bevestigen" in page and "(1)" in page
+    assert f"/collaboration/trajectories/{team.trajectory.pk}/signals/" in page
+    assert team.client.full_name in page
+    assert AccessLogRecord.objects.filter(actor_id_snapshot=team.jobcoach.pk).count() == before + 1
+
+
+def test_nothing_shows_when_the_organisation_has_no_consent_for_that_category(team, signal, as_user):
+    from werkbrug.clients.models import ConsentMethod
+    from werkbrug.clients.services import consent_withdraw
+
+    signal(author=team.jobcoach, recipients=[team.labour_expert], urgency="normal")
+    assert team.client.full_name in _home(as_user, team.labour_expert)
+    consent_withdraw(client=team.client, organisation=team.uwv, category="signals", recorded_by=team.labour_expert,
+                     method=ConsentMethod.PAPER)
+    page = _home(as_user, team.labour_expert)
+    assert f"/collaboration/trajectories/{team.trajectory.pk}/signals/" not in page
+
+
+def test_open_actions_overdue_first(team, as_user):
+    from werkbrug.plans.models import Action
+    from werkbrug.plans.services import ActionInput, GoalInput, plan_save
+
+    today = timezone.localdate()
+    me = str(team.jobcoach.pk)
+    plan_save(trajectory=team.trajectory, actor=team.jobcoach, based_on=0, goals=[GoalInput(title="Werk vinden", actions=[
+        ActionInput(title="CV bijwerken", owner=me, due_on=today + timedelta(days=9)),
+        ActionInput(title="Werkgever bellen", owner=me, due_on=today + timedelta(days=2)),
+    ])])
+    assert Action.objects.count() == 2
+    with time_machine.travel(timezone.now() + timedelta(days=4)):
+        page = _home(as_user, team.jobcoach)
+    assert page.index("Werkgever bellen") < page.index("CV bijwerken")
+    assert "work-item--overdue" in page
+
+
+def test_an_ambassador_sees_questions_by_deadline(net, ask, as_user):
+    first = ask()
+    second = ask(text="Wat doet het UWV bij een proefplaatsing met behoud van uitkering?")
+    page = _home(as_user, net.people["anna"])
+    assert "Vragen om te beantwoorden" in page
+    assert page.index(f"/ambassadors/questions/{first.pk}/") < page.index(f"/ambassadors/questions/{second.pk}/")
+    assert "nog" in page  # the countdown
+
+
+def test_the_privacy_officer_sees_bursts_of_denied_access(team, as_user, make_person, make_org):
+    from werkbrug.core.choices import OrganisationType
+
+    officer = make_person(make_org(OrganisationType.MUNICIPALITY, "Gemeente W"), Role.PRIVACY_OFFICER)
+    web = as_user(team.outsider)
+    for _ in range(5):
+        assert web.get(f"/trajectories/{team.trajectory.pk}/").status_code == 404
+    page = _home(as_user, officer)
+    assert "Reeksen geweigerde toegang" in page
+    assert team.outsider.get_full_name() in page
+
+
+def test_a_manager_and_a_client_get_no_casework_lists(team, as_user, make_person, client_user):
+    manager = make_person(team.ggz, Role.MANAGER)
+    assert "Mijn werk" not in _home(as_user, manager)
+    assert "Mijn werk" not in _home(as_user, client_user)
