@@ -114,12 +114,10 @@ def participant_get(*, user: User, study_pk: int, pk: int, action: str = "partic
 def _consent_exists(study: Study):
     from werkbrug.clients.models import ConsentState
 
-    today = timezone.localdate()
     return Exists(
-        ConsentState.objects.filter(
-            client_id=OuterRef("client_id"), organisation_id=study.organisation_id,
-            category=DataCategory.RESEARCH, granted=True,
-        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        ConsentState.objects.current().filter(
+            client_id=OuterRef("client_id"), organisation_id=study.organisation_id, category=DataCategory.RESEARCH,
+        )
     )
 
 

@@ -209,10 +209,9 @@ def _enrol(study: Study, client: Client, actor: User, now: datetime) -> Particip
 def _eligible_clients(study: Study):
     from werkbrug.clients.models import ConsentState
 
-    today = timezone.localdate()
-    consenting = ConsentState.objects.filter(
-        organisation_id=study.organisation_id, category=DataCategory.RESEARCH, granted=True
-    ).exclude(valid_until__lt=today).values("client_id")
+    consenting = ConsentState.objects.current().filter(
+        organisation_id=study.organisation_id, category=DataCategory.RESEARCH
+    ).values("client_id")
     qs = Client.objects.filter(region_id=study.region_id, status="active", pk__in=consenting)
     if study.eligible_benefits:
         qs = qs.filter(benefit__in=study.eligible_benefits)
