@@ -203,8 +203,9 @@ def test_joining_through_someone_elses_referral_is_404_like_a_missing_one(client
     from werkbrug.core.choices import DataCategory, OrganisationType
 
     debt_org = make_org(OrganisationType.DEBT_COUNSELLING, "Schuldhulp Test")
+    counsellor = make_person(debt_org, Role.DEBT_COUNSELLOR)  # the receiving organisation records its consent
     consent_grant(client=team.client, organisation=debt_org, category=DataCategory.PARTICIPATION,
-                  recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+                  recorded_by=counsellor, method=ConsentMethod.PAPER, evidence="Getekend formulier")
     referral = referral_create(trajectory=team.trajectory, referred_by=team.jobcoach, organisation=debt_org,
                                service="debt_counselling", question="Schulden op orde")
     client.force_login(team.outsider)

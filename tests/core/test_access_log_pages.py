@@ -96,7 +96,7 @@ def test_debts_are_logged_as_debts(client, team):
     from werkbrug.clients.services import consent_grant
 
     consent_grant(client=team.client, organisation=team.ggz, category=DataCategory.DEBTS,
-                  recorded_by=team.jobcoach, method=ConsentMethod.PAPER)
+                  recorded_by=team.jobcoach, method=ConsentMethod.PAPER, evidence="Getekend formulier")
     client.force_login(team.jobcoach)
     before = _last_id()
     client.get(f"/trajectories/{team.trajectory.pk}/intake/")

@@ -26,7 +26,7 @@ def _withdraw(populated, research, participant):
     from werkbrug.clients.services import consent_withdraw
 
     consent_withdraw(client=participant.client, organisation=research.institute, category="research",
-                     recorded_by=research.jobcoach, method=ConsentMethod.VERBAL)
+                     recorded_by=research.researcher, method=ConsentMethod.VERBAL)
 
 
 # --- 1. withdrawn research consent -------------------------------------------------------------

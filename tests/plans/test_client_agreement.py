@@ -58,12 +58,13 @@ def test_the_page_and_the_api_refuse_and_the_page_offers_nothing(client, team, c
     client.force_login(team.jobcoach)
     url = reverse("plans:plan", kwargs={"trajectory_pk": team.trajectory.pk})
     assert "Antwoord van de cliënt vastleggen" not in client.get(url).content.decode()
+    # A refusal about a named object answers as not found (policy.Refused), on the page and in the API.
     response = client.post(reverse("plans:agree", kwargs={"trajectory_pk": team.trajectory.pk}),
                            {"version": "1", "for_client": "on"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     response = client.post(f"/api/v1/plans/{team.trajectory.pk}/agree/", {"version": 1, "for_client": True},
                            content_type="application/json")
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not PlanResponse.objects.exists()
     client.force_login(client_user)
     assert client.post(reverse("portal:agree"), {"version": "1"}).status_code == 302

@@ -82,7 +82,7 @@ def seven_trajectories(region, ggz, make_person, make_client):
     ]
     for i, trajectory in enumerate(trajectories):
         consent_grant(client=trajectory.client, organisation=ggz, category=DataCategory.JOB_OUTCOMES,
-                      recorded_by=jobcoach, method=ConsentMethod.PAPER)
+                      recorded_by=jobcoach, method=ConsentMethod.PAPER, evidence="Getekend formulier")
         phase_change(trajectory=trajectory, changed_by=jobcoach, phase="job_search" if i == 0 else "intake",
                      changed_on=timezone.localdate())
     return trajectories

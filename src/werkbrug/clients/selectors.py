@@ -31,6 +31,18 @@ def client_get(*, user: User, pk: int, action: str = "client.view") -> Client:
     return client
 
 
+def client_check(*, user: User, pk: int, action: str) -> Client:
+    """The client for a write whose service authorizes and logs: checked first (`policy.check`),
+    the same 404 for missing and not allowed, nothing logged when allowed."""
+    from werkbrug.core.policy.clients import client_with_facts
+
+    client = client_with_facts(user, pk)
+    if client is None:
+        raise Http404
+    policy.check(user, action, client)
+    return client
+
+
 def client_by_pseudonym(*, user: User, pseudonym: str, action: str = "client.view") -> Client:
     client = Client.objects.filter(pseudonym=pseudonym).first()
     if client is None:

@@ -102,8 +102,10 @@ def _organisations(client, user):
 
 @login_required
 def consents(request: HttpRequest, pk: int) -> HttpResponse:
-    action = "consent.record" if request.method == "POST" else "consent.view"
-    client = selectors.client_get(user=request.user, pk=pk, action=action)
+    if request.method == "POST":
+        client = selectors.client_check(user=request.user, pk=pk, action="consent.manage")
+    else:
+        client = selectors.client_get(user=request.user, pk=pk, action="consent.view")
     if request.method == "POST":
         form = ConsentGrantForm(request.POST, organisations=_organisations(client, request.user))
     else:
@@ -150,7 +152,7 @@ def _consent_context(client, form, user) -> dict:
 @login_required
 @require_POST
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    client = selectors.client_get(user=request.user, pk=pk, action="consent.record")
+    client = selectors.client_check(user=request.user, pk=pk, action="consent.manage")
     prefix = request.POST.get("prefix", "")
     form = ConsentWithdrawForm(request.POST, prefix=prefix or None)
     error = _("The form was incomplete. Try again.")

@@ -76,6 +76,17 @@ def trajectory_get(*, user: User, pk: int, action: str = "trajectory.view") -> T
     return trajectory
 
 
+def trajectory_check(*, user: User, pk: int, action: str) -> Trajectory:
+    """The trajectory for a write whose service authorizes and logs (per data category): checked
+    first (`policy.check`), the same 404 for missing and not allowed, nothing logged when allowed."""
+    trajectory = (Trajectory.objects.select_related("client", "client__region", "plan_director")
+                  .filter(pk=pk).first())
+    if trajectory is None:
+        raise Http404
+    policy.check(user, action, trajectory)
+    return trajectory
+
+
 def trajectory_for_write(*, pk: int) -> Trajectory:
     """A plain fetch without an access check. Kept only for the experience_experts app, whose
     services authorize; the apps of this codebase's core fetch through `trajectory_get` with the

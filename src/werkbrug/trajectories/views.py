@@ -144,8 +144,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def intake(request: HttpRequest, pk: int) -> HttpResponse:
-    action = "intake.change" if request.method == "POST" else "intake.view"
-    trajectory = selectors.trajectory_get(user=request.user, pk=pk, action=action)
+    if request.method == "POST":  # the service logs each category it writes
+        trajectory = selectors.trajectory_check(user=request.user, pk=pk, action="intake.change")
+    else:
+        trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="intake.view")
     current = selectors.intake_for(trajectory=trajectory)
     categories = visible_categories(request.user, trajectory.client)
     editable = request.user.is_professional and trajectory.status == "active"

@@ -101,7 +101,7 @@ class ConsentView(APIView):
 
     @extend_schema(request=ConsentGrantIn, responses={201: ConsentStateOut}, operation_id="clients_consents_grant")
     def post(self, request, pk: int):
-        client = selectors.client_get(user=request.user, pk=pk, action="consent.record")
+        client = selectors.client_check(user=request.user, pk=pk, action="consent.manage")
         data = ConsentGrantIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -113,7 +113,7 @@ class ConsentView(APIView):
 class ConsentWithdrawView(APIView):
     @extend_schema(request=ConsentWithdrawIn, responses=ConsentStateOut, operation_id="clients_consents_withdraw")
     def post(self, request, pk: int):
-        client = selectors.client_get(user=request.user, pk=pk, action="consent.record")
+        client = selectors.client_check(user=request.user, pk=pk, action="consent.manage")
         data = ConsentWithdrawIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

@@ -29,7 +29,7 @@ from django.http import Http404
 if TYPE_CHECKING:
     from ..models import User
 
-__all__ = ["Decision", "authorize", "can", "decide", "rule", "scope", "scope_rule", "DENY", "ALLOW"]
+__all__ = ["Decision", "Refused", "authorize", "can", "check", "decide", "rule", "scope", "scope_rule", "DENY", "ALLOW"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,12 @@ class Decision:
 
     def with_code(self, code: str) -> Decision:
         return replace(self, code=code)
+
+
+class Refused(Http404, PermissionDenied):
+    """A refusal about a named object. Pages and the API answer it as not found, since a 403
+    would tell the asker that the object exists; code that handles refusals still sees a
+    `PermissionDenied`."""
 
 
 ALLOW = Decision(True)
@@ -167,8 +173,10 @@ def authorize(user: User, action: str, obj: Any = None) -> Decision:
     if not decision.allowed:
         # A refusal about a named object looks like a missing one, whatever the rule says: a 403
         # would tell the asker the object exists. Only refusals of a whole page (no object) are 403.
-        if decision.hide or hasattr(obj, "_meta"):
+        if decision.hide:
             raise Http404
+        if hasattr(obj, "_meta"):
+            raise Refused(decision.reason)
         raise PermissionDenied(decision.reason)
     return decision
 
@@ -187,6 +195,16 @@ def _granted_before(user: User, action: str, obj: Any, decision: Decision) -> bo
         return True
     granted.add(key)
     return False
+
+
+def check(user: User, action: str, obj: Any = None) -> None:
+    """Check first, for a write whose service authorizes (and logs) the request itself.
+
+    A write view calls this on the object it names before it parses any input. Refused: exactly
+    as `authorize` (the refusal logged, 404 for a named object). Allowed: nothing is logged here,
+    because the service the view goes on to call writes the one record of the request."""
+    if not can(user, action, obj):
+        authorize(user, action, obj)
 
 
 def scope(user: User, action: str, queryset: QuerySet) -> QuerySet:

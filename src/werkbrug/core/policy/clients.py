@@ -8,7 +8,7 @@ client data only through the aggregate or pseudonymised routes of their own modu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -320,6 +320,18 @@ def consent_organisations(user: User, client: Client, organisations: QuerySet) -
 def record_consent(user: User, change: ConsentChange) -> Decision:
     """Give consent (the client) or record consent given (a professional, own organisation)."""
     return _change_consent(user, change, "U")
+
+
+@rule("consent.manage")
+def manage_consent(user: User, client: Client) -> Decision:
+    """The consent page's and API's writes, checked before their input is read: the client, or a
+    member of the client's team (the page shows the client, so nobody else may reach it; the
+    service then decides the one change). A professional outside the team learns nothing, not
+    even that the client exists."""
+    decision = _change_consent(user, ConsentChange(client, user.organisation_id or 0, DataCategory.PARTICIPATION), "U")
+    if decision.allowed and not decision.relation:
+        return replace(decision, allowed=False, reason="not in the client's team", hide=True)
+    return decision
 
 
 @rule("consent.withdraw")

@@ -176,7 +176,7 @@ class IntakeView(APIView):
 
     @extend_schema(request=IntakeIn, responses=IntakeOut, operation_id="trajectories_intake_save")
     def put(self, request, pk: int):
-        trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="intake.change")
+        trajectory = selectors.trajectory_check(user=request.user, pk=pk, action="intake.change")
         data = IntakeIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.intake_save(
