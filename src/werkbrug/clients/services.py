@@ -313,6 +313,7 @@ def _tell_consent_change(client: Client, organisation: Organisation, actor: User
     professional recorded it (one unread notice per person and client, however many categories)."""
     from django.urls import reverse
 
+    from werkbrug.core.models import User
     from werkbrug.notifications import services as notifications
     from werkbrug.notifications.kinds import Kind
     from werkbrug.trajectories.models import TeamMembership, Trajectory, TrajectoryStatus
@@ -325,4 +326,5 @@ def _tell_consent_change(client: Client, organisation: Organisation, actor: User
                                   obj=client, ref_number=trajectory.pk,
                                   link=reverse("trajectories:detail", kwargs={"pk": trajectory.pk}))
     if client.user_id is not None and actor.pk != client.user_id:
-        notifications.notify(recipient=client.user, kind=Kind.CONSENT_CHANGED, obj=client, link=reverse("portal:consents"))
+        notifications.notify(recipient=User.objects.get(pk=client.user_id), kind=Kind.CONSENT_CHANGED, obj=client,
+                             link=reverse("portal:consents"))

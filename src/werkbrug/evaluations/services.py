@@ -415,8 +415,10 @@ def _link(invitation: Invitation) -> str:
 
 def _tell_client(invitation: Invitation, client: Client, kind: str) -> None:
     """A client with a portal account finds the invitation in their inbox (and mail, by preference)."""
+    from werkbrug.core.models import User
+
     if client.user_id is not None:
-        notifications.notify(recipient=client.user, kind=kind, obj=invitation,
+        notifications.notify(recipient=User.objects.get(pk=client.user_id), kind=kind, obj=invitation,
                              link=reverse("evaluations:my_questionnaire", kwargs={"invitation_pk": invitation.pk}))
 
 

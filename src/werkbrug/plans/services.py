@@ -287,6 +287,7 @@ def _tell_team(trajectory, kind: str, *, actor: User, version: PlanVersion) -> N
     """The active team members whose organisation may see the plan, and the client in the portal."""
     from django.urls import reverse
 
+    from werkbrug.core.models import User
     from werkbrug.trajectories.models import TeamMembership
 
     from .selectors import plan_consented_org_ids
@@ -297,10 +298,11 @@ def _tell_team(trajectory, kind: str, *, actor: User, version: PlanVersion) -> N
     link = reverse("plans:plan", kwargs={"trajectory_pk": trajectory.pk})
     notifications.notify_many(recipients=members, actor=actor, kind=kind, obj=version, link=link,
                               ref_number=trajectory.pk)
-    client_user = trajectory.client.user
-    if client_user is not None and kind == NotificationKind.PLAN_AGREEMENT_REQUESTED:
-        notifications.notify_many(recipients=[client_user], actor=actor, kind=kind, obj=version,
-                                  link=reverse("portal:plan"), ref_number=trajectory.pk)
+    if kind == NotificationKind.PLAN_AGREEMENT_REQUESTED:
+        # The client's portal account, read apart: loading `trajectory.client` here would keep a
+        # stale client (without a portal account made later in the same flow) on the trajectory.
+        notifications.notify_many(recipients=User.objects.filter(client_record=trajectory.client_id), actor=actor,
+                                  kind=kind, obj=version, link=reverse("portal:plan"), ref_number=trajectory.pk)
 
 
 def _answer(*, plan_version: PlanVersion, person: User, kind: str, comment: str, for_client: bool) -> PlanResponse:
