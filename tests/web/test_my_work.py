@@ -85,3 +85,12 @@ def test_a_manager_and_a_client_get_no_casework_lists(team, as_user, make_person
     manager = make_person(team.ggz, Role.MANAGER)
     assert "Mijn werk" not in _home(as_user, manager)
     assert "Mijn werk" not in _home(as_user, client_user)
+
+
+def test_the_home_page_reads_a_constant_number_of_queries(team, signal, as_user, django_assert_max_num_queries):
+    for _ in range(3):
+        signal(author=team.labour_expert, recipients=[team.jobcoach], urgency="normal")
+    web = as_user(team.jobcoach)
+    web.get("/")  # warm: the session and the signed-in person are read once
+    with django_assert_max_num_queries(13):
+        assert web.get("/").status_code == 200

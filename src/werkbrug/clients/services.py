@@ -304,4 +304,27 @@ def _save_state(state, client, organisation, category, event, *, granted, valid_
         state.version += 1
         state.save(update_fields=["granted", "valid_until", "last_event", "version"])
     forget(actor)
+    _tell_consent_change(client, organisation, actor)
     return state
+
+
+def _tell_consent_change(client: Client, organisation: Organisation, actor: User) -> None:
+    """Who must know: the organisation's team members and the plan director; the client, when a
+    professional recorded it (one unread notice per person and client, however many categories)."""
+    from django.urls import reverse
+
+    from werkbrug.core.models import User
+    from werkbrug.notifications import services as notifications
+    from werkbrug.notifications.kinds import Kind
+    from werkbrug.trajectories.models import TeamMembership, Trajectory, TrajectoryStatus
+
+    trajectory = Trajectory.objects.filter(client=client, status=TrajectoryStatus.ACTIVE).select_related("plan_director").first()
+    if trajectory is not None:
+        members = [m.person for m in TeamMembership.objects.filter(
+            trajectory=trajectory, organisation=organisation, left_at__isnull=True).select_related("person")]
+        notifications.notify_many(recipients=[*members, trajectory.plan_director], actor=actor, kind=Kind.CONSENT_CHANGED,
+                                  obj=client, ref_number=trajectory.pk,
+                                  link=reverse("trajectories:detail", kwargs={"pk": trajectory.pk}))
+    if client.user_id is not None and actor.pk != client.user_id:
+        notifications.notify(recipient=User.objects.get(pk=client.user_id), kind=Kind.CONSENT_CHANGED, obj=client,
+                             link=reverse("portal:consents"))

@@ -7,6 +7,7 @@ Deterministic from a seed. Every other module adds its own demo data through `<a
 from __future__ import annotations
 
 import random
+import unicodedata
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -72,9 +73,13 @@ LAST_NAMES = [
 ]
 
 
+def _ascii(text: str) -> str:
+    """Letters without accents (Zoë → Zoe), for user names, mail addresses and web addresses."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def _username(first: str, last: str, taken: set[str]) -> str:
-    base = "demo." + (first + "." + last.replace(" ", "")).lower()
-    base = base.replace("ë", "e").replace("é", "e")
+    base = _ascii("demo." + (first + "." + last.replace(" ", "")).lower())
     name, n = base, 2
     while name in taken:
         name, n = f"{base}{n}", n + 1
@@ -92,7 +97,7 @@ def load_region(*, seed: int = 2026) -> Region:
     region = Region.objects.create(**REGION)
     orgs = {
         short: Organisation.objects.create(region=region, name=name, short_name=short, type=kind,
-                                           website=f"https://example.org/{short.lower().replace(' ', '-').replace('.', '')}")
+                                           website=f"https://example.org/{_ascii(short.lower()).replace(' ', '-').replace('.', '')}")
         for name, short, kind in ORGANISATIONS
     }
     password = make_password(DEMO_PASSWORD)
@@ -103,7 +108,7 @@ def load_region(*, seed: int = 2026) -> Region:
         last = rng.choice(LAST_NAMES)
         user = User.objects.create(
             username=_username(first, last, taken), first_name=first, last_name=last,
-            email=f"{first.lower()}.{index}@example.org", password=password, region=region,
+            email=f"{_ascii(first.lower())}.{index}@example.org", password=password, region=region,
             organisation=orgs[short], job_title=str(roles[0].label),
         )
         RoleAssignment.objects.bulk_create([RoleAssignment(person=user, role=r) for r in roles])

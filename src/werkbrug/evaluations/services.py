@@ -27,6 +27,8 @@ from werkbrug.core import policy
 from werkbrug.core.choices import DataCategory, Role
 from werkbrug.core.links import absolute_url
 from werkbrug.core.policy.clients import consented_categories
+from werkbrug.notifications import services as notifications
+from werkbrug.notifications.kinds import Kind as NotificationKind
 
 from . import fidelity as fidelity_scale
 from . import randomisation, workflow
@@ -411,6 +413,15 @@ def _link(invitation: Invitation) -> str:
     return absolute_url(reverse("evaluations:token_questionnaire", kwargs={"token": invitation.token}))
 
 
+def _tell_client(invitation: Invitation, client: Client, kind: str) -> None:
+    """A client with a portal account finds the invitation in their inbox (and mail, by preference)."""
+    from werkbrug.core.models import User
+
+    if client.user_id is not None:
+        notifications.notify(recipient=User.objects.get(pk=client.user_id), kind=kind, obj=invitation,
+                             link=reverse("evaluations:my_questionnaire", kwargs={"invitation_pk": invitation.pk}))
+
+
 def _mail_link(invitation: Invitation, *, reminder: bool) -> None:
     subject = (_("Reminder: %(title)s") if reminder else _("Questionnaire: %(title)s")) % {"title": invitation.questionnaire.title}
     body = _("You are invited to answer a short questionnaire for a study. Your personal link:\n%(link)s") % {"link": _link(invitation)}
@@ -449,9 +460,11 @@ def questionnaire_send(
         for participant in study.participants.select_related("client").exclude(stage=Stage.EXCLUDED).order_by("pk"):
             if participant.pk in invited or not has_research_consent(participant.client, study):
                 continue
-            invitations.append(Invitation.objects.create(
+            invitation = Invitation.objects.create(
                 questionnaire=questionnaire, kind=RespondentKind.CLIENT, participant=participant, sent_at=now
-            ))
+            )
+            invitations.append(invitation)
+            _tell_client(invitation, participant.client, NotificationKind.QUESTIONNAIRE_INVITATION)
     for kind, email in links or []:
         if kind not in (RespondentKind.PROFESSIONAL, RespondentKind.EMPLOYER):
             raise _err({"kind": _("A personal link goes to a professional or an employer.")}, code="kind")
@@ -485,6 +498,8 @@ def questionnaire_remind(*, questionnaire: Questionnaire, reminded_by: User) -> 
         invitation.save(update_fields=["reminder_count", "last_reminded_at"])
         if invitation.email:
             _mail_link(invitation, reminder=True)
+        elif invitation.participant_id:
+            _tell_client(invitation, invitation.participant.client, NotificationKind.QUESTIONNAIRE_REMINDER)
         count += 1
     return count
 

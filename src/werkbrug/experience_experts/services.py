@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,8 @@ from werkbrug.core import policy
 from werkbrug.core.choices import DataCategory, Role
 from werkbrug.core.models import Organisation, Region, User
 from werkbrug.core.policy.clients import consented_categories
+from werkbrug.notifications import services as notifications
+from werkbrug.notifications.kinds import Kind as NotificationKind
 
 from . import balance
 from .models import (
@@ -375,6 +378,8 @@ def _offer(request: DeploymentRequest, expert: User, offered_by: User, *, now: d
     request.status = RequestStatus.OFFERED
     request.expert = expert
     request.save(update_fields=["status", "expert"])
+    notifications.notify_many(recipients=[expert], actor=offered_by, kind=NotificationKind.DEPLOYMENT_OFFERED,
+                              obj=request, link=reverse("experience_experts:request", kwargs={"pk": request.pk}))
     return offer
 
 
@@ -427,6 +432,8 @@ def request_accept(*, request: DeploymentRequest, expert: User, now: datetime | 
     request.save(update_fields=["status", "expert"])
     if joins_team:
         team_member_add(trajectory=request.trajectory, person=expert, role=Role.EXPERIENCE_EXPERT, added_by=request.requested_by)
+    notifications.notify_many(recipients=[request.requested_by], actor=expert, kind=NotificationKind.DEPLOYMENT_ACCEPTED,
+                              obj=request, link=reverse("experience_experts:request", kwargs={"pk": request.pk}))
     return Deployment.objects.create(
         region_id=request.region_id, expert=expert, request=request, status=DeploymentStatus.PLANNED,
         date=request.period_start, kind=request.kind, minutes=request.minutes, setting=request.setting,
@@ -445,6 +452,8 @@ def request_decline(*, request: DeploymentRequest, expert: User, now: datetime |
     offer.outcome = OfferOutcome.DECLINED
     offer.decided_at = now or timezone.now()
     offer.save(update_fields=["outcome", "decided_at"])
+    notifications.notify_many(recipients=[request.requested_by], actor=expert, kind=NotificationKind.DEPLOYMENT_DECLINED,
+                              obj=request, link=reverse("experience_experts:request", kwargs={"pk": request.pk}))
     request.status = RequestStatus.OPEN
     request.expert = None
     request.save(update_fields=["status", "expert"])

@@ -41,6 +41,11 @@ def notify(
     """Tell `recipient` about `obj`. Nobody is told of their own act: callers pass the actor out."""
     if recipient is None or not recipient.is_active:
         return None
+    if hasattr(obj, "_meta"):  # one unread notice per person, kind and object: no bursts
+        waiting = Notification.objects.filter(recipient=recipient, kind=kind, object_type=obj._meta.label_lower,
+                                              object_id=obj.pk, read_at__isnull=True).first()
+        if waiting is not None:
+            return waiting
     notification = Notification.objects.create(
         recipient=recipient, kind=kind, link=link, urgent=urgent and INFO[kind].urgent_capable,
         ref_number=ref_number if ref_number is not None else getattr(obj, "pk", None),

@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from werkbrug.core import policy
 from werkbrug.core.policy.clients import is_own_file
+from werkbrug.notifications import services as notifications
+from werkbrug.notifications.kinds import Kind as NotificationKind
 from werkbrug.trajectories.models import TeamMembership, Trajectory, TrajectoryStatus
 
 from . import workflow
@@ -237,6 +239,8 @@ def plan_save(
         plan.current_version = version
         plan.revision += 1
         plan.save(update_fields=["current_version", "revision"])
+        if submit:
+            _tell_team(plan.trajectory, NotificationKind.PLAN_AGREEMENT_REQUESTED, actor=actor, version=version)
         return version
 
 
@@ -275,7 +279,30 @@ def plan_submit(*, plan_version: PlanVersion, actor: User) -> PlanVersion:
             raise ValidationError(_("This version has already been sent to everyone for agreement."), code="already_submitted")
         version.submitted_at = timezone.now()
         version.save(update_fields=["submitted_at"])
+        _tell_team(plan.trajectory, NotificationKind.PLAN_AGREEMENT_REQUESTED, actor=actor, version=version)
         return version
+
+
+def _tell_team(trajectory, kind: str, *, actor: User, version: PlanVersion) -> None:
+    """The active team members whose organisation may see the plan, and the client in the portal."""
+    from django.urls import reverse
+
+    from werkbrug.core.models import User
+    from werkbrug.trajectories.models import TeamMembership
+
+    from .selectors import plan_consented_org_ids
+
+    consented = plan_consented_org_ids(trajectory)
+    members = [m.person for m in TeamMembership.objects.filter(trajectory=trajectory, left_at__isnull=True)
+               .select_related("person") if m.organisation_id in consented]
+    link = reverse("plans:plan", kwargs={"trajectory_pk": trajectory.pk})
+    notifications.notify_many(recipients=members, actor=actor, kind=kind, obj=version, link=link,
+                              ref_number=trajectory.pk)
+    if kind == NotificationKind.PLAN_AGREEMENT_REQUESTED:
+        # The client's portal account, read apart: loading `trajectory.client` here would keep a
+        # stale client (without a portal account made later in the same flow) on the trajectory.
+        notifications.notify_many(recipients=User.objects.filter(client_record=trajectory.client_id), actor=actor,
+                                  kind=kind, obj=version, link=reverse("portal:plan"), ref_number=trajectory.pk)
 
 
 def _answer(*, plan_version: PlanVersion, person: User, kind: str, comment: str, for_client: bool) -> PlanResponse:
@@ -316,6 +343,10 @@ def _answer(*, plan_version: PlanVersion, person: User, kind: str, comment: str,
         if workflow.version_state(after) == workflow.AgreementState.AGREED:
             version.agreed_at = now
         version.save(update_fields=["disagreed", "client_agreed", "agreed_at"])
+        if version.agreed_at == now:
+            _tell_team(plan.trajectory, NotificationKind.PLAN_AGREED, actor=person, version=version)
+        elif kind == ResponseKind.DISAGREE:
+            _tell_team(plan.trajectory, NotificationKind.PLAN_DISAGREED, actor=person, version=version)
         return response
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,8 @@ from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import User
 from werkbrug.core.policy.clients import consented_categories, forget
 from werkbrug.core.policy.trajectories import IntakeWrite, TeamSeat, visible_categories
+from werkbrug.notifications import services as notifications
+from werkbrug.notifications.kinds import Kind as NotificationKind
 
 from .intake import FIELD_CATEGORY, REQUIRED_TO_COMPLETE
 from .models import (
@@ -155,6 +158,8 @@ def team_member_add(
         trajectory=trajectory, person=person, organisation=person.organisation, role=role, joined_at=timezone.now()
     )
     forget(person)
+    notifications.notify_many(recipients=[person], actor=added_by, kind=NotificationKind.TEAM_MEMBER, obj=trajectory,
+                              link=reverse("trajectories:detail", kwargs={"pk": trajectory.pk}))
     return member
 
 
@@ -212,6 +217,8 @@ def plan_director_hand_over(*, trajectory: Trajectory, new_director: User, hande
         trajectory=trajectory, previous=previous, new=new_director, changed_by=handed_over_by,
         changed_at=timezone.now(), note=note,
     )
+    notifications.notify_many(recipients=[new_director], actor=handed_over_by, kind=NotificationKind.PLAN_DIRECTOR,
+                              obj=trajectory, link=reverse("trajectories:detail", kwargs={"pk": trajectory.pk}))
     return trajectory
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from ..models import (
@@ -61,7 +61,7 @@ class ProfileSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="person.get_full_name", read_only=True)
     organisation = serializers.IntegerField(source="person.organisation_id", read_only=True)
     domains = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    buddy = serializers.IntegerField(source="buddy_id", read_only=True)
+    buddy = serializers.IntegerField(source="buddy_id", read_only=True, allow_null=True)
 
     class Meta:
         model = ExpertProfile
@@ -127,7 +127,7 @@ class OfferSerializer(serializers.ModelSerializer):
 
 
 class RequestSerializer(serializers.ModelSerializer):
-    client = serializers.CharField(source="client.pseudonym", default=None, read_only=True)
+    client = serializers.CharField(source="client.pseudonym", default=None, read_only=True, allow_null=True)
     domains = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     offers = OfferSerializer(many=True, read_only=True)
 
@@ -163,7 +163,7 @@ class MatchSerializer(serializers.Serializer):
 
 
 class DeploymentSerializer(serializers.ModelSerializer):
-    client = serializers.CharField(source="client.pseudonym", default=None, read_only=True)
+    client = serializers.CharField(source="client.pseudonym", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Deployment
@@ -271,6 +271,7 @@ class SuppressedCountField(serializers.Field):
         return value
 
 
+@extend_schema_serializer(many=False)  # the report is one object, also from the viewset's `list`
 class ReportSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()

@@ -129,7 +129,7 @@ class ProfileViewSet(viewsets.GenericViewSet):
         return _page(self, signals, s.SignalSerializer)
 
     @extend_schema(responses=s.ExpertAbsenceSerializer(many=True), operation_id="ee_profiles_absences_list")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def absences(self, request, pk=None):
         """Planned absences (who may see the profile); the note only for who may read it."""
         profile = selectors.profile_get(user=request.user, pk=_pk(pk))
@@ -241,7 +241,7 @@ class RequestViewSet(viewsets.GenericViewSet):
         return Response(s.RequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.MatchSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def matches(self, request, pk=None):
         item = selectors.request_get(user=request.user, pk=_pk(pk), action="ee_request.offer")
         return Response(s.MatchSerializer(selectors.matches_for_request(request=item), many=True).data)
