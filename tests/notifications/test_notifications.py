@@ -80,6 +80,7 @@ def test_mails_have_absolute_links_local_times_and_no_client_name(team, django_c
 
 
 def test_preferences_decide_the_channel_and_urgent_is_always_immediate(team, django_capture_on_commit_callbacks):
+    Notification.objects.all().delete()  # the team's set-up told people things too
     person = team.labour_expert
     person.email = "lars@example.org"
     person.save()
@@ -93,6 +94,7 @@ def test_preferences_decide_the_channel_and_urgent_is_always_immediate(team, dja
 
 
 def test_one_digest_instead_of_a_burst(team, django_capture_on_commit_callbacks):
+    Notification.objects.all().delete()  # the team's set-up told people things too
     person = team.labour_expert
     person.email = "lars@example.org"
     person.save()
@@ -116,6 +118,7 @@ def test_the_english_reader_gets_english(team, django_capture_on_commit_callback
 
 
 def test_a_signal_notifies_its_recipients_and_the_link_leads_to_it(team, signal, as_user):
+    Notification.objects.all().delete()  # the team's set-up told people things too
     made = signal(urgency="normal")
     notice = Notification.objects.get(recipient=team.labour_expert)
     assert notice.kind == Kind.SIGNAL_RECEIVED and notice.object_id == made.pk
@@ -132,6 +135,7 @@ def test_a_signal_notifies_its_recipients_and_the_link_leads_to_it(team, signal,
 
 
 def test_acknowledging_tells_the_author(team, signal):
+    Notification.objects.all().delete()  # the team's set-up told people things too
     from werkbrug.collaboration.services import signal_acknowledge
 
     made = signal(urgency="normal")
@@ -169,6 +173,7 @@ def test_someone_elses_notification_is_not_found(team, as_user):
 
 
 def test_the_inbox_filters_by_kind_and_marks_all_read(team, as_user):
+    Notification.objects.all().delete()  # the team's set-up told people things too
     for n in range(3):
         services.notify(recipient=team.jobcoach, kind=Kind.SIGNAL_RECEIVED, link="/s/", ref_number=n + 1)
     services.notify(recipient=team.jobcoach, kind=Kind.TEAM_MEMBER, link="/t/", ref_number=9)
@@ -182,6 +187,7 @@ def test_the_inbox_filters_by_kind_and_marks_all_read(team, as_user):
 
 
 def test_the_api_lists_counts_and_marks(team, as_user):
+    Notification.objects.all().delete()  # the team's set-up told people things too
     for n in range(2):
         services.notify(recipient=team.jobcoach, kind=Kind.SIGNAL_RECEIVED, link="/s/", ref_number=n + 1)
     services.notify(recipient=team.labour_expert, kind=Kind.SIGNAL_RECEIVED, link="/s/", ref_number=5)

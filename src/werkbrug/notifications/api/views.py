@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
@@ -15,23 +16,26 @@ from .serializers import NotificationOut, ReadAllIn, ReadAllOut, UnreadOut
 
 
 @extend_schema(
-    responses=NotificationOut(many=True),
     parameters=[
         OpenApiParameter("kind", OpenApiTypes.STR, enum=Kind.values, description="Only this kind."),
         OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread notifications."),
     ],
 )
-@api_view(["GET"])
-def notification_list(request):
+class NotificationList(generics.ListAPIView):
     """My notifications, newest first."""
-    kind = request.query_params.get("kind", "")
-    items = selectors.inbox(
-        user=request.user, kind=kind if kind in Kind.values else "",
-        unread=request.query_params.get("unread") in {"1", "true", "True"},
-    )
-    paginator = Pagination()
-    page = paginator.paginate_queryset(items, request)
-    return paginator.get_paginated_response(NotificationOut(page, many=True).data)
+
+    serializer_class = NotificationOut
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        kind = self.request.query_params.get("kind", "")
+        return selectors.inbox(
+            user=self.request.user, kind=kind if kind in Kind.values else "",
+            unread=self.request.query_params.get("unread") in {"1", "true", "True"},
+        )
+
+
+notification_list = NotificationList.as_view()
 
 
 @extend_schema(responses=UnreadOut)
