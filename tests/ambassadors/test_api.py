@@ -62,10 +62,11 @@ def test_bad_questions_are_problem_json(net, body, field):
     assert not Question.objects.exists()
 
 
-def test_answer_by_other_organisation_is_403_problem(net, ask):
+def test_answer_by_other_organisation_is_404_problem(net, ask):
     question = ask()
     response = api(net.people["gina"]).post(f"{API}/questions/{question.pk}/answer/", {"text": "Nee"}, format="json")
-    assert_problem(response, 403)
+    assert_problem(response, 404)
+    assert response.json()["code"] == "not_found"
     assert_problem(api(net.other).get(f"{API}/questions/{question.pk}/"), 404)
 
 
@@ -73,7 +74,7 @@ def test_settings_absences_and_proposals(net):
     admin, anna = api(net.admin), api(net.people["anna"])
     assert_problem(admin.put(f"{API}/settings/", {"deadline_hours": 0, "deadline_mode": "calendar"}, format="json"), 400, "deadline_hours")
     assert admin.put(f"{API}/settings/", {"deadline_hours": 24, "deadline_mode": "working"}, format="json").status_code == 200
-    assert_problem(anna.put(f"{API}/settings/", {"deadline_hours": 24, "deadline_mode": "working"}, format="json"), 403)
+    assert_problem(anna.put(f"{API}/settings/", {"deadline_hours": 24, "deadline_mode": "working"}, format="json"), 404)
     assert_problem(anna.post(f"{API}/absences/", {"ambassador": net.amb["anna"].pk, "starts_on": "2026-03-05", "ends_on": "2026-03-01"},
                              format="json"), 400, "ends_on")
     assert anna.post(f"{API}/absences/", {"ambassador": net.amb["anna"].pk, "starts_on": "2026-03-01", "ends_on": "2026-03-05"},

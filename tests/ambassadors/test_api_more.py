@@ -57,9 +57,9 @@ def test_topic_rules_are_problem_json_and_write_nothing(net):
 
 def test_topic_change_refused_and_other_region_hidden(net, elsewhere):
     benefits = net.topics["benefits"]
-    assert_problem(api(net.asker).post(f"{API}/topics/", {"name": "Nieuw"}, format="json"), 403)
-    assert_problem(api(net.asker).patch(f"{API}/topics/{benefits.pk}/", {"active": False}, format="json"), 403)
-    assert_problem(api(net.manager).patch(f"{API}/topics/{benefits.pk}/", {"name": "Anders"}, format="json"), 403)
+    assert_problem(api(net.asker).post(f"{API}/topics/", {"name": "Nieuw"}, format="json"), 404)
+    assert_problem(api(net.asker).patch(f"{API}/topics/{benefits.pk}/", {"active": False}, format="json"), 404)
+    assert_problem(api(net.manager).patch(f"{API}/topics/{benefits.pk}/", {"name": "Anders"}, format="json"), 404)
     _, other_topic, _ = elsewhere
     assert_problem(api(net.people["anna"]).patch(f"{API}/topics/{other_topic.pk}/", {"active": False}, format="json"), 404)
     assert_problem(api(net.people["anna"]).patch(f"{API}/topics/999999/", {"active": False}, format="json"), 404)
@@ -114,8 +114,8 @@ def test_group_detail(net, ask, elsewhere):
     assert body["terms"] == group.terms and body["terms"]
     assert [q["text"] for q in body["questions"]] == ["WIA-uitkering en parttime loon verrekenen",
                                                        "Loon verrekenen met WIA-uitkering bij parttime werk"]
-    assert_problem(api(net.asker).get(f"{API}/groups/{group.pk}/"), 403)
-    assert_problem(api(net.manager).get(f"{API}/groups/{group.pk}/"), 403)
+    assert_problem(api(net.asker).get(f"{API}/groups/{group.pk}/"), 404)
+    assert_problem(api(net.manager).get(f"{API}/groups/{group.pk}/"), 404)
     _, _, other_group = elsewhere
     assert_problem(api(net.people["anna"]).get(f"{API}/groups/{other_group.pk}/"), 404)
     assert_problem(api(net.people["anna"]).get(f"{API}/groups/999999/"), 404)

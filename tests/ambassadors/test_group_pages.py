@@ -116,4 +116,4 @@ def test_group_pages_after_a_hand_merge(net, grouped, client):
     assert listing.count('<div class="panel">') == 1
     # Not for askers: the log of recurring questions is for ambassadors only.
     client.force_login(net.asker)
-    assert client.get(reverse("ambassadors:group", args=[merged.pk])).status_code == 403
+    assert client.get(reverse("ambassadors:group", args=[merged.pk])).status_code == 404

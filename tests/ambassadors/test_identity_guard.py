@@ -153,7 +153,7 @@ def test_publishing_with_a_client_name_is_refused_without_override(net, answered
 def test_publishing_is_checked_before_the_body_is_read(net, answered):
     """Check first: someone who may not publish gets the refusal, not a validation error."""
     response = _api(net.people["gina"]).post(f"{API}/questions/{answered.pk}/publish/", {}, format="json")
-    assert response.status_code == 403
+    assert_problem(response, 404, code="not_found")
     response = _api(net.other).post(f"{API}/questions/{answered.pk}/answer/", {}, format="json")
     assert_problem(response, 404)
 

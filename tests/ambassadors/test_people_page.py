@@ -116,14 +116,14 @@ def test_ending_an_appointment_moves_open_questions_and_stops_new_ones(setting, 
 
 def test_only_a_region_administrator_ends_an_appointment(setting, as_user):
     response = as_user(setting.first).post(URL, {"step_down": setting.a.pk})
-    assert response.status_code == 403
+    assert response.status_code == 404  # refused about a named ambassador: looks missing
     setting.a.refresh_from_db()
     assert setting.a.active
 
 
 def test_the_api_ends_an_appointment(setting, client):
     client.force_login(setting.first)
-    assert client.delete(f"/api/v1/ambassadors/ambassadors/{setting.a.pk}/").status_code == 403
+    assert client.delete(f"/api/v1/ambassadors/ambassadors/{setting.a.pk}/").status_code == 404
     client.force_login(setting.admin)
     assert client.delete("/api/v1/ambassadors/ambassadors/987654/").status_code == 404
     assert client.delete(f"/api/v1/ambassadors/ambassadors/{setting.a.pk}/").status_code == 204

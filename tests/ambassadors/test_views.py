@@ -63,10 +63,10 @@ def test_answer_rate_publish_through_pages(net, ask, client):
     client.post(reverse("ambassadors:question_rate", args=[question.pk]), {"useful": "1"})
     question.refresh_from_db()
     assert question.useful is True and question.answered_by == net.people["anna"]
-    # Someone from another organisation cannot answer: a clear 403, nothing written.
+    # Someone from another organisation cannot answer: refused as not found (404), nothing written.
     signed_in(client, net.people["gina"])
     response = client.post(reverse("ambassadors:question_answer", args=[question.pk]), {"answer-text": "Nee"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert question.messages.count() == 1
 
 

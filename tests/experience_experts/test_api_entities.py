@@ -45,7 +45,7 @@ def test_colleague_may_not_add_absence_for_another_expert(api, ee):
     today = timezone.localdate().isoformat()
     api.force_authenticate(ee.bert)
     _problem(api.post(f"{API}ee-profiles/{ee.profiles['Anna'].pk}/absences/", {"start": today, "end": today},
-                      format="json"), 403)
+                      format="json"), 404, code="not_found")
     assert not Absence.objects.exists()
 
 
@@ -92,7 +92,7 @@ def test_coordinator_renames_and_switches_off_a_domain(api, ee):
 def test_only_coordinators_change_domains(api, ee):
     domain = ee.domains["Angst"]
     api.force_authenticate(ee.anna)
-    _problem(api.patch(f"{API}ee-domains/{domain.pk}/", {"active": False}, format="json"), 403)
+    _problem(api.patch(f"{API}ee-domains/{domain.pk}/", {"active": False}, format="json"), 404, code="not_found")
     domain.refresh_from_db()
     assert domain.active is True
 
@@ -221,7 +221,7 @@ def test_expert_ends_own_buddy_pair(api, ee):
 def test_colleague_may_not_pair_someone_else(api, ee):
     api.force_authenticate(ee.bert)
     _problem(api.post(f"{API}ee-profiles/{ee.profiles['Carla'].pk}/buddy/", {"buddy": ee.profiles["Bert"].pk},
-                      format="json"), 403)
+                      format="json"), 404, code="not_found")
     assert ExpertProfile.objects.get(pk=ee.profiles["Carla"].pk).buddy_id is None
 
 

@@ -73,7 +73,7 @@ def test_an_invalid_body_from_someone_not_allowed_is_404_not_400(api, ee, client
     assert_problem(api.post(f"{API}ee-support-groups/{group.pk}/participants/", {}, format="json"), 404)
     assert_problem(api.post(f"{API}ee-support-groups/{group.pk}/attendance/", {"meeting": "x"}, format="json"), 404)
     domain = ee.domains["Angst"]
-    assert api.patch(f"{API}ee-domains/{domain.pk}/", {"active": "x"}, format="json").status_code == 403
+    assert_problem(api.patch(f"{API}ee-domains/{domain.pk}/", {"active": "x"}, format="json"), 404, code="not_found")
     assert api.post(f"{API}ee-domains/", {}, format="json").status_code == 403
 
 

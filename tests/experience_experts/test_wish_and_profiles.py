@@ -248,7 +248,7 @@ def test_api_patch_bad_input_changes_nothing(api, ee, change, field):
 def test_api_patch_refusals(api, ee, stranger):
     anna = ee.profiles["Anna"]
     api.force_authenticate(ee.bert)  # a colleague
-    _problem(api.patch(f"{API}ee-profiles/{anna.pk}/", {"availability": "nooit"}, format="json"), 403)
+    _problem(api.patch(f"{API}ee-profiles/{anna.pk}/", {"availability": "nooit"}, format="json"), 404, code="not_found")
     api.force_authenticate(stranger)  # another region
     _problem(api.patch(f"{API}ee-profiles/{anna.pk}/", {"availability": "nooit"}, format="json"), 404)
     api.force_authenticate(ee.coordinator)

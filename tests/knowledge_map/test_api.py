@@ -62,8 +62,8 @@ def test_editor_creates_changes_and_publishes(client, editor, pro):
     assert client.post(f"{ITEMS}{pk}/transition/", {"to": "published"}, content_type="application/json").json()["status"] == "published"
     client.force_login(pro)
     assert client.get(f"{ITEMS}{pk}/").status_code == 200
-    _problem(client.patch(f"{ITEMS}{pk}/", {"title": "x"}, content_type="application/json"), 403)
-    _problem(client.post(ITEMS, {"key": "y"}, content_type="application/json"), 403)
+    assert _problem(client.patch(f"{ITEMS}{pk}/", {"title": "x"}, content_type="application/json"), 404)["code"] == "not_found"
+    assert _problem(client.post(ITEMS, {"key": "y"}, content_type="application/json"), 404)["code"] == "not_found"
 
 
 @pytest.mark.parametrize(

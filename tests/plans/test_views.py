@@ -125,7 +125,7 @@ def test_agreeing_to_an_outdated_version_shows_a_clear_error(client, team, plan_
 
 def test_client_cannot_open_the_edit_form(client, team, client_user, plan_v1):
     client.force_login(client_user)
-    assert client.get(reverse("plans:edit", kwargs={"trajectory_pk": team.trajectory.pk})).status_code == 403
+    assert client.get(reverse("plans:edit", kwargs={"trajectory_pk": team.trajectory.pk})).status_code == 404
 
 
 def test_professional_records_the_clients_answer_on_the_page(client, team, plan_v1):

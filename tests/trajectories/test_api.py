@@ -137,7 +137,8 @@ def test_hand_over(api, team):
     c = api(team.labour_expert)
     url = f"/api/v1/trajectories/{team.trajectory.pk}/hand-over/"
     denied = c.post(url, {"new_director": team.labour_expert.pk}, content_type="application/json")
-    assert denied.status_code == 403 and denied["Content-Type"].startswith(PROBLEM)
+    assert denied.status_code == 404 and denied["Content-Type"].startswith(PROBLEM)
+    assert denied.json()["code"] == "not_found"
     response = api(team.jobcoach).post(url, {"new_director": team.labour_expert.pk, "note": "over"},
                                        content_type="application/json")
     assert response.status_code == 200
