@@ -120,11 +120,18 @@ def test_team_add_errors_and_success(api, team, make_org, make_person):
     second = c.post(url, {"person": team.outsider.pk, "role": "therapist", "plan_director": True},
                     content_type="application/json")
     assert second.status_code == 400 and "second_plan_director" in _codes(second)
-    # The debt counsellor records the consent given to their organisation, then is added.
-    recorded = api(counsellor).post(f"/api/v1/clients/{team.client.pk}/consents/", {
+    # Outside the team, the consent API answers the debt counsellor as if the client did not exist
+    # (consent.manage: the client or a team member); the service records the consent given to
+    # their organisation (consent.record), then they are added.
+    refused = api(counsellor).post(f"/api/v1/clients/{team.client.pk}/consents/", {
         "organisation": debt_org.pk, "category": "participation", "method": "paper", "evidence": "Formulier S-1",
     }, content_type="application/json")
-    assert recorded.status_code == 201, recorded.content
+    assert refused.status_code == 404
+    from werkbrug.clients.models import ConsentMethod
+    from werkbrug.clients.services import consent_grant
+
+    consent_grant(client=team.client, organisation=debt_org, category="participation", recorded_by=counsellor,
+                  method=ConsentMethod.PAPER, evidence="Formulier S-1")
     c = api(team.jobcoach)
     ok = c.post(url, {"person": counsellor.pk, "role": "debt_counsellor"}, content_type="application/json")
     assert ok.status_code == 201
