@@ -302,10 +302,13 @@ def build_world():
     }
     personas = []
     for role in Role.values:
-        # A professional of region A with this role, in no team of the victim; a demo person
-        # where there is one (they have their own caseload), else a new one.
+        # A professional of region A with this role and no other (a second role would let them see
+        # what the role alone may not), in no team of the victim; a demo person where there is one
+        # (they have their own caseload), else a new one.
         user = (
-            User.objects.filter(region=region, kind=UserKind.PROFESSIONAL, role_assignments__role=role)
+            User.objects.filter(region=region, kind=UserKind.PROFESSIONAL)
+            .annotate(n_roles=Count("role_assignments", distinct=True))
+            .filter(n_roles=1, role_assignments__role=role)
             .exclude(pk__in=victim_team).order_by("pk").first()
         )
         if user is None:

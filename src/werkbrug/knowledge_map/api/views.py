@@ -105,10 +105,12 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(KnowledgeItemSerializer(item).data)
 
     def _editable(self, pk) -> Item:
-        """A plain fetch in the user's region; the service decides whether the change is allowed."""
+        """The item in the user's region, checked first (`policy.check`: 404 like a missing one for
+        who may not change it, before the body is read); the service logs and decides the change."""
         item = Item.objects.filter(pk=pk if str(pk).isdigit() else 0, region_id=self.request.user.region_id).first()
         if item is None:
             raise Http404
+        policy.check(self.request.user, "knowledge_item.change", item)
         return item
 
 
