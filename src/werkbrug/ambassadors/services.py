@@ -761,6 +761,14 @@ def proposal_transition(*, proposal: Proposal, to_status: str, by: User, on: dat
     proposal.save()
     ProposalEvent.objects.create(proposal=proposal, from_status=last.to_status if last else "", to_status=to_status,
                                  on=on, note=note, by=by, at=now)
+    if to_status in NEEDS_DECISION:
+        from django.urls import reverse
+
+        from werkbrug.notifications import services as notifications
+        from werkbrug.notifications.kinds import Kind
+
+        notifications.notify_many(recipients=[proposal.created_by], actor=by, kind=Kind.PROPOSAL_DECISION, obj=proposal,
+                                  link=reverse("ambassadors:proposal", kwargs={"pk": proposal.pk}))
     return proposal
 
 

@@ -577,9 +577,21 @@ def _signal(expert: User, kind: str, period: date, detail: str, now: datetime) -
         return None
     try:
         with transaction.atomic():
-            return ExpertSignal.objects.create(expert=expert, kind=kind, period=period, detail=detail, created_at=now)
+            signal = ExpertSignal.objects.create(expert=expert, kind=kind, period=period, detail=detail, created_at=now)
     except IntegrityError:  # made at the same moment by a parallel check
         return None
+    _tell_expert_signal(signal)
+    return signal
+
+
+def _tell_expert_signal(signal: ExpertSignal) -> None:
+    """Balance and wellbeing signals go to the expert and their current coordinator only."""
+    from werkbrug.notifications.kinds import Kind
+
+    coordinator_id = ExpertProfile.objects.filter(person_id=signal.expert_id).values_list("coordinator_id", flat=True).first()
+    people = [signal.expert, *User.objects.filter(pk=coordinator_id)]
+    kind = Kind.WELLBEING_SIGNAL if signal.kind == SignalKind.LOW_ENERGY else Kind.BALANCE_SIGNAL
+    notifications.notify_many(recipients=people, kind=kind, obj=signal, link=reverse("experience_experts:index"))
 
 
 def _entries(expert: User, first: date, last: date) -> list[balance.Entry]:

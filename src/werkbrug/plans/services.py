@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -239,6 +240,7 @@ def plan_save(
         plan.current_version = version
         plan.revision += 1
         plan.save(update_fields=["current_version", "revision"])
+        _tell_new_owners(plan.trajectory, current, version, actor)
         if submit:
             _tell_team(plan.trajectory, NotificationKind.PLAN_AGREEMENT_REQUESTED, actor=actor, version=version)
         return version
@@ -281,6 +283,40 @@ def plan_submit(*, plan_version: PlanVersion, actor: User) -> PlanVersion:
         version.save(update_fields=["submitted_at"])
         _tell_team(plan.trajectory, NotificationKind.PLAN_AGREEMENT_REQUESTED, actor=actor, version=version)
         return version
+
+
+def _tell_new_owners(trajectory, previous: PlanVersion | None, version: PlanVersion, actor: User) -> None:
+    """Whoever an open action newly belongs to (a new action, or one that changed hands) is told."""
+    from django.urls import reverse
+
+    before = {} if previous is None else dict(previous.actions.values_list("key", "owner_id"))
+    owners = {owner for key, owner in version.actions.filter(status=ActionStatus.OPEN, owner__isnull=False)
+              .values_list("key", "owner_id") if before.get(key) != owner}
+    if owners:
+        from werkbrug.core.models import User
+
+        notifications.notify_many(recipients=User.objects.filter(pk__in=owners), actor=actor,
+                                  kind=NotificationKind.ACTION_ASSIGNED, obj=version, ref_number=trajectory.pk,
+                                  link=reverse("plans:plan", kwargs={"trajectory_pk": trajectory.pk}))
+
+
+def actions_remind(*, today: date | None = None) -> int:
+    """Daily: tell each owner of an open action of a current plan that is due tomorrow or became
+    overdue yesterday (once each: one unread notice per person, kind and plan version)."""
+    from django.urls import reverse
+
+    today = today or timezone.localdate()
+    told = 0
+    for kind, due_on in ((NotificationKind.ACTION_DUE, today + timedelta(days=1)),
+                         (NotificationKind.ACTION_OVERDUE, today - timedelta(days=1))):
+        for action in (Action.objects.filter(status=ActionStatus.OPEN, owner__isnull=False, due_on=due_on,
+                                             version__plan__current_version_id=F("version_id"),
+                                             version__plan__trajectory__status="active")
+                       .select_related("owner", "version__plan")):
+            trajectory_pk = action.version.plan.trajectory_id
+            told += bool(notifications.notify(recipient=action.owner, kind=kind, obj=action, ref_number=trajectory_pk,
+                                              link=reverse("plans:plan", kwargs={"trajectory_pk": trajectory_pk})))
+    return told
 
 
 def _tell_team(trajectory, kind: str, *, actor: User, version: PlanVersion) -> None:
