@@ -141,7 +141,8 @@ def clean_item_fields(data: dict[str, Any], *, region: Region, partial: bool = F
                 # e.g. a number or a list in an imported JSON file
                 fail(field, _("Give this as text."), "type")
                 continue
-            value = (value or "").strip()
+            # one kind of line end, so a lone carriage return cannot break a CSV line
+            value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
             if field in required and not value:
                 fail(field, _("This field is required."))
                 continue
