@@ -75,3 +75,18 @@ def test_import_page_offers_a_check_without_importing(client, editor, make_item)
     html = client.post("/knowledge-map/manage/import/", {"file": upload, "dry_run": "1"}).content.decode()
     assert "Alleen controleren" in html and "Het bestand is in orde" in html
     assert not Item.objects.filter(key="ips-nieuw").exists()
+
+
+def test_the_admin_form_checks_keys_with_the_same_dutch_rule(region):
+    """The model field (and so Django's admin) uses the one key rule, not Django's "slug" check."""
+    from django.contrib.admin.sites import site
+    from django.core.exceptions import ValidationError
+
+    item = Item(region=region, key="ips-", kind="method", title="IPS", summary="s", theme="work")
+    try:
+        item.full_clean()
+    except ValidationError as exc:
+        message = " ".join(exc.message_dict["key"])
+    assert "Gebruik alleen kleine letters" in message and "slug" not in message.lower()
+    assert site.is_registered(Item)
+    assert str(Item._meta.get_field("key").formfield().label) == "Korte naam"
