@@ -171,6 +171,11 @@ def test_a_semicolon_csv_with_bom_and_dutch_dates_is_read(region, editor):
     assert item.review_on == date(2027, 1, 31) and item.audience == "ggz"
 
 
+def test_a_bom_is_accepted_on_text_as_well_as_on_bytes(region, editor):
+    text = f"\ufeff{HEADER}\nips,method,IPS,s,,,work,,,,,,,,\n"
+    assert services.knowledge_import(region=region, actor=editor, content=text, fmt="csv").created == 1
+
+
 def test_a_semicolon_csv_with_wrong_columns_names_them(region, editor):
     with pytest.raises(ValidationError) as exc:
         services.knowledge_import(region=region, actor=editor, content=b"key;title\nips;IPS\n", fmt="csv")

@@ -646,7 +646,7 @@ def knowledge_export(*, region: Region, fmt: str, actor: User | None = None) -> 
 
 def _decode(content: bytes | str) -> str:
     if isinstance(content, str):
-        return content
+        return content.removeprefix("\ufeff")
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
