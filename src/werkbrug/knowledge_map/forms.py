@@ -7,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from werkbrug.core.models import User
 
+from .keys import key_validate
 from .models import Audience, ItemKind, ItemStatus, RelationKind, Scope, Theme
+
+CHOOSE = _("— choose —")
 
 
 def _with_all(choices, label):
@@ -23,8 +26,11 @@ class MapFilterForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    key = forms.SlugField(label=_("Key"), max_length=80, help_text=_("A short fixed name, e.g. ips or wia-wga."))
-    kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
+    key = forms.CharField(
+        label=_("Short name"), required=False, validators=[key_validate],
+        help_text=_("A short fixed name, e.g. ips or wia-wga. Leave it empty and Werkbrug makes one from the title."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=_with_all(ItemKind.choices, CHOOSE))
     title = forms.CharField(label=_("Title"), max_length=160)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea,
                               help_text=_("In plain Dutch (B1): what is it and when does it help?"))
@@ -34,10 +40,10 @@ class ItemForm(forms.Form):
     )
     audience = forms.MultipleChoiceField(label=_("Audience"), required=False, choices=Audience.choices,
                                          widget=forms.CheckboxSelectMultiple)
-    theme = forms.ChoiceField(label=_("Theme"), choices=Theme.choices)
+    theme = forms.ChoiceField(label=_("Theme"), choices=_with_all(Theme.choices, CHOOSE))
     scope = forms.ChoiceField(label=_("National or regional"), choices=Scope.choices)
     tags = forms.CharField(label=_("Tags"), required=False, max_length=300, help_text=_("Separated by commas."))
-    owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=User.objects.none())
+    owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=User.objects.none(), empty_label=CHOOSE)
     review_on = forms.DateField(label=_("Next review date"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
@@ -49,6 +55,8 @@ class ItemForm(forms.Form):
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
+        if not data.get("key"):
+            data.pop("key", None)  # a new item gets a key made from its title; an edit keeps its key
         links = []
         for line in (data.get("links") or "").splitlines():
             if line.strip():
@@ -68,12 +76,12 @@ class ItemForm(forms.Form):
 
 
 class RelationForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Relation"), choices=RelationKind.choices)
+    kind = forms.ChoiceField(label=_("Relation"), choices=_with_all(RelationKind.choices, CHOOSE))
     target = forms.IntegerField(label=_("Item"), widget=forms.Select)
 
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].widget.choices = [(i.pk, i.title) for i in targets]
+        self.fields["target"].widget.choices = [("", CHOOSE), *((i.pk, i.title) for i in targets)]
 
 
 class ImportForm(forms.Form):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +25,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from werkbrug.core import policy
@@ -33,6 +33,7 @@ from werkbrug.core.models import Organisation, Region, User
 from werkbrug.core.spreadsheets import spreadsheet_cell, spreadsheet_text
 
 from .graph import find_cycle, would_close_cycle
+from .keys import key_make, key_problem
 from .models import (
     Audience,
     Item,
@@ -114,9 +115,10 @@ def clean_links(value: Any) -> list[dict[str, str]]:
         label = raw.get("label") or ""
         if not isinstance(label, str):
             raise _field_error("links", _("The label of a link must be text."), "links")
-        if len(label.strip()) > 120:
+        label = " ".join(label.split())  # one line: a CSV export writes one link per line
+        if len(label) > 120:
             raise _field_error("links", _("Keep the label of a link under 120 characters."), "links")
-        links.append({"url": url, "label": label.strip()})
+        links.append({"url": url, "label": label})
     return links
 
 
@@ -140,13 +142,15 @@ def clean_item_fields(data: dict[str, Any], *, region: Region, partial: bool = F
                 # e.g. a number or a list in an imported JSON file
                 fail(field, _("Give this as text."), "type")
                 continue
-            value = (value or "").strip()
+            # one kind of line end, so a lone carriage return cannot break a CSV line
+            value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
             if field in required and not value:
                 fail(field, _("This field is required."))
                 continue
         if field == "key":
-            if slugify(value) != value or len(value) > 80:
-                fail(field, _("Use only small letters, digits and hyphens (at most 80)."))
+            problem = key_problem(value)
+            if problem:
+                fail(field, problem)
                 continue
         elif field == "title" and len(value) > 160:
             fail(field, _("Keep the title under 160 characters."))
@@ -191,9 +195,9 @@ def clean_item_fields(data: dict[str, Any], *, region: Region, partial: bool = F
         elif field == "review_on":
             if isinstance(value, str):
                 try:
-                    value = date.fromisoformat(value) if value.strip() else None
-                except ValueError:
-                    fail(field, _("Give the date as YYYY-MM-DD."))
+                    value = date_from_text(value)
+                except ValidationError as exc:
+                    fail(field, exc.messages[0])
                     continue
             elif value is not None and not isinstance(value, date):
                 fail(field, _("Give the date as YYYY-MM-DD."))
@@ -212,6 +216,30 @@ def clean_item_fields(data: dict[str, Any], *, region: Region, partial: bool = F
     if errors:
         raise ValidationError(errors)
     return out
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DUTCH_DATE = re.compile(r"(\d{1,2})[-/](\d{1,2})[-/](\d{4})")
+
+
+def date_from_text(value: str) -> date | None:
+    """A date written as 2027-01-31 (our exports) or 31-01-2027 (Dutch spreadsheets); empty is
+    None. A date that looks right but is not in the calendar (30 February) is named as such."""
+    value = value.strip()
+    if not value:
+        return None
+    if match := _ISO_DATE.fullmatch(value):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _DUTCH_DATE.fullmatch(value):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        raise ValidationError(_("Give the date as YYYY-MM-DD."), code="date")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValidationError(
+            _("%(d)s does not exist.") % {"d": f"{day:02d}-{month:02d}-{year:04d}"}, code="date_impossible"
+        ) from None
 
 
 def _plain(value: Any) -> Any:
@@ -266,8 +294,10 @@ def _apply(item: Item, actor: User | None, fields: dict, action: str = "updated"
 
 @transaction.atomic
 def item_create(*, region: Region, actor: User, **data: Any) -> Item:
-    """Create an item as a draft. Editors only."""
+    """Create an item as a draft. Editors only. Without a key, one is made from the title."""
     policy.authorize(actor, "knowledge_item.create", region)
+    if data.get("key") in (None, "") and isinstance(data.get("title"), str) and data["title"].strip():
+        data["key"] = key_make(region=region, text=data["title"])
     fields = clean_item_fields(data, region=region)
     _check_key_free(region, fields["key"])
     return _create(region=region, actor=actor, fields=fields, status=ItemStatus.DRAFT)
@@ -355,17 +385,6 @@ def relation_remove(*, relation: Relation, actor: User) -> None:
 # --- items mirrored from the rest of Werkbrug ---
 
 
-def _unique_key(region: Region, base: str, exclude_pk: int | None = None) -> str:
-    base = slugify(base)[:70] or "item"
-    key, n = base, 2
-    qs = Item.objects.filter(region=region)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    while qs.filter(key=key).exists():
-        key, n = f"{base}-{n}", n + 1
-    return key
-
-
 @transaction.atomic
 def item_upsert_from_source(
     *,
@@ -407,7 +426,7 @@ def item_upsert_from_source(
     )
     status = ItemStatus.PUBLISHED if published else ItemStatus.ARCHIVED
     if item is None:
-        fields["key"] = _unique_key(region, f"{source_type}-{title}")
+        fields["key"] = key_make(region=region, text=f"{source_type}-{title}")
         item = _create(region=region, actor=actor, fields=fields, status=status, action="synced",
                        source_type=source_type, source_id=str(source_id))
     else:
@@ -637,7 +656,7 @@ def knowledge_export(*, region: Region, fmt: str, actor: User | None = None) -> 
 
 def _decode(content: bytes | str) -> str:
     if isinstance(content, str):
-        return content
+        return content.removeprefix("\ufeff")
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -657,8 +676,15 @@ def _parse_csv(text: str) -> list[tuple[str, dict]]:
         ) from None
 
 
+def csv_delimiter(text: str) -> str:
+    """The CSV dialect we read: comma (our exports) or semicolon (what Dutch Excel saves),
+    decided by the header line, whose column names hold neither."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 def _read_csv(text: str) -> list[tuple[str, dict]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
     header = reader.fieldnames or []
     missing = [c for c in EXPORT_COLUMNS if c not in header]
     unknown = [c for c in header if c not in EXPORT_COLUMNS]
@@ -725,12 +751,15 @@ def _parse_json(text: str) -> list[tuple[str, dict]]:
 
 
 @transaction.atomic
-def knowledge_import(*, region: Region, actor: User | None, content: bytes | str, fmt: str) -> ImportResult:
+def knowledge_import(*, region: Region, actor: User | None, content: bytes | str, fmt: str,
+                     dry_run: bool = False) -> ImportResult:
     """Import items and relations (JSON or CSV, as exported). All or nothing.
 
     Items are matched by key: new keys are created, known keys updated. For every item in the
     file its outgoing relations become exactly the ones listed. Every bad row is reported with
-    its line (CSV) or position (JSON); when any row is bad nothing is written.
+    its line (CSV) or position (JSON); when any row is bad nothing is written. CSV may be
+    separated by commas or semicolons, UTF-8 with or without BOM. With `dry_run` the import is
+    checked and counted in full, then rolled back: the result says what it would do.
     """
     if actor is not None:
         policy.authorize(actor, "knowledge_map.import", region)
@@ -840,7 +869,10 @@ def knowledge_import(*, region: Region, actor: User | None, content: bytes | str
 
     try:
         with transaction.atomic():
-            return _import_write(region=region, actor=actor, existing=existing, cleaned=cleaned)
+            result = _import_write(region=region, actor=actor, existing=existing, cleaned=cleaned)
+            if dry_run:
+                transaction.set_rollback(True)
+            return result
     except IntegrityError:
         # only when another editor changed the same items at the same moment
         raise ImportRefused(

@@ -20,20 +20,19 @@ from werkbrug.web.pdf import render_pdf
 
 from . import selectors, services
 from .forms import CurationFilterForm, ImportForm, ItemForm, MapFilterForm, RelationForm
+from .history import changes_in_words
 from .models import (
     Audience,
     Item,
     ItemKind,
-    ItemStatus,
     Relation,
     RelationKind,
-    Scope,
     SourceType,
     Theme,
 )
 from .review import review_state
 from .svg import render_map
-from .workflow import CHANGE_LABELS, TRANSITION_LABELS, allowed_targets
+from .workflow import TRANSITION_LABELS, allowed_targets
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -270,21 +269,7 @@ def relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_history(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.item_get(user=request.user, pk=pk)
-    changes = list(selectors.item_history(user=request.user, item=item))
-    fields = {f.name: str(f.verbose_name) for f in Item._meta.get_fields() if hasattr(f, "verbose_name")}
-    fields["relation"] = _("connection")
-    choices = {"status": ItemStatus, "kind": ItemKind, "theme": Theme, "scope": Scope, "source_type": SourceType}
-    choices = {name: {k: str(v) for k, v in c.choices} for name, c in choices.items()}
-
-    def shown(name: str, value):
-        if isinstance(value, list):  # links
-            return ", ".join(str(v.get("url", v)) if isinstance(v, dict) else str(v) for v in value)
-        return choices.get(name, {}).get(value, value)
-
-    for change in changes:
-        change.label = str(CHANGE_LABELS.get(change.action, change.action))
-        change.rows = [(fields.get(name, name), shown(name, values[0]), shown(name, values[1]))
-                       for name, values in change.changes.items()]
+    changes = changes_in_words(list(selectors.item_history(user=request.user, item=item)), region_id=item.region_id)
     return render(request, "knowledge_map/history.html", {"item": item, "changes": changes})
 
 
@@ -293,6 +278,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     policy.authorize(request.user, "knowledge_map.import", request.user.region)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
+    checked = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         name = upload.name.lower()
@@ -304,16 +290,20 @@ def import_view(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 result = services.knowledge_import(
-                    region=request.user.region, actor=request.user, content=upload.read(), fmt=fmt
+                    region=request.user.region, actor=request.user, content=upload.read(), fmt=fmt,
+                    dry_run="dry_run" in request.POST,
                 )
             except ValidationError as exc:
                 problems = exc.messages
             else:
-                messages.success(request, _(
-                    "Imported: %(c)s new, %(u)s changed, %(r)s relations added, %(x)s relations removed."
-                ) % {"c": result.created, "u": result.updated, "r": result.relations, "x": result.relations_removed})
-                return redirect("knowledge_map:manage")
-    return render(request, "knowledge_map/import.html", {"form": form, "problems": problems})
+                if "dry_run" in request.POST:
+                    checked = result
+                else:
+                    messages.success(request, _(
+                        "Imported: %(c)s new, %(u)s changed, %(r)s relations added, %(x)s relations removed."
+                    ) % {"c": result.created, "u": result.updated, "r": result.relations, "x": result.relations_removed})
+                    return redirect("knowledge_map:manage")
+    return render(request, "knowledge_map/import.html", {"form": form, "problems": problems, "checked": checked})
 
 
 @login_required

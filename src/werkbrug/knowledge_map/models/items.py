@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ..keys import KEY_MAX, key_validate
+
 
 class ItemKind(models.TextChoices):
     METHOD = "method", _("Method")
@@ -68,7 +70,10 @@ class Item(models.Model):
     region = models.ForeignKey(
         "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="knowledge_items"
     )
-    key = models.SlugField(_("key"), max_length=80, help_text=_("A short fixed name, e.g. ips or wia-wga."))
+    key = models.CharField(
+        _("short name"), max_length=KEY_MAX, db_index=True, validators=[key_validate],
+        help_text=_("A short fixed name, e.g. ips or wia-wga."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices)
     title = models.CharField(_("title"), max_length=160)
     summary = models.TextField(_("summary"), help_text=_("In plain Dutch (B1): what is it and when does it help?"))
