@@ -101,12 +101,18 @@ def test_team_add_needs_consent_then_works(team, as_user, make_org, make_person)
     assert response.status_code == 200 and "toestemming" in response.content.decode()
     response = c.post(url, {"person": 999999, "role": Role.DEBT_COUNSELLOR})
     assert response.status_code == 200 and "Deze professional bestaat niet" in response.content.decode()
-    # The counsellor records the consent given to their own organisation to take part (the
-    # policy's `consent.record`); the rest once they are in the team.
+    # Outside the team the consent page answers as if the client did not exist (consent.manage);
+    # the consent given to the counsellor's organisation to take part is recorded through the
+    # service (the policy's `consent.record`); the rest on the page once they are in the team.
     consents = reverse("clients:consents", args=[team.client.pk])
     assert as_user(counsellor).post(consents, {
         "organisation": debt_org.pk, "categories": [DataCategory.PARTICIPATION], "method": "paper",
-        "evidence": "Formulier S-1", "seen_event": latest_consent_event_id(team.client)}).status_code == 302
+        "evidence": "Formulier S-1", "seen_event": latest_consent_event_id(team.client)}).status_code == 404
+    from werkbrug.clients.models import ConsentMethod
+    from werkbrug.clients.services import consent_grant
+
+    consent_grant(client=team.client, organisation=debt_org, category=DataCategory.PARTICIPATION,
+                  recorded_by=counsellor, method=ConsentMethod.PAPER, evidence="Formulier S-1")
     c = as_user(team.jobcoach)
     response = c.post(url, {"person": counsellor.pk, "role": Role.DEBT_COUNSELLOR})
     assert response.status_code == 302
