@@ -156,6 +156,11 @@ def test_removing_an_unsealed_record_leaves_a_gap_that_is_found(team):
     db_triggers.resume(connection)
     result = access_log_verify()
     assert f"record {more[1]} missing: removed, or never committed (a gap in the ids)" in result.gaps
+    if connection.vendor == "postgresql":
+        # A rolled-back transaction leaves a gap in PostgreSQL's ids too: the gap is reported for
+        # the privacy officer to look at, not counted as tampering (docs/adr/0004).
+        assert result.ok
+        return
     assert not result.ok
     with pytest.raises(Exception, match="tampered"):
         call_command("verify_access_log")

@@ -200,7 +200,7 @@ def plan_save(
         if trajectory.status != TrajectoryStatus.ACTIVE:
             raise ValidationError(_("This trajectory is closed; its plan can no longer change."), code="closed")
         Plan.objects.get_or_create(trajectory=trajectory)
-        plan = Plan.objects.select_for_update().select_related("current_version").get(trajectory=trajectory)
+        plan = Plan.objects.select_for_update(of=("self",)).select_related("current_version").get(trajectory=trajectory)
         current = plan.current_version
         current_number = current.number if current else 0
         if based_on != current_number or (revision is not None and revision != plan.revision):
