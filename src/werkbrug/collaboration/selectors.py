@@ -127,8 +127,7 @@ def referral_for_join(*, user: User, pk: int) -> Referral:
     record) for missing or not allowed, before anything else is read. When allowed, nothing is
     logged here: the join itself writes the one record (`team_member_add`)."""
     referral = referral_find(pk=pk)
-    if not policy.can(user, "referral.join", referral):
-        policy.authorize(user, "referral.join", referral)  # logs the denial, raises 404
+    policy.check(user, "referral.join", referral)  # a refusal is logged and answers 404
     return referral
 
 

@@ -58,7 +58,7 @@ def studies_for_user(*, user: User) -> QuerySet[Study]:
 
 
 def study_check(*, user: User, pk: int, action: str = "study.change") -> Study:
-    """The study for a write (POST) view, checked before any input is parsed (`_check_first`)."""
+    """The study for a write (POST) view, checked before any input is parsed (`policy.check`)."""
     study = Study.objects.select_related("organisation", "region").filter(pk=pk).first()
     if study is None:
         raise Http404
@@ -67,7 +67,7 @@ def study_check(*, user: User, pk: int, action: str = "study.change") -> Study:
 
 
 def participant_check(*, user: User, study_pk: int, pk: int, action: str = "participant.change") -> Participant:
-    """The participant for a write view, checked before any input is parsed (`_check_first`)."""
+    """The participant for a write view, checked before any input is parsed (`policy.check`)."""
     participant = (
         Participant.objects.select_related("study", "client", "allocation__arm").filter(study_id=study_pk, pk=pk).first()
     )
@@ -78,7 +78,7 @@ def participant_check(*, user: User, study_pk: int, pk: int, action: str = "part
 
 
 def invitation_check(*, user: User, invitation: Invitation) -> Invitation:
-    """A client's own invitation, checked before their answers are parsed (`_check_first`)."""
+    """A client's own invitation, checked before their answers are parsed (`policy.check`)."""
     policy.check(user, "questionnaire.respond", invitation)
     return invitation
 

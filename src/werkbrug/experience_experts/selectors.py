@@ -105,8 +105,7 @@ def request_get(*, user: User, pk: int, action: str = "ee_request.view") -> Depl
 def checked(*, user: User, action: str, obj):
     """Check first, before the view reads its input, without a second access-log record: a
     refusal is logged and raised here; the service that follows logs the granted access once."""
-    if not policy.can(user, action, obj):
-        policy.authorize(user, action, obj)  # writes the refusal's record and raises
+    policy.check(user, action, obj)
     return obj
 
 
