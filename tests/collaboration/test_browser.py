@@ -77,7 +77,7 @@ def test_signal_acknowledge_phase_and_job(page, sign_in, personas, debt_counsell
     expect(page.get_by_text("Het aantal uren per week moet meer dan 0 zijn.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Uren per week").fill("20")
-    page.get_by_label("Uurloon (€)").fill("14.40")
+    page.get_by_label("Uurloon (€)").fill("16.00")  # above the statutory minimum (a competitive job)
     follow(page.get_by_role("button", name="Opslaan"))
     page.wait_for_url(f"**/employment/trajectories/{t}/")
     expect(page.get_by_text("Medewerker bakkerij, Bakkerij De Korenbloem")).to_be_visible()
