@@ -28,6 +28,7 @@ def test_a_jobcoach_sees_signals_to_acknowledge_and_is_logged_once(team, signal,
     assert "Signalen om te bevestigen" in page and "(1)" in page
     assert f"/collaboration/trajectories/{team.trajectory.pk}/signals/" in page
     assert team.client.full_name in page
+    assert "<strong>urgent</strong>" in page and "over tijd" not in page  # urgent, not late
     assert AccessLogRecord.objects.filter(actor_id_snapshot=team.jobcoach.pk).count() == before + 1
 
 

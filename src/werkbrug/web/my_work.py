@@ -38,6 +38,7 @@ class Item:
     detail: str = ""
     due: date | datetime | None = None
     overdue: bool = False
+    urgent: bool = False
 
     @property
     def due_shown(self) -> str:
@@ -102,7 +103,7 @@ def _casework(user: User, today: date) -> list[Section]:
                .select_related("signal__trajectory__client").order_by("-signal__urgency", "signal__created_at"))
     sections.append(Section("signals", _("Signals to acknowledge"), [
         Item(r.signal.get_category_display(), reverse("collaboration:signals", kwargs={"trajectory_pk": r.signal.trajectory_id}),
-             r.signal.trajectory.client.full_name, r.signal.created_at, r.signal.urgency == "urgent")
+             r.signal.trajectory.client.full_name, r.signal.created_at, urgent=r.signal.urgency == "urgent")
         for r in signals[:LIMIT]], signals.count()))
     referrals = (Referral.objects.filter(organisation_id=user.organisation_id, state=ReferralState.REQUESTED,
                                          trajectory__region_id=user.region_id,
