@@ -18,7 +18,7 @@ The rules (region setting `ambassadors.deadline_hours`, default 48, and `deadlin
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -42,10 +42,6 @@ class Timeliness(StrEnum):
     ON_TIME = "on_time"
     LATE = "late"
     VERY_LATE = "very_late"
-
-
-def is_working_day(day: date, office: OfficeHours = DEFAULT_OFFICE) -> bool:
-    return office_hours.is_working_day(day, office)
 
 
 def add_hours(start: datetime, hours: float, mode: Mode | str, office: OfficeHours = DEFAULT_OFFICE) -> datetime:

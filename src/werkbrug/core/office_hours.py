@@ -76,11 +76,6 @@ def is_working_day(day: date, office: OfficeHours = DEFAULT) -> bool:
     return day.weekday() in office.weekdays and day not in _holidays(day.year, office.good_friday_off)
 
 
-def working_days(first: date, last: date, office: OfficeHours = DEFAULT) -> int:
-    """Working days from `first` to `last`, both included."""
-    return sum(is_working_day(first + timedelta(days=n), office) for n in range((last - first).days + 1))
-
-
 def _local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("office hours need aware datetimes")
