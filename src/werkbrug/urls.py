@@ -30,6 +30,7 @@ handler500 = "werkbrug.web.views.errors.server_error"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("werkbrug.api.urls")),
+    path("", include("werkbrug.operations.urls")),
     path("", include("werkbrug.web.urls")),
 ]
 for app, prefix in DOMAIN_APPS.items():

@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from werkbrug.operations.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/werkbrug
 PROJECT_DIR = BASE_DIR.parent.parent  # the checkout
 
@@ -89,9 +91,12 @@ INSTALLED_APPS = [
     "werkbrug.portal",
     "werkbrug.reporting",
     "werkbrug.notifications",
+    "werkbrug.operations",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that the time it measures includes every other middleware.
+    "werkbrug.operations.middleware.MetricsMiddleware",
     "werkbrug.core.middleware.RequestIdMiddleware",
     "werkbrug.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -478,11 +483,22 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
-}
+# --- Operations (docs/operations.md) ------------------------------------------------------------
+# WERKBRUG_LOG_JSON: one JSON object per log line (production's default); plain text otherwise.
+# LOG_LEVEL: the root logger's level (WARNING). Every line carries the request id.
+LOG_JSON = env_bool("WERKBRUG_LOG_JSON", False)
+LOG_LEVEL = env("LOG_LEVEL", "WARNING")
+LOGGING = logging_config(json_lines=LOG_JSON, level=LOG_LEVEL)
+# WERKBRUG_METRICS_ALLOW: comma-separated addresses or networks (10.0.0.0/8) that may read
+# /metrics besides loopback. WERKBRUG_METRICS_TOKEN: a bearer token that may read it from anywhere.
+WERKBRUG_METRICS_ALLOW = env_list("WERKBRUG_METRICS_ALLOW", [])
+WERKBRUG_METRICS_TOKEN = env("WERKBRUG_METRICS_TOKEN", "")
+# HEALTH_CHECK_TIMEOUT_SECONDS: how long /health/ready waits for each dependency (default 2).
+HEALTH_CHECK_TIMEOUT_SECONDS = float(env("HEALTH_CHECK_TIMEOUT_SECONDS", "2"))
+# Probes and scrapes inside the private network come over plain HTTP: never redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^health(/|$)", r"^metrics$"]
+# WERKBRUG_SCHEDULER: run the Celery beat schedule in a thread of the web process (the demo's
+# default; see operations/scheduler.py). Never with a broker: there Celery beat does it.
+RUN_SCHEDULER = env_bool("WERKBRUG_SCHEDULER", False)
 
 SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -2,8 +2,10 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from werkbrug.operations.logs import logging_config
+
 from .base import *  # noqa: F403
-from .base import ACCESS_LOG_HMAC_KEY, DEMO_MODE, SECRET_KEY, WERKBRUG_BASE_URL
+from .base import ACCESS_LOG_HMAC_KEY, DEMO_MODE, LOG_LEVEL, SECRET_KEY, WERKBRUG_BASE_URL, env_bool
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -19,3 +21,7 @@ if not WERKBRUG_BASE_URL:
     raise ImproperlyConfigured(
         "WERKBRUG_BASE_URL is not set: mails need the public address (https://werkbrug.example.nl)."
     )
+
+# Structured logs by default in production: one JSON object per line (WERKBRUG_LOG_JSON=0: plain).
+LOG_JSON = env_bool("WERKBRUG_LOG_JSON", True)
+LOGGING = logging_config(json_lines=LOG_JSON, level=LOG_LEVEL)

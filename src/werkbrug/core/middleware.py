@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -20,6 +21,9 @@ from . import context
 from .client_ip import client_ip
 
 # Paths a signed-in user may reach before completing two-factor set-up or verification.
+# An incoming X-Request-ID is used only when it is this plain (it ends up in logs and the access log).
+REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{7,63}")
+
 TWO_FACTOR_EXEMPT = ("/account/", "/static/", "/i18n/", "/demo/", "/health")
 
 
@@ -29,7 +33,8 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isalnum() else uuid.uuid4().hex
+        # A proxy's id (Caddy's and nginx's are UUIDs with dashes) is kept when it is plain.
+        request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = context.current.set(context.RequestContext(request_id, client_ip(request)))
         denials_token = context.pending_denials.set([])
