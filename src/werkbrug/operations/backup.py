@@ -26,7 +26,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 import django
 from django.conf import settings
@@ -91,12 +91,28 @@ def local_storages() -> dict[str, Path]:
     return found
 
 
-def _sha256(path: Path) -> str:
+def _sha256_of(handle: IO[bytes]) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+    while chunk := handle.read(1 << 20):
+        digest.update(chunk)
     return digest.hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return _sha256_of(handle)
+
+
+def _program(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError(f"{name} is not installed (Debian: apt-get install postgresql-client).")
+    return found
+
+
+def _run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
+    # The arguments are the program's full path and values from the settings, never user input.
+    return subprocess.run(argv, capture_output=True, text=True, **kwargs)  # noqa: S603
 
 
 def _applied_migrations() -> list[str]:
@@ -119,12 +135,12 @@ def backup_create(*, output: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="werkbrug-backup-") as scratch:
         dump = Path(scratch) / DUMP
         # The dump is one consistent snapshot of the database, taken without locking writers out.
-        subprocess.run(
-            ["pg_dump", *args, "--format=custom", "--no-owner", "--no-privileges", "--file", str(dump), db["NAME"]],
-            env=env, check=True, capture_output=True,
-        )
-        pg_dump_version = subprocess.run(["pg_dump", "--version"], check=True, capture_output=True,
-                                         text=True).stdout.strip()
+        pg_dump = _program("pg_dump")
+        result = _run([pg_dump, *args, "--format=custom", "--no-owner", "--no-privileges", "--file", str(dump),
+                       db["NAME"]], env=env)
+        if result.returncode != 0:
+            raise BackupError(f"pg_dump failed:\n{result.stderr.strip()}")
+        pg_dump_version = _run([pg_dump, "--version"], check=True).stdout.strip()
         members: dict[str, dict[str, Any]] = {DUMP: {"size": dump.stat().st_size, "sha256": _sha256(dump)}}
         sources: dict[str, Path] = {DUMP: dump}
         folders = local_storages()
@@ -183,11 +199,7 @@ def backup_verify(*, archive_path: Path) -> dict[str, Any]:
             entry = expected.pop(member.name, None)
             if entry is None or not member.isfile():
                 raise BackupError(f"{member.name}: not in the manifest.")
-            digest = hashlib.sha256()
-            handle = archive.extractfile(member)
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-            if digest.hexdigest() != entry["sha256"]:
+            if _sha256_of(archive.extractfile(member)) != entry["sha256"]:
                 raise BackupError(f"{member.name}: checksum does not match the manifest.")
         if expected:
             raise BackupError(f"missing from the archive: {', '.join(sorted(expected))}.")
@@ -226,11 +238,8 @@ def backup_restore(*, archive_path: Path) -> Restored:
         dump = Path(scratch) / DUMP
         with archive.extractfile(DUMP) as source, dump.open("wb") as sink:
             shutil.copyfileobj(source, sink)
-        result = subprocess.run(
-            ["pg_restore", *args, "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
-             "--dbname", db["NAME"], str(dump)],
-            env=env, capture_output=True, text=True,
-        )
+        result = _run([_program("pg_restore"), *args, "--no-owner", "--no-privileges", "--single-transaction",
+                       "--exit-on-error", "--dbname", db["NAME"], str(dump)], env=env)
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed, the database is unchanged:\n{result.stderr.strip()}")
         restored = 0
