@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 WERKBRUG := $(BIN)/werkbrug
 DEMO_ENV := DJANGO_SETTINGS_MODULE=werkbrug.conf.demo
 
-.PHONY: demo test test-quick lint schema messages bench clean
+.PHONY: demo test test-quick lint schema messages bench clean up down
 
 # The newest Python >= 3.12 on the machine (Django 6.1 needs it); else python3 (Django 5.2 LTS).
 PYTHON ?= $(shell bin/find-python)
@@ -48,6 +48,24 @@ messages: $(VENV)/.installed
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/load.py
+
+# The production stack in containers, on loopback with TLS (compose.yaml, docs/operations.md).
+COMPOSE := docker compose --env-file .env.compose
+STACK_PORT ?= 8443
+
+.env.compose:
+	bin/compose-env > $@
+	chmod 600 $@
+
+up: .env.compose
+	WERKBRUG_PORT=$(STACK_PORT) $(COMPOSE) up --detach --build --wait
+	@echo ""
+	@echo "  Werkbrug stack: https://localhost:$(STACK_PORT)/   (Caddy's internal CA; stop with make down)"
+	@echo "  First account: $(COMPOSE) exec web1 werkbrug createsuperuser"
+	@echo ""
+
+down:
+	$(COMPOSE) down
 
 clean:
 	rm -rf $(VENV) var
