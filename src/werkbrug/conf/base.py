@@ -489,6 +489,8 @@ SPECTACULAR_SETTINGS = {
 LOG_JSON = env_bool("WERKBRUG_LOG_JSON", False)
 LOG_LEVEL = env("LOG_LEVEL", "WARNING")
 LOGGING = logging_config(json_lines=LOG_JSON, level=LOG_LEVEL)
+# The Celery worker logs through the same LOGGING (JSON in production), not its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # WERKBRUG_METRICS_ALLOW: comma-separated addresses or networks (10.0.0.0/8) that may read
 # /metrics besides loopback. WERKBRUG_METRICS_TOKEN: a bearer token that may read it from anywhere.
 WERKBRUG_METRICS_ALLOW = env_list("WERKBRUG_METRICS_ALLOW", [])
