@@ -27,8 +27,9 @@ demo: $(VENV)/.installed
 	$(DEMO_ENV) $(WERKBRUG) demo
 	@echo ""
 	@echo "  Werkbrug demo: http://127.0.0.1:$(PORT)/   (stop with Ctrl+C)"
+	@echo "  Scheduled tasks (sealing, escalations, reminders, digests) run in the same process."
 	@echo ""
-	WERKBRUG_BASE_URL=http://127.0.0.1:$(PORT) $(DEMO_ENV) $(WERKBRUG) runserver --noreload 127.0.0.1:$(PORT)
+	WERKBRUG_BASE_URL=http://127.0.0.1:$(PORT) $(DEMO_ENV) $(WERKBRUG) demo_serve --noreload 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest -n 2 --dist loadfile

@@ -28,3 +28,5 @@ REQUIRE_2FA = env_bool("WERKBRUG_REQUIRE_2FA", False)
 WERKBRUG_BASE_URL = (env("WERKBRUG_BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
 # The demo's access log is sealed with a fixed development key unless one is given.
 ACCESS_LOG_HMAC_KEY = env("ACCESS_LOG_HMAC_KEY") or "demo-access-log-key-not-for-production"
+# The scheduled tasks run in a thread of `werkbrug demo_serve` (no broker, no beat in the demo).
+RUN_SCHEDULER = env_bool("WERKBRUG_SCHEDULER", True)
