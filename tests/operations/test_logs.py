@@ -12,7 +12,7 @@ from werkbrug.operations.logs import JsonFormatter, RequestIdFilter, logging_con
 
 @pytest.fixture
 def captured():
-    """Log records of the `werkbrug.test` logger, formatted as JSON, with the request id filter."""
+    """Log records of `werkbrug.test` and the health probe, formatted as JSON, with the request id."""
     lines: list[str] = []
 
     class Collect(logging.Handler):
@@ -22,57 +22,51 @@ def captured():
     handler = Collect()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("werkbrug.test")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    loggers = [logging.getLogger("werkbrug.test"), logging.getLogger("werkbrug.operations.health")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    loggers[0].setLevel(logging.INFO)
     yield lines
-    logger.removeHandler(handler)
+    for logger in loggers:
+        logger.removeHandler(handler)
 
 
 @pytest.fixture
-def logging_view(monkeypatch):
-    from werkbrug.operations import views
+def failing_probe(monkeypatch, captured):
+    """/health/ready with a broken database: the probe logs the failure while the request runs."""
+    from django.db import OperationalError
 
-    original = views.live
+    from werkbrug.operations import health
 
-    def live(request):
-        logging.getLogger("werkbrug.test").info("inside the view", extra={"step": 3})
-        return original(request)
+    def broken():
+        raise OperationalError("connection refused")
 
-    monkeypatch.setattr(views, "live", live)
-    from django.urls import clear_url_caches
-
-    clear_url_caches()
-    import importlib
-
-    import werkbrug.operations.urls
-    import werkbrug.urls
-
-    importlib.reload(werkbrug.operations.urls)
-    importlib.reload(werkbrug.urls)
-    yield
-    monkeypatch.undo()
-    importlib.reload(werkbrug.operations.urls)
-    importlib.reload(werkbrug.urls)
-    clear_url_caches()
+    monkeypatch.setitem(health.INLINE_CHECKS, "database", broken)
 
 
 @pytest.mark.django_db
-def test_an_incoming_request_id_is_kept_returned_and_logged(client, captured, logging_view):
+def test_an_incoming_request_id_is_kept_returned_and_logged(client, captured, failing_probe):
     request_id = "3f2c9a1e-7b4d-4c8a-9e21-0d5b6a7c8e9f"  # a proxy's UUID, dashes and all
-    response = client.get("/health/live", HTTP_X_REQUEST_ID=request_id)
+    response = client.get("/health/ready", HTTP_X_REQUEST_ID=request_id)
+    assert response.status_code == 503
     assert response["X-Request-ID"] == request_id
     entry = json.loads(captured[-1])
     assert entry["request_id"] == request_id
-    assert entry["message"] == "inside the view"
-    assert entry["step"] == 3
-    assert entry["level"] == "INFO" and entry["logger"] == "werkbrug.test"
+    assert entry["message"] == "readiness check database failed"
+    assert entry["level"] == "ERROR" and entry["logger"] == "werkbrug.operations.health"
+    assert "OperationalError: connection refused" in entry["exception"]
+
+
+def test_extra_fields_become_keys(captured):
+    logging.getLogger("werkbrug.test").info("sealed", extra={"records": 3})
+    entry = json.loads(captured[-1])
+    assert entry["message"] == "sealed" and entry["records"] == 3
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("incoming", ["", "short", "has spaces in it", "x" * 65, "evil\nline-0000"])
-def test_a_missing_or_odd_request_id_is_replaced(client, captured, logging_view, incoming):
-    response = client.get("/health/live", HTTP_X_REQUEST_ID=incoming)
+def test_a_missing_or_odd_request_id_is_replaced(client, captured, failing_probe, incoming):
+    response = client.get("/health/ready", HTTP_X_REQUEST_ID=incoming)
     made = response["X-Request-ID"]
     assert made != incoming and len(made) == 32 and made.isalnum()
     assert json.loads(captured[-1])["request_id"] == made
