@@ -30,7 +30,15 @@ from werkbrug.core.choices import DataCategory
 from werkbrug.core.policy.casefile import CasefileWrite
 from werkbrug.trajectories.models import Trajectory, TrajectoryStatus
 
-from .models import Document, DocumentKind, DocumentVersion, JournalEntry, JournalKind, JournalVersion, documents_storage
+from .models import (
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    JournalEntry,
+    JournalKind,
+    JournalVersion,
+    documents_storage,
+)
 from .uploads import check_upload
 
 if TYPE_CHECKING:

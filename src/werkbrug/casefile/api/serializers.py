@@ -5,7 +5,14 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ..forms import CATEGORY_CHOICES
-from ..models import Document, DocumentKind, DocumentVersion, JournalEntry, JournalKind, JournalVersion
+from ..models import (
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    JournalEntry,
+    JournalKind,
+    JournalVersion,
+)
 
 
 class JournalVersionOut(serializers.ModelSerializer):
