@@ -30,9 +30,11 @@ def _invalid(request: HttpRequest, template: str, context: dict) -> HttpResponse
 
 @login_required
 def journal(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
+    # The selector checks first, then reads the query (trimmed, at most 200 characters).
+    trajectory, entries = selectors.journal_list(user=request.user, trajectory_pk=trajectory_pk,
+                                                 query=request.GET.get("q", ""))
     search = SearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    trajectory, entries = selectors.journal_list(user=request.user, trajectory_pk=trajectory_pk, query=query)
     return render(request, "casefile/journal.html", {
         "trajectory": trajectory, "entries": entries, "search": search, "query": query,
     })
