@@ -78,4 +78,4 @@ class ReplaceForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search in the journal"), max_length=200, required=False)
+    q = forms.CharField(label=_("Search in the journal"), required=False)

@@ -253,22 +253,26 @@ def casefile_erase_for_trajectory(*, trajectory: Trajectory, dry_run: bool) -> d
     that the trajectory's period has passed) calls this; it writes one access-log record of code D
     per category erased.
     """
-    entries = JournalEntry.objects.filter(trajectory=trajectory)
-    documents = Document.objects.filter(trajectory=trajectory)
-    versions = DocumentVersion.objects.filter(document__trajectory=trajectory)
-    files = [name for name in versions.values_list("file", flat=True) if name]
-    counts = {
-        "journal_entries": entries.count(),
-        "journal_versions": JournalVersion.objects.filter(entry__trajectory=trajectory).count(),
-        "documents": documents.count(),
-        "document_versions": versions.count(),
-        "files": len(files),
-    }
-    if dry_run or not any(counts.values()):
-        return counts
-    categories = sorted(set(entries.values_list("category", flat=True)) | set(documents.values_list("category", flat=True)))
     with transaction.atomic():
-        Trajectory.objects.select_for_update().filter(pk=trajectory.pk).first()
+        if not dry_run:
+            # Locks the trajectory: no note or document is added while its case file is erased
+            # (the writes lock it too). A dry run only counts.
+            Trajectory.objects.select_for_update().filter(pk=trajectory.pk).first()
+        entries = JournalEntry.objects.filter(trajectory=trajectory)
+        documents = Document.objects.filter(trajectory=trajectory)
+        versions = DocumentVersion.objects.filter(document__trajectory=trajectory)
+        files = [name for name in versions.values_list("file", flat=True) if name]
+        counts = {
+            "journal_entries": entries.count(),
+            "journal_versions": JournalVersion.objects.filter(entry__trajectory=trajectory).count(),
+            "documents": documents.count(),
+            "document_versions": versions.count(),
+            "files": len(files),
+        }
+        if dry_run or not any(counts.values()):
+            return counts
+        categories = sorted(set(entries.values_list("category", flat=True))
+                            | set(documents.values_list("category", flat=True)))
         # `current` points back into the versions (PROTECT): cut it first.
         entries.update(current=None)
         documents.update(current=None)
