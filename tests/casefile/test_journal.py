@@ -230,3 +230,32 @@ def test_journal_query_count_does_not_grow(client, team, note, django_assert_max
         note(category=DataCategory.CARE)
     with django_assert_max_num_queries(20):
         client.get(url)
+
+
+def test_every_casefile_page_and_endpoint_logs_once(client, team, note, document, client_user):
+    from tests.support.crawl import assert_each_request_logged_once
+
+    entry = note(shared=True)
+    doc = document()
+    t = team.trajectory.pk
+    client.force_login(team.jobcoach)
+    assert_each_request_logged_once(client, [
+        ("get", _journal(t)),
+        ("get", _journal(t) + "?q=werk"),
+        ("get", reverse("casefile:journal_create", kwargs={"trajectory_pk": t})),
+        ("get", reverse("casefile:journal_entry", kwargs={"trajectory_pk": t, "pk": entry.pk})),
+        ("get", reverse("casefile:journal_correct", kwargs={"trajectory_pk": t, "pk": entry.pk})),
+        ("get", reverse("casefile:documents", kwargs={"trajectory_pk": t})),
+        ("get", reverse("casefile:document_upload", kwargs={"trajectory_pk": t})),
+        ("get", reverse("casefile:document", kwargs={"trajectory_pk": t, "pk": doc.pk})),
+        ("get", reverse("casefile:document_replace", kwargs={"trajectory_pk": t, "pk": doc.pk})),
+        ("get", reverse("casefile:document_download", kwargs={"trajectory_pk": t, "pk": doc.pk,
+                                                              "version_pk": doc.current_id})),
+        ("get", f"/api/v1/trajectories/{t}/journal/"),
+        ("get", f"/api/v1/journal/{entry.pk}/"),
+        ("get", f"/api/v1/trajectories/{t}/documents/"),
+        ("get", f"/api/v1/documents/{doc.pk}/"),
+        ("get", f"/api/v1/document-versions/{doc.current_id}/download/"),
+    ])
+    client.force_login(client_user)
+    assert_each_request_logged_once(client, [("get", reverse("casefile:portal_journal"))])
