@@ -1,9 +1,11 @@
 """The contact journal: notes per trajectory, consent per category, corrections keep history,
 search, the client's shared notes, the access log — through pages and API."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,17 +54,20 @@ def test_jobcoach_writes_a_note_through_the_page(client, team):
     assert "Werkgever gebeld, ze begint maandag." in journal and "Telefoongesprek" in journal
 
 
+@time_machine.travel(datetime(2026, 12, 4, 23, 30, tzinfo=ZoneInfo("Europe/Amsterdam")), tick=False)
 def test_invalid_note_is_400_and_writes_nothing(client, team):
     client.force_login(team.jobcoach)
     url = reverse("casefile:journal_create", kwargs={"trajectory_pk": team.trajectory.pk})
-    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    tomorrow = "2026-12-05"  # at 23:30 in Amsterdam the 5th is still tomorrow; the 4th is today
+    today = client.post(url, {"occurred_on": "2026-12-04", "kind": "phone", "category": "participation", "text": "x"})
+    assert today.status_code == 302
     response = client.post(url, {"occurred_on": tomorrow, "kind": "phone", "category": "participation", "text": "x"})
     assert response.status_code == 400
     assert "De datum van het contact kan niet in de toekomst liggen." in response.content.decode()
     response = client.post(url, {"occurred_on": "2026-01-01", "kind": "telepathy", "category": "participation",
                                  "text": "x"})
     assert response.status_code == 400
-    assert not JournalEntry.objects.exists()
+    assert JournalEntry.objects.count() == 1  # only today's
 
 
 def test_correction_keeps_the_old_text_and_shows_history(client, team, note):
