@@ -1,7 +1,7 @@
 """The contact journal: notes per trajectory, consent per category, corrections keep history,
 search, the client's shared notes, the access log — through pages and API."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
