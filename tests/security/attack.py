@@ -133,6 +133,11 @@ _p("plans.Action", "victim", "/api/v1/plans/{}/actions/{action_pk}", "/plans/{}/
 _p("collaboration.Signal", "victim", "/api/v1/signals/{pk}", "/collaboration/trajectories/{}/signals/{pk}")
 _p("collaboration.Referral", "victim", "/api/v1/referrals/{pk}", "/collaboration/referrals/{pk}")
 _p("employment.Job", "victim", "/api/v1/jobs/{pk}", "/employment/trajectories/{}/jobs/{pk}")
+_p("trajectories.Trajectory", "victim", "/casefile/trajectories/{trajectory_pk}")
+_p("casefile.JournalEntry", "victim", "/api/v1/journal/{pk}", "/casefile/trajectories/{}/journal/{pk}")
+_p("casefile.Document", "victim", "/api/v1/documents/{pk}", "/casefile/trajectories/{}/documents/{pk}")
+_p("casefile.DocumentVersion", "victim", "/api/v1/document-versions/{pk}",
+   "/casefile/trajectories/{}/documents/{}/versions/{version_pk}")
 _p("core.Region", "region", "/api/v1/regions/{pk}")
 _p("core.Organisation", "region", "/api/v1/organisations/{pk}", "/organisations/{pk}")
 _p("core.User", "region", "/api/v1/people/{pk}")

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "werkbrug.reporting",
     "werkbrug.notifications",
     "werkbrug.operations",
+    "werkbrug.casefile",
 ]
 
 MIDDLEWARE = [
@@ -300,6 +301,45 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+
+# The case file's documents (`casefile` app) are stored through the "documents" storage, never
+# under the web root, and served only by an authorized view. DOCUMENTS_STORAGE chooses where:
+# - "local" (default): a folder, DOCUMENTS_DIR (default VAR_DIR/documents);
+# - "s3": S3-compatible object storage through django-storages (`pip install werkbrug[s3]`):
+#   DOCUMENTS_S3_BUCKET (required), DOCUMENTS_S3_ENDPOINT_URL (e.g. https://s3.example.nl; empty
+#   for AWS itself), DOCUMENTS_S3_REGION; credentials as boto3 reads them (AWS_ACCESS_KEY_ID and
+#   AWS_SECRET_ACCESS_KEY in the environment, or the host's role). Objects are private; the bucket
+#   should not be public and should keep object versions off (the application keeps versions).
+DOCUMENTS_STORAGE = env("DOCUMENTS_STORAGE", "local")
+if DOCUMENTS_STORAGE == "s3":
+    if not env("DOCUMENTS_S3_BUCKET"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DOCUMENTS_STORAGE=s3 needs DOCUMENTS_S3_BUCKET")
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("DOCUMENTS_S3_BUCKET"),
+            "endpoint_url": env("DOCUMENTS_S3_ENDPOINT_URL"),
+            "region_name": env("DOCUMENTS_S3_REGION"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": "documents",
+        },
+    }
+elif DOCUMENTS_STORAGE == "local":
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: the files have no public address; the application serves them.
+        "OPTIONS": {"location": env("DOCUMENTS_DIR", str(VAR_DIR / "documents")), "base_url": None},
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DOCUMENTS_STORAGE must be 'local' or 's3'")
+# DOCUMENT_MAX_UPLOAD_MB: the largest document a person may upload, in megabytes (default 10).
+DOCUMENT_MAX_UPLOAD_MB = env_int("DOCUMENT_MAX_UPLOAD_MB", 10)
 
 # Access log (NEN 7513). Retention in years; the law's minimum of five is enforced by a check.
 ACCESS_LOG_RETENTION_YEARS = env_int("ACCESS_LOG_RETENTION_YEARS", 5)

@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import DATABASES, STORAGES, VAR_DIR
 
 DEMO_MODE = True
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
@@ -31,3 +31,6 @@ ACCESS_LOG_HMAC_KEY = "test-access-log-key-not-for-production"  # noqa: S105
 TRUSTED_PROXY_COUNT = 0
 # Never the demo's anchors: a test that anchors gives its own path; this folder stays empty.
 ACCESS_LOG_ANCHOR_PATH = Path(tempfile.mkdtemp(prefix="werkbrug-test-")) / "access_log_anchors.jsonl"
+# Uploaded documents go to a folder of this run, never the demo's.
+STORAGES = {**STORAGES, "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {
+    "location": tempfile.mkdtemp(prefix="werkbrug-test-documents-"), "base_url": None}}}
