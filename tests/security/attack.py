@@ -457,6 +457,19 @@ def fill(world, endpoint: Endpoint) -> tuple[str, str, bool]:
     return url, missing, client_level
 
 
+def object_url(endpoint: Endpoint, url: str) -> str | None:
+    """The URL of the object the first path parameter names: `/api/v1/items/1/` for
+    `/api/v1/items/1/transition/`; None where the route has no parameter."""
+    match = re.search(r"{\w+}", endpoint.template)
+    if match is None:
+        return None
+    head, tail = endpoint.template[: match.start()], endpoint.template[match.end():]
+    if not url.startswith(head):
+        return None
+    value = url[len(head):].split("/", 1)[0]
+    return head + value + ("/" if tail.startswith("/") else "")
+
+
 # What a persona may see by design although they are in no team of the client: (route, persona,
 # why). For these only (d), no 5xx, is checked. Keep this list short and each line argued.
 LEGITIMATE = [
@@ -695,6 +708,14 @@ def attack(world, endpoint: Endpoint, endpoint_index: int) -> Tally:
     tally = Tally()
     url, missing_url, client_level = fill(world, endpoint)
     has_params = bool(endpoint.params)
+    seen: dict[str, bool] = {}
+
+    def seen_by(persona: Persona) -> bool:
+        """Does `persona` read the object the first path parameter names (GET on its own URL)?"""
+        if persona.name not in seen:
+            own = object_url(endpoint, url)
+            seen[persona.name] = own is not None and allowed(send(persona, "GET", own, None, endpoint.api, False))
+        return seen[persona.name]
     for method, body_kind, personas, twins in plan(world.personas, endpoint_index):
         if body_kind == "none":
             body = None
@@ -730,6 +751,8 @@ def attack(world, endpoint: Endpoint, endpoint_index: int) -> Tally:
                 tally.add("server_errors", f"{method} {missing_url} as {persona.name}: {missing.status}")
             if allowed(forbidden) and not client_level:
                 continue  # not forbidden to this persona: nothing to compare
+            if not client_level and forbidden.status not in (401, 403, 404) and seen_by(persona):
+                continue  # the persona may read the object: its existence is no secret to them
             if (forbidden.status, forbidden.problem_type) != (missing.status, missing.problem_type):
                 tally.add("oracle_mismatches",
                           f"{where}: forbidden {forbidden.status} {forbidden.problem_type} ≠ missing "
