@@ -25,6 +25,7 @@ LOADERS = [
     "knowledge_map",
     "evaluations",
     "notifications",
+    "administration",
 ]
 
 
