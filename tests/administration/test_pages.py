@@ -180,3 +180,10 @@ def test_person_page_queries_are_bounded(admin, team, client, django_assert_max_
         assert client.get(f"/administration/people/{team.jobcoach.pk}/").status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get("/administration/").status_code == 200
+
+
+def test_ambassadors_page_links_to_the_roles_for_the_region_administrator(admin, client):
+    client.force_login(admin)
+    text = client.get("/ambassadors/people/").content.decode()
+    assert "Geef eerst iemand die rol." in text
+    assert '<a href="/administration/">Rollen geven in het regiobeheer</a>' in text

@@ -40,7 +40,8 @@ class AdminPersonSerializer(serializers.ModelSerializer):
                   "is_active", "invited", "roles"]
 
     def get_roles(self, obj: User) -> list[str]:
-        return sorted(obj.roles)
+        prefetched = getattr(obj, "role_list", None)  # the list view prefetches (`selectors.person_list`)
+        return sorted(a.role for a in prefetched) if prefetched is not None else sorted(obj.roles)
 
     def get_invited(self, obj: User) -> bool:
         return not obj.has_usable_password()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -63,7 +64,8 @@ def _call(func, **kwargs: Any) -> Any:
 def _organisation(user: User, pk: int) -> Organisation:
     organisation = Organisation.objects.filter(pk=pk, region_id=user.region_id).first()
     if organisation is None:
-        raise exceptions.ValidationError({"organisation": [ErrorDetail("Unknown organisation.", code="organisation")]})
+        raise exceptions.ValidationError({"organisation": [ErrorDetail(_("Choose an organisation of your region."),
+                                                                       code="organisation")]})
     return organisation
 
 
@@ -111,10 +113,10 @@ class AdminPersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         params = self.request.query_params
         role = params.get("role", "")
         if role and role not in Role.values:
-            raise exceptions.ValidationError({"role": [ErrorDetail("Unknown role.", code="role")]})
+            raise exceptions.ValidationError({"role": [ErrorDetail(_("Choose one of the roles."), code="role")]})
         state = params.get("status", "active")
         if state not in ("active", "inactive", "all"):
-            raise exceptions.ValidationError({"status": [ErrorDetail("Unknown status.", code="status")]})
+            raise exceptions.ValidationError({"status": [ErrorDetail(_("Choose active, inactive or all."), code="status")]})
         return selectors.person_list(
             user=self.request.user, organisation_id=int_param(self.request, "organisation"), role=role,
             active={"active": True, "inactive": False, "all": None}[state],
@@ -232,7 +234,7 @@ class AdministrationEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet)
             return AdministrationEvent.objects.none()
         action_name = self.request.query_params.get("action", "")
         if action_name and action_name not in EventAction.values:
-            raise exceptions.ValidationError({"action": [ErrorDetail("Unknown action.", code="action")]})
+            raise exceptions.ValidationError({"action": [ErrorDetail(_("Choose one of the kinds of change."), code="action")]})
         return selectors.event_list(user=self.request.user, person_id=int_param(self.request, "person"),
                                     action=action_name)
 
