@@ -132,3 +132,25 @@ def test_every_place_needs_a_successor(admin, team, colleague):
 def test_a_member_who_is_not_plan_director_may_just_leave(admin, team):
     services.person_hand_over(person=team.labour_expert, successors={team.trajectory.pk: Successor("leave")}, actor=admin)
     assert not TeamMembership.objects.filter(person=team.labour_expert, left_at__isnull=True).exists()
+
+
+def test_a_plan_director_whose_organisation_lost_consent_is_replaced_from_the_team(admin, team, colleague):
+    """The client withdrew the GGZ's consent to take part: the GGZ jobcoach left the team but is
+    still plan director. A GGZ colleague cannot join (said for that client); the region
+    administrator appoints the UWV labour expert instead."""
+    from werkbrug.clients.models import ConsentMethod
+    from werkbrug.clients.services import consent_withdraw
+
+    consent_withdraw(client=team.client, organisation=team.ggz, category="participation", recorded_by=team.jobcoach,
+                     method=ConsentMethod.VERBAL)
+    [seat] = open_seats(team.jobcoach)
+    assert seat.membership is None and seat.is_director
+    with pytest.raises(ValidationError) as exc:
+        services.person_hand_over(person=team.jobcoach, actor=admin,
+                                  successors={team.trajectory.pk: Successor("colleague", colleague.pk)})
+    assert exc.value.error_dict[f"seat_{team.trajectory.pk}"][0].code == "no_consent"
+    assert not TeamMembership.objects.filter(person=colleague).exists()
+    services.person_hand_over(person=team.jobcoach, actor=admin,
+                              successors={team.trajectory.pk: Successor("appoint", team.labour_expert.pk)})
+    assert Trajectory.objects.get(pk=team.trajectory.pk).plan_director_id == team.labour_expert.pk
+    assert open_seats(team.jobcoach) == []

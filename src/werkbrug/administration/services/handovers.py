@@ -83,24 +83,35 @@ def person_hand_over(*, person: User, successors: Mapping[int, Successor], actor
     after = {}
     for seat, successor, new_person, role in plan:
         trajectory = seat.trajectory
-        if successor.kind == "colleague":
-            if not any(m.person_id == new_person.pk for m in seat.team):
-                team_member_add(trajectory=trajectory, person=new_person, role=role, added_by=actor,
-                                handing_over_from=person)
-            if seat.is_director:
-                plan_director_hand_over(trajectory=trajectory, new_director=new_person, handed_over_by=actor,
-                                        note=note, handing_over_from=person)
-        elif successor.kind == "appoint":
-            plan_director_hand_over(trajectory=trajectory, new_director=new_person, handed_over_by=actor,
-                                    note=note, handing_over_from=person)
-        if seat.membership is not None:
-            team_member_remove(membership=seat.membership, removed_by=actor, handing_over_from=person)
+        try:
+            _hand_over_seat(seat, successor, new_person, role, leaving=person, actor=actor, note=note)
+        except ValidationError as exc:
+            # e.g. the client no longer consents to the organisation taking part: said per client
+            errors = [e for v in exc.error_dict.values() for e in v] if hasattr(exc, "error_dict") else exc.error_list
+            raise ValidationError({f"seat_{trajectory.pk}": errors}) from exc
         after[str(trajectory.pk)] = {"kind": successor.kind, "person": new_person.pk if new_person else None,
                                      "plan_director": seat.is_director}
     before = {str(seat.trajectory.pk): {"role": seat.role, "plan_director": seat.is_director} for seat in seats}
     event_record(actor=actor, action=EventAction.HANDED_OVER, region_id=person.region_id, person=person,
                  organisation=person.organisation, before=before, after=after)
     return seats
+
+
+def _hand_over_seat(seat: Seat, successor: Successor, new_person: User | None, role: str | None, *,
+                    leaving: User, actor: User, note: str) -> None:
+    trajectory = seat.trajectory
+    if successor.kind == "colleague":
+        if not any(m.person_id == new_person.pk for m in seat.team):
+            team_member_add(trajectory=trajectory, person=new_person, role=role, added_by=actor,
+                            handing_over_from=leaving)
+        if seat.is_director:
+            plan_director_hand_over(trajectory=trajectory, new_director=new_person, handed_over_by=actor,
+                                    note=note, handing_over_from=leaving)
+    elif successor.kind == "appoint":
+        plan_director_hand_over(trajectory=trajectory, new_director=new_person, handed_over_by=actor,
+                                note=note, handing_over_from=leaving)
+    if seat.membership is not None:
+        team_member_remove(membership=seat.membership, removed_by=actor, handing_over_from=leaving)
 
 
 def _check(seat: Seat, successor: Successor, candidates: dict[int, User]) -> tuple[User | None, str | None]:
