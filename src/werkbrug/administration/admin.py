@@ -21,6 +21,9 @@ class AdministrationEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(OIDCIdentity)
-class OIDCIdentityAdmin(admin.ModelAdmin):
+class OIDCIdentityAdmin(AdministrationEventAdmin):
+    """Linked and unlinked on the person's page, where the change is recorded; read-only here."""
+
     list_display = ["person", "subject", "label", "linked_at"]
+    list_filter = []
     search_fields = ["subject", "person__username"]
