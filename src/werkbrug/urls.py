@@ -21,6 +21,7 @@ DOMAIN_APPS = {
     "reporting": "reports/",
     "notifications": "notifications/",
     "casefile": "casefile/",
+    "administration": "administration/",
 }
 
 handler400 = "werkbrug.web.views.errors.bad_request"

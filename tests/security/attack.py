@@ -173,6 +173,9 @@ _p("evaluations.Invitation", "victim", "/api/v1/research/my-questionnaires/{invi
 _p("notifications.Notification", "not_persona", "/api/v1/notifications/{pk}", "/notifications/{pk}")
 _p("api.ApiToken", "not_persona", "/api/v1/tokens/{pk}")
 _p("", "token", "/research/q/{token}")
+_p("core.Organisation", "region", "/administration/organisations/{pk}", "/api/v1/admin/organisations/{pk}")
+_p("core.User", "region", "/administration/people/{pk}", "/api/v1/admin/people/{pk}")
+_p("", "token", "/administration/welcome/{uidb64}", "/administration/welcome/{}/{token}")
 _p("", "own", "/portal/plan/versions/{number}")  # the signed-in client's own plan: version 1
 _p("", "csv", "/api/v1/research/studies/{}/codebook.{fmt}", "/research/studies/{}/codes/export.{fmt}",
    "/knowledge-map/manage/export.{fmt}")
@@ -483,6 +486,9 @@ LEGITIMATE = [
      "the privacy officer reviews the region's access log, which names clients by pseudonym"),
     (r"^/(api/v1/)?research/", r"^role:researcher$",
      "the study's researchers see its pseudonymised participants and their data"),
+    (r"^/api/v1/ambassadors/questions/\{pk\}/unpublish/$", r"^role:region_admin$",
+     "policy `ambassador_qa.unpublish`: the region administrator moderates the region's Q&As, so a question "
+     "that is not published answers 400, not 404"),
 ]
 
 

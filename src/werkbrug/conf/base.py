@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "werkbrug.notifications",
     "werkbrug.operations",
     "werkbrug.casefile",
+    "werkbrug.administration",
 ]
 
 MIDDLEWARE = [
@@ -202,7 +203,7 @@ AUTHENTICATION_BACKENDS = [
     "werkbrug.core.auth.WerkbrugModelBackend",
 ]
 if USE_OIDC:
-    AUTHENTICATION_BACKENDS.append("werkbrug.core.oidc.WerkbrugOIDCBackend")
+    AUTHENTICATION_BACKENDS.append("werkbrug.administration.oidc.LinkedIdentityOIDCBackend")
     # OIDC_RP_CLIENT_ID / OIDC_RP_CLIENT_SECRET / OIDC_OP_*_ENDPOINT: the provider's details.
     OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
     OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")

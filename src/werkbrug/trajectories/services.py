@@ -25,6 +25,7 @@ from werkbrug.clients.services import client_register, consent_grant
 from werkbrug.core import policy
 from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import User
+from werkbrug.core.policy.administration import HandOverSeat
 from werkbrug.core.policy.clients import consented_categories, forget
 from werkbrug.core.policy.trajectories import IntakeWrite, TeamSeat, visible_categories
 from werkbrug.notifications import services as notifications
@@ -131,15 +132,18 @@ def client_register_and_start(
 
 @transaction.atomic
 def team_member_add(
-    *, trajectory: Trajectory, person: User, role: str, added_by: User, as_plan_director: bool = False
+    *, trajectory: Trajectory, person: User, role: str, added_by: User, as_plan_director: bool = False,
+    handing_over_from: User | None = None,
 ) -> TeamMembership:
     """Add a professional. Needs the client's consent for the person's organisation first.
 
     `as_plan_director` exists so that a request for a second plan director gets a clear answer:
     there is exactly one, and the role moves only by `plan_director_hand_over`.
+    `handing_over_from`: the person joins in the place of this leaving colleague, added by the
+    region administrator or the leaver's manager (`administration.services.person_hand_over`).
     """
     trajectory = Trajectory.objects.select_for_update().select_related("client").get(pk=trajectory.pk)
-    policy.authorize(added_by, "team.change", trajectory)
+    _authorize_team_change(added_by, trajectory, handing_over_from, person)
     client = trajectory.client
     if trajectory.status != TrajectoryStatus.ACTIVE:
         raise ValidationError(_("This trajectory is closed."), code="closed")
@@ -163,10 +167,23 @@ def team_member_add(
     return member
 
 
+def _authorize_team_change(user: User, trajectory: Trajectory, leaving: User | None, successor: User | None) -> None:
+    """A team member changes the team (`team.change`); a hand-over of a leaving person's place
+    is the region administrator's or the leaver's manager's (`team.hand_over`)."""
+    if leaving is None:
+        policy.authorize(user, "team.change", trajectory)
+    else:
+        policy.authorize(user, "team.hand_over", HandOverSeat(trajectory, leaving, successor))
+
+
 @transaction.atomic
-def team_member_remove(*, membership: TeamMembership, removed_by: User) -> TeamMembership:
+def team_member_remove(
+    *, membership: TeamMembership, removed_by: User, handing_over_from: User | None = None
+) -> TeamMembership:
     membership = TeamMembership.objects.select_for_update().select_related("trajectory").get(pk=membership.pk)
-    policy.authorize(removed_by, "team.change", membership.trajectory)
+    if handing_over_from is not None and handing_over_from.pk != membership.person_id:
+        raise ValidationError(_("Only the leaving person's own place is handed over."), code="not_leaving")
+    _authorize_team_change(removed_by, membership.trajectory, handing_over_from, None)
     if membership.left_at is not None:
         raise ValidationError(_("This person has already left the team."), code="already_left")
     if membership.trajectory.plan_director_id == membership.person_id:
@@ -200,10 +217,21 @@ def team_memberships_end_for_withdrawal(*, client: Client, organisation_id: int)
 
 
 @transaction.atomic
-def plan_director_hand_over(*, trajectory: Trajectory, new_director: User, handed_over_by: User, note: str = "") -> Trajectory:
-    """Exactly one plan director: the role moves to another active team member."""
+def plan_director_hand_over(
+    *, trajectory: Trajectory, new_director: User, handed_over_by: User, note: str = "",
+    handing_over_from: User | None = None,
+) -> Trajectory:
+    """Exactly one plan director: the role moves to another active team member.
+
+    `handing_over_from`: the leaving plan director, whose role the region administrator (or the
+    leaver's manager, to a colleague of the same organisation) hands over."""
     trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
-    policy.authorize(handed_over_by, "trajectory.hand_over", trajectory)
+    if handing_over_from is None:
+        policy.authorize(handed_over_by, "trajectory.hand_over", trajectory)
+    else:
+        if handing_over_from.pk != trajectory.plan_director_id:
+            raise ValidationError(_("Only the leaving person's own place is handed over."), code="not_leaving")
+        policy.authorize(handed_over_by, "team.hand_over", HandOverSeat(trajectory, handing_over_from, new_director))
     if trajectory.status != TrajectoryStatus.ACTIVE:
         raise ValidationError(_("This trajectory is closed."), code="closed")
     if new_director.pk == trajectory.plan_director_id:

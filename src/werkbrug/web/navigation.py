@@ -43,6 +43,9 @@ ITEMS = [
             action="region_dashboard.view"),
     NavItem(_("Organisations"), "web:organisations"),
     NavItem(_("Access log"), "web:access_log", action="access_log.search"),
+    NavItem(_("Region administration"), "administration:index", frozenset({Role.REGION_ADMIN}),
+            action="administration.view"),
+    NavItem(_("Hand-overs"), "administration:hand_overs", frozenset({Role.MANAGER}), action="handover.list"),
 ]
 
 

@@ -88,6 +88,7 @@ RULE_MODULES = [
     "reporting",
     "notifications",
     "casefile",
+    "administration",
 ]
 
 

@@ -26,6 +26,7 @@ LOADERS = [
     "evaluations",
     "notifications",
     "casefile",
+    "administration",
 ]
 
 
