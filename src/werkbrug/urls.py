@@ -20,6 +20,7 @@ DOMAIN_APPS = {
     "portal": "portal/",
     "reporting": "reports/",
     "notifications": "notifications/",
+    "appointments": "appointments/",
 }
 
 handler400 = "werkbrug.web.views.errors.bad_request"

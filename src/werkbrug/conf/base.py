@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "werkbrug.portal",
     "werkbrug.reporting",
     "werkbrug.notifications",
+    "werkbrug.appointments",
 ]
 
 MIDDLEWARE = [

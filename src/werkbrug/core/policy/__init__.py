@@ -87,6 +87,7 @@ RULE_MODULES = [
     "evaluations",
     "reporting",
     "notifications",
+    "appointments",
 ]
 
 
