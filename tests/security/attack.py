@@ -168,6 +168,9 @@ _p("evaluations.Invitation", "victim", "/api/v1/research/my-questionnaires/{invi
 _p("notifications.Notification", "not_persona", "/api/v1/notifications/{pk}", "/notifications/{pk}")
 _p("api.ApiToken", "not_persona", "/api/v1/tokens/{pk}")
 _p("", "token", "/research/q/{token}")
+_p("", "token", "/appointments/feed/{token}")
+_p("trajectories.Trajectory", "victim", "/appointments/trajectories/{trajectory_pk}")
+_p("appointments.Appointment", "victim", "/api/v1/appointments/{pk}", "/appointments/{pk}")
 _p("", "own", "/portal/plan/versions/{number}")  # the signed-in client's own plan: version 1
 _p("", "csv", "/api/v1/research/studies/{}/codebook.{fmt}", "/research/studies/{}/codes/export.{fmt}",
    "/knowledge-map/manage/export.{fmt}")
