@@ -129,8 +129,8 @@ def _plan_action(trajectory, by):
 
 
 def test_linked_to_an_action_of_the_clients_own_plan_only(plan, team, make_client):
-    from werkbrug.core.choices import Role
     from werkbrug.clients.models import ConsentMethod
+    from werkbrug.core.choices import Role
     from werkbrug.trajectories.services import trajectory_start
 
     action = _plan_action(team.trajectory, team.jobcoach)

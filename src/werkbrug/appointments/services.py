@@ -34,7 +34,14 @@ from werkbrug.core.models import User
 from werkbrug.notifications import services as notifications
 from werkbrug.notifications.kinds import Kind as NotificationKind
 
-from .models import Appointment, AppointmentChange, AppointmentKind, AppointmentStatus, CalendarFeed, ChangeKind
+from .models import (
+    Appointment,
+    AppointmentChange,
+    AppointmentKind,
+    AppointmentStatus,
+    CalendarFeed,
+    ChangeKind,
+)
 
 __all__ = [
     "appointment_cancel", "appointment_plan", "appointment_plan_for_deployment", "appointment_update",
