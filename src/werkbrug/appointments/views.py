@@ -63,8 +63,8 @@ def _form(request: HttpRequest, *, trajectory, editing: bool = False, initial=No
         request.POST if request.method == "POST" else None, initial=initial, trajectory=trajectory, people=people,
         experts=selectors.expert_choices(trajectory=trajectory, region_id=region_id),
         actions=selectors.plan_action_choices(trajectory=trajectory),
-        requests=selectors.request_choices(user=user, trajectory=trajectory),
-        meetings=selectors.meeting_choices(user=user), editing=editing,
+        requests=None if editing else selectors.request_choices(user=user, trajectory=trajectory),
+        meetings=None if editing or trajectory is not None else selectors.meeting_choices(user=user), editing=editing,
     )
 
 

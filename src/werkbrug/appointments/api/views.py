@@ -105,7 +105,6 @@ class TrajectoryAppointments(generics.GenericAPIView):
     def post(self, request, trajectory_pk: int):
         trajectory = trajectories.trajectory_check(user=request.user, pk=trajectory_pk, action="appointment.create")
         data = _resolve(request.user, trajectory, dict(_valid(s.AppointmentCreateIn, request)))
-        data.pop("support_group_meeting", None)
         appointment = services.appointment_plan(planned_by=request.user, trajectory=trajectory, **data)
         return Response(_detail(appointment.pk), status=status.HTTP_201_CREATED)
 
