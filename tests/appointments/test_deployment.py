@@ -70,3 +70,23 @@ def test_a_group_request_becomes_an_appointment_without_a_client(team, expert):
         ee.request_accept(request=request, expert=expert)
     appointment = Appointment.objects.get(deployment_request=request)
     assert (appointment.trajectory_id, appointment.kind, appointment.with_client) == (None, "deployment", False)
+
+
+def test_a_support_group_meeting_is_planned_by_its_facilitator_only(team, expert, make_person):
+    from django.core.exceptions import ValidationError
+
+    with time_machine.travel(datetime(2026, 3, 20, 9, tzinfo=UTC), tick=False):
+        group = ee.support_group_create(organisation=expert.organisation, name="Steungroep voorjaar",
+                                        facilitators=[expert], created_by=expert, first_meeting_at=at(2026, 3, 24, 14))
+        meeting = group.meetings.get(number=1)
+        appointment = services.appointment_plan(
+            planned_by=expert, kind="support_group", starts_at=meeting.starts_at, ends_at=meeting.ends_at,
+            place="Groepsruimte", support_group_meeting=meeting,
+        )
+        assert (appointment.trajectory_id, appointment.support_group_meeting) == (None, meeting)
+        with pytest.raises(ValidationError) as caught:
+            services.appointment_plan(
+                planned_by=team.jobcoach, kind="support_group", starts_at=meeting.starts_at, ends_at=meeting.ends_at,
+                place="Groepsruimte", support_group_meeting=meeting,
+            )
+    assert caught.value.error_dict["support_group_meeting"][0].code == "other_group"
