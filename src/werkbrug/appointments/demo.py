@@ -24,7 +24,6 @@ from .models import AppointmentKind
 PLACES = ["UWV Tiel, spreekkamer 2", "Gemeentehuis Culemborg, kamer 1.14", "Werkplein Rivierenland",
           "Bibliotheek Zaltbommel, vergaderruimte", "Kantoor re-integratiebedrijf, Geldermalsen"]
 EMPLOYERS = [("Ria van Dam", "r.vandam@example.org"), ("Henk Verbeek", "h.verbeek@example.org"), ("", "")]
-MAX_TRAJECTORIES = 14
 
 
 def _at(day, hour: int, minute: int = 0) -> datetime:
@@ -34,8 +33,10 @@ def _at(day, hour: int, minute: int = 0) -> datetime:
 def load(region: Region, rng: random.Random) -> None:
     today = timezone.localdate()
     now = timezone.now()
+    # Every active trajectory gets its appointments: the demo's files stay alike in what they hold
+    # (the attack suite picks the file that reaches the most kinds of data as its victim).
     trajectories = list(Trajectory.objects.filter(region=region, status="active").select_related("client", "client__user")
-                        .order_by("pk")[:MAX_TRAJECTORIES])
+                        .order_by("pk"))
     for index, trajectory in enumerate(trajectories):
         members = [m.person for m in TeamMembership.objects.filter(trajectory=trajectory, left_at__isnull=True)
                    .select_related("person").order_by("joined_at", "pk")
