@@ -48,6 +48,7 @@ def test_planning_a_client_appointment_is_access_logged(plan, team):
     ({"ends_at": at(2026, 3, 30, 9)}, "ends_at", "end_before_start"),
     ({"ends_at": at(2026, 3, 31, 10)}, "ends_at", "too_long"),
     ({"kind": "party"}, "kind", "choice"),
+    ({"starts_at": at(1900, 3, 30, 10), "ends_at": at(1900, 3, 30, 11)}, "starts_at", "out_of_range"),
     ({"employer_contact_email": "not-an-address", "employer_contact_name": "Ria"}, "employer_contact_email", "invalid"),
 ])
 def test_invalid_input_is_refused_on_its_field(plan, fields, field, code):

@@ -49,6 +49,8 @@ __all__ = [
 ]
 
 MAX_DURATION = timedelta(hours=12)
+# Calendars (and their time-zone rules) are made for dates people plan: refuse typing slips.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 _https = URLValidator(schemes=["https"])
 
 
@@ -63,6 +65,8 @@ def _check_times(starts_at: datetime | None, ends_at: datetime | None) -> None:
         raise _invalid("ends_at", _("Give the date and time the appointment ends."), "required")
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise _invalid("starts_at", _("Give a time with its time zone."), "naive")
+    if not (FIRST_YEAR <= starts_at.year and ends_at.year <= LAST_YEAR):
+        raise _invalid("starts_at", _("Give a date between 2000 and 2100."), "out_of_range")
     if ends_at <= starts_at:
         raise _invalid("ends_at", _("The appointment ends after it starts."), "end_before_start")
     if ends_at - starts_at > MAX_DURATION:
