@@ -74,6 +74,12 @@ def test_renewed_feed_replaces_the_old_address(client, team, plan):
     assert client.get(new).status_code == 200
 
 
+def test_calendar_apps_may_ask_with_head(client, team, plan):
+    url = _make_feed(client, team.jobcoach)
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405
+
+
 def test_an_unknown_or_overlong_token_gives_404(client):
     assert client.get("/appointments/feed/Zq8dGmV1xYt4bNc7kPe2LwR9hJ3sFa6U/").status_code == 404
     assert client.get("/appointments/feed/" + "a" * 300 + "/").status_code == 404

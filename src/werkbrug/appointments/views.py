@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from werkbrug.core import policy
 from werkbrug.core.links import absolute_url
@@ -195,7 +195,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The feed a calendar app reads without signing in: the secret in the address is the key.
     A revoked or renewed address answers 404. It carries no client-level data (see ical.py), so
