@@ -22,6 +22,7 @@ DOMAIN_APPS = {
     "notifications": "notifications/",
     "casefile": "casefile/",
     "administration": "administration/",
+    "appointments": "appointments/",
 }
 
 handler400 = "werkbrug.web.views.errors.bad_request"

@@ -176,6 +176,9 @@ _p("", "token", "/research/q/{token}")
 _p("core.Organisation", "region", "/administration/organisations/{pk}", "/api/v1/admin/organisations/{pk}")
 _p("core.User", "region", "/administration/people/{pk}", "/api/v1/admin/people/{pk}")
 _p("", "token", "/administration/welcome/{uidb64}", "/administration/welcome/{}/{token}")
+_p("", "token", "/appointments/feed/{token}")
+_p("trajectories.Trajectory", "victim", "/appointments/trajectories/{trajectory_pk}")
+_p("appointments.Appointment", "victim", "/api/v1/appointments/{pk}", "/appointments/{pk}")
 _p("", "own", "/portal/plan/versions/{number}")  # the signed-in client's own plan: version 1
 _p("", "csv", "/api/v1/research/studies/{}/codebook.{fmt}", "/research/studies/{}/codes/export.{fmt}",
    "/knowledge-map/manage/export.{fmt}")

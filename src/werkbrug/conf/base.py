@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "werkbrug.operations",
     "werkbrug.casefile",
     "werkbrug.administration",
+    "werkbrug.appointments",
 ]
 
 MIDDLEWARE = [

@@ -434,11 +434,16 @@ def request_accept(*, request: DeploymentRequest, expert: User, now: datetime | 
         team_member_add(trajectory=request.trajectory, person=expert, role=Role.EXPERIENCE_EXPERT, added_by=request.requested_by)
     notifications.notify_many(recipients=[request.requested_by], actor=expert, kind=NotificationKind.DEPLOYMENT_ACCEPTED,
                               obj=request, link=reverse("experience_experts:request", kwargs={"pk": request.pk}))
-    return Deployment.objects.create(
+    deployment = Deployment.objects.create(
         region_id=request.region_id, expert=expert, request=request, status=DeploymentStatus.PLANNED,
         date=request.period_start, kind=request.kind, minutes=request.minutes, setting=request.setting,
         client=request.client, topic=request.topic, organisation_served_id=request.organisation_id,
     )
+    # The deployment becomes an appointment, to be confirmed (time and place) by the people in it.
+    from werkbrug.appointments.services import appointment_plan_for_deployment
+
+    appointment_plan_for_deployment(deployment=deployment, now=now)
+    return deployment
 
 
 @transaction.atomic

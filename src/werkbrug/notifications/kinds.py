@@ -45,6 +45,9 @@ class Kind(models.TextChoices):
     QUESTIONNAIRE_REMINDER = "questionnaire_reminder", _("Questionnaire reminder")
     PROPOSAL_DECISION = "proposal_decision", _("Decision on a proposal")
     KNOWLEDGE_REVIEW = "knowledge_review", _("Knowledge items due for review")
+    APPOINTMENT_PLANNED = "appointment_planned", _("Appointment planned")
+    APPOINTMENT_CHANGED = "appointment_changed", _("Appointment changed")
+    APPOINTMENT_CANCELLED = "appointment_cancelled", _("Appointment cancelled")
 
 
 class Channel(models.TextChoices):
@@ -74,6 +77,8 @@ INFO.update({
     Kind.QUESTIONNAIRE_INVITATION: _NOW,
     Kind.QUESTIONNAIRE_REMINDER: _NOW,
     Kind.WELLBEING_SIGNAL: _NOW,
+    Kind.APPOINTMENT_CHANGED: _NOW,
+    Kind.APPOINTMENT_CANCELLED: _NOW,
 })
 
 

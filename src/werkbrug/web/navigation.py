@@ -30,6 +30,7 @@ class NavItem:
 
 ITEMS = [
     NavItem(_("Home"), "web:home", clients=True),
+    NavItem(_("Appointments"), "appointments:index", clients=True),
     NavItem(_("My portal"), "portal:index", frozenset(), clients=True),
     NavItem(_("My questionnaires"), "evaluations:my_questionnaires", frozenset(), clients=True),
     NavItem(_("Caseload"), "trajectories:index", CASEWORK_ROLES),

@@ -89,6 +89,7 @@ RULE_MODULES = [
     "notifications",
     "casefile",
     "administration",
+    "appointments",
 ]
 
 

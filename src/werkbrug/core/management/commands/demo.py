@@ -24,6 +24,7 @@ LOADERS = [
     "experience_experts",
     "knowledge_map",
     "evaluations",
+    "appointments",
     "notifications",
     "casefile",
     "administration",
