@@ -272,8 +272,6 @@ def correction_request(request: HttpRequest, pk: int) -> HttpResponse:
     """For the plan director: the client's request, and the answer form."""
     action = "correction.handle" if request.method == "POST" else "correction.view"
     correction = selectors.correction_get(user=request.user, pk=pk, action=action)
-    if request.user.is_client:
-        return redirect("portal:corrections")
     form = CorrectionAnswerForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:

@@ -72,8 +72,7 @@ def _plan_director(user: User, request: CorrectionRequest, code: str) -> Decisio
 
 @rule("correction.view")
 def view_correction(user: User, request: CorrectionRequest) -> Decision:
-    if is_own_file(user, request.trajectory.client):
-        return client_data(user, request.trajectory.client, DataCategory.PARTICIPATION)
+    """The plan director's page of one request (the client reads theirs on `portal.correction`)."""
     return _plan_director(user, request, "R")
 
 
