@@ -251,3 +251,28 @@ def test_the_pdf_access_log_is_bounded(client, file, client_user, monkeypatch):
     text = " ".join("\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.content)).pages).split())
     total = AccessLogRecord.objects.filter(client_pseudonym=file.client.pseudonym, granted=True).count()
     assert f"De 2 nieuwste van {total} regels" in text
+
+
+def test_the_api_gives_the_same_rights(file, client_user, other_client):
+    api = BrowserClient()
+    api.force_login(client_user)
+    own = Action.objects.get(title="Cv bijwerken")
+    theirs = Action.objects.get(title="Gesprek met werkgever plannen")
+    response = api.post(f"/api/v1/portal/plan/actions/{own.pk}/tick/", {"done": True}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "done"
+    assert api.post(f"/api/v1/portal/plan/actions/{theirs.pk}/tick/", {"done": True},
+                    content_type="application/json").status_code == 404
+    response = api.post("/api/v1/portal/corrections/", {"subject": "jobs", "text": "Ik werk 20 uur, geen 16."},
+                        content_type="application/json")
+    assert response.status_code == 201
+    assert [r["text"] for r in api.get("/api/v1/portal/corrections/").json()] == ["Ik werk 20 uur, geen 16."]
+    data = json.loads(b"".join(api.get("/api/v1/portal/export/").streaming_content))
+    assert data["correction_requests"][0]["about"] == "jobs" and data["access_log"]
+    response = api.get("/api/v1/portal/plan/pdf/", HTTP_ACCEPT="application/pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    api.force_login(other_client)
+    assert api.post(f"/api/v1/portal/plan/actions/{own.pk}/tick/", {"done": False},
+                    content_type="application/json").status_code == 404
+    assert api.get("/api/v1/portal/corrections/").json() == []
+    own.refresh_from_db()
+    assert own.status == "done"

@@ -130,7 +130,7 @@ _p("trajectories.TeamMembership", "victim", "/api/v1/trajectories/{}/team/{membe
    "/trajectories/{}/team/{member_pk}")
 _p("plans.PlanVersion", "number", "/api/v1/plans/{}/versions/{number}", "/plans/{}/versions/{number}")
 _p("plans.Action", "victim", "/api/v1/plans/{}/actions/{action_pk}", "/plans/{}/actions/{action_pk}",
-   "/portal/plan/actions/{action_pk}")
+   "/portal/plan/actions/{action_pk}", "/api/v1/portal/plan/actions/{action_pk}")
 _p("collaboration.Signal", "victim", "/api/v1/signals/{pk}", "/collaboration/trajectories/{}/signals/{pk}")
 _p("collaboration.Referral", "victim", "/api/v1/referrals/{pk}", "/collaboration/referrals/{pk}")
 _p("employment.Job", "victim", "/api/v1/jobs/{pk}", "/employment/trajectories/{}/jobs/{pk}")
