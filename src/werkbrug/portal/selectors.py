@@ -14,10 +14,9 @@ from werkbrug.core import policy
 from werkbrug.core.access_log import access_log_for_client
 from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import AccessLogRecord, Organisation
-from werkbrug.trajectories.models import TeamMembership, Trajectory
-
 from werkbrug.trajectories import selectors as trajectory_selectors
 from werkbrug.trajectories.intake import SECTIONS
+from werkbrug.trajectories.models import TeamMembership, Trajectory
 
 from .models import CorrectionRequest
 

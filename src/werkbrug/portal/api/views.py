@@ -19,8 +19,8 @@ from werkbrug.collaboration.api.serializers import SignalOut
 from werkbrug.core import policy
 from werkbrug.core.models import Organisation
 from werkbrug.plans import selectors as plan_selectors
-from werkbrug.plans.api import views as plan_api
 from werkbrug.plans import services as plan_services
+from werkbrug.plans.api import views as plan_api
 from werkbrug.plans.api.serializers import (
     ActionOut,
     AgreeIn,
@@ -29,7 +29,6 @@ from werkbrug.plans.api.serializers import (
     PlanOut,
     VersionSummaryOut,
 )
-
 from werkbrug.plans.document import plan_pdf as render_plan_pdf
 
 from .. import export, selectors, services
