@@ -276,3 +276,36 @@ def test_the_api_gives_the_same_rights(file, client_user, other_client):
     assert api.get("/api/v1/portal/corrections/").json() == []
     own.refresh_from_db()
     assert own.status == "done"
+
+
+def test_policy_table_for_the_clients_rights(file, client_user, other_client):
+    from werkbrug.core import policy
+    from werkbrug.portal.services import correction_request_create
+
+    own = Action.objects.select_related("version__plan__trajectory__client").get(title="Cv bijwerken")
+    theirs = Action.objects.select_related("version__plan__trajectory__client").get(title="Gesprek met werkgever plannen")
+    from werkbrug.trajectories.models import Trajectory
+
+    request = correction_request_create(client=file.client, person=client_user, subject="other", text="Klopt niet.")
+    trajectory = Trajectory.objects.select_related("client").get(pk=file.trajectory.pk)  # with the portal account
+    cases = [
+        # (who, action, object, allowed)
+        (client_user, "plan.action_tick", own, True),        # the client, an action that is theirs
+        (client_user, "plan.action_tick", theirs, False),    # the client, the jobcoach's action
+        (other_client, "plan.action_tick", own, False),      # another client
+        (file.jobcoach, "plan.action_tick", own, False),     # professionals use plan.action_status
+        (file.jobcoach, "correction.view", request, True),   # the plan director
+        (file.jobcoach, "correction.handle", request, True),
+        (file.labour_expert, "correction.view", request, False),  # in the team, not plan director
+        (file.outsider, "correction.view", request, False),  # outside the team
+        (client_user, "correction.handle", request, False),  # the client asks; does not answer
+        (client_user, "portal.export", file.client, True),
+        (other_client, "portal.export", file.client, False),
+        (file.jobcoach, "portal.export", file.client, False),
+        (client_user, "plan.print", trajectory, True),
+        (other_client, "plan.print", trajectory, False),
+        (file.labour_expert, "plan.print", trajectory, True),
+        (file.outsider, "plan.print", trajectory, False),
+    ]
+    for who, action, obj, allowed in cases:
+        assert policy.can(who, action, obj) is allowed, (who, action, allowed)

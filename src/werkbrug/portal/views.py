@@ -248,7 +248,7 @@ def download_json(request: HttpRequest) -> HttpResponse:
 def corrections(request: HttpRequest) -> HttpResponse:
     """GET: my correction requests and the form; POST: ask for a correction."""
     if request.method != "POST":
-        client = selectors.portal_client(user=request.user, action="portal.correction")
+        client = selectors.portal_client(user=request.user, action="portal.corrections")
         form = CorrectionForm()
     else:
         client = selectors.own_client(request.user)

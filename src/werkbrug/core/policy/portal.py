@@ -39,6 +39,7 @@ _ACTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "portal.referrals": (DataCategory.PARTICIPATION, (), "R"),
     "portal.jobs": (DataCategory.JOB_OUTCOMES, (), "R"),
     "portal.export": (DataCategory.PARTICIPATION, EXPORT_CATEGORIES, "E"),
+    "portal.corrections": (DataCategory.PARTICIPATION, (), "R"),
     "portal.correction": (DataCategory.PARTICIPATION, (), "C"),
 }
 

@@ -196,7 +196,7 @@ def export_json(request):
 def corrections(request):
     """GET: my correction requests and their answers. POST: ask my plan director to correct something."""
     if request.method == "GET":
-        client = selectors.portal_client(user=request.user, action="portal.correction")
+        client = selectors.portal_client(user=request.user, action="portal.corrections")
         return Response(CorrectionOut(selectors.portal_corrections(client=client), many=True).data)
     client = selectors.own_client(request.user)
     policy.check(request.user, "portal.correction", client)  # the service logs the one record
