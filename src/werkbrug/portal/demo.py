@@ -1,5 +1,5 @@
-"""Demo data for the client's rights: clients with a portal account have ticked off one of
-their own actions, and some asked for a correction (one of them answered by the plan director).
+"""Demo data for the client's rights: every client with a portal account has ticked off one of
+their own actions and asked for a correction (every other one answered by the plan director).
 
 Made through the real services, so the demo access log shows the clients at work too.
 """
@@ -35,12 +35,11 @@ def load(region: Region, rng: random.Random) -> None:
             .exclude(version__plan__current_version=None)
             .select_related("version__plan__trajectory__client").order_by("due_on", "pk").first()
         )
-        if action is not None and action.version.plan.current_version_id == action.version_id and n % 2 == 0:
+        if action is not None and action.version.plan.current_version_id == action.version_id:
             action_tick(action=action, person=client.user, done=True)
-        if n % 3 == 0:
-            subject, text = REQUESTS[(n // 3) % len(REQUESTS)]
-            request = correction_request_create(client=client, person=client.user, subject=subject, text=text)
-            director = request.trajectory.plan_director
-            if n % 2 == 0 and director is not None:
-                correction_request_answer(request=request, person=director,
-                                          answer="Dank u, het is aangepast. U ziet het bij uw volgende bezoek.")
+        subject, text = REQUESTS[n % len(REQUESTS)]
+        request = correction_request_create(client=client, person=client.user, subject=subject, text=text)
+        director = request.trajectory.plan_director
+        if n % 2 == 0 and director is not None:
+            correction_request_answer(request=request, person=director,
+                                      answer="Dank u, het is aangepast. U ziet het bij uw volgende bezoek.")
