@@ -309,3 +309,22 @@ def test_policy_table_for_the_clients_rights(file, client_user, other_client):
     ]
     for who, action, obj, allowed in cases:
         assert policy.can(who, action, obj) is allowed, (who, action, allowed)
+
+
+def test_the_export_costs_the_same_queries_however_long_the_access_log(client, file, client_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(client_user)
+
+    def export_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            b"".join(client.get(reverse("portal:download_json")).streaming_content)
+        return len(queries)
+
+    export_queries()  # the first request of a session reads a few things once
+    first = export_queries()
+    for _ in range(40):
+        client.get(reverse("portal:index"))
+    assert export_queries() == first  # the log is streamed in chunks, not read row by row
+    assert first < 80, first

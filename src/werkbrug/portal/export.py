@@ -37,7 +37,7 @@ PDF_ACCESS_LOG_ROWS = 500
 
 
 def _local(value: datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat() if value else None
+    return timezone.localtime(value, timezone.get_default_timezone()).isoformat() if value else None
 
 
 def _day(value: date | None) -> str | None:
