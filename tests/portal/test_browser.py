@@ -48,8 +48,9 @@ def test_client_ticks_off_asks_for_a_correction_and_downloads_their_data(page, s
     assert "Wacht op antwoord" in page.content()
     assert_accessible(page)
 
-    follow(page.get_by_role("link", name="Mijn intake"))
-    assert_accessible(page)
+    for name in ("Mijn intake", "Mijn verwijzingen", "Mijn werk"):
+        follow(page.get_by_role("link", name=name).first)
+        assert_accessible(page)
     follow(page.get_by_role("link", name="Mijn gegevens downloaden").first)
     assert_accessible(page)
     with page.expect_download() as info:
@@ -69,3 +70,15 @@ def test_client_ticks_off_asks_for_a_correction_and_downloads_their_data(page, s
     with open(info.value.path(), "rb") as data:
         exported = json.load(data)
     assert any(row["who"] == "Lars Deskundige" for row in exported["access_log"])
+
+    # The plan director reads the request from the notification and answers it.
+    from werkbrug.portal.models import CorrectionRequest
+
+    sign_in(team.jobcoach)
+    page.goto(f"/portal/correction-requests/{CorrectionRequest.objects.get().pk}/")
+    assert "Mijn opleiding ontbreekt" in page.content()
+    assert_accessible(page)
+    page.fill("#id_answer", "Aangevuld in de intake.")
+    follow(page.get_by_role("button", name="Antwoord versturen"))
+    assert "Aangevuld in de intake." in page.content()
+    assert_accessible(page)
