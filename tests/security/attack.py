@@ -129,7 +129,8 @@ _p("trajectories.Trajectory", "victim", "/api/v1/trajectories/{pk}", "/trajector
 _p("trajectories.TeamMembership", "victim", "/api/v1/trajectories/{}/team/{member_pk}",
    "/trajectories/{}/team/{member_pk}")
 _p("plans.PlanVersion", "number", "/api/v1/plans/{}/versions/{number}", "/plans/{}/versions/{number}")
-_p("plans.Action", "victim", "/api/v1/plans/{}/actions/{action_pk}", "/plans/{}/actions/{action_pk}")
+_p("plans.Action", "victim", "/api/v1/plans/{}/actions/{action_pk}", "/plans/{}/actions/{action_pk}",
+   "/portal/plan/actions/{action_pk}", "/api/v1/portal/plan/actions/{action_pk}")
 _p("collaboration.Signal", "victim", "/api/v1/signals/{pk}", "/collaboration/trajectories/{}/signals/{pk}")
 _p("collaboration.Referral", "victim", "/api/v1/referrals/{pk}", "/collaboration/referrals/{pk}")
 _p("employment.Job", "victim", "/api/v1/jobs/{pk}", "/employment/trajectories/{}/jobs/{pk}")
@@ -179,6 +180,7 @@ _p("", "token", "/administration/welcome/{uidb64}", "/administration/welcome/{}/
 _p("", "token", "/appointments/feed/{token}")
 _p("trajectories.Trajectory", "victim", "/appointments/trajectories/{trajectory_pk}")
 _p("appointments.Appointment", "victim", "/api/v1/appointments/{pk}", "/appointments/{pk}")
+_p("portal.CorrectionRequest", "victim", "/portal/correction-requests/{pk}")
 _p("", "own", "/portal/plan/versions/{number}")  # the signed-in client's own plan: version 1
 _p("", "csv", "/api/v1/research/studies/{}/codebook.{fmt}", "/research/studies/{}/codes/export.{fmt}",
    "/knowledge-map/manage/export.{fmt}")

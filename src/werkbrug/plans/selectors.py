@@ -58,6 +58,12 @@ def action_of(*, trajectory: Trajectory, pk: int) -> Action | None:
     )
 
 
+def action_find(*, pk: int) -> Action | None:
+    """An action by id without an access check: for a caller that authorizes the action itself
+    (the portal's tick-off, `plan.action_tick`)."""
+    return Action.objects.select_related("version__plan__trajectory__client", "goal").filter(pk=pk).first()
+
+
 def plan_consented_org_ids(trajectory: Trajectory) -> set[int]:
     """Organisations the client now lets see the plan."""
     from werkbrug.clients.models import ConsentState
@@ -307,3 +313,51 @@ def _plan_team_facts(rows: list[dict], today):
 
 def plan_exists(*, trajectory: Trajectory) -> bool:
     return Plan.objects.filter(trajectory=trajectory, current_version__isnull=False).exists()
+
+
+def agreed_or_current(*, trajectory: Trajectory) -> PlanVersion | None:
+    """The version a printed plan shows by default: the newest one everyone agreed to, else the
+    current one (which the document then marks as not agreed)."""
+    agreed = (
+        PlanVersion.objects.filter(plan__trajectory=trajectory, agreed_at__isnull=False)
+        .select_related("plan", "created_by").order_by("-number").first()
+    )
+    return agreed or current_plan(trajectory=trajectory)
+
+
+@dataclass
+class PlanDocument:
+    """What the printed plan holds (the caller has authorized `plan.print`)."""
+
+    trajectory: Trajectory
+    version: PlanVersion
+    is_current: bool
+    state: str
+    state_label: str
+    content: list[dict]
+    answers: list[PlanResponse]
+    waiting_for: list[Participant]
+
+
+def plan_document(*, trajectory: Trajectory, version: PlanVersion) -> PlanDocument:
+    """One version as a document: goals and actions, every answer given to it (who, when, the
+    client's included, and who recorded it) and, for the current version, who has not answered."""
+    current = current_plan(trajectory=trajectory)
+    is_current = current is not None and current.pk == version.pk
+    answers = list(
+        PlanResponse.objects.filter(version=version).select_related("person", "person__organisation")
+        .order_by("-for_client", "responded_at", "id")
+    )
+    waiting: list[Participant] = []
+    if is_current:
+        overview = plan_overview(trajectory=trajectory, version=version)
+        state, label, waiting = overview.state, overview.state_label, overview.waiting_for
+    elif version.agreed_at:
+        state, label = workflow.AgreementState.AGREED, workflow.AgreementState.AGREED.label
+    elif version.disagreed:
+        state, label = workflow.AgreementState.DISAGREED, workflow.AgreementState.DISAGREED.label
+    else:
+        from django.utils.translation import gettext_lazy as _
+
+        state, label = "replaced", _("Replaced by a newer version")
+    return PlanDocument(trajectory, version, is_current, state, label, version_content(version), answers, waiting)

@@ -51,6 +51,7 @@ __all__ = [
     "GoalInput",
     "PlanConflict",
     "action_status_set",
+    "action_tick",
     "goals_from_version",
     "plan_agree",
     "plan_disagree",
@@ -402,24 +403,58 @@ def plan_disagree(*, plan_version: PlanVersion, person: User, comment: str, for_
                    for_client=for_client)
 
 
+def _lock_action(action: Action) -> tuple[Plan, Action]:
+    """The plan row first, as plan_save locks it: a save and a status change never interleave."""
+    plan = Plan.objects.select_for_update().get(pk=action.version.plan_id)
+    action = Action.objects.select_for_update().select_related("version__plan").get(pk=action.pk)
+    if plan.current_version_id != action.version_id:
+        raise ValidationError(_("This action belongs to an older version of the plan."), code="outdated_version")
+    return plan, action
+
+
+def _status_change(plan: Plan, action: Action, *, actor: User, status: str) -> None:
+    ActionStatusChange.objects.create(
+        action=action, previous=action.status, new=status, changed_by=actor, changed_at=timezone.now()
+    )
+    action.status = status
+    action.save(update_fields=["status"])
+    plan.revision += 1
+    plan.save(update_fields=["revision"])
+
+
 def action_status_set(*, action: Action, actor: User, status: str) -> Action:
     """Record progress on an action of the current version (not a content change: no new version)."""
     policy.authorize(actor, "plan.action_status", action.version.plan.trajectory)
     with transaction.atomic():
-        # The plan row first, as plan_save locks it: a save and a status change never interleave.
-        plan = Plan.objects.select_for_update().get(pk=action.version.plan_id)
-        action = Action.objects.select_for_update().select_related("version__plan").get(pk=action.pk)
-        if plan.current_version_id != action.version_id:
-            raise ValidationError(_("This action belongs to an older version of the plan."), code="outdated_version")
+        plan, action = _lock_action(action)
         if status not in ActionStatus.values:
             raise ValidationError({"status": ValidationError(_("Unknown status."), code="status")})
         if status == action.status:
             return action
-        ActionStatusChange.objects.create(
-            action=action, previous=action.status, new=status, changed_by=actor, changed_at=timezone.now()
-        )
-        action.status = status
-        action.save(update_fields=["status"])
-        plan.revision += 1
-        plan.save(update_fields=["revision"])
+        _status_change(plan, action, actor=actor, status=status)
+        return action
+
+
+def action_tick(*, action: Action, person: User, done: bool) -> Action:
+    """The client ticks off one of their own actions (`done`), or un-ticks it; the plan director
+    is told. Only open and done actions: a cancelled one is the team's to reopen. Like any
+    status, it is progress on the current version, not a change that needs agreement again."""
+    policy.authorize(person, "plan.action_tick", action)
+    with transaction.atomic():
+        plan, action = _lock_action(action)
+        if action.status == ActionStatus.CANCELLED:
+            raise ValidationError(_("This action was cancelled by your team; it cannot be ticked off."),
+                                  code="cancelled")
+        status = ActionStatus.DONE if done else ActionStatus.OPEN
+        if status == action.status:
+            return action
+        _status_change(plan, action, actor=person, status=status)
+        trajectory = Trajectory.objects.only("id", "plan_director").select_related("plan_director").get(
+            pk=action.version.plan.trajectory_id)
+        if done and trajectory.plan_director is not None and trajectory.plan_director_id != person.pk:
+            from django.urls import reverse
+
+            notifications.notify(recipient=trajectory.plan_director, kind=NotificationKind.ACTION_DONE_BY_CLIENT,
+                                 obj=action, ref_number=trajectory.pk,
+                                 link=reverse("plans:plan", kwargs={"trajectory_pk": trajectory.pk}))
         return action

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:trajectory_pk>/disagree/", views.disagree, name="disagree"),
     path("<int:trajectory_pk>/versions/", views.versions, name="versions"),
     path("<int:trajectory_pk>/versions/<int:number>/", views.version, name="version"),
+    path("<int:trajectory_pk>/pdf/", views.pdf, name="pdf"),
+    path("<int:trajectory_pk>/versions/<int:number>/pdf/", views.version_pdf, name="version_pdf"),
     path("<int:trajectory_pk>/diff/", views.diff, name="diff"),
     path("<int:trajectory_pk>/actions/<int:action_pk>/status/", views.action_status, name="action_status"),
 ]

@@ -23,6 +23,7 @@ from werkbrug.web.forms import apply_validation_error
 
 from . import selectors, services
 from .diff import version_diff
+from .document import plan_pdf
 from .forms import (
     ActionFormSet,
     ActionStatusForm,
@@ -72,6 +73,7 @@ def plan_context(request: HttpRequest, trajectory, *, answer_form: AnswerForm | 
         "answer_form": answer_form or AnswerForm(initial={"version": version.number if version else 0}),
         "timeline": sorted((a for item in overview.content for a in item["actions"]), key=lambda a: (a.due_on, a.pk)),
         "status_choices": ActionStatus.choices,
+        "can_print": bool(version) and policy.can(request.user, "plan.print", trajectory),
     }
 
 
@@ -280,3 +282,19 @@ def diff_context(trajectory, params) -> dict:
 def diff(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
     trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk)
     return render(request, "plans/diff.html", {**diff_context(trajectory, request.GET), "base": "plans"})
+
+
+@login_required
+def pdf(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
+    """The plan as a PDF: the version everyone agreed to, else the current one (marked as such)."""
+    trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action="plan.print")
+    version = selectors.agreed_or_current(trajectory=trajectory)
+    if version is None:
+        raise Http404
+    return plan_pdf(request, trajectory=trajectory, version=version)
+
+
+@login_required
+def version_pdf(request: HttpRequest, trajectory_pk: int, number: int) -> HttpResponse:
+    trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action="plan.print")
+    return plan_pdf(request, trajectory=trajectory, version=selectors.version_get(trajectory=trajectory, number=number))

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from ..choices import DataCategory
 from . import Decision, rule
-from .clients import client_data
+from .clients import client_data, is_own_file
 
 if TYPE_CHECKING:
+    from werkbrug.plans.models import Action
     from werkbrug.trajectories.models import Trajectory
 
     from ..models import User
@@ -41,6 +42,26 @@ def open_plan_form(user: User, trajectory: Trajectory) -> Decision:
 @rule("plan.change", "plan.submit", "plan.action_status")
 def change_plan(user: User, trajectory: Trajectory) -> Decision:
     return _professionals_only(user, trajectory, "U")
+
+
+@rule("plan.print")
+def print_plan(user: User, trajectory: Trajectory) -> Decision:
+    """The plan as a PDF document: whoever may read the plan, the client too (an export, code E)."""
+    return client_data(user, trajectory.client, DataCategory.PLAN, code="E")
+
+
+@rule("plan.action_tick")
+def tick_action(user: User, action: Action) -> Decision:
+    """The client ticks off (or un-ticks) an action of their own plan that is theirs to do. Team
+    members change an action's status with `plan.action_status`."""
+    client = action.version.plan.trajectory.client
+    if not is_own_file(user, client):
+        return Decision(False, reason="only the client ticks off their own actions", client=client,
+                        category=DataCategory.PLAN, code="U")
+    if not action.owner_is_client:
+        return Decision(False, reason="this action is someone else's", client=client, category=DataCategory.PLAN,
+                        code="U", role="client", relation=True, consent=True)
+    return client_data(user, client, DataCategory.PLAN, code="U")
 
 
 @rule("plan.agree", "plan.disagree")

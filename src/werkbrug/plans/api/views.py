@@ -8,9 +8,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, renderer_classes
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from werkbrug.api.exceptions import Conflict
@@ -18,6 +20,7 @@ from werkbrug.api.params import int_param
 
 from .. import selectors, services
 from ..diff import version_diff
+from ..document import plan_pdf
 from .serializers import (
     ActionOut,
     ActionStatusIn,
@@ -210,3 +213,42 @@ def agreements(request, trajectory_pk: int):
     current = selectors.current_plan(trajectory=trajectory)
     qs = current.responses.select_related("person") if current else []
     return Response(AnswerOut(qs, many=True).data)
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets a client ask for `Accept: application/pdf`; an error is still problem+json."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return JSONRenderer().render(data)
+
+
+PDF_RESPONSE = {(200, "application/pdf"): OpenApiTypes.BINARY}
+
+
+@extend_schema(responses=PDF_RESPONSE)
+@api_view(["GET"])
+@renderer_classes([JSONRenderer, PDFRenderer])
+def plan_pdf_view(request, trajectory_pk: int):
+    """The plan as a PDF document: the version everyone agreed to, else the current one (marked
+    as not agreed). Access-logged as an export."""
+    trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action="plan.print")
+    version = selectors.agreed_or_current(trajectory=trajectory)
+    if version is None:
+        raise Http404
+    return plan_pdf(request._request, trajectory=trajectory, version=version)
+
+
+@extend_schema(responses=PDF_RESPONSE)
+@api_view(["GET"])
+@renderer_classes([JSONRenderer, PDFRenderer])
+def version_pdf_view(request, trajectory_pk: int, number: int):
+    """One version of the plan as a PDF document."""
+    trajectory = selectors.plan_get(user=request.user, trajectory_pk=trajectory_pk, action="plan.print")
+    return plan_pdf(request._request, trajectory=trajectory,
+                    version=selectors.version_get(trajectory=trajectory, number=number))

@@ -4,6 +4,8 @@ from werkbrug.clients.models import ConsentDisplayState
 from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import AccessLogRecord
 
+from ..models import CorrectionRequest, CorrectionSubject
+
 
 class ConsentRowOut(serializers.Serializer):
     organisation = serializers.IntegerField(source="organisation.pk")
@@ -44,3 +46,20 @@ class TeamOut(serializers.Serializer):
     trajectory = serializers.IntegerField(allow_null=True)
     plan_director = serializers.CharField(allow_null=True)
     members = PortalTeamMemberOut(many=True)
+
+
+class ActionTickIn(serializers.Serializer):
+    done = serializers.BooleanField(help_text="true: I did it; false: not done yet")
+
+
+class CorrectionIn(serializers.Serializer):
+    subject = serializers.ChoiceField(choices=CorrectionSubject.choices)
+    text = serializers.CharField(max_length=2000, help_text="what is not right, and what it should be")
+
+
+class CorrectionOut(serializers.ModelSerializer):
+    answered_by = serializers.CharField(source="answered_by.get_full_name", default=None, allow_null=True)
+
+    class Meta:
+        model = CorrectionRequest
+        fields = ["id", "subject", "text", "requested_at", "state", "answer", "answered_by", "answered_at"]

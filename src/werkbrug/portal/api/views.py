@@ -1,31 +1,46 @@
-"""The portal API for the signed-in client: own plan and its versions, answers, team, signals,
-consents, access log. The same selectors and services as the portal pages."""
+"""The portal API for the signed-in client: own plan and its versions (also as PDF), answers,
+ticking off own actions, team, signals, consents, access log, the whole file as JSON, correction
+requests. The same selectors and services as the portal pages."""
 
 from __future__ import annotations
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, renderer_classes
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from werkbrug.api.pagination import Pagination
 from werkbrug.clients.models import ConsentMethod
 from werkbrug.clients.services import consent_grant, consent_withdraw
 from werkbrug.collaboration.api.serializers import SignalOut
+from werkbrug.core import policy
 from werkbrug.core.models import Organisation
 from werkbrug.plans import selectors as plan_selectors
+from werkbrug.plans import services as plan_services
 from werkbrug.plans.api import views as plan_api
 from werkbrug.plans.api.serializers import (
+    ActionOut,
     AgreeIn,
     AnswerOut,
     DisagreeIn,
     PlanOut,
     VersionSummaryOut,
 )
+from werkbrug.plans.document import plan_pdf as render_plan_pdf
 
-from .. import selectors
-from .serializers import AccessLogOut, ConsentChangeIn, ConsentRowOut, TeamOut
+from .. import export, selectors, services
+from .serializers import (
+    AccessLogOut,
+    ActionTickIn,
+    ConsentChangeIn,
+    ConsentRowOut,
+    CorrectionIn,
+    CorrectionOut,
+    TeamOut,
+)
 
 
 def _trajectory(client):
@@ -137,3 +152,56 @@ def access_log(request):
     paginator = Pagination()
     page = paginator.paginate_queryset(selectors.portal_access_log(client=client), request)
     return paginator.get_paginated_response(AccessLogOut(page, many=True).data)
+
+
+@extend_schema(responses=plan_api.PDF_RESPONSE)
+@api_view(["GET"])
+@renderer_classes([JSONRenderer, plan_api.PDFRenderer])
+def plan_pdf(request):
+    """My plan as a PDF: the version everyone agreed to, else the current one."""
+    trajectory = _own_plan(request, "plan.print")
+    version = plan_selectors.agreed_or_current(trajectory=trajectory)
+    if version is None:
+        raise Http404
+    return render_plan_pdf(request._request, trajectory=trajectory, version=version)
+
+
+@extend_schema(request=ActionTickIn, responses=ActionOut)
+@api_view(["POST"])
+def action_tick(request, action_pk: int):
+    """Tick off (`done: true`) or un-tick one of my own actions; my plan director is told."""
+    action = plan_selectors.action_find(pk=action_pk)
+    if action is None:
+        raise Http404
+    policy.check(request.user, "plan.action_tick", action)  # the service logs the one record
+    data = ActionTickIn(data=request.data)
+    data.is_valid(raise_exception=True)
+    with plan_api.service_errors():
+        action = plan_services.action_tick(action=action, person=request.user, done=data.validated_data["done"])
+    return Response(ActionOut(action).data)
+
+
+@extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
+@api_view(["GET"])
+def export_json(request):
+    """Everything Werkbrug keeps about me (AVG art. 15 and 20), with the whole access log,
+    streamed as one JSON document (`format`: `werkbrug-client-export/1`). Logged as an export."""
+    client = selectors.portal_client(user=request.user, action="portal.export")
+    return export.json_response(client=client)
+
+
+@extend_schema(methods=["GET"], responses=CorrectionOut(many=True))
+@extend_schema(methods=["POST"], request=CorrectionIn, responses={201: CorrectionOut})
+@api_view(["GET", "POST"])
+def corrections(request):
+    """GET: my correction requests and their answers. POST: ask my plan director to correct something."""
+    if request.method == "GET":
+        client = selectors.portal_client(user=request.user, action="portal.corrections")
+        return Response(CorrectionOut(selectors.portal_corrections(client=client), many=True).data)
+    client = selectors.own_client(request.user)
+    policy.check(request.user, "portal.correction", client)  # the service logs the one record
+    data = CorrectionIn(data=request.data)
+    data.is_valid(raise_exception=True)
+    with plan_api.service_errors():
+        made = services.correction_request_create(client=client, person=request.user, **data.validated_data)
+    return Response(CorrectionOut(made).data, status=status.HTTP_201_CREATED)

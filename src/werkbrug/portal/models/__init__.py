@@ -1,1 +1,3 @@
+from .corrections import CorrectionRequest, CorrectionState, CorrectionSubject
 
+__all__ = ["CorrectionRequest", "CorrectionState", "CorrectionSubject"]

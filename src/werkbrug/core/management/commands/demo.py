@@ -20,6 +20,7 @@ LOADERS = [
     "plans",
     "collaboration",
     "employment",
+    "portal",
     "ambassadors",
     "experience_experts",
     "knowledge_map",
