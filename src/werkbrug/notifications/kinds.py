@@ -45,6 +45,10 @@ class Kind(models.TextChoices):
     QUESTIONNAIRE_REMINDER = "questionnaire_reminder", _("Questionnaire reminder")
     PROPOSAL_DECISION = "proposal_decision", _("Decision on a proposal")
     KNOWLEDGE_REVIEW = "knowledge_review", _("Knowledge items due for review")
+    TRAJECTORY_CLOSED = "trajectory_closed", _("Trajectory closed")
+    TRAJECTORY_REOPENED = "trajectory_reopened", _("Trajectory reopened")
+    JOIN_REQUESTED = "join_requested", _("Request to join a team")
+    JOIN_DECIDED = "join_decided", _("Answer to your request to join a team")
 
 
 class Channel(models.TextChoices):
@@ -74,6 +78,7 @@ INFO.update({
     Kind.QUESTIONNAIRE_INVITATION: _NOW,
     Kind.QUESTIONNAIRE_REMINDER: _NOW,
     Kind.WELLBEING_SIGNAL: _NOW,
+    Kind.JOIN_REQUESTED: _NOW,
 })
 
 
