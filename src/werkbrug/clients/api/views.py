@@ -56,7 +56,7 @@ def client_out(user, client, *, show_bsn: bool | None = None) -> dict:
 
 class ClientListView(APIView):
     @extend_schema(request=ClientRegisterIn, responses={201: ClientRegisterOut}, operation_id="clients_register")
-    @sensitive_variables("data", "body")  # the BSN never reaches an error report
+    @sensitive_variables("data", "body", "values")  # the BSN never reaches an error report
     def post(self, request):
         """Register a client and start their trajectory (you become team member and plan director)."""
         from werkbrug.trajectories.services import client_register_and_start
