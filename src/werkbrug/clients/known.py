@@ -42,11 +42,15 @@ PARTICLES = frozenset({
 KNOWN_CHECKS_PER_HOUR = 20
 
 
+# Letters without a decomposition to a plain one.
+_LETTERS = str.maketrans({"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i", "ł": "l", "đ": "d", "ð": "d", "þ": "th"})
+
+
 def normalise_name(name: str) -> str:
     """'  Zoë van der BERG-Çelik ' → 'zoe berg celik'."""
     decomposed = unicodedata.normalize("NFKD", name or "")
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    words = re.findall(r"[a-z]+", plain.replace("ß", "ss").replace("ø", "o").replace("æ", "ae"))
+    words = re.findall(r"[a-z]+", plain.translate(_LETTERS))
     kept = [w for w in words if w not in PARTICLES]
     return " ".join(kept or words)
 
