@@ -22,7 +22,14 @@ from werkbrug.core.numbers import parse_int
 
 from . import caseload, compiled
 from .caseload import SORTS, CaseloadSearch, caseload_filter
-from .models import Intake, PlanDirectorChange, TeamMembership, Trajectory, TrajectoryEvent, TrajectoryStatus
+from .models import (
+    Intake,
+    PlanDirectorChange,
+    TeamMembership,
+    Trajectory,
+    TrajectoryEvent,
+    TrajectoryStatus,
+)
 
 __all__ = [
     "caseload_trajectories",

@@ -26,7 +26,15 @@ from werkbrug.core.policy.trajectories import trajectory_categories
 from werkbrug.web.forms import apply_validation_error
 
 from . import selectors, services
-from .forms import ArchiveFilter, CaseloadFilter, CloseForm, HandOverForm, IntakeForm, ReopenForm, TeamMemberAddForm
+from .forms import (
+    ArchiveFilter,
+    CaseloadFilter,
+    CloseForm,
+    HandOverForm,
+    IntakeForm,
+    ReopenForm,
+    TeamMemberAddForm,
+)
 from .intake import SECTIONS
 from .paging import page_of
 from .workflow import trajectory_is_open
@@ -185,6 +193,7 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "trajectories/intake.html", {
         "trajectory": trajectory, "client": trajectory.client, "intake": current, "form": form,
         "sections": sections, "editable": editable, "hidden_any": any(not s["visible"] for s in sections),
+        "is_open": trajectory_is_open(trajectory),
     })
 
 

@@ -19,13 +19,6 @@ from werkbrug.core.models import Organisation
 from .. import selectors, services
 from .serializers import (
     ClientOut,
-    JoinAskIn,
-    JoinDecideIn,
-    JoinRequestOut,
-    KnownIn,
-    KnownOut,
-    MergeIn,
-    MergeOut,
     ClientRegisterIn,
     ClientRegisterOut,
     ClientUpdateIn,
@@ -34,6 +27,13 @@ from .serializers import (
     ConsentsOut,
     ConsentStateOut,
     ConsentWithdrawIn,
+    JoinAskIn,
+    JoinDecideIn,
+    JoinRequestOut,
+    KnownIn,
+    KnownOut,
+    MergeIn,
+    MergeOut,
 )
 
 

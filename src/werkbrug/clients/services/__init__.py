@@ -330,7 +330,13 @@ def _tell_consent_change(client: Client, organisation: Organisation, actor: User
                              link=reverse("portal:consents"))
 
 
-from .known import KnownAnswer, KnownCheckLimit, join_request_create, join_request_decide, known_check  # noqa: E402
+from .known import (  # noqa: E402
+    KnownAnswer,
+    KnownCheckLimit,
+    join_request_create,
+    join_request_decide,
+    known_check,
+)
 from .merge import client_merge  # noqa: E402
 
 __all__ += ["KnownAnswer", "KnownCheckLimit", "client_merge", "join_request_create", "join_request_decide",

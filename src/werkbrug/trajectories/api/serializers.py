@@ -7,7 +7,14 @@ from rest_framework import serializers
 from werkbrug.core.choices import Role
 
 from ..intake import INTAKE_FIELDS
-from ..models import CloseOutcome, CloseReason, PlanDirectorChange, TeamMembership, Trajectory, TrajectoryEvent
+from ..models import (
+    CloseOutcome,
+    CloseReason,
+    PlanDirectorChange,
+    TeamMembership,
+    Trajectory,
+    TrajectoryEvent,
+)
 
 
 class PersonRef(serializers.Serializer):
