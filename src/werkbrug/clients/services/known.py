@@ -73,7 +73,9 @@ def _checked(user: User, first_name: str, last_name: str, date_of_birth: date | 
 
     policy.check(user, ACTION, None)  # a refusal is logged there
     since = timezone.now() - timedelta(hours=1)
-    done = AccessLogRecord.objects.filter(actor_id_snapshot=user.pk, action=ACTION, occurred_at__gte=since).count()
+    # Through the index (region, time): the region's last hour, then this person's checks in it.
+    done = AccessLogRecord.objects.filter(region_id_snapshot=user.region_id, occurred_at__gte=since,
+                                          actor_id_snapshot=user.pk, action=ACTION).count()
     if done >= _limit(user):
         _log(user, granted=False, client=None, purpose="known in the region? (limit reached)")
         raise KnownCheckLimit(_("You have made many checks in the last hour. Try again later."))
