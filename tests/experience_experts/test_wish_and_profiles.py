@@ -50,10 +50,13 @@ def test_trajectory_page_shows_the_wish_button_to_a_team_member_and_the_post_rec
 
 
 def test_closed_trajectory_takes_no_wish(client, ee):
-    """Once closed the team no longer works with the client: the page and the post are 404."""
+    """Once closed the team no longer works with the client: the archived page (read-only) offers
+    no wish, and the post is 404."""
     trajectory = trajectory_close(trajectory=ee.team.trajectory, closed_by=ee.team.jobcoach, reason="work_found", outcome="paid_work")
     client.force_login(ee.team.jobcoach)
-    assert client.get(reverse("trajectories:detail", args=[trajectory.pk])).status_code == 404
+    page = client.get(reverse("trajectories:detail", args=[trajectory.pk]))
+    assert page.status_code == 200
+    assert reverse("experience_experts:client_wish", args=[trajectory.pk]) not in page.content.decode()
     assert client.post(reverse("experience_experts:client_wish", args=[trajectory.pk])).status_code == 404
     assert not ClientWish.objects.exists()
 
