@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ('role', models.CharField(choices=[('jobcoach', 'Jobcoach / IPS job specialist'), ('therapist', 'Therapist'), ('client_manager', 'Client manager'), ('labour_expert', 'Labour expert'), ('debt_counsellor', 'Debt counsellor'), ('experience_expert', 'Experience expert'), ('ambassador', 'Ambassador'), ('ee_coordinator', 'Experience-expert coordinator'), ('manager', 'Manager'), ('researcher', 'Researcher'), ('editor', 'Editor'), ('region_admin', 'Region administrator'), ('privacy_officer', 'Privacy officer')], max_length=32, verbose_name='role in the team')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
                 ('status', models.CharField(choices=[('open', 'Waiting for an answer'), ('accepted', 'Added to the team'), ('declined', 'Declined')], default='open', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(verbose_name='asked at')),
+                ('created_at', models.DateTimeField(verbose_name='requested at')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='join_requests', to='clients.client', verbose_name='client')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),

@@ -32,7 +32,7 @@ class JoinRequest(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=JoinRequestStatus.choices,
                               default=JoinRequestStatus.OPEN)
-    created_at = models.DateTimeField(_("asked at"))
+    created_at = models.DateTimeField(_("requested at"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
