@@ -36,7 +36,7 @@ def test_referral_to_an_organisation_in_another_region_is_refused(team, make_org
 
 def test_closed_trajectory_takes_no_new_signals_or_referrals(team, debt_org, consent):
     consent(debt_org, DataCategory.PARTICIPATION)
-    trajectory_close(trajectory=team.trajectory, closed_by=team.jobcoach)
+    trajectory_close(trajectory=team.trajectory, closed_by=team.jobcoach, reason="work_found", outcome="paid_work")
     team.trajectory.refresh_from_db()
     # Closed: refused by the policy (no active team, 404) or, with the user's relation still cached
     # in this process, by the service's own check (`closed`). Either way nothing is written.

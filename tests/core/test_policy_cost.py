@@ -97,7 +97,7 @@ def test_facts_match_the_orm_reading_through_every_change(team, make_person, ggz
     User.objects.filter(pk=loose.pk).update(organisation=None)
     assert _facts(loose, client) == (None, frozenset())
     assert _facts_with_client(loose, client) == (None, frozenset())
-    trajectory_close(trajectory=team.trajectory, closed_by=team.jobcoach)
+    trajectory_close(trajectory=team.trajectory, closed_by=team.jobcoach, reason="work_found", outcome="paid_work")
     _assert_facts_as_orm(team.jobcoach, client)
     assert _facts(team.jobcoach, client)[0] is None
 

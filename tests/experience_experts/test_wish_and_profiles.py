@@ -50,10 +50,13 @@ def test_trajectory_page_shows_the_wish_button_to_a_team_member_and_the_post_rec
 
 
 def test_closed_trajectory_takes_no_wish(client, ee):
-    """Once closed the team no longer works with the client: the page and the post are 404."""
-    trajectory = trajectory_close(trajectory=ee.team.trajectory, closed_by=ee.team.jobcoach)
+    """Once closed the team no longer works with the client: the archived page (read-only) offers
+    no wish, and the post is 404."""
+    trajectory = trajectory_close(trajectory=ee.team.trajectory, closed_by=ee.team.jobcoach, reason="work_found", outcome="paid_work")
     client.force_login(ee.team.jobcoach)
-    assert client.get(reverse("trajectories:detail", args=[trajectory.pk])).status_code == 404
+    page = client.get(reverse("trajectories:detail", args=[trajectory.pk]))
+    assert page.status_code == 200
+    assert reverse("experience_experts:client_wish", args=[trajectory.pk]) not in page.content.decode()
     assert client.post(reverse("experience_experts:client_wish", args=[trajectory.pk])).status_code == 404
     assert not ClientWish.objects.exists()
 
@@ -101,7 +104,7 @@ def test_api_wish_bad_input(api, ee, payload, status):
 
 
 def test_api_wish_on_a_closed_trajectory_is_refused(api, ee):
-    trajectory_close(trajectory=ee.team.trajectory, closed_by=ee.team.jobcoach)
+    trajectory_close(trajectory=ee.team.trajectory, closed_by=ee.team.jobcoach, reason="work_found", outcome="paid_work")
     api.force_authenticate(User.objects.get(pk=ee.team.jobcoach.pk))  # a new request: no cached team facts
     _problem(api.post(API + "ee-client-wishes/", {"trajectory": ee.team.trajectory.pk}, format="json"), 404)
     assert not ClientWish.objects.exists()
@@ -263,7 +266,7 @@ def test_the_service_refuses_a_wish_on_a_closed_trajectory(ee):
 
     from werkbrug.experience_experts import services
 
-    trajectory = trajectory_close(trajectory=ee.team.trajectory, closed_by=ee.team.jobcoach)
+    trajectory = trajectory_close(trajectory=ee.team.trajectory, closed_by=ee.team.jobcoach, reason="work_found", outcome="paid_work")
     with pytest.raises(ValidationError) as caught:
         services.client_wish_record(trajectory=trajectory, recorded_by=ee.team.jobcoach)
     assert caught.value.error_dict["trajectory"][0].code == "closed"

@@ -136,7 +136,7 @@ def test_action_status_is_progress_not_a_new_version(team, plan_v1):
 def test_closed_trajectory_plan_cannot_change(team, plan_v1):
     from werkbrug.trajectories.services import trajectory_close
 
-    trajectory_close(trajectory=team.trajectory, closed_by=team.jobcoach)
+    trajectory_close(trajectory=team.trajectory, closed_by=team.jobcoach, reason="work_found", outcome="paid_work")
     goals = goals_for(team, extra_action="Nog iets")
     with pytest.raises(Exception):  # noqa: B017 — policy or service, either refuses
         plan_save(trajectory=team.trajectory, actor=team.jobcoach, based_on=1, goals=goals)

@@ -128,6 +128,7 @@ _p("trajectories.Trajectory", "victim", "/api/v1/trajectories/{pk}", "/trajector
    "/employment/trajectories/{trajectory_pk}", "/experience-experts/trajectories/{trajectory_pk}")
 _p("trajectories.TeamMembership", "victim", "/api/v1/trajectories/{}/team/{member_pk}",
    "/trajectories/{}/team/{member_pk}")
+_p("clients.JoinRequest", "victim", "/api/v1/clients/join-requests/{pk}", "/clients/join-requests/{pk}")
 _p("plans.PlanVersion", "number", "/api/v1/plans/{}/versions/{number}", "/plans/{}/versions/{number}")
 _p("plans.Action", "victim", "/api/v1/plans/{}/actions/{action_pk}", "/plans/{}/actions/{action_pk}",
    "/portal/plan/actions/{action_pk}", "/api/v1/portal/plan/actions/{action_pk}")

@@ -67,10 +67,15 @@ def test_register_bad_input(api, jobcoach, body, status, code):
 def test_duplicate_bsn_in_dutch_and_english(api, jobcoach):
     c = api(jobcoach)
     c.post("/api/v1/clients/", _register_body(), content_type="application/json")
-    response = c.post("/api/v1/clients/", _register_body(), content_type="application/json", HTTP_ACCEPT_LANGUAGE="nl")
+    # The same name and date of birth: first "possibly known in the region" (nothing more) …
+    known = c.post("/api/v1/clients/", _register_body(), content_type="application/json")
+    assert known.status_code == 400 and _codes(known) == {"possibly_known"}
+    # … and registered anyway, the BSN's uniqueness refuses it.
+    again = {**_register_body(), "different_person": True}
+    response = c.post("/api/v1/clients/", again, content_type="application/json", HTTP_ACCEPT_LANGUAGE="nl")
     assert response.status_code == 400 and "duplicate_bsn" in _codes(response)
     assert "al een cliënt met dit BSN" in response.json()["detail"]
-    english = c.post("/api/v1/clients/", _register_body(), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    english = c.post("/api/v1/clients/", again, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
     assert "already registered" in english.json()["detail"]
     assert Client.objects.count() == 1
 
@@ -201,8 +206,11 @@ def test_schema_builds(api, team):
 def test_close_end_before_start_and_close(api, team):
     c = api(team.jobcoach)
     url = f"/api/v1/trajectories/{team.trajectory.pk}/close/"
-    before = c.post(url, {"ended_on": "2000-01-01"}, content_type="application/json")
+    body = {"reason": "work_found", "outcome": "paid_work"}
+    before = c.post(url, {**body, "ended_on": "2000-01-01"}, content_type="application/json")
     assert before.status_code == 400 and "end_before_start" in _codes(before)
-    assert c.post(url, {}, content_type="application/json").json()["status"] == "closed"
-    # A closed trajectory is no longer anyone's team: the answer is 404, like any other client.
-    assert c.post(url, {}, content_type="application/json").status_code == 404
+    closed = c.post(url, body, content_type="application/json").json()
+    assert closed["status"] == "closed" and closed["close_reason"] == "work_found"
+    assert [e["kind"] for e in closed["events"]] == ["closed"]
+    # Closing again: the trajectory is the plan director's no more (404, as for any other client).
+    assert c.post(url, body, content_type="application/json").status_code == 404

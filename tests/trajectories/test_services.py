@@ -168,7 +168,7 @@ def test_plan_director_cannot_leave_the_team(team):
 
 def test_close_end_before_start(team):
     with pytest.raises(ValidationError) as info:
-        trajectory_close(trajectory=team.trajectory, closed_by=team.jobcoach,
+        trajectory_close(trajectory=team.trajectory, closed_by=team.jobcoach, reason="moved", outcome="unknown",
                          ended_on=team.trajectory.started_on - timedelta(days=1))
     assert "end_before_start" in _codes(info.value)
     assert Trajectory.objects.get().status == "active"

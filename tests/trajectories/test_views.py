@@ -33,7 +33,9 @@ def test_register_flow_and_duplicate_bsn(as_user, jobcoach):
     assert VALID_BSN not in response.url
     page = c.get(response.url)
     assert "Anouk Visser" in page.content.decode()
-    again = _register(c, bsn="111 222 333")
+    known = _register(c, bsn="111 222 333")
+    assert known.status_code == 200 and "mogelijk al bekend in de regio" in known.content.decode()
+    again = _register(c, bsn="111 222 333", different_person="True")
     assert again.status_code == 200
     assert "met dit BSN ingeschreven" in again.content.decode()
     assert Client.objects.count() == 1
@@ -231,7 +233,9 @@ def test_caseload_query_count_does_not_grow(n, jobcoach, make_client, as_user, d
 def test_close_through_the_page(team, as_user):
     c = as_user(team.jobcoach)
     url = reverse("trajectories:close", args=[team.trajectory.pk])
-    follow = c.post(url, {"ended_on": "2000-01-01"}, follow=True)
-    assert "begindatum" in follow.content.decode()
-    assert c.post(url, {}).status_code == 302
+    again = c.post(url, {"reason": "work_found", "outcome": "paid_work", "ended_on": "2000-01-01"})
+    assert again.status_code == 200 and "begindatum" in again.content.decode()
+    response = c.post(url, {"reason": "work_found", "outcome": "paid_work"}, follow=True)
+    # The closed file opens read-only (it ended on a 404 before).
+    assert response.status_code == 200 and "alleen-lezen" in response.content.decode()
     assert Trajectory.objects.get().status == "closed"

@@ -41,12 +41,55 @@ class ClientRegisterForm(ClientForm):
         help_text=_("Where the consent can be checked, for example the reference of the signed form."),
     )
 
+    # Set after "Known in the region?" said a person with these details may be known and the
+    # professional confirmed this is someone else.
+    different_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        roles = [r for r in Role if r in CASEWORK_ROLES and (user is None or r in user.roles)] or [
-            r for r in Role if r in CASEWORK_ROLES
-        ]
-        self.fields["role"].choices = [(r.value, r.label) for r in roles]
+        self.fields["role"].choices = _role_choices(user)
+
+
+def _role_choices(user) -> list[tuple[str, str]]:
+    roles = [r for r in Role if r in CASEWORK_ROLES and (user is None or r in user.roles)] or [
+        r for r in Role if r in CASEWORK_ROLES
+    ]
+    return [(r.value, r.label) for r in roles]
+
+
+class KnownCheckForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs=DATE))
+
+
+class JoinAskForm(KnownCheckForm):
+    """The same details again (hidden), and the role the asker would have in the team."""
+
+    role = forms.ChoiceField(label=_("Your role in the team"), choices=())
+    note = forms.CharField(label=_("Note for the plan director"), max_length=300, required=False,
+                           help_text=_("Why you ask, for example: referred by the GP. No health details."))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices(user)
+        for name in ("first_name", "last_name", "date_of_birth"):
+            self.fields[name].widget = forms.HiddenInput()
+
+
+class MergeForm(forms.Form):
+    surviving = forms.CharField(label=_("Client id of the file that stays"), max_length=16)
+    merged = forms.CharField(label=_("Client id of the file merged into it"), max_length=16)
+    reason = forms.CharField(label=_("Why these files are one person"), max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    # The pair the preview showed ("surviving>merged"): a merge runs only for the pair checked.
+    confirm = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def clean_surviving(self):
+        return self.cleaned_data["surviving"].strip().upper()
+
+    def clean_merged(self):
+        return self.cleaned_data["merged"].strip().upper()
 
 
 class ClientEditForm(ClientForm):

@@ -9,12 +9,13 @@ from django.http import Http404
 
 from werkbrug.core import policy
 
-from .models import Client, ConsentEvent, ConsentState
+from .models import Client, ConsentEvent, ConsentState, JoinRequest
 
 if TYPE_CHECKING:
     from werkbrug.core.models import User
 
-__all__ = ["client_get", "client_by_pseudonym", "consent_states", "consent_history"]
+__all__ = ["client_get", "client_by_pseudonym", "consent_states", "consent_history", "join_request_get",
+           "client_for_merge"]
 
 
 def client_get(*, user: User, pk: int, action: str = "client.view") -> Client:
@@ -70,3 +71,30 @@ def consent_history(*, client: Client) -> QuerySet[ConsentEvent]:
         .select_related("organisation", "recorded_by")
         .order_by("-recorded_at", "-id")
     )
+
+
+def join_request_get(*, user: User, pk: int, action: str = "join_request.view") -> JoinRequest:
+    """A request to join a team, for the plan director of its file; the same 404 otherwise."""
+    request = (JoinRequest.objects.select_related("trajectory", "trajectory__client", "requested_by",
+                                                  "requested_by__organisation", "client")
+               .filter(pk=pk).first())
+    if request is None:
+        raise Http404
+    policy.authorize(user, action, request)
+    return request
+
+
+def client_for_merge(*, user: User, pseudonym: str) -> Client:
+    """A file of the region administrator's region, by client id, for a merge (logged); a missing
+    and a forbidden one answer the same field error."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    client = Client.objects.select_related("region").filter(pseudonym=pseudonym).first()
+    try:
+        if client is None:
+            raise Http404
+        policy.authorize(user, "client.merge", client)
+    except Http404:
+        raise ValidationError(_("There is no file with this client id in your region."), code="unknown") from None
+    return client

@@ -21,7 +21,15 @@ from werkbrug.core.models import Organisation
 from werkbrug.web.forms import apply_validation_error
 
 from . import selectors, services
-from .forms import ClientEditForm, ClientRegisterForm, ConsentGrantForm, ConsentWithdrawForm
+from .forms import (
+    ClientEditForm,
+    ClientRegisterForm,
+    ConsentGrantForm,
+    ConsentWithdrawForm,
+    JoinAskForm,
+    KnownCheckForm,
+    MergeForm,
+)
 
 
 @login_required
@@ -42,15 +50,138 @@ def register(request: HttpRequest) -> HttpResponse:
 
     policy.authorize(request.user, "client.register", None)
     form = ClientRegisterForm(request.POST if request.method == "POST" else None, user=request.user)
+    ask_form = None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        different_person = data.pop("different_person", False)
         try:
-            trajectory = client_register_and_start(registered_by=request.user, **form.cleaned_data)
+            # Known in the region? Asked before a second file is made; confirmed, it is not asked again.
+            known = None if different_person else services.known_check(
+                user=request.user, first_name=data["first_name"], last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"])
+            if known is None or not known.possibly_known:
+                trajectory = client_register_and_start(registered_by=request.user, **data)
+        except services.KnownCheckLimit as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("The client is registered and the trajectory has started."))
-            return redirect("trajectories:detail", pk=trajectory.pk)
-    return render(request, "clients/register.html", {"form": form})
+            if known is not None and known.possibly_known:
+                form.data = form.data.copy()
+                form.data["different_person"] = "True"
+                ask_form = JoinAskForm(user=request.user, initial={
+                    name: data[name] for name in ("first_name", "last_name", "date_of_birth")})
+            else:
+                messages.success(request, _("The client is registered and the trajectory has started."))
+                return redirect("trajectories:detail", pk=trajectory.pk)
+    return render(request, "clients/register.html", {"form": form, "ask_form": ask_form})
+
+
+@login_required
+def known(request: HttpRequest) -> HttpResponse:
+    """Known in the region? Yes or no, nothing more; every check logged and rate limited."""
+    policy.check(request.user, "client.known_check", None)  # each check itself is logged by the service
+    form = KnownCheckForm(request.POST if request.method == "POST" else None)
+    answer, ask_form, status = None, None, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer = services.known_check(user=request.user, **form.cleaned_data)
+        except services.KnownCheckLimit as exc:
+            form.add_error(None, str(exc))
+            status = 429
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if answer.possibly_known:
+                ask_form = JoinAskForm(user=request.user, initial=form.cleaned_data)
+    return render(request, "clients/known.html", {"form": form, "answer": answer, "ask_form": ask_form},
+                  status=status)
+
+
+@login_required
+@require_POST
+def known_ask(request: HttpRequest) -> HttpResponse:
+    """Ask the plan director of the possibly matching file(s) to add you to the team."""
+    policy.check(request.user, "client.known_check", None)
+    form = JoinAskForm(request.POST, user=request.user)
+    status = 200
+    if form.is_valid():
+        try:
+            services.join_request_create(user=request.user, **form.cleaned_data)
+        except services.KnownCheckLimit as exc:
+            form.add_error(None, str(exc))
+            status = 429
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            # The same answer whether or not a request went out: the asker learns nothing more.
+            messages.success(request, _("Your request is sent. If a plan director adds you to the team, you are told."))
+            return redirect("clients:known")
+    return render(request, "clients/known.html", {"form": KnownCheckForm(), "answer": None, "ask_form": form},
+                  status=status)
+
+
+@login_required
+def join_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan director's page: add the asker to the team, or decline."""
+    action = "join_request.decide" if request.method == "POST" else "join_request.view"
+    join = selectors.join_request_get(user=request.user, pk=pk, action=action)
+    if request.method == "POST":
+        try:
+            services.join_request_decide(request=join, decided_by=request.user, accept="accept" in request.POST)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if "accept" in request.POST:
+                messages.success(request, _("%(name)s has joined the team.") % {"name": join.requested_by.get_full_name()})
+            else:
+                messages.success(request, _("The request is declined. The asker is told."))
+            return redirect("trajectories:detail", pk=join.trajectory_id)
+        return redirect("clients:join_request", pk=join.pk)
+    return render(request, "clients/join_request.html", {"join": join, "trajectory": join.trajectory,
+                                                         "client": join.trajectory.client})
+
+
+@login_required
+def merge(request: HttpRequest) -> HttpResponse:
+    """The region administrator merges two files of one person: check, then confirm."""
+    policy.authorize(request.user, "client.merge_page", None)
+    form = MergeForm(request.POST if request.method == "POST" else None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            surviving = _merge_side(form, "surviving", request.user, data["surviving"])
+            merged = _merge_side(form, "merged", request.user, data["merged"])
+            if surviving is not None and merged is not None:
+                pair = f"{surviving.pseudonym}>{merged.pseudonym}"
+                if data["confirm"] == pair:
+                    services.client_merge(surviving=surviving, merged=merged, merged_by=request.user,
+                                          reason=data["reason"])
+                    messages.success(request, _("The files are merged. %(id)s is the file that stays.")
+                                     % {"id": surviving.pseudonym})
+                    return redirect("clients:merge")
+                preview = _merge_preview(surviving, merged)
+                form.data = form.data.copy()
+                form.data["confirm"] = pair
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+    return render(request, "clients/merge.html", {"form": form, "preview": preview})
+
+
+def _merge_side(form, field: str, user, pseudonym: str):
+    try:
+        return selectors.client_for_merge(user=user, pseudonym=pseudonym)
+    except ValidationError as exc:
+        form.add_error(field, exc)
+        return None
+
+
+def _merge_preview(surviving, merged) -> list[dict]:
+    from werkbrug.trajectories.selectors import client_trajectory_list
+
+    return [{"label": label, "client": c, "trajectories": client_trajectory_list(client=c)}
+            for label, c in ((_("Stays"), surviving), (_("Is merged into it"), merged))]
 
 
 @login_required

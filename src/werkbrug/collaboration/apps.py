@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CollaborationConfig(AppConfig):
     name = "werkbrug.collaboration"
     verbose_name = _("Signals and referrals")
+
+    def ready(self) -> None:
+        # A closed file's rows go once its retention period has passed (trajectories/retention.py).
+        from werkbrug.trajectories.retention import register_erase_handler, trajectory_rows_handler
+
+        register_erase_handler(trajectory_rows_handler("collaboration.Signal"))
+        register_erase_handler(trajectory_rows_handler("collaboration.Referral"))

@@ -32,6 +32,7 @@ from werkbrug.core.policy.clients import consented_categories
 from werkbrug.notifications import services as notifications
 from werkbrug.notifications.kinds import Kind as NotificationKind
 from werkbrug.trajectories.models import TeamMembership, Trajectory, TrajectoryStatus
+from werkbrug.trajectories.workflow import ensure_open
 
 from . import workflow
 from .models import (
@@ -78,8 +79,7 @@ def escalation_hours(region: Region) -> float:
 
 
 def _active_trajectory(trajectory: Trajectory) -> Trajectory:
-    if trajectory.status != TrajectoryStatus.ACTIVE:
-        raise ValidationError(_("This trajectory is closed."), code="closed")
+    ensure_open(trajectory)
     return trajectory
 
 

@@ -389,6 +389,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The daily digest of notifications, at 07:30 in Amsterdam (CELERY_TIMEZONE).
     "notification-digests": {"task": "werkbrug.notifications.tasks.send_digests",
                              "schedule": crontab(hour=7, minute=30)},
+    # Closed files past their retention period are erased at night (trajectories/retention.py).
+    "trajectory-retention": {"task": "werkbrug.trajectories.tasks.apply_retention",
+                             "schedule": crontab(hour=3, minute=15)},
 }
 
 # WERKBRUG_BASE_URL: the public address (https://werkbrug.example.nl), for links in e-mails. Every

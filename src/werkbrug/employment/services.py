@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from werkbrug.core import policy
-from werkbrug.trajectories.models import Trajectory, TrajectoryStatus
+from werkbrug.trajectories.models import Trajectory
+from werkbrug.trajectories.workflow import ensure_open
 
 from .competitive import competitive_job_problems
 from .models import (
@@ -58,8 +59,7 @@ def _check_date(value: date | None, field: str, trajectory: Trajectory, errors: 
 
 
 def _open(trajectory: Trajectory) -> None:
-    if trajectory.status != TrajectoryStatus.ACTIVE:
-        raise ValidationError(_("This trajectory is closed."), code="closed")
+    ensure_open(trajectory)
 
 
 def phase_change(

@@ -31,6 +31,7 @@ from werkbrug.core.models import Organisation, Region, User
 from werkbrug.core.policy.clients import consented_categories
 from werkbrug.notifications import services as notifications
 from werkbrug.notifications.kinds import Kind as NotificationKind
+from werkbrug.trajectories.workflow import trajectory_is_open
 
 from . import balance
 from .models import (
@@ -343,7 +344,7 @@ def request_create(
     _authorize(requested_by, "ee_request.create", client)
     if client is not None:
         trajectory = trajectory or _client_trajectory(client, requested_by)
-        if trajectory is None or trajectory.client_id != client.pk or trajectory.status != "active":
+        if trajectory is None or trajectory.client_id != client.pk or not trajectory_is_open(trajectory):
             raise ValidationError(_("The client has no active trajectory with you in the team."), code="no_trajectory")
     request = DeploymentRequest.objects.create(
         region_id=requested_by.region_id, requested_by=requested_by, organisation_id=requested_by.organisation_id,
@@ -469,7 +470,7 @@ def request_decline(*, request: DeploymentRequest, expert: User, now: datetime |
 def client_wish_record(*, trajectory, recorded_by: User, now: datetime | None = None) -> ClientWish:
     """The client asked for an experience expert (shown as a suggestion on the trajectory)."""
     _authorize(recorded_by, "team.change", trajectory)
-    if trajectory.status != "active":
+    if not trajectory_is_open(trajectory):
         raise _invalid("trajectory", _("This trajectory is closed: a wish can only be noted in an active trajectory."),
                        "closed")
     return ClientWish.objects.create(trajectory=trajectory, recorded_by=recorded_by, recorded_at=now or timezone.now())

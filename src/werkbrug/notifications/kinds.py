@@ -51,6 +51,10 @@ class Kind(models.TextChoices):
     APPOINTMENT_PLANNED = "appointment_planned", _("Appointment planned")
     APPOINTMENT_CHANGED = "appointment_changed", _("Appointment changed")
     APPOINTMENT_CANCELLED = "appointment_cancelled", _("Appointment cancelled")
+    TRAJECTORY_CLOSED = "trajectory_closed", _("Trajectory closed")
+    TRAJECTORY_REOPENED = "trajectory_reopened", _("Trajectory reopened")
+    JOIN_REQUESTED = "join_requested", _("Request to join a team")
+    JOIN_DECIDED = "join_decided", _("Answer to your request to join a team")
 
 
 class Channel(models.TextChoices):
@@ -82,6 +86,7 @@ INFO.update({
     Kind.WELLBEING_SIGNAL: _NOW,
     Kind.APPOINTMENT_CHANGED: _NOW,
     Kind.APPOINTMENT_CANCELLED: _NOW,
+    Kind.JOIN_REQUESTED: _NOW,
 })
 
 

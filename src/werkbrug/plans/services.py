@@ -29,7 +29,8 @@ from werkbrug.core import policy
 from werkbrug.core.policy.clients import is_own_file
 from werkbrug.notifications import services as notifications
 from werkbrug.notifications.kinds import Kind as NotificationKind
-from werkbrug.trajectories.models import TeamMembership, Trajectory, TrajectoryStatus
+from werkbrug.trajectories.models import TeamMembership, Trajectory
+from werkbrug.trajectories.workflow import ensure_open
 
 from . import workflow
 from .models import (
@@ -198,8 +199,7 @@ def plan_save(
         # The lock serialises saves of one plan: the second of two simultaneous saves waits here,
         # then sees the first one's version and gets a conflict instead of overwriting it.
         trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
-        if trajectory.status != TrajectoryStatus.ACTIVE:
-            raise ValidationError(_("This trajectory is closed; its plan can no longer change."), code="closed")
+        ensure_open(trajectory, _("This trajectory is closed; its plan can no longer change."))
         Plan.objects.get_or_create(trajectory=trajectory)
         plan = Plan.objects.select_for_update(of=("self",)).select_related("current_version").get(trajectory=trajectory)
         current = plan.current_version

@@ -24,3 +24,4 @@ class TrajectoriesConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_caseload_triggers, sender=self, dispatch_uid="caseload_triggers")
+        # Other apps register their erase handlers in their own ready() (retention.py).

@@ -28,6 +28,8 @@ from .services import (
     intake_save,
     plan_director_hand_over,
     team_member_add,
+    trajectory_close,
+    trajectory_reopen,
 )
 
 N_CLIENTS = 60
@@ -173,7 +175,56 @@ def load(region: Region, rng: random.Random) -> None:
                 )
                 client.user = user
                 client.save(update_fields=["user"])
+    _archive(region, rng, people)
     # Keep the caches of the loader's user objects from leaking into later loaders.
     for person in people:
         forget(person)
     assert TeamMembership.objects.filter(trajectory__region=region).exists()
+
+
+# (reason, outcome, note) of the demo's closed trajectories.
+CLOSINGS = [
+    ("work_found", "paid_work", "Vaste baan van 24 uur bij een hoveniersbedrijf."),
+    ("work_found", "paid_work", "Werkt 16 uur in het magazijn van de bouwmarkt."),
+    ("moved", "unknown", "Verhuisd naar familie in Groningen; overgedragen aan de gemeente daar."),
+    ("stopped_by_client", "no_work", "Wil eerst rust; kan zich later weer melden."),
+    ("referred_elsewhere", "education", "Gaat een mbo-opleiding doen met begeleiding van school."),
+    ("work_found", "volunteer_work", "Vrijwilligerswerk bij de kringloop, twee dagen per week."),
+]
+
+
+def _archive(region: Region, rng: random.Random, people: list[User]) -> None:
+    """Closed trajectories with their reasons (one closed and reopened), and one possible duplicate:
+    a client registered a second time by another organisation, with a request to join the first file."""
+    from werkbrug.clients.services import join_request_create
+    from werkbrug.core import policy
+
+    from .models import Trajectory
+
+    active = list(Trajectory.objects.filter(region=region, status="active").select_related("client", "plan_director")
+                  .order_by("pk"))
+    closable = [t for t in active if policy.can(t.plan_director, "trajectory.close", t)]
+    for trajectory, (reason, outcome, note) in zip(closable[-len(CLOSINGS):], CLOSINGS, strict=False):
+        trajectory_close(trajectory=trajectory, closed_by=trajectory.plan_director, reason=reason, outcome=outcome,
+                         note=note)
+        forget(trajectory.plan_director)
+    reopened = Trajectory.objects.filter(region=region, status="closed", close_reason="stopped_by_client").first()
+    if reopened is not None:
+        trajectory_reopen(trajectory=reopened, reopened_by=reopened.plan_director,
+                          reason="De cliënt meldt zich weer: wil nu toch aan het werk.")
+    # The possible duplicate: the first client again, a letter different and without a BSN.
+    original = active[0].client
+    other = next((p for p in people if p.organisation_id != active[0].plan_director.organisation_id
+                  and p.has_role(Role.JOBCOACH, Role.CLIENT_MANAGER, Role.DEBT_COUNSELLOR)
+                  and not TeamMembership.objects.filter(trajectory=active[0], person=p).exists()), None)
+    if other is None:
+        return
+    role = next(r for r in (Role.JOBCOACH, Role.CLIENT_MANAGER, Role.DEBT_COUNSELLOR) if other.has_role(r))
+    first = original.first_name[:-1] + ("e" if original.first_name[-1] != "e" else "a")
+    client_register_and_start(
+        registered_by=other, role=role, consent_method=ConsentMethod.VERBAL, first_name=first,
+        last_name=original.last_name, date_of_birth=original.date_of_birth, city="Bommelstad",
+    )
+    join_request_create(user=other, role=role, first_name=original.first_name, last_name=original.last_name,
+                        date_of_birth=original.date_of_birth, note="Cliënt noemde een eerdere jobcoach.")
+    forget(other)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from werkbrug.core.choices import CASEWORK_ROLES, Role
 
 from .intake import SECTIONS
-from .models import Intake
+from .models import CloseOutcome, CloseReason, Intake
 
 CASEWORK_CHOICES = [(r.value, r.label) for r in Role if r in CASEWORK_ROLES]
 PLAN_STATES = [
@@ -129,5 +129,23 @@ class HandOverForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why does the trajectory end?"),
+                               choices=[("", _("Choose a reason"))] + list(CloseReason.choices))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", _("Choose the outcome"))] + list(CloseOutcome.choices))
+    note = forms.CharField(label=_("The outcome in words"), max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("For the former team. No health details."))
     ended_on = forms.DateField(label=_("End date"), required=False, help_text=_("Empty: today."),
                                widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the trajectory reopened?"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ArchiveFilter(forms.Form):
+    q = forms.CharField(label=_("Search by name or client id"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    reason = forms.ChoiceField(label=_("Reason for closing"), required=False,
+                               choices=[("", _("All"))] + list(CloseReason.choices))

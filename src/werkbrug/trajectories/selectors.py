@@ -20,9 +20,16 @@ from werkbrug.core import policy
 from werkbrug.core.models import User
 from werkbrug.core.numbers import parse_int
 
-from . import compiled
+from . import caseload, compiled
 from .caseload import SORTS, CaseloadSearch, caseload_filter
-from .models import Intake, PlanDirectorChange, TeamMembership, Trajectory
+from .models import (
+    Intake,
+    PlanDirectorChange,
+    TeamMembership,
+    Trajectory,
+    TrajectoryEvent,
+    TrajectoryStatus,
+)
 
 __all__ = [
     "caseload_trajectories",
@@ -39,6 +46,8 @@ __all__ = [
     "team_candidates",
     "client_trajectories",
     "client_trajectory_list",
+    "archive_search",
+    "trajectory_events",
 ]
 
 
@@ -174,3 +183,29 @@ def team_candidate_get(*, trajectory: Trajectory, pk: Any) -> User:
             {"person": ValidationError(_("There is no such professional in this region."), code="unknown_member")}
         )
     return person
+
+
+def archive_search(*, user: User, q: str = "", reason: str = "") -> QuerySet[Trajectory]:
+    """The archive: closed (not erased) trajectories of `user`'s former teams — the members when
+    each closed — whose client still consents to the user's organisation taking part; newest
+    closing first. Logs one `R` record (`archive.search`). Search: name words or exact client id."""
+    from django.db.models import Q
+
+    policy.authorize(user, "archive.search", None)
+    if user.organisation_id is None:
+        return Trajectory.objects.none()
+    mine = TeamMembership.objects.filter(person_id=user.pk, left_at__isnull=True).values("trajectory_id")
+    qs = Trajectory.objects.filter(
+        pk__in=mine, status=TrajectoryStatus.CLOSED, erased_at__isnull=True, region_id=user.region_id,
+    ).filter(caseload._consented("client_id", user.organisation_id, timezone.localdate()))
+    for word in q.split()[:8]:
+        qs = qs.filter(Q(client__first_name__icontains=word) | Q(client__last_name__icontains=word)
+                       | Q(client__pseudonym__iexact=word))
+    if reason:
+        qs = qs.filter(close_reason=reason)
+    return qs.select_related("client", "plan_director").order_by("-closed_at", "-id")
+
+
+def trajectory_events(*, trajectory: Trajectory) -> QuerySet[TrajectoryEvent]:
+    """Closings, reopenings and erasure of `trajectory`, oldest first (the caller has authorized)."""
+    return TrajectoryEvent.objects.filter(trajectory=trajectory).select_related("by").order_by("at", "id")

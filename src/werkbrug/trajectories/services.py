@@ -33,18 +33,24 @@ from werkbrug.notifications.kinds import Kind as NotificationKind
 
 from .intake import FIELD_CATEGORY, REQUIRED_TO_COMPLETE
 from .models import (
+    CloseOutcome,
+    CloseReason,
     Intake,
     IntakeStatus,
     PlanDirectorChange,
     TeamMembership,
     Trajectory,
+    TrajectoryEvent,
+    TrajectoryEventKind,
     TrajectoryStatus,
 )
+from .workflow import can_transition, ensure_open
 
 __all__ = [
     "client_register_and_start",
     "trajectory_start",
     "trajectory_close",
+    "trajectory_reopen",
     "team_member_add",
     "team_member_remove",
     "team_memberships_end_for_withdrawal",
@@ -145,8 +151,7 @@ def team_member_add(
     trajectory = Trajectory.objects.select_for_update().select_related("client").get(pk=trajectory.pk)
     _authorize_team_change(added_by, trajectory, handing_over_from, person)
     client = trajectory.client
-    if trajectory.status != TrajectoryStatus.ACTIVE:
-        raise ValidationError(_("This trajectory is closed."), code="closed")
+    ensure_open(trajectory)
     if as_plan_director:
         raise ValidationError(
             _("This trajectory already has a plan director. Add the person to the team, then hand the role over."),
@@ -232,8 +237,7 @@ def plan_director_hand_over(
         if handing_over_from.pk != trajectory.plan_director_id:
             raise ValidationError(_("Only the leaving person's own place is handed over."), code="not_leaving")
         policy.authorize(handed_over_by, "team.hand_over", HandOverSeat(trajectory, handing_over_from, new_director))
-    if trajectory.status != TrajectoryStatus.ACTIVE:
-        raise ValidationError(_("This trajectory is closed."), code="closed")
+    ensure_open(trajectory)
     if new_director.pk == trajectory.plan_director_id:
         raise ValidationError({"new_director": ValidationError(_("This person is already the plan director."), code="same")})
     if not TeamMembership.objects.filter(trajectory=trajectory, person=new_director, left_at__isnull=True).exists():
@@ -250,18 +254,90 @@ def plan_director_hand_over(
     return trajectory
 
 
+def _team_people(trajectory: Trajectory) -> list[User]:
+    return [m.person for m in TeamMembership.objects.filter(trajectory=trajectory, left_at__isnull=True)
+            .select_related("person").order_by("pk")]
+
+
 @transaction.atomic
-def trajectory_close(*, trajectory: Trajectory, closed_by: User, ended_on: date | None = None) -> Trajectory:
-    trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+def trajectory_close(
+    *, trajectory: Trajectory, closed_by: User, reason: str, outcome: str, note: str = "",
+    ended_on: date | None = None,
+) -> Trajectory:
+    """Close the trajectory (the plan director): a reason and an outcome, one `TrajectoryEvent`.
+
+    The team stays as it was, so that its members read the file in the archive (read-only); the
+    trajectory leaves everyone's caseload. The team is told.
+    """
+    trajectory = Trajectory.objects.select_for_update().select_related("client").get(pk=trajectory.pk)
     policy.authorize(closed_by, "trajectory.close", trajectory)
+    ensure_open(trajectory, _("This trajectory is already closed."))
+    errors = {}
+    if reason not in CloseReason.values:
+        errors["reason"] = ValidationError(_("Choose why the trajectory ends."), code="reason")
+    if outcome not in CloseOutcome.values:
+        errors["outcome"] = ValidationError(_("Choose the outcome."), code="outcome")
     ended_on = ended_on or timezone.localdate()
     if ended_on < trajectory.started_on:
-        raise ValidationError({"ended_on": ValidationError(_("The end date lies before the start date."), code="end_before_start")})
-    if trajectory.status == TrajectoryStatus.CLOSED:
-        raise ValidationError(_("This trajectory is already closed."), code="closed")
+        errors["ended_on"] = ValidationError(_("The end date lies before the start date."), code="end_before_start")
+    elif ended_on > timezone.localdate():
+        errors["ended_on"] = ValidationError(_("The end date lies in the future."), code="future")
+    if len(note) > 500:
+        errors["note"] = ValidationError(_("Keep the note under 500 characters."), code="too_long")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
     trajectory.status = TrajectoryStatus.CLOSED
     trajectory.ended_on = ended_on
-    trajectory.save(update_fields=["status", "ended_on"])
+    trajectory.close_reason, trajectory.outcome, trajectory.outcome_note = reason, outcome, note.strip()
+    trajectory.closed_at = now
+    trajectory.save(update_fields=["status", "ended_on", "close_reason", "outcome", "outcome_note", "closed_at"])
+    TrajectoryEvent.objects.create(trajectory=trajectory, kind=TrajectoryEventKind.CLOSED, close_reason=reason,
+                                   outcome=outcome, note=note.strip(), ended_on=ended_on, by=closed_by, at=now)
+    notifications.notify_many(recipients=_team_people(trajectory), actor=closed_by,
+                              kind=NotificationKind.TRAJECTORY_CLOSED, obj=trajectory,
+                              link=reverse("trajectories:detail", kwargs={"pk": trajectory.pk}))
+    return trajectory
+
+
+@transaction.atomic
+def trajectory_reopen(*, trajectory: Trajectory, reopened_by: User, reason: str) -> Trajectory:
+    """Reopen a closed trajectory (a member of its former team), with a reason.
+
+    The closing stays in the history (`TrajectoryEvent`); the former team is the team again and
+    the plan director the one at closing. Refused while the client has another active
+    trajectory (`already_active`) and for a file the retention job erased (`erased`).
+    """
+    trajectory = Trajectory.objects.select_for_update().select_related("client").get(pk=trajectory.pk)
+    policy.authorize(reopened_by, "trajectory.reopen", trajectory)
+    if not can_transition(trajectory.status, TrajectoryStatus.ACTIVE):
+        raise ValidationError(_("This trajectory is not closed."), code="open")
+    if trajectory.erased_at is not None:
+        raise ValidationError(_("This file was erased after its retention period and cannot be reopened."),
+                              code="erased")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ValidationError(_("Say why the trajectory is reopened."), code="required")})
+    if len(reason) > 500:
+        raise ValidationError({"reason": ValidationError(_("Keep the reason under 500 characters."), code="too_long")})
+    Client.objects.select_for_update().get(pk=trajectory.client_id)  # serialises with a concurrent start
+    if Trajectory.objects.filter(client_id=trajectory.client_id, status=TrajectoryStatus.ACTIVE).exists():
+        raise ValidationError(_("This client already has an active trajectory."), code="already_active")
+    now = timezone.now()
+    trajectory.status = TrajectoryStatus.ACTIVE
+    trajectory.ended_on = trajectory.closed_at = None
+    trajectory.close_reason = trajectory.outcome = trajectory.outcome_note = ""
+    try:
+        with transaction.atomic():
+            trajectory.save(update_fields=["status", "ended_on", "close_reason", "outcome", "outcome_note", "closed_at"])
+    except IntegrityError as exc:  # a concurrent start or reopen for the same client
+        raise ValidationError(_("This client already has an active trajectory."), code="already_active") from exc
+    TrajectoryEvent.objects.create(trajectory=trajectory, kind=TrajectoryEventKind.REOPENED, note=reason,
+                                   by=reopened_by, at=now)
+    forget(reopened_by)
+    notifications.notify_many(recipients=_team_people(trajectory), actor=reopened_by,
+                              kind=NotificationKind.TRAJECTORY_REOPENED, obj=trajectory,
+                              link=reverse("trajectories:detail", kwargs={"pk": trajectory.pk}))
     return trajectory
 
 
@@ -291,8 +367,7 @@ def intake_save(
         allowed = visible_categories(saved_by, trajectory.client)
         hidden = sorted(name for name in data if name in FIELD_CATEGORY and FIELD_CATEGORY[name] not in allowed)
         raise ValidationError({name: ValidationError(_("This part of the intake is not shared with your organisation."), code="not_consented") for name in hidden}) from None
-    if trajectory.status != TrajectoryStatus.ACTIVE:
-        raise ValidationError(_("This trajectory is closed."), code="closed")
+    ensure_open(trajectory)
     unknown = set(data) - set(FIELD_CATEGORY)
     if unknown:
         raise ValidationError({name: ValidationError(_("There is no such field in the intake."), code="unknown_field") for name in sorted(unknown)})

@@ -22,13 +22,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from werkbrug.core import policy
-from werkbrug.core.policy.trajectories import visible_categories
+from werkbrug.core.policy.trajectories import trajectory_categories
 from werkbrug.web.forms import apply_validation_error
 
 from . import selectors, services
-from .forms import CaseloadFilter, CloseForm, HandOverForm, IntakeForm, TeamMemberAddForm
+from .forms import (
+    ArchiveFilter,
+    CaseloadFilter,
+    CloseForm,
+    HandOverForm,
+    IntakeForm,
+    ReopenForm,
+    TeamMemberAddForm,
+)
 from .intake import SECTIONS
 from .paging import page_of
+from .workflow import trajectory_is_open
 
 PAGE_SIZE = 25
 
@@ -130,15 +139,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = selectors.trajectory_get(user=request.user, pk=pk)
     user = request.user
     members = list(selectors.team_members(trajectory=trajectory))
+    is_active = trajectory_is_open(trajectory)
     return render(request, "trajectories/detail.html", {
         "trajectory": trajectory, "client": trajectory.client, "members": members,
         "history": selectors.plan_director_history(trajectory=trajectory),
+        "events": selectors.trajectory_events(trajectory=trajectory),
         "intake": selectors.intake_for(trajectory=trajectory),
         "is_director": trajectory.plan_director_id == user.pk,
-        "is_active": trajectory.status == "active",
-        "can_change_team": policy.can(user, "team.change", trajectory),
-        "expert_suggestion": _expert_suggestion(trajectory),
-        "close_form": CloseForm(),
+        "is_active": is_active,
+        # A closed trajectory is archived: read-only, no write form is shown.
+        "can_change_team": is_active and policy.can(user, "team.change", trajectory),
+        "can_reopen": not is_active and policy.can(user, "trajectory.reopen", trajectory),
+        "expert_suggestion": _expert_suggestion(trajectory) if is_active else None,
+        "close_form": CloseForm(), "reopen_form": ReopenForm(),
     })
 
 
@@ -149,8 +162,8 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="intake.view")
     current = selectors.intake_for(trajectory=trajectory)
-    categories = visible_categories(request.user, trajectory.client)
-    editable = request.user.is_professional and trajectory.status == "active"
+    categories = trajectory_categories(request.user, trajectory)
+    editable = request.user.is_professional and trajectory_is_open(trajectory)
     visible_fields = [name for s in SECTIONS if s.category in categories for name in s.fields] if editable else []
     form = IntakeForm(
         request.POST if request.method == "POST" else None, instance=current, visible_fields=visible_fields,
@@ -180,6 +193,7 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "trajectories/intake.html", {
         "trajectory": trajectory, "client": trajectory.client, "intake": current, "form": form,
         "sections": sections, "editable": editable, "hidden_any": any(not s["visible"] for s in sections),
+        "is_open": trajectory_is_open(trajectory),
     })
 
 
@@ -244,16 +258,52 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="trajectory.close")
-    form = CloseForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Give a valid end date."), code="invalid")
-        services.trajectory_close(trajectory=trajectory, closed_by=request.user, ended_on=form.cleaned_data["ended_on"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    """GET: the closing form; POST: close. Afterwards the file opens read-only from the archive."""
+    action = "trajectory.close"
+    if request.method == "POST":
+        trajectory = selectors.trajectory_check(user=request.user, pk=pk, action=action)
     else:
-        messages.success(request, _("The trajectory is closed."))
-    return redirect("trajectories:detail", pk=trajectory.pk)
+        trajectory = selectors.trajectory_get(user=request.user, pk=pk, action=action)
+    form = CloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.trajectory_close(trajectory=trajectory, closed_by=request.user, reason=data["reason"],
+                                      outcome=data["outcome"], note=data["note"], ended_on=data["ended_on"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The trajectory is closed. The former team finds it in the archive."))
+            return redirect("trajectories:detail", pk=trajectory.pk)
+    return render(request, "trajectories/close.html", {"trajectory": trajectory, "client": trajectory.client, "form": form})
+
+
+@login_required
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        trajectory = selectors.trajectory_check(user=request.user, pk=pk, action="trajectory.reopen")
+    else:
+        trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="trajectory.reopen")
+    form = ReopenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.trajectory_reopen(trajectory=trajectory, reopened_by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The trajectory is reopened."))
+            return redirect("trajectories:detail", pk=trajectory.pk)
+    return render(request, "trajectories/reopen.html", {"trajectory": trajectory, "client": trajectory.client, "form": form})
+
+
+@login_required
+def archive(request: HttpRequest) -> HttpResponse:
+    """Closed trajectories of your former teams, searchable; each opens read-only."""
+    form = ArchiveFilter(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    found = selectors.archive_search(user=request.user, q=data.get("q", ""), reason=data.get("reason", ""))
+    page = page_of(found, request.GET.get("page"), PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "trajectories/archive.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -43,6 +43,7 @@ ITEMS = [
     NavItem(_("Region dashboard"), "reporting:index", frozenset({Role.MANAGER, Role.REGION_ADMIN}),
             action="region_dashboard.view"),
     NavItem(_("Organisations"), "web:organisations"),
+    NavItem(_("Merge client files"), "clients:merge", frozenset({Role.REGION_ADMIN}), action="client.merge_page"),
     NavItem(_("Access log"), "web:access_log", action="access_log.search"),
     NavItem(_("Region administration"), "administration:index", frozenset({Role.REGION_ADMIN}),
             action="administration.view"),

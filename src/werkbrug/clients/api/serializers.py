@@ -62,6 +62,10 @@ class ClientRegisterIn(ClientFieldsIn):
         help_text="Where the client's consent can be checked (e.g. the signed form's reference).",
     )
     started_on = serializers.DateField(required=False)
+    different_person = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Register even though a person with these details may already be known in the region "
+                  "(else such a registration is refused with code possibly_known).")
 
 
 class ClientUpdateIn(ClientFieldsIn):
@@ -125,3 +129,51 @@ class ConsentWithdrawIn(serializers.Serializer):
     method = serializers.ChoiceField(choices=METHODS)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
     expected_version = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
+class KnownIn(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=150)
+    date_of_birth = serializers.DateField()
+
+
+class KnownOut(serializers.Serializer):
+    possibly_known = serializers.BooleanField(
+        help_text="A person with these details may already be known in the region. Nothing else is told.")
+
+
+class JoinAskIn(KnownIn):
+    role = serializers.ChoiceField(choices=Role.choices, help_text="The casework role you would have in the team.")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class JoinRequestOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    trajectory = serializers.IntegerField(source="trajectory_id")
+    requested_by = serializers.IntegerField(source="requested_by_id")
+    requested_by_name = serializers.CharField(source="requested_by.get_full_name")
+    organisation_name = serializers.CharField(source="requested_by.organisation.name", default="")
+    role = serializers.CharField()
+    note = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class JoinDecideIn(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="true: add the asker to the team; false: decline.")
+
+
+class MergeIn(serializers.Serializer):
+    surviving = serializers.CharField(max_length=16, help_text="Client id (pseudonym) of the file that stays.")
+    merged = serializers.CharField(max_length=16, help_text="Client id (pseudonym) of the file merged into it.")
+    reason = serializers.CharField(max_length=300)
+
+
+class MergeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    surviving = serializers.CharField(source="surviving.pseudonym")
+    merged = serializers.CharField(source="merged.pseudonym")
+    merged_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    moved = serializers.DictField(child=serializers.IntegerField())

@@ -7,11 +7,15 @@ from .consent import (
     current_consent_q,
     current_consent_sql,
 )
+from .known import ClientMerge, JoinRequest, JoinRequestStatus
 
 __all__ = [
     "Benefit",
     "Client",
     "ClientStatus",
+    "ClientMerge",
+    "JoinRequest",
+    "JoinRequestStatus",
     "ConsentDisplayState",
     "ConsentEvent",
     "ConsentMethod",

@@ -62,6 +62,12 @@ class Client(models.Model):
         related_name="client_record",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A duplicate registration merged into another file by the region administrator
+    # (`clients.services.client_merge`): kept, inactive, so the access log's pseudonym still leads somewhere.
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="merged_from")
+    # Set when the retention job anonymised the record (`trajectories/retention.py`).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("client")

@@ -192,6 +192,7 @@ def forget(user: User) -> None:
     """Drop the per-user cache (after a consent or team change in the same request)."""
     user.__dict__.pop("_wb_team_roles", None)
     user.__dict__.pop("_wb_consents", None)
+    user.__dict__.pop("_wb_former_roles", None)
 
 
 def is_own_file(user: User, client: Client) -> bool:
@@ -255,6 +256,55 @@ def register_client(user: User, _obj: object) -> Decision:
     from ..choices import CASEWORK_ROLES
 
     return ALLOW if user.is_professional and user.roles & CASEWORK_ROLES else Decision(False, hide=False)
+
+
+@rule("client.known_check")
+def known_check(user: User, _obj: object) -> Decision:
+    """"Known in the region?": a professional in a casework role asks whether a person with a name
+    and date of birth may already have a file in their region. The answer names nobody; the
+    question is a probe, so every one is logged (one record, with the matched client's pseudonym
+    when there is one: the client sees in the portal that someone asked) and rate limited
+    (`clients.known`)."""
+    allowed = user.is_professional and user.region_id is not None and bool(user.roles & CASEWORK_ROLES)
+    return Decision(allowed, reason="" if allowed else "casework roles only", code="R",
+                    category=DataCategory.PARTICIPATION, purpose="known in the region?", role=user.primary_role,
+                    hide=False, log=True)
+
+
+@rule("join_request.view")
+def view_join_request(user: User, request) -> Decision:
+    return decide_join_request(user, request).with_code("R")
+
+
+@rule("join_request.decide")
+def decide_join_request(user: User, request) -> Decision:
+    """The plan director of the requested file answers a request to join (a closed file's plan
+    director reads it from the archive; adding needs the file reopened first)."""
+    from .trajectories import view_trajectory
+
+    trajectory = request.trajectory
+    decision = view_trajectory(user, trajectory).with_code("U")
+    if decision.allowed and trajectory.plan_director_id != user.pk:
+        return replace(decision, allowed=False, reason="plan director only")
+    return decision
+
+
+@rule("client.merge")
+def merge_clients(user: User, client: Client) -> Decision:
+    """The region administrator merges two files of one person (both of their region). The
+    region administrator is in no team: the merge logs what they see (name, date of birth, the
+    number of trajectories) as `participation`, purpose "merge"."""
+    allowed = (user.is_professional and Role.REGION_ADMIN in user.roles and client.region_id == user.region_id
+               and client.merged_into_id is None and client.anonymised_at is None)
+    return Decision(allowed, reason="" if allowed else "region administrator of the client's region only",
+                    client=client, category=DataCategory.PARTICIPATION, code="U", purpose="merge",
+                    role=Role.REGION_ADMIN if allowed else user.primary_role, relation=allowed, consent=allowed)
+
+
+@rule("client.merge_page")
+def merge_page(user: User, _obj: object) -> Decision:
+    allowed = user.is_professional and Role.REGION_ADMIN in user.roles and user.region_id is not None
+    return ALLOW if allowed else Decision(False, reason="region administrators only", hide=False)
 
 
 @rule("consent.view")

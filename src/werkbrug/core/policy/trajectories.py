@@ -45,18 +45,95 @@ def _intake_categories() -> frozenset[str]:
     return frozenset(section.category for section in SECTIONS)
 
 
+def _is_open(trajectory: Trajectory) -> bool:
+    from werkbrug.trajectories.workflow import trajectory_is_open
+
+    return trajectory_is_open(trajectory)
+
+
+def _former_role(user: User, trajectory: Trajectory) -> str | None:
+    """The user's role in a closed trajectory's team as it was when it closed (a closed
+    trajectory's team does not change; a withdrawal of the organisation's participation still
+    ends the membership, and with it the reading), or None."""
+    cache = user.__dict__.setdefault("_wb_former_roles", {})
+    if trajectory.pk not in cache:
+        from werkbrug.trajectories.models import TeamMembership
+
+        cache[trajectory.pk] = min(TeamMembership.objects.filter(
+            trajectory_id=trajectory.pk, person_id=user.pk, left_at__isnull=True,
+        ).values_list("role", flat=True), default=None)
+    return cache[trajectory.pk]
+
+
+def archived_data(user: User, trajectory: Trajectory, category: str, *, code: str = "R") -> Decision:
+    """`client_data` for a closed trajectory (the archive): the former team — the members when it
+    closed — reads it while the client still consents to their organisation for `category`; the
+    client always reads their own file. Nobody writes to it (`workflow.trajectory_is_open`)."""
+    client = trajectory.client
+    if is_own_file(user, client):
+        return client_data(user, client, category, code=code)
+    if not user.is_professional or user.region_id != client.region_id or trajectory.erased_at is not None:
+        return Decision(False, reason="not in this region", client=client, category=category, code=code)
+    role = _former_role(user, trajectory)
+    consent = category in consented_categories(client, user.organisation_id, user)
+    allowed = role is not None and consent
+    reason = "" if allowed else ("not in the former team" if role is None else "no consent")
+    return Decision(allowed, reason=reason, client=client, category=category, code=code,
+                    purpose="archive" if role else "", role=role or user.primary_role,
+                    relation=role is not None, consent=consent)
+
+
+def archived_categories(user: User, trajectory: Trajectory) -> frozenset[str]:
+    """`visible_categories` for a closed trajectory (no log: the page logs once)."""
+    if is_own_file(user, trajectory.client):
+        return frozenset(DataCategory.values)
+    if not archived_data(user, trajectory, DataCategory.PARTICIPATION).allowed:
+        return frozenset()
+    return consented_categories(trajectory.client, user.organisation_id, user)
+
+
+def trajectory_categories(user: User, trajectory: Trajectory) -> frozenset[str]:
+    """The categories of this trajectory `user` may see now: the active team's, or the archive's."""
+    if _is_open(trajectory):
+        return visible_categories(user, trajectory.client)
+    return archived_categories(user, trajectory)
+
+
 @rule("trajectory.view")
 def view_trajectory(user: User, trajectory: Trajectory) -> Decision:
+    """An active trajectory: its team; a closed one: its former team, read-only (the archive)."""
+    if not _is_open(trajectory):
+        return archived_data(user, trajectory, DataCategory.PARTICIPATION)
     return client_data(user, trajectory.client, DataCategory.PARTICIPATION)
+
+
+@rule("trajectory.reopen")
+def reopen_trajectory(user: User, trajectory: Trajectory) -> Decision:
+    """Any professional of the former team (the plan director may have left the organisation)."""
+    if user.is_client:
+        return Decision(False, reason="professionals reopen a trajectory", client=trajectory.client,
+                        category=DataCategory.PARTICIPATION, code="U")
+    if _is_open(trajectory):
+        decision = client_data(user, trajectory.client, DataCategory.PARTICIPATION, code="U")
+        return replace(decision, allowed=False, reason="not closed", hide=not decision.allowed) if decision.allowed \
+            else decision
+    return archived_data(user, trajectory, DataCategory.PARTICIPATION, code="U")
+
+
+@rule("archive.search")
+def search_archive(user: User, _obj: Any) -> Decision:
+    """The archive list: the closed trajectories of the user's former teams. One `R` record."""
+    decision = search_caseload(user, _obj)
+    return replace(decision, purpose="archive") if decision.allowed else decision
 
 
 @rule("intake.view")
 def view_intake(user: User, trajectory: Trajectory) -> Decision:
     """The intake page: `participation`, plus a record for each other category it shows."""
-    decision = client_data(user, trajectory.client, DataCategory.PARTICIPATION)
+    decision = view_trajectory(user, trajectory)
     if not decision.allowed:
         return decision
-    shown = (visible_categories(user, trajectory.client) & _intake_categories()) - {DataCategory.PARTICIPATION}
+    shown = (trajectory_categories(user, trajectory) & _intake_categories()) - {DataCategory.PARTICIPATION}
     return replace(decision, more_categories=tuple(sorted(shown)))
 
 

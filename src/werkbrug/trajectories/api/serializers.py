@@ -7,7 +7,14 @@ from rest_framework import serializers
 from werkbrug.core.choices import Role
 
 from ..intake import INTAKE_FIELDS
-from ..models import PlanDirectorChange, TeamMembership, Trajectory
+from ..models import (
+    CloseOutcome,
+    CloseReason,
+    PlanDirectorChange,
+    TeamMembership,
+    Trajectory,
+    TrajectoryEvent,
+)
 
 
 class PersonRef(serializers.Serializer):
@@ -63,6 +70,14 @@ class PlanDirectorChangeOut(serializers.ModelSerializer):
         fields = ["previous", "new", "changed_by", "changed_at", "note"]
 
 
+class TrajectoryEventOut(serializers.ModelSerializer):
+    by = PersonRef(allow_null=True)
+
+    class Meta:
+        model = TrajectoryEvent
+        fields = ["kind", "close_reason", "outcome", "note", "ended_on", "by", "at"]
+
+
 class TrajectoryOut(serializers.ModelSerializer):
     client = serializers.IntegerField(source="client_id")
     client_name = serializers.CharField(source="client.full_name")
@@ -75,7 +90,13 @@ class TrajectoryOut(serializers.ModelSerializer):
     class Meta:
         model = Trajectory
         fields = ["id", "client", "client_name", "client_pseudonym", "status", "started_on", "ended_on",
-                  "plan_director", "team", "plan_director_history", "intake_status"]
+                  "close_reason", "outcome", "outcome_note", "closed_at",
+                  "plan_director", "team", "plan_director_history", "intake_status", "events"]
+
+    events = serializers.SerializerMethodField()
+
+    def get_events(self, obj) -> list[dict]:
+        return TrajectoryEventOut(self.context.get("events", []), many=True).data
 
     def get_team(self, obj) -> list[dict]:
         return TeamMemberOut(self.context["members"], many=True).data
@@ -127,4 +148,23 @@ class IntakeIn(serializers.Serializer):
 
 
 class CloseIn(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=CloseReason.choices)
+    outcome = serializers.ChoiceField(choices=CloseOutcome.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     ended_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ReopenIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ArchiveItemOut(serializers.ModelSerializer):
+    client = serializers.IntegerField(source="client_id")
+    client_name = serializers.CharField(source="client.full_name")
+    client_pseudonym = serializers.CharField(source="client.pseudonym")
+    plan_director = PersonRef()
+
+    class Meta:
+        model = Trajectory
+        fields = ["id", "client", "client_name", "client_pseudonym", "started_on", "ended_on", "close_reason",
+                  "outcome", "closed_at", "plan_director"]

@@ -14,17 +14,19 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from werkbrug.core.policy.trajectories import visible_categories
+from werkbrug.core.policy.trajectories import trajectory_categories
 
 from .. import selectors, services
 from ..intake import SECTIONS
 from ..paging import page_of
 from .serializers import (
+    ArchiveItemOut,
     CaseloadItemOut,
     CloseIn,
     HandOverIn,
     IntakeIn,
     IntakeOut,
+    ReopenIn,
     TeamMemberIn,
     TeamMemberOut,
     TrajectoryOut,
@@ -95,6 +97,7 @@ def trajectory_out(trajectory) -> dict:
         "members": selectors.team_members(trajectory=trajectory),
         "history": selectors.plan_director_history(trajectory=trajectory),
         "intake": selectors.intake_for(trajectory=trajectory),
+        "events": selectors.trajectory_events(trajectory=trajectory),
     }).data
 
 
@@ -144,17 +147,52 @@ class HandOverView(APIView):
 class CloseView(APIView):
     @extend_schema(request=CloseIn, responses=TrajectoryOut, operation_id="trajectories_close")
     def post(self, request, pk: int):
-        trajectory = selectors.trajectory_get(user=request.user, pk=pk, action="trajectory.close")
+        trajectory = selectors.trajectory_check(user=request.user, pk=pk, action="trajectory.close")
         data = CloseIn(data=request.data)
         data.is_valid(raise_exception=True)
-        services.trajectory_close(trajectory=trajectory, closed_by=request.user,
-                                  ended_on=data.validated_data.get("ended_on"))
+        v = data.validated_data
+        services.trajectory_close(trajectory=trajectory, closed_by=request.user, reason=v["reason"],
+                                  outcome=v["outcome"], note=v.get("note", ""), ended_on=v.get("ended_on"))
         return Response(trajectory_out(selectors.trajectory_reread(trajectory)))
+
+
+class ReopenView(APIView):
+    @extend_schema(request=ReopenIn, responses=TrajectoryOut, operation_id="trajectories_reopen")
+    def post(self, request, pk: int):
+        trajectory = selectors.trajectory_check(user=request.user, pk=pk, action="trajectory.reopen")
+        data = ReopenIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.trajectory_reopen(trajectory=trajectory, reopened_by=request.user,
+                                   reason=data.validated_data["reason"])
+        return Response(trajectory_out(selectors.trajectory_reread(trajectory)))
+
+
+class ArchivePagination(CaseloadPagination):
+    page_size = 50
+
+
+class ArchiveView(ListAPIView, APIView):
+    """The archive: closed trajectories of your former teams (read-only)."""
+
+    serializer_class = ArchiveItemOut
+    pagination_class = ArchivePagination
+
+    @extend_schema(parameters=[
+        OpenApiParameter("q", OpenApiTypes.STR, description="Search by name or client id"),
+        OpenApiParameter("reason", OpenApiTypes.STR, description="Reason for closing"),
+    ], operation_id="trajectories_archive")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.archive_search(user=self.request.user, q=params.get("q", "")[:100],
+                                        reason=params.get("reason", "")[:24])
 
 
 def intake_out(user, trajectory) -> dict:
     intake = selectors.intake_for(trajectory=trajectory)
-    categories = visible_categories(user, trajectory.client)
+    categories = trajectory_categories(user, trajectory)
     sections = []
     for section in SECTIONS:
         shared = section.category in categories

@@ -1,4 +1,16 @@
 from .intake import Intake, IntakeStatus
-from .trajectories import PlanDirectorChange, TeamMembership, Trajectory, TrajectoryStatus
+from .trajectories import (
+    CloseOutcome,
+    CloseReason,
+    PlanDirectorChange,
+    TeamMembership,
+    Trajectory,
+    TrajectoryEvent,
+    TrajectoryEventKind,
+    TrajectoryStatus,
+)
 
-__all__ = ["Intake", "IntakeStatus", "PlanDirectorChange", "TeamMembership", "Trajectory", "TrajectoryStatus"]
+__all__ = [
+    "CloseOutcome", "CloseReason", "Intake", "IntakeStatus", "PlanDirectorChange", "TeamMembership", "Trajectory",
+    "TrajectoryEvent", "TrajectoryEventKind", "TrajectoryStatus",
+]

@@ -12,6 +12,26 @@ class TrajectoryStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class CloseReason(models.TextChoices):
+    """Why a trajectory ends (asked when it is closed)."""
+
+    WORK_FOUND = "work_found", _("Work found")
+    MOVED = "moved", _("Moved out of the region")
+    STOPPED_BY_CLIENT = "stopped_by_client", _("Stopped by the client")
+    REFERRED_ELSEWHERE = "referred_elsewhere", _("Referred elsewhere")
+    DECEASED = "deceased", _("Deceased")
+
+
+class CloseOutcome(models.TextChoices):
+    """Where the client stands when the trajectory ends."""
+
+    PAID_WORK = "paid_work", _("Paid work")
+    EDUCATION = "education", _("Education or training")
+    VOLUNTEER_WORK = "volunteer_work", _("Voluntary work or day activities")
+    NO_WORK = "no_work", _("No work or activity")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 class Trajectory(models.Model):
     """A client's route to paid work: one team, one plan, one plan director."""
 
@@ -33,6 +53,14 @@ class Trajectory(models.Model):
         related_name="directed_trajectories",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The current closing (empty while active); every close and reopen is a `TrajectoryEvent`.
+    close_reason = models.CharField(_("reason for closing"), max_length=24, choices=CloseReason.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=24, choices=CloseOutcome.choices, blank=True)
+    outcome_note = models.CharField(_("outcome, in words"), max_length=500, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Set by the retention job (`retention.py`) when the file's retention period has passed and
+    # its data was erased; such a file is never reopened.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("trajectory")
@@ -137,3 +165,33 @@ class PlanDirectorChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.previous_id} → {self.new_id} ({self.changed_at:%Y-%m-%d})"
+
+
+class TrajectoryEventKind(models.TextChoices):
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    ERASED = "erased", _("Erased after the retention period")
+
+
+class TrajectoryEvent(models.Model):
+    """Append-only history of a trajectory's closings, reopenings and erasure (never edited)."""
+
+    trajectory = models.ForeignKey(Trajectory, verbose_name=_("trajectory"), on_delete=models.CASCADE,
+                                   related_name="events")
+    kind = models.CharField(_("what"), max_length=12, choices=TrajectoryEventKind.choices)
+    close_reason = models.CharField(_("reason for closing"), max_length=24, choices=CloseReason.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=24, choices=CloseOutcome.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    # None: the retention job.
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True,
+                           blank=True, related_name="+")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("trajectory event")
+        verbose_name_plural = _("trajectory events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.at:%Y-%m-%d})"

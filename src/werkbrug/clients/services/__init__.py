@@ -29,9 +29,9 @@ from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import Organisation, Region
 from werkbrug.core.policy.clients import ConsentChange, forget
 
-from .bsn import is_valid_bsn, normalise_bsn
-from .models import Client, ConsentEvent, ConsentMethod, ConsentState
-from .selectors import latest_consent_event_id
+from ..bsn import is_valid_bsn, normalise_bsn
+from ..models import Client, ConsentEvent, ConsentMethod, ConsentState
+from ..selectors import latest_consent_event_id
 
 if TYPE_CHECKING:
     from werkbrug.core.models import User
@@ -328,3 +328,16 @@ def _tell_consent_change(client: Client, organisation: Organisation, actor: User
     if client.user_id is not None and actor.pk != client.user_id:
         notifications.notify(recipient=User.objects.get(pk=client.user_id), kind=Kind.CONSENT_CHANGED, obj=client,
                              link=reverse("portal:consents"))
+
+
+from .known import (  # noqa: E402
+    KnownAnswer,
+    KnownCheckLimit,
+    join_request_create,
+    join_request_decide,
+    known_check,
+)
+from .merge import client_merge  # noqa: E402
+
+__all__ += ["KnownAnswer", "KnownCheckLimit", "client_merge", "join_request_create", "join_request_decide",
+            "known_check"]
