@@ -33,6 +33,7 @@ from werkbrug.core import policy
 from werkbrug.core.models import User
 from werkbrug.notifications import services as notifications
 from werkbrug.notifications.kinds import Kind as NotificationKind
+from werkbrug.trajectories.workflow import ensure_open
 
 from .models import (
     Appointment,
@@ -200,8 +201,8 @@ def appointment_plan(
     policy.authorize(planned_by, "appointment.create", trajectory)
     if kind not in AppointmentKind.values:
         raise _invalid("kind", _("Choose one of the options."), "choice")
-    if trajectory is not None and trajectory.status != "active":
-        raise ValidationError(_("This trajectory is closed."), code="closed")
+    if trajectory is not None:
+        ensure_open(trajectory)
     if with_client and trajectory is None:
         raise _invalid("with_client", _("Only an appointment of a client's trajectory has the client taking part."),
                        "no_client")

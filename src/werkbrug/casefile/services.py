@@ -28,7 +28,8 @@ from werkbrug.core import policy
 from werkbrug.core.access_log import access_log_write
 from werkbrug.core.choices import DataCategory
 from werkbrug.core.policy.casefile import CasefileWrite
-from werkbrug.trajectories.models import Trajectory, TrajectoryStatus
+from werkbrug.trajectories.models import Trajectory
+from werkbrug.trajectories.workflow import ensure_open
 
 from .models import (
     Document,
@@ -61,8 +62,7 @@ EARLIEST = date(2000, 1, 1)
 
 
 def _active(trajectory: Trajectory) -> None:
-    if trajectory.status != TrajectoryStatus.ACTIVE:
-        raise ValidationError(_("This trajectory is closed."), code="closed")
+    ensure_open(trajectory)
 
 
 def _note_fields(*, kind: str, occurred_on: date | None, with_whom: str, text: str) -> dict:
