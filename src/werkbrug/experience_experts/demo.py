@@ -113,11 +113,12 @@ def load(region: Region, rng: random.Random) -> None:
             period_end=start + timedelta(days=14), domains=[by_name["Schulden"]] if index % 2 == 0 else [],
             now=datetime.combine(start - timedelta(days=3), time(9), tz),
         )
+        moment = datetime.combine(start - timedelta(days=2), time(10), tz)  # answered then, not today
         if index == 1:
-            services.request_offer(request=request, expert=ew_experts[1], offered_by=labour_expert)
-            services.request_decline(request=request, expert=ew_experts[1])
-        services.request_offer(request=request, expert=expert, offered_by=labour_expert)
-        planned = services.request_accept(request=request, expert=expert)
+            services.request_offer(request=request, expert=ew_experts[1], offered_by=labour_expert, now=moment)
+            services.request_decline(request=request, expert=ew_experts[1], now=moment)
+        services.request_offer(request=request, expert=expert, offered_by=labour_expert, now=moment)
+        planned = services.request_accept(request=request, expert=expert, now=moment)
         services.deployment_complete(deployment=planned, expert=expert, date=start + timedelta(days=2), minutes=60,
                                      setting=Setting.OWN_OFFICE, outcome="Kennismaking; vervolg afgesproken")
         client_of.setdefault(expert.pk, []).append(client)
