@@ -149,7 +149,7 @@ _p("experience_experts.ExpertProfile", "with_absence", "/api/v1/ee-profiles/{pk}
 _p("experience_experts.Absence", "region", "/api/v1/ee-profiles/{}/absences/{absence_pk}",
    "/experience-experts/profiles/{}/absences/{absence_pk}")
 _p("experience_experts.DeploymentRequest", "victim", "/api/v1/ee-requests/{pk}", "/experience-experts/requests/{pk}")
-_p("experience_experts.Deployment", "victim", "/api/v1/ee-deployments/{pk}")
+_p("experience_experts.Deployment", "victim", "/api/v1/ee-deployments/{pk}", "/experience-experts/deployments/{pk}")
 _p("experience_experts.SupportGroup", "region", "/api/v1/ee-support-groups/{pk}", "/experience-experts/support-groups/{pk}")
 _p("experience_experts.SupportGroupMeeting", "region", "/api/v1/ee-meetings/{pk}", "/experience-experts/meetings/{pk}")
 _p("knowledge_map.Item", "region", "/api/v1/knowledge-items/{pk}", "/knowledge-map/items/{pk}")
