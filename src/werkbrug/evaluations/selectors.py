@@ -322,7 +322,8 @@ def questionnaire_results(*, questionnaire: Questionnaire, participant_ids: set[
             numbers = [float(r["number"]) for r in rows if r["number"] is not None]
             description = stats.describe(numbers)
             if options:
-                counts = Counter(int(n) for n in numbers)
+                # Decimal keys: a grade of 6,5 counts under the option 6.5 (equal numbers hash alike)
+                counts = Counter(r["number"] for r in rows if r["number"] is not None)
                 distribution = [(label, counts.get(value, 0)) for value, label in options]
             else:
                 distribution = [(f"{k:g}", v) for k, v in description.distribution.items()]
