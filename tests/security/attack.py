@@ -159,6 +159,8 @@ _p("evaluations.Participant", "victim", "/api/v1/research/studies/{}/participant
    "/research/studies/{}/participants/{participant_pk}")
 _p("evaluations.Questionnaire", "region", "/api/v1/research/studies/{}/questionnaires/{questionnaire_pk}",
    "/research/studies/{}/questionnaires/{questionnaire_pk}")
+_p("evaluations.Question", "region", "/api/v1/research/studies/{}/questionnaires/{}/questions/{question_pk}",
+   "/research/studies/{}/questionnaires/{}/questions/{question_pk}")
 _p("evaluations.InterviewRound", "region", "/api/v1/research/studies/{}/rounds/{round_pk}")
 _p("evaluations.Interview", "victim", "/api/v1/research/studies/{}/interviews/{interview_pk}",
    "/research/studies/{}/interviews/{interview_pk}")

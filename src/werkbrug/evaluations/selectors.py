@@ -33,6 +33,7 @@ from .models import (
     Level,
     Participant,
     Passage,
+    Question,
     Questionnaire,
     QuestionnaireStatus,
     QuestionType,
@@ -246,6 +247,14 @@ def questionnaire_fetch(*, study: Study, pk: int) -> Questionnaire:
     if questionnaire is None:
         raise Http404
     return questionnaire
+
+
+def question_fetch(*, questionnaire: Questionnaire, pk: int) -> Question:
+    """A question of a questionnaire the caller already fetched through its checked study."""
+    question = Question.objects.select_related("show_if_question").filter(questionnaire=questionnaire, pk=pk).first()
+    if question is None:
+        raise Http404
+    return question
 
 
 def research_day(moment: datetime | None) -> date | None:
