@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.support.api import assert_problem
-from werkbrug.evaluations import builder, exports, selectors, services
+from werkbrug.evaluations import builder, selectors, services
 from werkbrug.evaluations.models import Answer, Question
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +189,7 @@ def test_answers_follow_bounds_scales_halves_and_branching(questionnaire, resear
         assert {a.question.code: a.number for a in Answer.objects.select_related("question")} == stored
 
 
-def test_results_and_spss_export_with_halves_and_a_seven_point_scale(questionnaire, research, tmp_path):
+def test_results_with_halves_and_a_seven_point_scale(questionnaire, research):
     for n, (grade, calm) in enumerate([("6,5", "7"), ("6.5", "2"), ("8", "7")]):
         services.response_submit(invitation=_invite(questionnaire, research, f"w{n}@example.org"),
                                  answers={"works": "1", "hours": "20", "grade": grade, "calm": calm})
@@ -199,7 +199,21 @@ def test_results_and_spss_export_with_halves_and_a_seven_point_scale(questionnai
     assert by_code["grade"].description.mean == pytest.approx(7.0)
     assert dict(by_code["calm"].distribution) == {"Nooit": 0, "Zelden": 1, "Soms": 0, "Regelmatig": 0, "Vaak": 0,
                                                   "Meestal": 0, "Altijd": 2}
-    assert exports is not None  # the study export reads the same options (run in test_pages for participants)
+
+
+def test_the_sav_export_keeps_a_half_grade(populated, research, client, tmp_path):
+    import pyreadstat
+
+    invitation = [i for i in populated.invitations if i.participant_id][6]
+    services.response_submit(invitation=invitation, answers={"grade": "6,5", "helped": 4})
+    client.force_login(research.researcher)
+    response = client.get(f"/research/studies/{populated.study.pk}/export/?table=participants&format=sav")
+    path = tmp_path / "study.sav"
+    path.write_bytes(b"".join(response.streaming_content) if response.streaming else response.content)
+    frame, meta = pyreadstat.read_sav(str(path))
+    grade_column = next(c for c in frame.columns if c.endswith("_grade"))
+    assert sorted(frame[grade_column].dropna().tolist()) == [6.0, 6.0, 6.5, 7.0, 8.0, 9.0]
+    assert meta.variable_value_labels[grade_column][6.5] == "6,5"
 
 
 # --- pages and API --------------------------------------------------------------------------
