@@ -23,8 +23,8 @@ from werkbrug.web.charts import Series, line_chart
 from werkbrug.web.forms import apply_validation_error
 
 from . import analysis, builder, codebook, exports, selectors, services
-from .builder_views import respondent_rows
 from . import fidelity as fidelity_scale
+from .builder_views import respondent_rows
 from .consort import consort_svg
 from .forms import (
     AssessForm,

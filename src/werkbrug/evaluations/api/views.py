@@ -26,7 +26,6 @@ from werkbrug.core.models import Organisation
 from .. import analysis, codebook, exports, selectors, services
 from ..models import Interview, Level, Passage, RespondentKind
 from .serializers import (
-    EvalQuestionReorderInput,
     AllocationOutput,
     CodeInput,
     CodingInput,
@@ -40,6 +39,7 @@ from .serializers import (
     EvalInvitationTrackingOutput,
     EvalPassageOutput,
     EvalQuestionOutput,
+    EvalQuestionReorderInput,
     EvalRecordedJobInput,
     EvalRecordedJobOutput,
     EvalResearcherAddInput,
