@@ -250,7 +250,9 @@ def test_cancelling_an_accepted_request_cancels_its_planned_deployment(ee):
         ("requester", False, True),
         ("requester", True, True),
         ("coordinator", True, True),     # a coordinator of the region, for a group request
-        ("coordinator", False, True),    # … and for a client's request (logged against the client)
+        ("coordinator", False, True),    # … and a client's request put to an expert she coordinates (logged)
+        ("other_coordinator", False, False),  # not the coordinator of the expert it was put to
+        ("other_coordinator", True, True),    # any coordinator of the region, for a group request
         ("anna", True, False),           # the expert it was put to answers, she does not cancel
         ("outsider", False, False),      # not in the client's team
         ("manager", True, False),
@@ -266,6 +268,7 @@ def test_who_cancels_a_request(ee, who, group, allowed):
                                           period_end=date(2026, 3, 27))
     services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
     person = {"requester": ee.team.jobcoach, "coordinator": ee.coordinator, "anna": ee.anna,
+              "other_coordinator": ee.other_coordinator,
               "outsider": ee.team.outsider, "manager": ee.manager}[who]
     if allowed:
         services.request_cancel(request=request, cancelled_by=person, reason="Niet meer nodig")

@@ -463,6 +463,13 @@ LEGITIMATE = [
     (r"^/(api/v1/ee-support-groups|api/v1/ee-meetings|experience-experts/support-groups|experience-experts/meetings)/",
      r"^role:(ee_coordinator|experience_expert)$",
      "policy `support_group.view`: facilitators and the organisation's coordinator see the participants, logged"),
+    (r"^/(api/v1/ee-deployments/\{pk\}/(correct|withdraw|history)/|experience-experts/deployments/\{pk\}/"
+     r"(correct|withdraw|history)/)$", r"^role:ee_coordinator$",
+     "policy `deployment.correct`: the coordinator named on the expert's profile corrects the expert's "
+     "registrations (shown without the client), logged against the client"),
+    (r"^/(api/v1/ee-requests|experience-experts/requests)/\{pk\}/cancel/$", r"^role:ee_coordinator$",
+     "policy `ee_request.cancel`: the coordinator of the expert a request was put to may cancel it "
+     "(the cancel page does not name the client), logged against the client"),
     (r"^/(api/v1/)?access-log/", r"^role:privacy_officer$",
      "the privacy officer reviews the region's access log, which names clients by pseudonym"),
     (r"^/(api/v1/)?research/", r"^role:researcher$",

@@ -193,9 +193,9 @@ def offer_request(user: User, request: Any) -> Decision:
 
 @rule("ee_request.cancel")
 def cancel_request(user: User, request: Any) -> Decision:
-    """The requester cancels their request; an experience-expert coordinator of the region may
-    cancel any request (they run the deployments). A coordinator's cancellation of a client's
-    request is logged against the client; the cancel page does not name the client."""
+    """The requester cancels their request. An experience-expert coordinator of the region cancels
+    a group request, and a client's request once it is put to (or accepted by) an expert they
+    coordinate; that is logged against the client, and the cancel page does not name the client."""
     if not _in_region(user, request):
         return _request_refused(request, "another region", "U")
     if request.requested_by_id == user.pk:
@@ -204,6 +204,8 @@ def cancel_request(user: User, request: Any) -> Decision:
         return ALLOW
     if user.is_professional and user.has_role(*COORDINATING):
         if request.client_id is not None:
+            if request.expert_id is None or not _coordinates(user, request.expert_id):
+                return _request_refused(request, "not an expert this coordinator coordinates", "U")
             return Decision(True, client=request.client, category=DataCategory.PARTICIPATION, code="U",
                             purpose="cancelling a deployment request", role=Role.EE_COORDINATOR, relation=True,
                             consent=DataCategory.PARTICIPATION in consented_categories(request.client,
