@@ -20,10 +20,9 @@ from .models import Deployment, DeploymentStatus, ExpertProfile
 
 def _registration(request: HttpRequest, pk: int) -> Deployment:
     """Check first: a POST is checked without a record (the service logs it), a GET is logged once."""
-    if request.method == "POST":
-        return selectors.deployment_fetch(user=request.user, pk=pk, action="deployment.correct")
     deployment = selectors.deployment_fetch(user=request.user, pk=pk, action="deployment.correct")
-    policy.authorize(request.user, "deployment.correct", deployment)
+    if request.method != "POST":
+        policy.authorize(request.user, "deployment.correct", deployment)
     return deployment
 
 
@@ -108,10 +107,8 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.method == "POST":
-        item = selectors.request_fetch(user=request.user, pk=pk, action="ee_request.cancel")
-    else:
-        item = selectors.request_fetch(user=request.user, pk=pk, action="ee_request.cancel")
+    item = selectors.request_fetch(user=request.user, pk=pk, action="ee_request.cancel")
+    if request.method != "POST":  # a POST is logged by the service, a GET here, once
         policy.authorize(request.user, "ee_request.cancel", item)
     if item.status in workflow.CLOSED:
         raise Http404
