@@ -337,3 +337,29 @@ def test_a_request_for_a_past_period_closes_itself(ee):
     statuses = {r.topic: r.status for r in [waiting, offered, later] if r.refresh_from_db() is None}
     assert statuses == {"Overleg": "expired", "Training": "expired", "Later": "open"}
     assert RequestOffer.objects.get(request=offered).outcome == OfferOutcome.WITHDRAWN
+
+
+def test_pages_on_a_clients_registration_and_request_are_logged_once(client, ee):
+    from tests.support.crawl import assert_each_request_logged_once
+
+    with time_machine.travel(datetime(2026, 3, 10, 12, tzinfo=AMS), tick=False):
+        request = services.request_create(requested_by=ee.team.jobcoach, kind="one_on_one",
+                                          trajectory=ee.team.trajectory, period_start=date(2026, 3, 16),
+                                          period_end=date(2026, 3, 27))
+        services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
+        planned = services.request_accept(request=request, expert=ee.anna)
+    with time_machine.travel(datetime(2026, 3, 20, 12, tzinfo=AMS), tick=False):
+        deployment = services.deployment_complete(deployment=planned, expert=ee.anna, date=date(2026, 3, 19),
+                                                  minutes=60, setting="own_office")
+        pages = [("GET", reverse(f"experience_experts:deployment_{name}", args=[deployment.pk]))
+                 for name in ("correct", "withdraw", "history")]
+        for person in (ee.anna, ee.coordinator):
+            client.force_login(person)
+            assert_each_request_logged_once(client, pages)
+        client.force_login(ee.coordinator)
+        assert ee.team.client.last_name not in client.get(pages[0][1]).content.decode()  # the figures, not the client
+        client.force_login(ee.team.jobcoach)
+        assert_each_request_logged_once(client, [("GET", reverse("experience_experts:request_cancel", args=[request.pk]))])
+        before = AccessLogRecord.objects.count()
+        response = client.post(reverse("experience_experts:request_cancel", args=[request.pk]), {"reason": "Verhuisd"})
+        assert response.status_code == 302 and AccessLogRecord.objects.count() - before == 1
