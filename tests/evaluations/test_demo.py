@@ -46,3 +46,14 @@ def test_demo_study(demo_region):
     assert FidelityReview.objects.filter(region=demo_region).count() == 2
     result = analysis.outcomes(study=study)
     assert sum(c.events for _a, c in result.curves) > 0
+
+
+def test_demo_has_a_questionnaire_with_branching_and_half_grades(demo_region):
+    from werkbrug.evaluations.models import Answer, Question
+
+    hours = Question.objects.get(questionnaire__study__region=demo_region, code="hours")
+    assert hours.show_if_question.code == "works" and hours.show_if_value == "1"
+    answers = Answer.objects.filter(question__questionnaire=hours.questionnaire)
+    workers = set(answers.filter(question__code="works", number=1).values_list("invitation", flat=True))
+    assert workers and set(answers.filter(question__code="hours").values_list("invitation", flat=True)) == workers
+    assert not answers.filter(question__code="looking", invitation__in=workers).exists()

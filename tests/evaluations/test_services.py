@@ -42,14 +42,28 @@ def test_response_rate_and_statistics(populated, today):
 
 @pytest.mark.parametrize(
     ("grade", "ok"),
-    [(0, False), (1, True), (10, True), (11, False), ("7.5", False), ("zeven", False), (-3, False)],
+    [
+        (0, False),
+        (1, True),
+        (10, True),
+        (11, False),
+        ("7.5", True),     # Dutch report grades have halves
+        ("6,5", True),     # typed with the Dutch decimal comma
+        ("7.25", False),   # but no quarters
+        ("10,5", False),
+        ("zeven", False),
+        (-3, False),
+    ],
 )
-def test_grade_must_be_a_whole_number_from_1_to_10(populated, today, grade, ok):
+def test_grade_is_a_whole_or_half_point_from_1_to_10(populated, today, grade, ok):
+    from decimal import Decimal
+
     invitation = [i for i in populated.invitations if i.participant_id][6]
     answers = {"grade": grade, "helped": 4}
     if ok:
         services.response_submit(invitation=invitation, answers=answers)
-        assert Answer.objects.get(invitation=invitation, question__code="grade").number == int(grade)
+        stored = Answer.objects.get(invitation=invitation, question__code="grade").number
+        assert isinstance(stored, Decimal) and stored == Decimal(str(grade).replace(",", "."))
     else:
         with pytest.raises(ValidationError) as exc:
             services.response_submit(invitation=invitation, answers=answers)

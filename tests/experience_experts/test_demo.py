@@ -30,3 +30,13 @@ def test_demo_region_has_experts_a_year_of_deployments_and_a_support_group(demo_
     group = SupportGroup.objects.get(region=demo_region)
     assert group.meetings.count() == 6 and group.participants.exists()
     assert User.objects.filter(pk__in=[p.person_id for p in profiles], team_memberships__isnull=False).exists()
+
+
+def test_demo_has_a_corrected_registration_a_cancelled_and_an_expired_request(demo_region):
+    from werkbrug.experience_experts.models import DeploymentRequest, DeploymentVersion
+
+    corrected = DeploymentVersion.objects.filter(deployment__region=demo_region, change="corrected").get()
+    assert corrected.reason and corrected.deployment.versions.count() == 2
+    cancelled = DeploymentRequest.objects.get(region=demo_region, status="cancelled")
+    assert cancelled.close_reason and cancelled.offers.get().outcome == "withdrawn"
+    assert DeploymentRequest.objects.filter(region=demo_region, status="expired").count() == 1

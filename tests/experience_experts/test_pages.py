@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -104,6 +105,7 @@ def test_bad_minutes_on_the_page_give_an_error_not_a_500(client, ee, minutes):
     assert not Deployment.objects.exists()
 
 
+@time_machine.travel(datetime(2026, 2, 27, 12, tzinfo=ZoneInfo("Europe/Amsterdam")), tick=False)  # before the period
 def test_request_page_flow_for_a_group_request(client, ee):
     client.force_login(ee.team.labour_expert)
     response = client.post(u("request_create"), {

@@ -30,6 +30,8 @@ from werkbrug.trajectories.services import trajectory_start
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
+# The requests below are for March 2026; answered before that period, not after it (then expired).
+BEFORE_THE_PERIOD = time_machine.travel(datetime(2026, 2, 27, 12, tzinfo=AMS), tick=False)
 
 
 def _request(ee, **kw):
@@ -44,6 +46,7 @@ def _domain_cons(ee, *names):
     return [ee.domains[n] for n in names]
 
 
+@BEFORE_THE_PERIOD
 def test_request_match_accept_joins_team_and_prefills_a_planned_deployment(ee):
     request = _request(ee, domains=_domain_cons(ee, "Schulden", "Angst"), minutes=90)
     ranked = selectors.matches_for_request(request=request)
@@ -64,6 +67,7 @@ def test_request_match_accept_joins_team_and_prefills_a_planned_deployment(ee):
     assert request.status == RequestStatus.ACCEPTED and request.expert == ee.anna
 
 
+@BEFORE_THE_PERIOD
 def test_decline_needs_no_reason_and_frees_the_request(ee):
     request = _request(ee)
     services.request_offer(request=request, expert=ee.bert, offered_by=ee.team.jobcoach)
@@ -75,6 +79,7 @@ def test_decline_needs_no_reason_and_frees_the_request(ee):
     services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
 
 
+@BEFORE_THE_PERIOD
 def test_only_the_offered_expert_answers(ee):
     request = _request(ee)
     services.request_offer(request=request, expert=ee.bert, offered_by=ee.team.jobcoach)
@@ -83,6 +88,7 @@ def test_only_the_offered_expert_answers(ee):
     assert not Deployment.objects.exists()
 
 
+@BEFORE_THE_PERIOD
 def test_request_to_an_expert_without_client_consent_is_refused(ee, make_org, make_person):
     # Bert's organisation has consent; withdraw it: the offer is refused with a clear message
     consent_withdraw(client=ee.team.client, organisation=ee.org, category=DataCategory.PARTICIPATION,
@@ -97,6 +103,7 @@ def test_request_to_an_expert_without_client_consent_is_refused(ee, make_org, ma
     assert not [m for m in ranked if m.candidate.name == "Bert Bos"][0].candidate.consent
 
 
+@BEFORE_THE_PERIOD
 def test_accept_after_consent_withdrawn_is_refused(ee):
     request = _request(ee)
     services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
@@ -109,6 +116,7 @@ def test_accept_after_consent_withdrawn_is_refused(ee):
     assert not Deployment.objects.exists()
 
 
+@BEFORE_THE_PERIOD
 def test_request_to_an_absent_expert_is_refused(ee):
     services.absence_add(profile=ee.profiles["Anna"], start=date(2026, 3, 1), end=date(2026, 3, 20), added_by=ee.anna)
     with pytest.raises(ValidationError) as exc:
@@ -139,6 +147,7 @@ def test_a_request_for_a_client_needs_the_requester_in_the_team(ee):
                                 period_start=date(2026, 3, 2), period_end=date(2026, 3, 3))
 
 
+@BEFORE_THE_PERIOD
 def test_group_request_without_client(ee):
     request = services.request_create(requested_by=ee.team.labour_expert, kind="presentation", topic="Teamoverleg",
                                       setting="other_office", period_start=date(2026, 3, 2), period_end=date(2026, 3, 31))
@@ -168,6 +177,7 @@ def test_deployment_bad_input(ee, kw, field, code):
     assert not Deployment.objects.exists()
 
 
+@BEFORE_THE_PERIOD
 def test_deployment_for_a_client_without_consent_is_refused(ee):
     # Anna's organisation loses consent: even in the team she cannot register for the client
     request = _request(ee)

@@ -156,7 +156,7 @@ _p("experience_experts.ExpertProfile", "with_absence", "/api/v1/ee-profiles/{pk}
 _p("experience_experts.Absence", "region", "/api/v1/ee-profiles/{}/absences/{absence_pk}",
    "/experience-experts/profiles/{}/absences/{absence_pk}")
 _p("experience_experts.DeploymentRequest", "victim", "/api/v1/ee-requests/{pk}", "/experience-experts/requests/{pk}")
-_p("experience_experts.Deployment", "victim", "/api/v1/ee-deployments/{pk}")
+_p("experience_experts.Deployment", "victim", "/api/v1/ee-deployments/{pk}", "/experience-experts/deployments/{pk}")
 _p("experience_experts.SupportGroup", "region", "/api/v1/ee-support-groups/{pk}", "/experience-experts/support-groups/{pk}")
 _p("experience_experts.SupportGroupMeeting", "region", "/api/v1/ee-meetings/{pk}", "/experience-experts/meetings/{pk}")
 _p("knowledge_map.Item", "region", "/api/v1/knowledge-items/{pk}", "/knowledge-map/items/{pk}")
@@ -166,6 +166,8 @@ _p("evaluations.Participant", "victim", "/api/v1/research/studies/{}/participant
    "/research/studies/{}/participants/{participant_pk}")
 _p("evaluations.Questionnaire", "region", "/api/v1/research/studies/{}/questionnaires/{questionnaire_pk}",
    "/research/studies/{}/questionnaires/{questionnaire_pk}")
+_p("evaluations.Question", "region", "/api/v1/research/studies/{}/questionnaires/{}/questions/{question_pk}",
+   "/research/studies/{}/questionnaires/{}/questions/{question_pk}")
 _p("evaluations.InterviewRound", "region", "/api/v1/research/studies/{}/rounds/{round_pk}")
 _p("evaluations.Interview", "victim", "/api/v1/research/studies/{}/interviews/{interview_pk}",
    "/research/studies/{}/interviews/{interview_pk}")
@@ -488,6 +490,13 @@ LEGITIMATE = [
     (r"^/(api/v1/ee-support-groups|api/v1/ee-meetings|experience-experts/support-groups|experience-experts/meetings)/",
      r"^role:(ee_coordinator|experience_expert)$",
      "policy `support_group.view`: facilitators and the organisation's coordinator see the participants, logged"),
+    (r"^/(api/v1/ee-deployments/\{pk\}/(correct|withdraw|history)/|experience-experts/deployments/\{pk\}/"
+     r"(correct|withdraw|history)/)$", r"^role:ee_coordinator$",
+     "policy `deployment.correct`: the coordinator named on the expert's profile corrects the expert's "
+     "registrations (shown without the client), logged against the client"),
+    (r"^/(api/v1/ee-requests|experience-experts/requests)/\{pk\}/cancel/$", r"^role:ee_coordinator$",
+     "policy `ee_request.cancel`: the coordinator of the expert a request was put to may cancel it "
+     "(the cancel page does not name the client), logged against the client"),
     (r"^/(api/v1/)?access-log/", r"^role:privacy_officer$",
      "the privacy officer reviews the region's access log, which names clients by pseudonym"),
     (r"^/(api/v1/)?research/", r"^role:researcher$",

@@ -385,6 +385,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "escalate-signals": {"task": "werkbrug.collaboration.tasks.escalate_signals", "schedule": 300.0},
     "ambassador-deadlines": {"task": "werkbrug.ambassadors.tasks.process_deadlines", "schedule": 300.0},
     "experience-expert-signals": {"task": "werkbrug.experience_experts.tasks.check_signals", "schedule": 3600.0},
+    "experience-expert-requests-expire": {"task": "werkbrug.experience_experts.tasks.expire_requests",
+                                          "schedule": crontab(hour=0, minute=5)},
     "plan-action-reminders": {"task": "werkbrug.plans.tasks.remind_actions", "schedule": crontab(hour=8, minute=30)},
     # The daily digest of notifications, at 07:30 in Amsterdam (CELERY_TIMEZONE).
     "notification-digests": {"task": "werkbrug.notifications.tasks.send_digests",

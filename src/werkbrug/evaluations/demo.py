@@ -181,6 +181,7 @@ def load(region: Region, rng: random.Random) -> None:
                                    hours_per_week=Decimal(rng.choice([8, 12, 16, 20, 24, 32])),
                                    competitive=rng.random() < 0.8)
     _questionnaire(study, lead, rng, allocations, today)
+    _branching_questionnaire(study, lead, rng, allocations, today)
     _interviews(study, lead, second, today)
     _fidelity(region, lead, today)
 
@@ -215,6 +216,40 @@ def _questionnaire(study, lead, rng, allocations, today) -> None:
     s.response_submit(invitation=employer, now=_at(sent + timedelta(days=4)),
                       answers={"experience": "Prettig contact met de jobcoach.", "brought": "Een gemotiveerde medewerker.", "grade": 8})
     s.questionnaire_remind(questionnaire=questionnaire, reminded_by=lead)
+
+
+def _branching_questionnaire(study, lead, rng, allocations, today) -> None:
+    """A follow-up questionnaire with branching: hours and a grade for the job only for those who
+    work, the search only for those who do not; a seven-point scale; grades in halves."""
+    questionnaire = s.questionnaire_create(
+        study=study, created_by=lead, title="Werk na zes maanden",
+        introduction="Vier of vijf vragen over werk en hoe het met u gaat.",
+        questions=[
+            {"code": "works", "text": "Heeft u nu betaald werk?", "type": "single", "choices": ["Ja", "Nee"]},
+            {"code": "hours", "text": "Hoeveel uur per week werkt u?", "type": "number", "min_value": 0,
+             "max_value": 60, "show_if": "works", "show_if_value": "Ja"},
+            {"code": "job_grade", "text": "Welk rapportcijfer geeft u uw werk?", "type": "grade",
+             "show_if": "works", "show_if_value": "Ja"},
+            {"code": "looking", "text": "Zoekt u werk?", "type": "single", "choices": ["Ja", "Nee", "Nog niet"],
+             "show_if": "works", "show_if_value": "Nee"},
+            {"code": "calm", "text": "Ik voel me de laatste weken rustig", "type": "likert", "scale_points": 7,
+             "scale_labels": ["Nooit", "Zelden", "Soms", "Regelmatig", "Vaak", "Meestal", "Altijd"]},
+        ],
+    )
+    sent = today - timedelta(days=14)
+    invitations = s.questionnaire_send(questionnaire=questionnaire, sent_by=lead, now=_at(sent))
+    for invitation in invitations:
+        if invitation.participant.client.user_id is not None or invitation.participant_id not in allocations:
+            continue  # the portal personas answer themselves
+        if rng.random() < 0.4:
+            continue
+        works = rng.random() < 0.45
+        answers = {"works": 1 if works else 2, "calm": rng.randint(2, 7)}
+        if works:
+            answers.update(hours=rng.choice([8, 12, 16, 20, 24, 32]), job_grade=rng.choice(["6", "6,5", "7", "7,5", "8"]))
+        else:
+            answers["looking"] = rng.choice([1, 2, 3])
+        s.response_submit(invitation=invitation, now=_at(sent + timedelta(days=rng.randrange(1, 10))), answers=answers)
 
 
 def _interviews(study, lead, second, today) -> None:

@@ -85,11 +85,44 @@ class QuestionForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=QuestionType.choices)
     choices = forms.CharField(label=_("Choices (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     required = forms.BooleanField(label=_("Answer required"), required=False, initial=True)
+    min_value = forms.DecimalField(label=_("Lowest number allowed"), required=False, localize=True, max_digits=9,
+                                   decimal_places=2, help_text=_("Number questions only; for example 0 hours."))
+    max_value = forms.DecimalField(label=_("Highest number allowed"), required=False, localize=True, max_digits=9,
+                                   decimal_places=2, help_text=_("Number questions only; for example 80 hours."))
+    scale_points = forms.IntegerField(label=_("Points on the scale"), required=False, min_value=3, max_value=11,
+                                      help_text=_("Likert scales only: 3 to 11 points; empty is 5."))
+    scale_labels = forms.CharField(label=_("Labels of the points (one per line)"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text=_("Likert scales only: a label for every point, or none."))
+    show_if = forms.ChoiceField(label=_("Show this question only if"), required=False, choices=())
+    show_if_value = forms.CharField(label=_("has the answer"), required=False, max_length=200,
+                                    help_text=_("One of the answers of that question, as the respondent sees it (for "
+                                                "example Yes, or 6,5)."))
+
+    def __init__(self, *args, questions=(), **kwargs):
+        """`questions`: the questions a condition may name (earlier questions with answer options)."""
+        super().__init__(*args, **kwargs)
+        self.fields["show_if"].choices = [("", _("(always shown)"))] + [
+            (q.code, f"{q.code}: {q.text}"[:80]) for q in questions
+            if q.type in (QuestionType.GRADE, QuestionType.LIKERT, QuestionType.SINGLE, QuestionType.MULTIPLE)
+        ]
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data["choices"] = [line for line in data["choices"].splitlines() if line.strip()]
+        data["scale_labels"] = [line for line in data["scale_labels"].splitlines() if line.strip()]
         return data
+
+    @staticmethod
+    def initial_for(question) -> dict:
+        return {
+            "text": question.text, "code": question.code, "type": question.type, "choices": "\n".join(question.choices),
+            "required": question.required, "min_value": question.min_value, "max_value": question.max_value,
+            "scale_points": question.scale_points, "scale_labels": "\n".join(question.scale_labels),
+            "show_if": question.show_if_question.code if question.show_if_question_id else "",
+            "show_if_value": dict((str(v), label) for v, label in question.show_if_question.options()).get(
+                question.show_if_value, question.show_if_value) if question.show_if_question_id else "",
+        }
 
 
 class SendForm(forms.Form):

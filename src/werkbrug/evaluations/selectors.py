@@ -33,6 +33,7 @@ from .models import (
     Level,
     Participant,
     Passage,
+    Question,
     Questionnaire,
     QuestionnaireStatus,
     QuestionType,
@@ -248,6 +249,14 @@ def questionnaire_fetch(*, study: Study, pk: int) -> Questionnaire:
     return questionnaire
 
 
+def question_fetch(*, questionnaire: Questionnaire, pk: int) -> Question:
+    """A question of a questionnaire the caller already fetched through its checked study."""
+    question = Question.objects.select_related("show_if_question").filter(questionnaire=questionnaire, pk=pk).first()
+    if question is None:
+        raise Http404
+    return question
+
+
 def research_day(moment: datetime | None) -> date | None:
     """When something happened, as researchers see it: the day (Europe/Amsterdam), never the time.
 
@@ -322,7 +331,8 @@ def questionnaire_results(*, questionnaire: Questionnaire, participant_ids: set[
             numbers = [float(r["number"]) for r in rows if r["number"] is not None]
             description = stats.describe(numbers)
             if options:
-                counts = Counter(int(n) for n in numbers)
+                # Decimal keys: a grade of 6,5 counts under the option 6.5 (equal numbers hash alike)
+                counts = Counter(r["number"] for r in rows if r["number"] is not None)
                 distribution = [(label, counts.get(value, 0)) for value, label in options]
             else:
                 distribution = [(f"{k:g}", v) for k, v in description.distribution.items()]

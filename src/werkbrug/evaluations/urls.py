@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import builder_views, views
 
 app_name = "evaluations"
 
@@ -12,6 +12,14 @@ urlpatterns = [
     path("studies/<int:pk>/participants/<int:participant_pk>/", views.participant, name="participant"),
     path("studies/<int:pk>/questionnaires/new/", views.questionnaire_create, name="questionnaire_create"),
     path("studies/<int:pk>/questionnaires/<int:questionnaire_pk>/", views.questionnaire, name="questionnaire"),
+    path("studies/<int:pk>/questionnaires/<int:questionnaire_pk>/preview/", builder_views.questionnaire_preview,
+         name="questionnaire_preview"),
+    path("studies/<int:pk>/questionnaires/<int:questionnaire_pk>/questions/<int:question_pk>/",
+         builder_views.question_edit, name="question_edit"),
+    path("studies/<int:pk>/questionnaires/<int:questionnaire_pk>/questions/<int:question_pk>/delete/",
+         builder_views.question_delete, name="question_delete"),
+    path("studies/<int:pk>/questionnaires/<int:questionnaire_pk>/questions/<int:question_pk>/move/",
+         builder_views.question_move, name="question_move"),
     path("studies/<int:pk>/interviews/", views.interviews, name="interviews"),
     path("studies/<int:pk>/interviews/<int:interview_pk>/", views.interview, name="interview"),
     path("studies/<int:pk>/codes/", views.codes, name="codes"),

@@ -22,8 +22,9 @@ from werkbrug.core.models import Organisation
 from werkbrug.web.charts import Series, line_chart
 from werkbrug.web.forms import apply_validation_error
 
-from . import analysis, codebook, exports, selectors, services
+from . import analysis, builder, codebook, exports, selectors, services
 from . import fidelity as fidelity_scale
+from .builder_views import respondent_rows
 from .consort import consort_svg
 from .forms import (
     AssessForm,
@@ -170,14 +171,15 @@ def questionnaire_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def questionnaire(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
-    question_form, send_form = QuestionForm(prefix="q"), SendForm(prefix="s")
+    send_form = SendForm(prefix="s")
     if request.method == "POST":
         study = selectors.study_check(user=request.user, pk=pk)
         q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        question_form = QuestionForm(prefix="q", questions=q.questions.all())
         action = request.POST.get("action")
         try:
             if action == "question":
-                question_form = QuestionForm(request.POST, prefix="q")
+                question_form = QuestionForm(request.POST, prefix="q", questions=q.questions.all())
                 if question_form.is_valid():
                     services.question_add(questionnaire=q, added_by=request.user, **question_form.service_kwargs())
                     messages.success(request, _("The question has been added."))
@@ -209,10 +211,12 @@ def questionnaire(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpR
     else:
         study = selectors.study_get(user=request.user, pk=pk)
         q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        question_form = QuestionForm(prefix="q", questions=q.questions.all())
         status = 200
     ids = set(selectors.analysable_participants(study=study).values_list("pk", flat=True))
     return render(request, "evaluations/questionnaire.html", {
-        "study": study, "questionnaire": q, "questions": q.questions.all(),
+        "study": study, "questionnaire": q, "questions": q.questions.select_related("show_if_question"),
+        "locked": builder.lock_error(q),
         "results": selectors.questionnaire_results(questionnaire=q, participant_ids=ids),
         "tracking": selectors.invitation_tracking(questionnaire=q, participant_ids=ids),
         "question_form": question_form, "send_form": send_form,
@@ -236,14 +240,7 @@ def _respond(request: HttpRequest, invitation, *, respondent, template: str, don
         else:
             messages.success(request, _("Thank you! Your answers have been saved."))
             return redirect(done_url)
-    rows = []
-    for q in questions:
-        value = values.get(q.code, [] if q.type == QuestionType.MULTIPLE else "")
-        rows.append({
-            "q": q, "options": q.options(), "errors": errors.get(f"q_{q.code}", []),
-            "value": [str(v) for v in value] if isinstance(value, list) else str(value or ""),
-            "fieldset": q.type in (QuestionType.GRADE, QuestionType.LIKERT, QuestionType.SINGLE, QuestionType.MULTIPLE),
-        })
+    rows = respondent_rows(questions, values, errors)
     return render(request, template, {
         "invitation": invitation, "questionnaire": invitation.questionnaire, "rows": rows,
         "errors": errors.get("__all__", []), "has_errors": bool(errors),

@@ -20,7 +20,7 @@ from werkbrug.core.choices import DataCategory, OrganisationType, Role
 from werkbrug.core.models import Organisation, Region, User
 
 from . import services
-from .models import DeploymentKind, Setting
+from .models import Deployment, DeploymentKind, DeploymentStatus, Setting
 
 DOMAINS = ["Depressie en burn-out", "Angst", "Psychose", "Verslaving", "Schulden", "Autisme", "Trauma"]
 CLIENTS = [("Noor", "Vermeulen"), ("Ruben", "de Graaf"), ("Samira", "El Idrissi"), ("Tim", "Hoekstra")]
@@ -113,11 +113,12 @@ def load(region: Region, rng: random.Random) -> None:
             period_end=start + timedelta(days=14), domains=[by_name["Schulden"]] if index % 2 == 0 else [],
             now=datetime.combine(start - timedelta(days=3), time(9), tz),
         )
+        moment = datetime.combine(start - timedelta(days=2), time(10), tz)  # answered then, not today
         if index == 1:
-            services.request_offer(request=request, expert=ew_experts[1], offered_by=labour_expert)
-            services.request_decline(request=request, expert=ew_experts[1])
-        services.request_offer(request=request, expert=expert, offered_by=labour_expert)
-        planned = services.request_accept(request=request, expert=expert)
+            services.request_offer(request=request, expert=ew_experts[1], offered_by=labour_expert, now=moment)
+            services.request_decline(request=request, expert=ew_experts[1], now=moment)
+        services.request_offer(request=request, expert=expert, offered_by=labour_expert, now=moment)
+        planned = services.request_accept(request=request, expert=expert, now=moment)
         services.deployment_complete(deployment=planned, expert=expert, date=start + timedelta(days=2), minutes=60,
                                      setting=Setting.OWN_OFFICE, outcome="Kennismaking; vervolg afgesproken")
         client_of.setdefault(expert.pk, []).append(client)
@@ -153,6 +154,25 @@ def load(region: Region, rng: random.Random) -> None:
                     check_signals=False,
                 )
             week += timedelta(days=7)
+
+    # One registration corrected by its expert (the first version kept in its history), one group
+    # request cancelled with a reason (the expert it was put to is told), one for a period long
+    # past closed by the daily task as expired.
+    mistaken = (Deployment.objects.filter(expert=ew_experts[0], client__isnull=True, status=DeploymentStatus.REGISTERED)
+                .order_by("-date", "-id").first())
+    if mistaken is not None:
+        services.deployment_correct(deployment=mistaken, changed_by=ew_experts[0], minutes=mistaken.minutes + 30,
+                                    reason="Uitloop: het gesprek duurde een half uur langer dan geregistreerd.")
+    cancelled = services.request_create(
+        requested_by=labour_expert, kind=DeploymentKind.PRESENTATION, topic="Themamiddag werkgevers",
+        setting=Setting.EXTERNAL, period_start=today + timedelta(days=10), period_end=today + timedelta(days=20))
+    services.request_offer(request=cancelled, expert=uwv_experts[1], offered_by=labour_expert)
+    services.request_cancel(request=cancelled, cancelled_by=labour_expert,
+                            reason="De themamiddag is verplaatst naar het voorjaar.")
+    services.request_create(requested_by=labour_expert, kind=DeploymentKind.SPARRING, topic="Voorbereiding intake",
+                            period_start=today - timedelta(days=30), period_end=today - timedelta(days=20),
+                            now=datetime.combine(today - timedelta(days=32), time(9), tz))
+    services.requests_expire(today=today, region=region)
 
     # Weekly check-ins for the last ten weeks; the out-of-balance expert has had low energy lately.
     for person, *_rest in setups:

@@ -180,3 +180,29 @@ class AttendanceForm(forms.Form):
 class ReportForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=DateInput)
     end = forms.DateField(label=_("To"), widget=DateInput)
+
+
+class CorrectionForm(forms.Form):
+    """A correction of a registration: the figures as they should be, and why."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    kind = forms.ChoiceField(label=_("Kind of deployment"), choices=DeploymentKind.choices)
+    minutes = forms.IntegerField(label=_("Minutes"))
+    setting = forms.ChoiceField(label=_("Where"), choices=Setting.choices)
+    organisation_served = forms.ModelChoiceField(label=_("Organisation served"), queryset=Organisation.objects.none(),
+                                                 empty_label=_("Choose an organisation"))
+    topic = forms.CharField(label=_("Group or topic"), max_length=200, required=False)
+    outcome = forms.CharField(label=_("Short outcome"), max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, region_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation_served"].queryset = Organisation.objects.filter(region_id=region_id)
+
+
+class ReasonForm(forms.Form):
+    """Withdrawing a registration or cancelling a request: the reason is kept with it."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))

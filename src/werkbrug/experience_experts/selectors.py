@@ -27,6 +27,7 @@ from .models import (
     DeploymentKind,
     DeploymentRequest,
     DeploymentStatus,
+    DeploymentVersion,
     ExpertProfile,
     ExpertSignal,
     LivedExperienceDomain,
@@ -160,7 +161,7 @@ def _matches(request: DeploymentRequest, profiles: list[ExpertProfile]) -> list[
     for expert_id, status, day, minutes, setting, kind in rows:
         if status == DeploymentStatus.REGISTERED:
             entries[expert_id].append(balance.Entry(date=day, minutes=minutes, setting=setting, kind=kind))
-        elif request.period_start - timedelta(days=28) <= day <= request.period_end:
+        elif status == DeploymentStatus.PLANNED and request.period_start - timedelta(days=28) <= day <= request.period_end:
             planned[expert_id] += minutes
     candidates = [_candidate(p, request, target, entries[p.person_id], planned[p.person_id]) for p in profiles]
     return matching.rank(
@@ -209,6 +210,18 @@ def deployment_fetch(*, user: User, pk: int, action: str = "deployment.change") 
     if deployment is None:
         raise Http404
     return checked(user=user, action=action, obj=deployment)
+
+
+def registration_list(*, user: User, profile: ExpertProfile) -> QuerySet[Deployment]:
+    """An expert's registrations (with withdrawn ones, marked), for the expert and their coordinator."""
+    policy.authorize(user, "ee_registrations.list", profile)
+    return (Deployment.objects.filter(expert_id=profile.person_id).exclude(status=DeploymentStatus.PLANNED)
+            .select_related("organisation_served").annotate(n_versions=Count("versions")).order_by("-date", "-id"))
+
+
+def registration_history(*, deployment: Deployment) -> QuerySet[DeploymentVersion]:
+    """The versions of a registration, oldest first (the caller authorized the deployment)."""
+    return deployment.versions.select_related("changed_by").order_by("number")
 
 
 @dataclass

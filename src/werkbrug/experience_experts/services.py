@@ -357,11 +357,21 @@ def request_create(
     return request
 
 
+def _refuse_expired(request: DeploymentRequest, now: datetime | None) -> None:
+    """The period has passed (the daily task closes the request; until then it is refused here)."""
+    from . import workflow
+
+    if workflow.is_expired(status=request.status, period_end=request.period_end,
+                           today=timezone.localdate(now or timezone.now())):
+        raise ValidationError(_("The requested period has passed: this request has expired."), code="expired")
+
+
 def _offer(request: DeploymentRequest, expert: User, offered_by: User, *, now: datetime | None = None) -> RequestOffer:
     from .selectors import match_for_expert
 
     if request.status != RequestStatus.OPEN:
         raise ValidationError(_("This request is not waiting for an expert."), code="not_open")
+    _refuse_expired(request, now)
     profile = _expert_profile(expert, request.region_id)
     if absent_days(profile, request.period_start, request.period_end) >= (request.period_end - request.period_start).days + 1:
         raise _invalid("expert", _("%(name)s is absent for the whole requested period. Choose another expert or period.")
@@ -418,6 +428,7 @@ def request_accept(*, request: DeploymentRequest, expert: User, now: datetime | 
         _authorize(expert, "ee_request.answer", request)
     if offer is None or offer.expert_id != expert.pk:
         raise ValidationError(_("This request is not waiting for your answer."), code="not_offered")
+    _refuse_expired(request, now)
     if request.client_id is not None and not _has_participation_consent(request.client, expert.organisation_id):
         raise ValidationError(
             _("The client has not (or no longer) consented to %(org)s taking part. Ask the professional to record "
@@ -763,3 +774,15 @@ def attendance_record(*, meeting: SupportGroupMeeting, present: Iterable[int], r
         meeting.notes = notes
         meeting.save(update_fields=["notes"])
     return result
+
+
+# Corrections and withdrawals of registrations, cancelling and expiring requests (a module of
+# their own; re-exported here, the module other code imports).
+from .registrations import (  # noqa: E402
+    deployment_correct,
+    deployment_withdraw,
+    request_cancel,
+    requests_expire,
+)
+
+__all__ += ["deployment_correct", "deployment_withdraw", "request_cancel", "requests_expire"]

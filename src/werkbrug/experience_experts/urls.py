@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import registration_views, views
 
 app_name = "experience_experts"
 
@@ -23,6 +23,11 @@ urlpatterns = [
     path("requests/<int:pk>/answer/", views.request_answer, name="request_answer"),
     path("deployments/", views.deployments, name="deployments"),
     path("deployments/register/", views.deployment_register, name="deployment_register"),
+    path("deployments/<int:pk>/correct/", registration_views.deployment_correct, name="deployment_correct"),
+    path("deployments/<int:pk>/withdraw/", registration_views.deployment_withdraw, name="deployment_withdraw"),
+    path("deployments/<int:pk>/history/", registration_views.deployment_history, name="deployment_history"),
+    path("profiles/<int:pk>/registrations/", registration_views.registrations, name="registrations"),
+    path("requests/<int:pk>/cancel/", registration_views.request_cancel, name="request_cancel"),
     path("balance/", views.balance_own, name="balance"),
     path("wellbeing/", views.wellbeing_own, name="wellbeing"),
     path("support-groups/", views.groups, name="groups"),

@@ -19,7 +19,7 @@ from werkbrug.core.choices import Role
 from werkbrug.web.charts import Series, bar_chart
 from werkbrug.web.forms import apply_validation_error
 
-from . import balance, selectors, services
+from . import balance, selectors, services, workflow
 from .forms import (
     AbsenceForm,
     AttendanceForm,
@@ -108,6 +108,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         "profile": item, "can_change": policy.can(user, "ee_profile.change", item),
         "can_balance": policy.can(user, "ee_balance.view", item),
         "can_wellbeing": policy.can(user, "ee_wellbeing.view", item),
+        "can_registrations": policy.can(user, "ee_registrations.list", item),
         "can_see_notes": policy.can(user, "ee_absence.view_note", item),
         "absence_form": AbsenceForm(),
         "coordinator_form": CoordinatorForm(region_id=item.region_id, initial={"coordinator": item.coordinator})
@@ -265,7 +266,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # `can` decides without logging: the page's single record is request_get's.
     can_offer = item.status == RequestStatus.OPEN and policy.can(user, "ee_request.offer", item)
     pending = next((o for o in item.offers.all() if o.outcome == "pending"), None)
+    can_cancel = item.status not in workflow.CLOSED and policy.can(user, "ee_request.cancel", item)
     return render(request, "experience_experts/request.html", {
+        "can_cancel": can_cancel,
         "item": item, "offers": item.offers.all(),
         "matches": selectors.matches_for_request(request=item) if can_offer else [],
         "can_offer": can_offer, "can_answer": pending is not None and pending.expert_id == user.pk, "pending": pending,

@@ -42,6 +42,7 @@ class Kind(models.TextChoices):
     DEPLOYMENT_OFFERED = "deployment_offered", _("Deployment request offered to you")
     DEPLOYMENT_ACCEPTED = "deployment_accepted", _("Deployment request accepted")
     DEPLOYMENT_DECLINED = "deployment_declined", _("Deployment request declined")
+    DEPLOYMENT_CANCELLED = "deployment_cancelled", _("Deployment request cancelled")
     BALANCE_SIGNAL = "balance_signal", _("Balance signal")
     WELLBEING_SIGNAL = "wellbeing_signal", _("Wellbeing signal")
     QUESTIONNAIRE_INVITATION = "questionnaire_invitation", _("Questionnaire invitation")
@@ -81,6 +82,7 @@ INFO.update({
     Kind.QUESTION_ESCALATED: _NOW,
     Kind.QUESTION_ANSWERED: _NOW,
     Kind.DEPLOYMENT_OFFERED: _NOW,
+    Kind.DEPLOYMENT_CANCELLED: _NOW,
     Kind.QUESTIONNAIRE_INVITATION: _NOW,
     Kind.QUESTIONNAIRE_REMINDER: _NOW,
     Kind.WELLBEING_SIGNAL: _NOW,

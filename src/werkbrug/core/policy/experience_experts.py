@@ -178,7 +178,7 @@ def view_request(user: User, request: Any) -> Decision:
     return ALLOW if user.is_professional else _no("professionals only")
 
 
-@rule("ee_request.offer", "ee_request.cancel")
+@rule("ee_request.offer")
 def offer_request(user: User, request: Any) -> Decision:
     """The requester (or a coordinator for group requests) puts the request to an expert."""
     if not _in_region(user, request):
@@ -189,6 +189,29 @@ def offer_request(user: User, request: Any) -> Decision:
                             category=DataCategory.PARTICIPATION, code="U", hide=True)
         return client_data(user, request.client, DataCategory.PARTICIPATION, code="U")
     return ALLOW if request.requested_by_id == user.pk or user.has_role(*COORDINATING) else _no("the requester only")
+
+
+@rule("ee_request.cancel")
+def cancel_request(user: User, request: Any) -> Decision:
+    """The requester cancels their request. An experience-expert coordinator of the region cancels
+    a group request, and a client's request once it is put to (or accepted by) an expert they
+    coordinate; that is logged against the client, and the cancel page does not name the client."""
+    if not _in_region(user, request):
+        return _request_refused(request, "another region", "U")
+    if request.requested_by_id == user.pk:
+        if request.client_id is not None:
+            return client_data(user, request.client, DataCategory.PARTICIPATION, code="U")
+        return ALLOW
+    if user.is_professional and user.has_role(*COORDINATING):
+        if request.client_id is not None:
+            if request.expert_id is None or not _coordinates(user, request.expert_id):
+                return _request_refused(request, "not an expert this coordinator coordinates", "U")
+            return Decision(True, client=request.client, category=DataCategory.PARTICIPATION, code="U",
+                            purpose="cancelling a deployment request", role=Role.EE_COORDINATOR, relation=True,
+                            consent=DataCategory.PARTICIPATION in consented_categories(request.client,
+                                                                                          request.organisation_id))
+        return ALLOW
+    return _request_refused(request, "the requester or a coordinator", "U")
 
 
 @rule("ee_request.answer")
@@ -219,10 +242,10 @@ def visible_requests(user: User, queryset: QuerySet) -> QuerySet:
 
     if not user.is_professional or user.region_id is None:
         return queryset.none()
-    return queryset.filter(region_id=user.region_id).filter(
-        Q(requested_by=user) | Q(expert=user) | Q(offers__expert=user)
-        | (Q(client__isnull=True) & Q(status="open"))
-    ).distinct()
+    mine = Q(requested_by=user) | Q(expert=user) | Q(offers__expert=user) | (Q(client__isnull=True) & Q(status="open"))
+    if user.has_role(*COORDINATING):
+        mine |= Q(client__isnull=True)  # coordinators keep track of (and may cancel) every group request
+    return queryset.filter(region_id=user.region_id).filter(mine).distinct()
 
 
 @rule("ee_request.list")
@@ -253,6 +276,55 @@ def change_deployment(user: User, deployment: Any) -> Decision:
     if deployment.client_id is not None:
         return client_data(user, deployment.client, DataCategory.PARTICIPATION, code="U")
     return ALLOW
+
+
+def _coordinates(user: User, expert_id: int) -> bool:
+    """Is `user` the coordinator named on the expert's profile?"""
+    from werkbrug.experience_experts.models import ExpertProfile  # lazy: the app imports the policy
+
+    return user.has_role(Role.EE_COORDINATOR) and ExpertProfile.objects.filter(
+        person_id=expert_id, coordinator_id=user.pk).exists()
+
+
+@rule("deployment.correct")
+def correct_deployment(user: User, deployment: Any) -> Decision:
+    """A registration is corrected or withdrawn by the expert who made it or by the coordinator
+    named on the expert's profile (who keeps the figures right). For a client, the expert needs
+    the client's file (team and consent, as when registering); the coordinator acts for the
+    expert's organisation, and only while the client consents to it taking part."""
+    if not _in_region(user, deployment):
+        return _deployment_refused(deployment, "another region")
+    if deployment.expert_id == user.pk:
+        if deployment.client_id is not None:
+            return client_data(user, deployment.client, DataCategory.PARTICIPATION, code="U")
+        return ALLOW
+    if not user.is_professional or not _coordinates(user, deployment.expert_id):
+        return _deployment_refused(deployment, "the expert or their coordinator")
+    if deployment.client_id is None:
+        return ALLOW
+    consent = DataCategory.PARTICIPATION in consented_categories(deployment.client, deployment.expert.organisation_id)
+    return Decision(consent, reason="" if consent else "no consent for the expert's organisation",
+                    client=deployment.client, category=DataCategory.PARTICIPATION, code="U",
+                    purpose="correction of an expert's registration", role=Role.EE_COORDINATOR, relation=True,
+                    consent=consent)
+
+
+def _deployment_refused(deployment: Any, reason: str) -> Decision:
+    if getattr(deployment, "client_id", None) is not None:
+        return Decision(False, reason=reason, client=deployment.client, category=DataCategory.PARTICIPATION,
+                        code="U", hide=True)
+    return _no(reason, hide=True)
+
+
+@rule("ee_registrations.list")
+def list_registrations(user: User, profile: Any) -> Decision:
+    """An expert's registrations, to correct them: the expert and their own coordinator. The list
+    does not name clients for the coordinator; it is logged once per request."""
+    if profile is None or not _in_region(user, profile) or not user.is_professional:
+        return _no("another region", hide=True)
+    if profile.person_id == user.pk or is_own_coordinator(user, profile):
+        return Decision(True, code="R", purpose="an expert's registrations", role=user.primary_role, log=True)
+    return _no("the expert and their coordinator", hide=True)
 
 
 @rule("deployment.list")

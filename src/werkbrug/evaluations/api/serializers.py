@@ -118,8 +118,18 @@ class QuestionInput(serializers.Serializer):
     type = serializers.CharField(max_length=10)
     choices = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
     required = serializers.BooleanField(default=True)
-    min_value = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True, default=None)
-    max_value = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True, default=None)
+    min_value = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True, default=None,
+                                         help_text="number questions: the lowest answer allowed")
+    max_value = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True, default=None,
+                                         help_text="number questions: the highest answer allowed")
+    scale_points = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                            help_text="Likert scales: 3 to 11 points (empty: 5)")
+    scale_labels = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list,
+                                         help_text="Likert scales: a label per point, or none")
+    show_if = serializers.CharField(max_length=30, required=False, allow_blank=True, default="",
+                                    help_text="branching: the variable name of an earlier question with answer options")
+    show_if_value = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                          help_text="branching: the answer (value or label) that shows this question")
 
 
 class QuestionnaireInput(serializers.Serializer):
@@ -210,6 +220,20 @@ class EvalQuestionOutput(serializers.Serializer):
     type = serializers.CharField()
     choices = serializers.ListField(child=serializers.CharField())
     required = serializers.BooleanField()
+    min_value = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
+    max_value = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
+    scale_points = serializers.IntegerField(allow_null=True)
+    scale_labels = serializers.ListField(child=serializers.CharField())
+    show_if = serializers.CharField(source="show_if_question.code", default="", allow_null=True)
+    show_if_value = serializers.CharField()
+    options = serializers.SerializerMethodField(help_text="the answers as the respondent sees them: value and label")
+
+    def get_options(self, obj) -> list[dict]:
+        return [{"value": str(value), "label": str(label)} for value, label in obj.options()]
+
+
+class EvalQuestionReorderInput(serializers.Serializer):
+    questions = serializers.ListField(child=serializers.IntegerField(), help_text="every question's id once, in the new order")
 
 
 class EvalCodebookImportInput(serializers.Serializer):

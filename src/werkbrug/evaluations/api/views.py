@@ -39,6 +39,7 @@ from .serializers import (
     EvalInvitationTrackingOutput,
     EvalPassageOutput,
     EvalQuestionOutput,
+    EvalQuestionReorderInput,
     EvalRecordedJobInput,
     EvalRecordedJobOutput,
     EvalResearcherAddInput,
@@ -430,15 +431,62 @@ class RecordedJobCreate(APIView):
 
 
 class QuestionAdd(APIView):
+    @extend_schema(responses=EvalQuestionOutput(many=True), operation_id="research_studies_questionnaires_questions_list")
+    def get(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
+        """The questions in order, with their answer options as the respondent sees them."""
+        study = selectors.study_get(user=request.user, pk=pk)
+        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        return Response(EvalQuestionOutput(q.questions.select_related("show_if_question"), many=True).data)
+
     @extend_schema(request=QuestionInput, responses={201: EvalQuestionOutput}, operation_id="research_studies_questionnaires_questions_add")
     def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
-        """Add a question to a draft questionnaire. 400 `not_draft`, `duplicate`, `variable_name`, `type`, `choices`."""
+        """Add a question, until the first response arrives. 400 `has_responses`, `not_draft` (closed),
+        `duplicate`, `duplicate_choice`, `variable_name`, `type`, `choices`, `range`, `scale_points`,
+        `scale_labels`, `show_if`, `show_if_value`."""
         study = selectors.study_check(user=request.user, pk=pk)
         q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
         data = QuestionInput(data=request.data)
         data.is_valid(raise_exception=True)
         question = services.question_add(questionnaire=q, added_by=request.user, **data.validated_data)
         return Response(EvalQuestionOutput(question).data, status=status.HTTP_201_CREATED)
+
+
+class QuestionDetail(APIView):
+    @extend_schema(request=QuestionInput, responses=EvalQuestionOutput, operation_id="research_studies_questionnaires_questions_update")
+    def patch(self, request: Request, pk: int, questionnaire_pk: int, question_pk: int) -> Response:
+        """Change a question (only the fields sent), until the first response arrives (400 `has_responses`)."""
+        study = selectors.study_check(user=request.user, pk=pk)
+        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        question = selectors.question_fetch(questionnaire=q, pk=question_pk)
+        data = QuestionInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changed = services.question_update(question=question, changed_by=request.user, **data.validated_data)
+        return Response(EvalQuestionOutput(changed).data)
+
+    @extend_schema(request=None, responses={204: None}, operation_id="research_studies_questionnaires_questions_delete")
+    def delete(self, request: Request, pk: int, questionnaire_pk: int, question_pk: int) -> Response:
+        """Delete a question, until the first response arrives; 400 `has_dependents` while another
+        question is shown only after an answer to it."""
+        study = selectors.study_check(user=request.user, pk=pk)
+        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        question = selectors.question_fetch(questionnaire=q, pk=question_pk)
+        services.question_delete(question=question, deleted_by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class QuestionReorder(APIView):
+    @extend_schema(request=EvalQuestionReorderInput, responses=EvalQuestionOutput(many=True),
+                   operation_id="research_studies_questionnaires_questions_reorder")
+    def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
+        """Put the questions in a new order (every id once), until the first response arrives.
+        400 `order`, `branch_order` (a question before the question its condition names), `has_responses`."""
+        study = selectors.study_check(user=request.user, pk=pk)
+        q = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        data = EvalQuestionReorderInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ordered = services.questions_reorder(questionnaire=q, question_ids=data.validated_data["questions"],
+                                             changed_by=request.user)
+        return Response(EvalQuestionOutput(ordered, many=True).data)
 
 
 class QuestionnaireClose(APIView):

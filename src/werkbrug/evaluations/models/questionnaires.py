@@ -15,7 +15,7 @@ def new_token() -> str:
 
 
 class QuestionType(models.TextChoices):
-    GRADE = "grade", _("Grade 1–10")
+    GRADE = "grade", _("Grade 1–10 (halves allowed)")
     LIKERT = "likert", _("Likert scale")
     SINGLE = "single", _("Single choice")
     MULTIPLE = "multiple", _("Multiple choice")
@@ -68,6 +68,15 @@ class Question(models.Model):
     required = models.BooleanField(_("required"), default=True)
     min_value = models.DecimalField(_("minimum"), max_digits=9, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(_("maximum"), max_digits=9, decimal_places=2, null=True, blank=True)
+    # Likert scales: the number of points (3–11; empty: 5) and a label per point (or none).
+    scale_points = models.PositiveSmallIntegerField(_("points on the scale"), null=True, blank=True)
+    scale_labels = models.JSONField(_("labels of the points"), default=list, blank=True)
+    # Branching: asked only when this earlier question has this answer (an option's value).
+    show_if_question = models.ForeignKey(
+        "self", verbose_name=_("show only if question"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="dependents",
+    )
+    show_if_value = models.CharField(_("has the answer"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("question")
@@ -82,12 +91,14 @@ class Question(models.Model):
     def is_numeric(self) -> bool:
         return self.type in (QuestionType.GRADE, QuestionType.LIKERT, QuestionType.NUMBER)
 
-    def options(self) -> list[tuple[int, str]]:
-        """(value, label) pairs for closed questions; values are 1-based."""
+    def options(self) -> list[tuple[int | float, str]]:
+        """(value, label) pairs for closed questions: grades 1, 1,5 … 10; other values are 1-based."""
+        from .. import builder
+
         if self.type == QuestionType.GRADE:
-            return [(i, str(i)) for i in range(1, 11)]
+            return builder.grade_options()
         if self.type == QuestionType.LIKERT:
-            return [(i + 1, str(label)) for i, label in enumerate(LIKERT_LABELS)]
+            return builder.scale_options(self)
         if self.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
             return [(i + 1, str(label)) for i, label in enumerate(self.choices)]
         return []

@@ -13,6 +13,7 @@ from ..models import (
     Deployment,
     DeploymentKind,
     DeploymentRequest,
+    DeploymentVersion,
     ExpertProfile,
     ExpertSignal,
     LivedExperienceDomain,
@@ -134,7 +135,8 @@ class RequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeploymentRequest
         fields = ["id", "kind", "setting", "client", "trajectory", "topic", "domains", "period_start", "period_end",
-                  "minutes", "note", "status", "expert", "requested_by", "organisation", "created_at", "offers"]
+                  "minutes", "note", "status", "expert", "requested_by", "organisation", "created_at", "offers",
+                  "closed_at", "closed_by", "close_reason"]
 
 
 class RequestIn(serializers.Serializer):
@@ -187,6 +189,45 @@ class DeploymentCompleteIn(serializers.Serializer):
     minutes = serializers.IntegerField()
     setting = serializers.ChoiceField(choices=Setting.choices)
     outcome = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    """A registration as its corrections show it: whether it was for a client, not which client."""
+
+    for_client = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deployment
+        fields = ["id", "expert", "status", "date", "kind", "minutes", "setting", "for_client", "topic",
+                  "organisation_served", "outcome", "registered_at"]
+
+    def get_for_client(self, obj: Deployment) -> bool:
+        return obj.client_id is not None
+
+
+class CorrectionIn(serializers.Serializer):
+    """Only the fields sent change; the reason is required."""
+
+    reason = serializers.CharField(help_text="why (checked by the service: at most 500 characters)")
+    date = serializers.DateField(required=False)
+    kind = serializers.ChoiceField(choices=DeploymentKind.choices, required=False)
+    minutes = serializers.IntegerField(required=False)
+    setting = serializers.ChoiceField(choices=Setting.choices, required=False)
+    organisation_served = serializers.IntegerField(required=False)
+    topic = serializers.CharField(required=False, allow_blank=True)
+    outcome = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(help_text="why (checked by the service: at most 500 characters)")
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    changed_by = serializers.CharField(source="changed_by.get_full_name", read_only=True)
+
+    class Meta:
+        model = DeploymentVersion
+        fields = ["number", "change", "data", "reason", "changed_by", "changed_at"]
 
 
 class CheckInSerializer(serializers.ModelSerializer):

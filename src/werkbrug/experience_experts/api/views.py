@@ -178,6 +178,13 @@ class ProfileViewSet(viewsets.GenericViewSet):
         services.buddy_pair(profile=profile, buddy=buddy, changed_by=request.user)
         return Response(s.ProfileSerializer(selectors.profile_get(user=request.user, pk=profile.pk)).data)
 
+    @extend_schema(responses=s.RegistrationSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def registrations(self, request, pk=None):
+        """The expert's registrations (with withdrawn ones), for the expert and their coordinator."""
+        profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_registrations.list")
+        return _page(self, selectors.registration_list(user=request.user, profile=profile), s.RegistrationSerializer)
+
     @action(detail=True, methods=["get"])
     def balance(self, request, pk=None):
         profile = selectors.profile_get(user=request.user, pk=_pk(pk), action="ee_balance.view")
@@ -265,6 +272,18 @@ class RequestViewSet(viewsets.GenericViewSet):
             request=selectors.request_fetch(user=request.user, pk=_pk(pk), action="ee_request.answer"), expert=request.user)
         return Response(s.DeploymentSerializer(planned).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.ReasonIn, responses=s.RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a request (the requester or a coordinator), with a reason; the expert is told.
+        400 `closed` when already cancelled or expired, `reason_required`."""
+        item = selectors.request_fetch(user=request.user, pk=_pk(pk), action="ee_request.cancel")
+        data = s.ReasonIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        cancelled = services.request_cancel(request=item, cancelled_by=request.user, reason=data.validated_data["reason"])
+        return Response({"id": cancelled.pk, "status": cancelled.status, "closed_at": cancelled.closed_at,
+                         "close_reason": cancelled.close_reason})
+
     @extend_schema(request=None, responses=s.OfferSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
@@ -305,6 +324,43 @@ class DeploymentViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         done = services.deployment_complete(deployment=deployment, expert=request.user, **data.validated_data)
         return Response(s.DeploymentSerializer(done).data)
+
+    @extend_schema(request=s.CorrectionIn, responses=s.RegistrationSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Correct a registration (the expert or their coordinator); only the fields sent change, the
+        earlier version is kept. 400 `reason_required`, `unchanged`, `future`, `not_registered`."""
+        deployment = selectors.deployment_fetch(user=request.user, pk=_pk(pk), action="deployment.correct")
+        data = s.CorrectionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "organisation_served" in values:
+            values["organisation_served"] = Organisation.objects.filter(
+                pk=values["organisation_served"], region_id=deployment.region_id).first()
+            if values["organisation_served"] is None:
+                raise ValidationError({"organisation_served": ValidationError(
+                    _("Choose an organisation of the region."), code="organisation")})
+        corrected = services.deployment_correct(deployment=deployment, changed_by=request.user, **values)
+        return Response(s.RegistrationSerializer(corrected).data)
+
+    @extend_schema(request=s.ReasonIn, responses=s.RegistrationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw a registration: kept as withdrawn (who, when, why), no longer counted."""
+        deployment = selectors.deployment_fetch(user=request.user, pk=_pk(pk), action="deployment.correct")
+        data = s.ReasonIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        withdrawn = services.deployment_withdraw(deployment=deployment, withdrawn_by=request.user,
+                                                 reason=data.validated_data["reason"])
+        return Response(s.RegistrationSerializer(withdrawn).data)
+
+    @extend_schema(responses=s.VersionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def history(self, request, pk=None):
+        """The versions of a registration, oldest first (the expert or their coordinator)."""
+        deployment = selectors.deployment_fetch(user=request.user, pk=_pk(pk), action="deployment.correct")
+        policy.authorize(request.user, "deployment.correct", deployment)
+        return Response(s.VersionSerializer(selectors.registration_history(deployment=deployment), many=True).data)
 
 
 class CheckInViewSet(viewsets.GenericViewSet):

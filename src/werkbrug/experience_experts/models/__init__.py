@@ -1,6 +1,7 @@
 from .choices import CLIENT_CONTACT_KINDS, DeploymentKind, Setting
 from .deployments import Deployment, DeploymentStatus
 from .profiles import Absence, CoordinatorAssignment, ExpertProfile, LivedExperienceDomain
+from .registrations import DeploymentVersion, VersionChange
 from .requests import ClientWish, DeploymentRequest, OfferOutcome, RequestOffer, RequestStatus
 from .support_groups import (
     DEFAULT_MEETINGS,
@@ -14,7 +15,7 @@ from .wellbeing import CheckIn, ExpertSignal, SignalKind
 
 __all__ = [
     "CLIENT_CONTACT_KINDS", "DEFAULT_MEETINGS", "DEFAULT_THEMES", "Absence", "Attendance", "CheckIn", "ClientWish", "CoordinatorAssignment",
-    "Deployment", "DeploymentKind", "DeploymentRequest", "DeploymentStatus", "ExpertProfile", "ExpertSignal",
+    "Deployment", "DeploymentKind", "DeploymentVersion", "VersionChange", "DeploymentRequest", "DeploymentStatus", "ExpertProfile", "ExpertSignal",
     "LivedExperienceDomain", "OfferOutcome", "RequestOffer", "RequestStatus", "Setting", "SignalKind",
     "SupportGroup", "SupportGroupMeeting", "SupportGroupParticipant",
 ]

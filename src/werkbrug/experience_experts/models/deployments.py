@@ -12,6 +12,11 @@ from .requests import DeploymentRequest
 class DeploymentStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     REGISTERED = "registered", _("Registered")
+    # A registration taken back by the expert or their coordinator (a recorded withdrawal, never
+    # a delete): figures count only REGISTERED.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A planned deployment whose request was cancelled before it took place.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Deployment(models.Model):

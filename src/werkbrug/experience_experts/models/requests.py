@@ -14,6 +14,7 @@ class RequestStatus(models.TextChoices):
     OFFERED = "offered", _("Waiting for the expert")
     ACCEPTED = "accepted", _("Accepted")
     CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired: the period has passed")
 
 
 class DeploymentRequest(models.Model):
@@ -47,6 +48,13 @@ class DeploymentRequest(models.Model):
         blank=True, related_name="+",
     )
     created_at = models.DateTimeField(_("requested at"))
+    # Set when the request is cancelled (by whom, why) or expires (by nobody: the daily task).
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    close_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("deployment request")
@@ -62,6 +70,7 @@ class OfferOutcome(models.TextChoices):
     PENDING = "pending", _("Waiting")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn: the request was cancelled or expired")
 
 
 class RequestOffer(models.Model):

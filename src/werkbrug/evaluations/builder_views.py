@@ -1,0 +1,126 @@
+"""Pages of the questionnaire builder: edit, delete and move a question, and the preview.
+
+Thin like `views.py`: a POST checks the study first (`selectors.study_check`, the service logs
+once), a GET reads it with `selectors.study_get`. Whether questions may still change is decided
+by `builder.lock_error` only; the pages show its message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from werkbrug.web.forms import apply_validation_error
+
+from . import builder, selectors, services
+from .forms import QuestionForm
+from .models import Question, QuestionType
+
+CLOSED_TYPES = (QuestionType.GRADE, QuestionType.LIKERT, QuestionType.SINGLE, QuestionType.MULTIPLE)
+
+
+def respondent_rows(questions: list[Question], values: dict[str, Any], errors: dict[str, list[str]]) -> list[dict]:
+    """The questions as the respondent sees them (the answer form and the preview alike)."""
+    by_id = {q.pk: q for q in questions}
+    rows = []
+    for q in questions:
+        value = values.get(q.code, [] if q.type == QuestionType.MULTIPLE else "")
+        condition = by_id.get(q.show_if_question_id) if q.show_if_question_id else None
+        condition_label = ""
+        if condition is not None:
+            condition_label = dict((str(v), label) for v, label in condition.options()).get(q.show_if_value, q.show_if_value)
+        rows.append({
+            "q": q, "options": q.options(), "errors": errors.get(f"q_{q.code}", []),
+            "value": [str(v) for v in value] if isinstance(value, list) else str(value or ""),
+            "fieldset": q.type in CLOSED_TYPES, "condition": condition, "condition_label": condition_label,
+            "min": builder.dutch(q.min_value) if q.min_value is not None else "",
+            "max": builder.dutch(q.max_value) if q.max_value is not None else "",
+        })
+    return rows
+
+
+def _questionnaire(request: HttpRequest, pk: int, questionnaire_pk: int):
+    if request.method == "POST":
+        study = selectors.study_check(user=request.user, pk=pk)
+    else:
+        study = selectors.study_get(user=request.user, pk=pk, action="study.change")
+    return study, selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+
+
+def _back(pk: int, questionnaire_pk: int):
+    return redirect("evaluations:questionnaire", pk=pk, questionnaire_pk=questionnaire_pk)
+
+
+@login_required
+def question_edit(request: HttpRequest, pk: int, questionnaire_pk: int, question_pk: int) -> HttpResponse:
+    study, questionnaire = _questionnaire(request, pk, questionnaire_pk)
+    question = selectors.question_fetch(questionnaire=questionnaire, pk=question_pk)
+    earlier = [q for q in questionnaire.questions.all() if (q.order, q.pk) < (question.order, question.pk)]
+    form = QuestionForm(request.POST or None, questions=earlier, initial=QuestionForm.initial_for(question))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_update(question=question, changed_by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The question has been changed."))
+            return _back(pk, questionnaire_pk)
+    return render(request, "evaluations/question_form.html", {
+        "study": study, "questionnaire": questionnaire, "question": question, "form": form,
+        "locked": builder.lock_error(questionnaire),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def question_delete(request: HttpRequest, pk: int, questionnaire_pk: int, question_pk: int) -> HttpResponse:
+    _study, questionnaire = _questionnaire(request, pk, questionnaire_pk)
+    question = selectors.question_fetch(questionnaire=questionnaire, pk=question_pk)
+    try:
+        services.question_delete(question=question, deleted_by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The question has been deleted."))
+    return _back(pk, questionnaire_pk)
+
+
+@login_required
+@require_POST
+def question_move(request: HttpRequest, pk: int, questionnaire_pk: int, question_pk: int) -> HttpResponse:
+    _study, questionnaire = _questionnaire(request, pk, questionnaire_pk)
+    question = selectors.question_fetch(questionnaire=questionnaire, pk=question_pk)
+    step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if step is None:
+        raise Http404
+    ids = list(questionnaire.questions.order_by("order", "id").values_list("pk", flat=True))
+    index = ids.index(question.pk)
+    other = index + step
+    if 0 <= other < len(ids):
+        ids[index], ids[other] = ids[other], ids[index]
+    try:
+        services.questions_reorder(questionnaire=questionnaire, question_ids=ids, changed_by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return _back(pk, questionnaire_pk)
+
+
+@login_required
+def questionnaire_preview(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    """The questionnaire as the respondent sees it; nothing can be sent from here."""
+    study = selectors.study_get(user=request.user, pk=pk)
+    questionnaire = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+    return render(request, "evaluations/respond.html", {
+        "questionnaire": questionnaire, "study": study, "preview": True, "is_open": True, "answered": False,
+        "rows": respondent_rows(list(questionnaire.questions.select_related("show_if_question")), {}, {}),
+        "errors": [], "has_errors": False,
+    })
