@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from werkbrug.appointments.models import Appointment, AppointmentStatus
 from werkbrug.core.models import AccessLogRecord
 from werkbrug.experience_experts import selectors, services, workflow
 from werkbrug.experience_experts.models import (
@@ -241,6 +242,11 @@ def test_cancelling_an_accepted_request_cancels_its_planned_deployment(ee):
     assert planned.status == DeploymentStatus.CANCELLED
     assert {n.recipient for n in Notification.objects.filter(kind="deployment_cancelled")} == {ee.carla,
                                                                                               ee.team.labour_expert}
+    # its appointment (pencilled in at the acceptance) is cancelled too, and its calendars say so
+    appointment = Appointment.objects.get(deployment_request=request)
+    assert appointment.status == AppointmentStatus.CANCELLED
+    assert appointment.sequence == 1
+    assert Notification.objects.filter(kind="appointment_cancelled", recipient=ee.carla).exists()
 
 
 @MARCH_20

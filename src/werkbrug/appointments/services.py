@@ -335,6 +335,24 @@ def appointment_plan_for_deployment(*, deployment, now: datetime | None = None) 
     return appointment
 
 
+def appointments_cancel_for_deployment_request(*, request, cancelled_by: User, reason: str = "",
+                                               now: datetime | None = None) -> int:
+    """Cancel the appointments of a deployment request that was just cancelled. Called inside
+    `request_cancel`, which has authorized and logged the cancellation; the participants are told."""
+    now = now or timezone.now()
+    cancelled = 0
+    for appointment in (Appointment.objects.select_for_update(of=("self",))
+                        .filter(deployment_request=request).exclude(status=AppointmentStatus.CANCELLED)):
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.sequence += 1
+        appointment.updated_at = now
+        appointment.save(update_fields=["status", "sequence", "updated_at"])
+        _record(appointment, ChangeKind.CANCELLED, cancelled_by, now, reason=reason)
+        _tell(appointment, NotificationKind.APPOINTMENT_CANCELLED, cancelled_by, now)
+        cancelled += 1
+    return cancelled
+
+
 # --- the personal calendar feed --------------------------------------------------------------
 
 

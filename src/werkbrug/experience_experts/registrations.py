@@ -189,6 +189,9 @@ def request_cancel(*, request: DeploymentRequest, cancelled_by: User, reason: st
     request.status = RequestStatus.CANCELLED
     request.closed_at, request.closed_by, request.close_reason = now, cancelled_by, reason
     request.save(update_fields=["status", "closed_at", "closed_by", "close_reason"])
+    from werkbrug.appointments.services import appointments_cancel_for_deployment_request
+
+    appointments_cancel_for_deployment_request(request=request, cancelled_by=cancelled_by, reason=reason, now=now)
     link = reverse("experience_experts:request", kwargs={"pk": request.pk})
     tell = [p for p in (expert, request.requested_by) if p is not None and p.pk != cancelled_by.pk]
     for person in {p.pk: p for p in tell}.values():
