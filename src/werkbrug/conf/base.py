@@ -339,6 +339,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "ambassador-deadlines": {"task": "werkbrug.ambassadors.tasks.process_deadlines", "schedule": 300.0},
     "experience-expert-signals": {"task": "werkbrug.experience_experts.tasks.check_signals", "schedule": 3600.0},
     "plan-action-reminders": {"task": "werkbrug.plans.tasks.remind_actions", "schedule": crontab(hour=8, minute=30)},
+    # Knowledge items due for review: each half hour, acting only inside a region's office hours.
+    "knowledge-review-reminders": {"task": "werkbrug.knowledge_map.tasks.remind_reviews",
+                                   "schedule": crontab(minute="0,30")},
     # The daily digest of notifications, at 07:30 in Amsterdam (CELERY_TIMEZONE).
     "notification-digests": {"task": "werkbrug.notifications.tasks.send_digests",
                              "schedule": crontab(hour=7, minute=30)},

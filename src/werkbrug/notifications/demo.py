@@ -25,7 +25,7 @@ FOR_ROLE: dict[str, list[tuple[str, str]]] = {
     Role.EXPERIENCE_EXPERT: [(Kind.DEPLOYMENT_OFFERED, "experience_experts:index")],
     Role.EE_COORDINATOR: [(Kind.BALANCE_SIGNAL, "experience_experts:index")],
     Role.MANAGER: [(Kind.PROPOSAL_DECISION, "ambassadors:index")],
-    Role.EDITOR: [(Kind.KNOWLEDGE_REVIEW, "knowledge_map:index")],
+    Role.EDITOR: [(Kind.KNOWLEDGE_REVIEW, "knowledge_map:review")],
     Role.RESEARCHER: [(Kind.QUESTIONNAIRE_REMINDER, "evaluations:index")],
     Role.REGION_ADMIN: [(Kind.PROPOSAL_DECISION, "ambassadors:index")],
     Role.PRIVACY_OFFICER: [(Kind.CONSENT_CHANGED, "web:access_log")],
