@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -152,20 +152,24 @@ def _casework(user: User, today: date) -> list[Section]:
 
 
 def _plan_director(user: User, today: date) -> Section:
+    from werkbrug.clients.models import ConsentEvent
     from werkbrug.trajectories.models import Trajectory, TrajectoryStatus
 
     mine = Trajectory.objects.filter(plan_director=user, status=TrajectoryStatus.ACTIVE,
                                      pk__in=_trajectories(user, DataCategory.PARTICIPATION).values("pk"))
     since = timezone.now() - timedelta(days=14)
-    rows = (mine.filter(Q(plan__current_version__submitted_at__isnull=False, plan__current_version__agreed_at__isnull=True)
-                        | Q(client__consent_events__recorded_at__gte=since))
-            .annotate(changes=Count("client__consent_events", filter=Q(client__consent_events__recorded_at__gte=since)))
-            .select_related("client", "plan__current_version").order_by("client__last_name", "pk").distinct())
+    # EXISTS per trajectory, not a join with every consent event of the client: a join made one
+    # row per event, then DISTINCT and a count over them (0,8 s for 10 000 clients).
+    recent = ConsentEvent.objects.filter(client_id=OuterRef("client_id"), recorded_at__gte=since)
+    rows = (mine.annotate(consent_changed=Exists(recent))
+            .filter(Q(plan__current_version__submitted_at__isnull=False, plan__current_version__agreed_at__isnull=True)
+                    | Q(consent_changed=True))
+            .select_related("client", "plan__current_version").order_by("client__last_name", "pk"))
     items = []
     for t in rows[:LIMIT]:
         waiting = getattr(getattr(t, "plan", None), "current_version", None)
         what = [str(_("plan waits for agreement"))] if waiting and waiting.submitted_at and not waiting.agreed_at else []
-        if t.changes:
+        if t.consent_changed:
             what.append(str(_("consent changed")))
         items.append(Item(t.client.full_name, reverse("trajectories:detail", kwargs={"pk": t.pk}), ", ".join(what)))
     return Section("director", _("As plan director"), items, rows.count())
