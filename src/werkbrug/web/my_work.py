@@ -153,17 +153,21 @@ def _casework(user: User, today: date) -> list[Section]:
 
 def _plan_director(user: User, today: date) -> Section:
     from werkbrug.clients.models import ConsentEvent
+    from werkbrug.plans.models import Plan
     from werkbrug.trajectories.models import Trajectory, TrajectoryStatus
+    from werkbrug.trajectories.selectors import caseload_trajectories
 
-    mine = Trajectory.objects.filter(plan_director=user, status=TrajectoryStatus.ACTIVE,
-                                     pk__in=_trajectories(user, DataCategory.PARTICIPATION).values("pk"))
     since = timezone.now() - timedelta(days=14)
-    # EXISTS per trajectory, not a join with every consent event of the client: a join made one
-    # row per event, then DISTINCT and a count over them (0,8 s for 10 000 clients).
-    recent = ConsentEvent.objects.filter(client_id=OuterRef("client_id"), recorded_at__gte=since)
-    rows = (mine.annotate(consent_changed=Exists(recent))
-            .filter(Q(plan__current_version__submitted_at__isnull=False, plan__current_version__agreed_at__isnull=True)
-                    | Q(consent_changed=True))
+    waiting_plans = Plan.objects.filter(current_version__submitted_at__isnull=False,
+                                        current_version__agreed_at__isnull=True).values("trajectory_id")
+    changed = ConsentEvent.objects.filter(recorded_at__gte=since)
+    # The few trajectories the person directs with a plan waiting or a recent consent event
+    # first, then the caseload's rules (team member, consent to take part) on those only: asked
+    # the other way round, the rules ran over all of a 10 000-client caseload (twice as slow).
+    candidates = Trajectory.objects.filter(Q(pk__in=waiting_plans) | Q(client_id__in=changed.values("client_id")),
+                                           plan_director=user, status=TrajectoryStatus.ACTIVE).values("pk")
+    rows = (caseload_trajectories(user=user).filter(pk__in=candidates)
+            .annotate(consent_changed=Exists(changed.filter(client_id=OuterRef("client_id"))))
             .select_related("client", "plan__current_version").order_by("client__last_name", "pk"))
     items = []
     for t in rows[:LIMIT]:
