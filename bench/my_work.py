@@ -51,14 +51,16 @@ def age_bulk_consent(*, since_days: int = 60) -> int:
     from django.db.models import Max
     from django.utils import timezone
 
+    from werkbrug.clients.demo import BULK_CATEGORIES
     from werkbrug.clients.models import ConsentEvent
 
-    newest = ConsentEvent.objects.filter(evidence="Toestemmingsformulier").aggregate(m=Max("recorded_at"))["m"]
+    bulk = ConsentEvent.objects.filter(evidence="Toestemmingsformulier", category__in=BULK_CATEGORIES)
+    newest = bulk.aggregate(m=Max("recorded_at"))["m"]
     limit = timezone.now() - timedelta(days=since_days)
     if newest is None or newest < limit:
         return 0
     day = timezone.localdate(limit)
-    return ConsentEvent.objects.filter(evidence="Toestemmingsformulier", recorded_at__gt=limit).update(
+    return bulk.filter(recorded_at__gt=limit).update(
         recorded_at=timezone.make_aware(datetime.combine(day, time(10))))
 
 
@@ -87,8 +89,8 @@ def add_open_work(username: str, n: int, rng: random.Random) -> int:
     with transaction.atomic():
         events = ConsentEvent.objects.bulk_create([
             ConsentEvent(client=t.client, organisation_id=person.organisation_id, category=DataCategory.SIGNALS,
-                         kind="grant", method="paper", recorded_at=now, recorded_by=person,
-                         evidence="Toestemmingsformulier") for t in trajectories])
+                         kind="grant", method="paper", recorded_at=now - timedelta(days=rng.randint(0, 13)),
+                         recorded_by=person, evidence="Toestemmingsformulier") for t in trajectories])
         ConsentState.objects.bulk_create([
             ConsentState(client=t.client, organisation_id=person.organisation_id, category=DataCategory.SIGNALS,
                          granted=True, last_event=e) for t, e in zip(trajectories, events, strict=True)],

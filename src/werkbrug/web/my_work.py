@@ -73,16 +73,20 @@ class Section:
         return self.total if self.waiting is None else self.waiting
 
 
-def _consenting(user: User, category: str):
+def _consents(user: User, category: str, client) -> Exists:
+    """Whether the client (an `OuterRef`) consents now to the person's organisation seeing
+    `category`: asked per row (the consent index's lookup), not as the set of every client of the
+    organisation that consents, which cost the same for one client as for ten thousand."""
     from werkbrug.clients.models import ConsentState
 
-    return ConsentState.objects.current().filter(organisation_id=user.organisation_id, category=category).values("client_id")
+    return Exists(ConsentState.objects.current().filter(client_id=client, organisation_id=user.organisation_id,
+                                                        category=category))
 
 
 def _trajectories(user: User, category: str):
     from werkbrug.trajectories.selectors import caseload_trajectories
 
-    return caseload_trajectories(user=user).filter(client_id__in=_consenting(user, category))
+    return caseload_trajectories(user=user).filter(_consents(user, category, OuterRef("client_id")))
 
 
 def _waiting_for_agreement(user: User):
@@ -103,9 +107,9 @@ def _signals_to_acknowledge(user: User):
 def _referrals_to_my_organisation(user: User):
     from werkbrug.collaboration.models import Referral, ReferralState
 
-    return Referral.objects.filter(organisation_id=user.organisation_id, state=ReferralState.REQUESTED,
-                                   trajectory__region_id=user.region_id,
-                                   trajectory__client_id__in=_consenting(user, DataCategory.PARTICIPATION))
+    return Referral.objects.filter(_consents(user, DataCategory.PARTICIPATION, OuterRef("trajectory__client_id")),
+                                   organisation_id=user.organisation_id, state=ReferralState.REQUESTED,
+                                   trajectory__region_id=user.region_id)
 
 
 def _questions_to_answer(user: User):
