@@ -59,7 +59,7 @@ def age_bulk_consent(*, since_days: int = 60) -> int:
     limit = timezone.now() - timedelta(days=since_days)
     if newest is None or newest < limit:
         return 0
-    day = timezone.localdate(limit)
+    day = timezone.localdate(limit) - timedelta(days=1)  # before `limit`, so a second run finds nothing to do
     return bulk.filter(recorded_at__gt=limit).update(
         recorded_at=timezone.make_aware(datetime.combine(day, time(10))))
 

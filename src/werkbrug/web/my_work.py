@@ -14,7 +14,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -89,6 +100,13 @@ def _trajectories(user: User, category: str):
     return caseload_trajectories(user=user).filter(_consents(user, category, OuterRef("client_id")))
 
 
+def _first_and_total(queryset: QuerySet) -> tuple[list, int]:
+    """The first LIMIT rows and how many there are in all, in one query (`COUNT(*) OVER ()`):
+    a separate count ran the list's whole search a second time."""
+    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:LIMIT])
+    return rows, (rows[0].total_rows if rows else 0)
+
+
 def _waiting_for_agreement(user: User):
     from werkbrug.plans.models import PlanVersion
 
@@ -133,25 +151,29 @@ def _casework(user: User, today: date) -> list[Section]:
                                      version__plan__current_version_id=F("version_id"),
                                      version__plan__trajectory__in=_trajectories(user, DataCategory.PLAN))
                .select_related("version__plan__trajectory__client").order_by("due_on", "pk"))
+    shown, total = _first_and_total(actions)
     sections.append(Section("actions", _("My open plan actions"), [
         Item(a.title, reverse("plans:plan", kwargs={"trajectory_pk": a.version.plan.trajectory_id}),
              a.version.plan.trajectory.client.full_name, a.due_on, a.due_on < today)
-        for a in actions[:LIMIT]], actions.count()))
+        for a in shown], total))
     waiting = _waiting_for_agreement(user).select_related("plan__trajectory__client").order_by("submitted_at")
+    shown, total = _first_and_total(waiting)
     sections.append(Section("agreement", _("Plans waiting for my agreement"), [
         Item(_("Version %(n)s") % {"n": v.number}, reverse("plans:plan", kwargs={"trajectory_pk": v.plan.trajectory_id}),
-             v.plan.trajectory.client.full_name, v.submitted_at) for v in waiting[:LIMIT]], waiting.count()))
+             v.plan.trajectory.client.full_name, v.submitted_at) for v in shown], total))
     signals = (_signals_to_acknowledge(user).select_related("signal__trajectory__client")
                .order_by("-signal__urgency", "signal__created_at"))
+    shown, total = _first_and_total(signals)
     sections.append(Section("signals", _("Signals to acknowledge"), [
         Item(r.signal.get_category_display(), reverse("collaboration:signals", kwargs={"trajectory_pk": r.signal.trajectory_id}),
              r.signal.trajectory.client.full_name, r.signal.created_at, urgent=r.signal.urgency == "urgent")
-        for r in signals[:LIMIT]], signals.count()))
+        for r in shown], total))
     referrals = _referrals_to_my_organisation(user).select_related("trajectory__client").order_by("created_at")
+    shown, total = _first_and_total(referrals)
     sections.append(Section("referrals", _("Referrals to my organisation"), [
         Item(r.get_service_display(), reverse("collaboration:referral", kwargs={"pk": r.pk}),
-             r.trajectory.client.full_name, r.created_at) for r in referrals[:LIMIT]],
-        referrals.count(), reverse("collaboration:index")))
+             r.trajectory.client.full_name, r.created_at) for r in shown],
+        total, reverse("collaboration:index")))
     return sections
 
 
@@ -174,13 +196,14 @@ def _plan_director(user: User, today: date) -> Section:
             .annotate(consent_changed=Exists(changed.filter(client_id=OuterRef("client_id"))))
             .select_related("client", "plan__current_version").order_by("client__last_name", "pk"))
     items = []
-    for t in rows[:LIMIT]:
+    shown, total = _first_and_total(rows)
+    for t in shown:
         waiting = getattr(getattr(t, "plan", None), "current_version", None)
         what = [str(_("plan waits for agreement"))] if waiting and waiting.submitted_at and not waiting.agreed_at else []
         if t.consent_changed:
             what.append(str(_("consent changed")))
         items.append(Item(t.client.full_name, reverse("trajectories:detail", kwargs={"pk": t.pk}), ", ".join(what)))
-    return Section("director", _("As plan director"), items, rows.count())
+    return Section("director", _("As plan director"), items, total)
 
 
 def _ambassador(user: User, now: datetime) -> Section:
