@@ -108,7 +108,7 @@ def test_a_page_pays_one_query_for_its_counts_and_the_home_page_none(team, signa
     # plans waiting for agreement, signals to acknowledge, referrals to the organisation: one query
     assert len(with_counts.captured_queries) <= len(without_counts.captured_queries) + 1
     web.get("/")
-    with django_assert_max_num_queries(13):  # the home page's lists already hold the totals
+    with django_assert_max_num_queries(8):  # the home page's lists already hold the totals
         assert web.get("/").status_code == 200
 
 
