@@ -127,3 +127,8 @@ def test_the_list_shows_only_my_items_due_for_review(make_item, editor, pro, as_
 
 def test_clients_do_not_get_the_list(client_user, as_user):
     assert as_user(client_user).get(reverse("knowledge_map:review")).status_code in (403, 404)
+
+
+def test_editors_find_their_list_from_the_curation_page(editor, as_user):
+    page = as_user(editor).get(reverse("knowledge_map:manage")).content.decode()
+    assert f'href="{reverse("knowledge_map:review")}"' in page and "Mijn items om te herzien" in page
