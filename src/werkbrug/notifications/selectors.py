@@ -27,8 +27,13 @@ def inbox(*, user: User, kind: str = "", unread: bool = False) -> QuerySet[Notif
     return items
 
 
+def unread(*, user: User) -> QuerySet[Notification]:
+    """The person's unread notifications (the header's badge counts these)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
 def unread_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return unread(user=user).count()
 
 
 def last_notified(*, kind: str, recipient_ids: Iterable[int]) -> dict[int, datetime]:

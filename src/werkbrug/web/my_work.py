@@ -298,29 +298,37 @@ def _count(queryset: QuerySet) -> Subquery:
                     output_field=IntegerField())
 
 
-def nav_counts(user: User, sections: list[Section] | None = None) -> dict[str, int]:
-    """Per navigation entry (URL name), the open work waiting for the person: one query with a
-    COUNT per list the person's roles have, or none at all when the page already built the
-    sections (home).
+def header_counts(user: User, sections: list[Section] | None = None) -> tuple[int, dict[str, int]]:
+    """The header's numbers: the unread notifications, and per navigation entry (URL name) the
+    open work waiting for the person. One query for all of them — the unread count the header
+    made anyway, with a COUNT subquery per list the person's roles have beside it — or, when the
+    page has built the lists already (home), their totals and the unread count alone.
     Numbers only, no client data: nothing is access-logged for them."""
-    if not user.is_authenticated or not user.is_professional:
-        return {}
-    lists = _counted_lists(user)
+    from werkbrug.core.models import User as Person
+    from werkbrug.notifications.selectors import unread
+
+    lists = _counted_lists(user) if user.is_authenticated and user.is_professional else {}
     if sections is not None:
         known = {s.key: s.open_count for s in sections}
         counts = {key: known[key] for key in lists if key in known}
-    elif lists:
-        from werkbrug.core.models import User as Person
-
-        # All counts in one query: each list's COUNT as a subquery beside the person's own row.
-        row = Person.objects.filter(pk=user.pk).values(
-            **{f"open_{key}": _count(make(user)) for key, make in lists.items()}).get()
+        lists = {}
+    # All counts in one query: each as a subquery beside the person's own row.
+    row = Person.objects.filter(pk=user.pk).values(
+        unread=_count(unread(user=user)), **{f"open_{key}": _count(make(user)) for key, make in lists.items()}).get()
+    if lists:
         counts = {key: row[f"open_{key}"] or 0 for key in lists}
-    else:
+    elif sections is None:
         counts = {}
     result = {}
     for url_name, keys in NAV_COUNTS.items():
         total = sum(counts.get(key, 0) for key in keys)
         if total:
             result[url_name] = total
-    return result
+    return row["unread"] or 0, result
+
+
+def nav_counts(user: User, sections: list[Section] | None = None) -> dict[str, int]:
+    """Per navigation entry (URL name), the open work waiting for the person (`header_counts`)."""
+    if not user.is_authenticated:
+        return {}
+    return header_counts(user, sections)[1]
