@@ -2,6 +2,9 @@
 
 `/bench/bare/client-pages/<pk>/` is the same for the client's web page (`/clients/<pk>/`).
 
+`/bench/bare/home/` is the signed-in home page as it was before "my work" (`bench/my_work.py`):
+the same template and navigation, without the lists and without the navigation's counts.
+
 `/bench/bare/clients/<pk>/` answers what `/api/v1/clients/<pk>/` answers — the same fields, built
 by the same function (`client_out`), through the same kind of DRF view — but without the policy
 decisions (`client.view`, `client.view_bsn`), the facts they read (team roles and consents) and
@@ -55,7 +58,15 @@ def bare_client_page(request, pk: int):
     })
 
 
+@login_required
+def bare_home(request):
+    """`web.views.pages.home` without "my work": no lists, so the navigation counts nothing."""
+    request.my_work_sections = []
+    return render(request, "web/home.html", {"nav_cards": True, "my_work": []})
+
+
 urlpatterns = [
+    path("bench/bare/home/", bare_home),
     path("bench/bare/clients/<int:pk>/", BareClientView.as_view()),
     path("bench/bare/client-pages/<int:pk>/", bare_client_page),
     *product_urlpatterns,

@@ -171,7 +171,8 @@ def start_server(port: int, database_url: str, workers: int, threads: int, worke
     if worker_class == "sync":
         threads = 1  # gunicorn quietly runs a sync worker with more threads as gthread
     command = [
-        str(ROOT / ".venv/bin/gunicorn"), "werkbrug.wsgi", "--bind", f"127.0.0.1:{port}",
+        # the gunicorn beside the Python that runs the benchmark (the repository's .venv in `make`)
+        str(Path(sys.executable).parent / "gunicorn"), "werkbrug.wsgi", "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
         "--keep-alive", "30", "--log-level", "warning",
     ]

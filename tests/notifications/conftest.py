@@ -1,3 +1,3 @@
 from tests.ambassadors.conftest import ask, net  # noqa: F401 — the ambassador network fixtures
-from tests.collaboration.conftest import signal  # noqa: F401 — the same signal fixture
+from tests.collaboration.conftest import signal, withdraw  # noqa: F401 — the same fixtures
 from tests.experience_experts.conftest import ee  # noqa: F401 — the experts fixtures

@@ -60,3 +60,51 @@ def test_the_mail_link_of_an_ambassador_question_leads_to_the_question_after_sig
         assert_accessible(page)
     finally:
         context.close()
+
+
+def test_a_deployment_offer_reaches_the_expert_and_the_answer_reaches_the_coordinator(page, sign_in, ee):
+    """The coordinator offers a group request to Anna; Anna sees the badge and the count beside
+    "Ervaringsdeskundigen", opens the inbox, follows the link and accepts; the coordinator is told."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from werkbrug.experience_experts.models import DeploymentRequest
+    from werkbrug.experience_experts.services import request_create
+    from werkbrug.notifications.models import Notification
+
+    User.objects.filter(pk=ee.coordinator.pk).update(username="demo.cora.coordinator")
+    User.objects.filter(pk=ee.anna.pk).update(username="demo.anna.aalders")
+    today = timezone.localdate()
+    request = request_create(requested_by=ee.coordinator, kind="group_training", topic="Herstelgroep Tiel",
+                             period_start=today + timedelta(days=7), period_end=today + timedelta(days=14))
+    Notification.objects.all().delete()  # the fixtures' set-up told people things too
+
+    # The coordinator offers the request to Anna from its page (the ranked matches)
+    sign_in(ee.coordinator)
+    page.goto(f"/experience-experts/requests/{request.pk}/")
+    follow(page.locator(f"button[name=expert][value='{ee.anna.pk}']"))
+    assert DeploymentRequest.objects.get(pk=request.pk).status == "offered"
+
+    # Anna: the badge, the count beside the entry, the inbox, the link, the answer
+    sign_in(ee.anna)
+    expect(page.locator("[data-unread-badge]")).to_be_visible()
+    expect(page.locator("[data-unread-count]")).to_have_text("1")
+    expect(page.locator(".main-nav a[href='/experience-experts/'] .badge--nav")).to_contain_text("1")
+    follow(page.locator("a.inbox-link"))
+    assert_accessible(page)
+    follow(page.get_by_role("link", name=f"Inzetverzoek aan u aangeboden (#{request.pk})"))
+    assert page.url.endswith(f"/experience-experts/requests/{request.pk}/")
+    expect(page.locator("[data-unread-badge]")).to_be_hidden()
+    follow(page.locator("button[name=answer][value=accept]"))
+    page.wait_for_url("**/experience-experts/deployments/register/?planned=*")
+    assert DeploymentRequest.objects.get(pk=request.pk).status == "accepted"
+    expect(page.locator(".main-nav a[href='/experience-experts/'] .badge--nav")).to_have_count(0)
+
+    # The coordinator is told, and the link leads back to the request
+    sign_in(ee.coordinator)
+    expect(page.locator("[data-unread-count]")).to_have_text("1")
+    follow(page.locator("a.inbox-link"))
+    follow(page.get_by_role("link", name=f"Inzetverzoek aangenomen (#{request.pk})"))
+    assert page.url.endswith(f"/experience-experts/requests/{request.pk}/")
+    assert Notification.objects.get(recipient=ee.coordinator, kind="deployment_accepted").read_at is not None

@@ -93,5 +93,16 @@ def test_the_home_page_reads_a_constant_number_of_queries(team, signal, as_user,
         signal(author=team.labour_expert, recipients=[team.jobcoach], urgency="normal")
     web = as_user(team.jobcoach)
     web.get("/")  # warm: the session and the signed-in person are read once
-    with django_assert_max_num_queries(13):
+    # the access-log record, one query per list with its total, nothing for the navigation's counts
+    with django_assert_max_num_queries(8):
         assert web.get("/").status_code == 200
+
+
+def test_the_plan_director_sees_clients_whose_consent_changed_in_the_last_two_weeks(team, withdraw, as_user):
+    withdraw(team.uwv, "signals")
+    page = _home(as_user, team.jobcoach)
+    assert "Als planregisseur" in page and "toestemming gewijzigd" in page
+    assert f"/trajectories/{team.trajectory.pk}/" in page
+    with time_machine.travel(timezone.now() + timedelta(days=15)):
+        page = _home(as_user, team.jobcoach)
+    assert "toestemming gewijzigd" not in page

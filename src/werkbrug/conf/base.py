@@ -388,6 +388,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "experience-expert-requests-expire": {"task": "werkbrug.experience_experts.tasks.expire_requests",
                                           "schedule": crontab(hour=0, minute=5)},
     "plan-action-reminders": {"task": "werkbrug.plans.tasks.remind_actions", "schedule": crontab(hour=8, minute=30)},
+    # Knowledge items due for review: each half hour, acting only inside a region's office hours.
+    "knowledge-review-reminders": {"task": "werkbrug.knowledge_map.tasks.remind_reviews",
+                                   "schedule": crontab(minute="0,30")},
     # The daily digest of notifications, at 07:30 in Amsterdam (CELERY_TIMEZONE).
     "notification-digests": {"task": "werkbrug.notifications.tasks.send_digests",
                              "schedule": crontab(hour=7, minute=30)},

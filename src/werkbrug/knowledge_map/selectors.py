@@ -17,7 +17,7 @@ from werkbrug.core import policy
 from werkbrug.core.models import Region, User
 
 from .models import Audience, Item, ItemChange, ItemKind, ItemStatus, Relation, Theme
-from .review import review_state
+from .review import due_for_review, review_state
 
 __all__ = [
     "MapFilter",
@@ -136,6 +136,23 @@ def curation_items(*, user: User, status: str = "", review: str = "", today: dat
     if review:
         items = [i for i in items if i.review_state == review]
     return items
+
+
+def my_review_items(*, user: User, today: date) -> QuerySet[Item]:
+    """The signed-in person's own items that are due for review (not archived), oldest date first."""
+    policy.authorize(user, "knowledge_map.view", None)
+    mine = Item.objects.filter(due_for_review(today), owner=user).exclude(status=ItemStatus.ARCHIVED)
+    return policy.scope(user, "knowledge_item.view", mine).order_by("review_on", "title", "pk")
+
+
+def review_owners(*, region: Region, today: date) -> dict[int, list[Item]]:
+    """Per owner id, the region's items (not archived) that are due for review on `today`."""
+    due = (Item.objects.filter(due_for_review(today), region=region, owner__isnull=False, owner__is_active=True)
+           .exclude(status=ItemStatus.ARCHIVED).only("id", "owner_id", "review_on").order_by("owner_id", "review_on"))
+    by_owner: dict[int, list[Item]] = defaultdict(list)
+    for item in due:
+        by_owner[item.owner_id].append(item)
+    return dict(by_owner)
 
 
 def tree(items: list[Item], relations: list[tuple[int, int, str]]) -> list[tuple[str, str, list]]:

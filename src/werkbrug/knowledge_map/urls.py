@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("list/", views.item_list, name="list"),
     path("print/", views.print_view, name="print"),
+    path("review/", views.my_reviews, name="review"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/panel/", views.item_panel, name="panel"),
     path("items/<int:pk>/edit/", views.item_edit, name="edit"),

@@ -179,6 +179,14 @@ def print_view(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge_map/print.html", context)
 
 
+@login_required
+def my_reviews(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own items whose review date has come (the review reminder links here)."""
+    items = selectors.my_review_items(user=request.user, today=timezone.localdate())
+    can_change = policy.can(request.user, "knowledge_item.change", None)
+    return render(request, "knowledge_map/my_reviews.html", {"items": items, "can_change": can_change})
+
+
 # --- curation (editors) ---
 
 

@@ -16,16 +16,17 @@ from django.utils import timezone
 from werkbrug.core.choices import CASEWORK_ROLES, Role, UserKind
 from werkbrug.core.models import Region, User
 
-from .kinds import Kind
+from .kinds import INFO, Channel, Kind
 from .models import Notification
 
 # Per role: (kind, page) pairs that fit what the role does.
 FOR_ROLE: dict[str, list[tuple[str, str]]] = {
-    Role.AMBASSADOR: [(Kind.QUESTION_RECEIVED, "ambassadors:questions"), (Kind.QUESTION_REMINDER, "ambassadors:questions")],
+    Role.AMBASSADOR: [(Kind.QUESTION_RECEIVED, "ambassadors:questions"), (Kind.QUESTION_REMINDER, "ambassadors:questions"),
+                      (Kind.QUESTION_FOLLOW_UP, "ambassadors:questions")],
     Role.EXPERIENCE_EXPERT: [(Kind.DEPLOYMENT_OFFERED, "experience_experts:index")],
     Role.EE_COORDINATOR: [(Kind.BALANCE_SIGNAL, "experience_experts:index")],
     Role.MANAGER: [(Kind.PROPOSAL_DECISION, "ambassadors:index")],
-    Role.EDITOR: [(Kind.KNOWLEDGE_REVIEW, "knowledge_map:index")],
+    Role.EDITOR: [(Kind.KNOWLEDGE_REVIEW, "knowledge_map:review")],
     Role.RESEARCHER: [(Kind.QUESTIONNAIRE_REMINDER, "evaluations:index")],
     Role.REGION_ADMIN: [(Kind.PROPOSAL_DECISION, "ambassadors:index")],
     Role.PRIVACY_OFFICER: [(Kind.CONSENT_CHANGED, "web:access_log")],
@@ -50,15 +51,17 @@ def load(region: Region, rng: random.Random) -> None:
         pairs = _pairs(person)
         if not pairs:
             continue
+        # No reference number: these stand for no object of the demo, they lead to the role's page.
         for n, (kind, page) in enumerate(pairs):
-            made.append(Notification(recipient=person, kind=kind, link=reverse(page), ref_number=rng.randint(10, 400),
+            made.append(Notification(recipient=person, kind=kind, link=reverse(page),
                                      created_at=now - timedelta(hours=n * 3 + rng.randint(0, 2))))
-        # A week of digests: one notification a day, mailed the next morning at 07:30.
-        kind, page = pairs[-1]
+        # A week of digests: one notification a day of a kind mailed in the digest, mailed the
+        # next morning at 07:30.
+        kind, page = next(((k, p) for k, p in reversed(pairs) if INFO[k].default_channel == Channel.DIGEST), pairs[-1])
         for days_ago in range(1, 8):
             day = timezone.localdate(now) - timedelta(days=days_ago)
             created = timezone.make_aware(datetime.combine(day, time(10 + rng.randint(0, 6), rng.randint(0, 59))))
             mailed = timezone.make_aware(datetime.combine(day + timedelta(days=1), time(7, 30)))
-            made.append(Notification(recipient=person, kind=kind, link=reverse(page), ref_number=rng.randint(10, 400),
+            made.append(Notification(recipient=person, kind=kind, link=reverse(page),
                                      created_at=created, mailed_at=mailed, read_at=mailed if days_ago > 2 else None))
     Notification.objects.bulk_create(made)

@@ -61,7 +61,9 @@ def _url(url_name: str, script_prefix: str) -> str | None:
         return None
 
 
-def items_for(user: User, current_path: str) -> list[dict]:
+def items_for(user: User, current_path: str, counts: dict[str, int] | None = None) -> list[dict]:
+    """The entries the person sees; `counts` (per URL name) is the open work shown beside them."""
+    counts = counts or {}
     result = []
     for item in ITEMS:
         if user.is_client:
@@ -78,7 +80,7 @@ def items_for(user: User, current_path: str) -> list[dict]:
         if url is None:
             continue
         active = current_path == url if url == "/" else current_path.startswith(url)
-        result.append({"label": item.label, "url": url, "active": active})
+        result.append({"label": item.label, "url": url, "active": active, "count": counts.get(item.url_name, 0)})
     return result
 
 

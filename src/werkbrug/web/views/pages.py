@@ -29,7 +29,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("web:login")
     from werkbrug.web.my_work import sections_for
 
-    return render(request, "web/home.html", {"nav_cards": True, "my_work": sections_for(request.user)})
+    sections = sections_for(request.user)
+    request.my_work_sections = sections  # the navigation's counts are these lists' totals
+    return render(request, "web/home.html", {"nav_cards": True, "my_work": sections})
 
 
 @login_required
