@@ -54,8 +54,8 @@ PLAN_TAGS = {
 
 @lru_cache(maxsize=4096)
 def _short_date(value, language: str) -> str:
-    """As the template filter `date:"j M Y"` shows it (in `language`, the active one); "" for None."""
-    return date_format(value, "j M Y") if value else ""
+    """As the template filter `date:"j F Y"` shows it (in `language`, the active one); "" for None."""
+    return date_format(value, "j F Y") if value else ""
 
 
 @lru_cache(maxsize=1)
