@@ -48,14 +48,26 @@ def _pairable(units: Sequence[Unit]) -> list[list[Hashable]]:
     return kept
 
 
-def _coincidences(units: list[list[Hashable]], index: dict[Hashable, int]) -> np.ndarray:
-    matrix = np.zeros((len(index), len(index)))
-    for values in units:
-        counts = np.zeros(len(index))
-        for v in values:
-            counts[index[v]] += 1
-        # Ordered pairs from different coders: n_c·n_k off the diagonal, n_c·(n_c − 1) on it.
-        matrix += (np.outer(counts, counts) - np.diag(counts)) / (len(values) - 1)
+def _pairs(units: list[list[Hashable]], index: dict[Hashable, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every unit's entries of the coincidence matrix as (unit, row, column, weight) arrays: the
+    ordered pairs of values from different coders, each weighted 1 / (m_u − 1)."""
+    unit_ids, rows, cols, weights = [], [], [], []
+    for u, values in enumerate(units):
+        m = len(values)
+        for i, x in enumerate(values):
+            for j, y in enumerate(values):
+                if i != j:
+                    unit_ids.append(u)
+                    rows.append(index[x])
+                    cols.append(index[y])
+                    weights.append(1 / (m - 1))
+    return np.asarray(unit_ids, int), np.asarray(rows, int), np.asarray(cols, int), np.asarray(weights, float)
+
+
+def _coincidences(pairs, size: int, unit_weights: np.ndarray | None = None) -> np.ndarray:
+    unit_ids, rows, cols, weights = pairs
+    matrix = np.zeros((size, size))
+    np.add.at(matrix, (rows, cols), weights if unit_weights is None else weights * unit_weights[unit_ids])
     return matrix
 
 
@@ -90,12 +102,7 @@ def _ordered(values: set[Hashable], level: Level) -> list[Hashable]:
     return sorted(values, key=float)  # type: ignore[arg-type]
 
 
-def _alpha(units: list[list[Hashable]], level: Level) -> float | None:
-    values = _ordered({v for unit in units for v in unit}, level)
-    if not units or not values:
-        return None
-    index = {v: i for i, v in enumerate(values)}
-    matrix = _coincidences(units, index)
+def _alpha_of(matrix: np.ndarray, values: list[Hashable], level: Level) -> float | None:
     marginals = matrix.sum(axis=1)
     n = marginals.sum()
     if n <= 1:
@@ -105,7 +112,19 @@ def _alpha(units: list[list[Hashable]], level: Level) -> float | None:
     expected = float((np.outer(marginals, marginals) * delta).sum()) / (n - 1)
     if expected == 0:
         return 1.0 if observed == 0 else None
-    return 1 - observed / expected
+    return float(1 - observed / expected)
+
+
+def _prepare(units: list[list[Hashable]], level: Level):
+    values = _ordered({v for unit in units for v in unit}, level)
+    return values, _pairs(units, {v: i for i, v in enumerate(values)})
+
+
+def _alpha(units: list[list[Hashable]], level: Level) -> float | None:
+    if not units:
+        return None
+    values, pairs = _prepare(units, level)
+    return _alpha_of(_coincidences(pairs, len(values)), values, level)
 
 
 def krippendorff_alpha(units: Sequence[Unit], level: Level | str = Level.NOMINAL) -> float | None:
@@ -134,12 +153,14 @@ def reliability(
     kept = _pairable(units)
     alpha = _alpha(kept, level)
     low = high = None
-    if alpha is not None and len(kept) > 1:
+    if alpha is not None and len(kept) > 1 and samples:
+        values, pairs = _prepare(kept, level)
         rng = np.random.default_rng(seed)
         estimates = []
         for _ in range(samples):
-            sample = [kept[i] for i in rng.integers(0, len(kept), len(kept))]
-            value = _alpha(sample, level)
+            # A resample of units is the same units counted 0, 1, 2… times.
+            times = np.bincount(rng.integers(0, len(kept), len(kept)), minlength=len(kept)).astype(float)
+            value = _alpha_of(_coincidences(pairs, len(values), times), values, level)
             if value is not None:
                 estimates.append(value)
         if estimates:

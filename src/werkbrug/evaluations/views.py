@@ -22,7 +22,7 @@ from werkbrug.core.models import Organisation
 from werkbrug.web.charts import Series, line_chart
 from werkbrug.web.forms import apply_validation_error
 
-from . import analysis, codebook, exports, selectors, services
+from . import analysis, codebook, exports, intercoder, selectors, services
 from . import fidelity as fidelity_scale
 from .consort import consort_svg
 from .forms import (
@@ -429,7 +429,9 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     a = by_pk.get(request.GET.get("a", "")) or (people[0] if people else None)
     b = by_pk.get(request.GET.get("b", "")) or (people[1] if len(people) > 1 else None)
     result = selectors.agreement(study=study, coder_a=a, coder_b=b) if a and b and a != b else None
-    return render(request, "evaluations/agreement.html", {"study": study, "coders": people, "a": a, "b": b, "result": result})
+    everyone = intercoder.coders_agreement(study=study) if len(people) > 1 else None
+    return render(request, "evaluations/agreement.html",
+                  {"study": study, "coders": people, "a": a, "b": b, "result": result, "everyone": everyone})
 
 
 @login_required

@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from werkbrug.core import policy
 from werkbrug.core.models import Organisation
 
-from .. import analysis, codebook, exports, selectors, services
+from .. import analysis, codebook, exports, intercoder, selectors, services
 from ..models import Interview, Level, Passage, RespondentKind
 from .serializers import (
     AllocationOutput,
@@ -187,8 +187,28 @@ class AgreementView(APIView):
 
             raise ValidationError({"a": ["Give two different coders of this study (a and b)."]})
         r = selectors.agreement(study=study, coder_a=a, coder_b=b)
+        everyone = intercoder.coders_agreement(study=study)
         return Response(finite({"units": r.units, "cohens_kappa": r.kappa, "krippendorffs_alpha": r.alpha,
-                         "per_code": [{"code": c.name, "kappa": k, "given": n} for c, k, n in r.per_code]}))
+                         "per_code": [{"code": c.name, "kappa": k, "given": n} for c, k, n in r.per_code],
+                         "all_coders": _all_coders(everyone)}))
+
+
+def _reliability(r) -> dict:
+    return {"level": r.level, "alpha": r.alpha, "ci_low": r.ci_low, "ci_high": r.ci_high, "units": r.units, "values": r.values}
+
+
+def _all_coders(everyone) -> dict:
+    """Krippendorff's alpha over every coder of the study, its bootstrap interval and the passages
+    the coders disagree on (coders by user id, as in `a` and `b`)."""
+    return {
+        "coders": [c.pk for c in everyone.coders],
+        "krippendorffs_alpha": _reliability(everyone.overall),
+        "per_code": [{"code": c.name, **_reliability(r)} for c, r in everyone.per_code],
+        "disagreements": [{
+            "interview": d.passage.interview.label, "passage": d.passage.number,
+            "codes": [{"coder": c.pk, "codes": names} for c, names in d.by_coder],
+        } for d in everyone.disagreements],
+    }
 
 
 class OutcomesView(APIView):
