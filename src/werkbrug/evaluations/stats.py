@@ -69,6 +69,40 @@ def newcombe_interval(events_a: int, n_a: int, events_b: int, n_b: int) -> tuple
 
 
 @dataclass(frozen=True)
+class Summary:
+    """One cell of a baseline table: n (%) for a category, mean (SD) for a number, median
+    (quartiles, NumPy's default linear interpolation as R's type 7) for an ordinal scale."""
+
+    kind: str  # "count", "mean" or "median"
+    n: int  # participants with a value
+    count: int | None = None
+    percent: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+    median: float | None = None
+    q1: float | None = None
+    q3: float | None = None
+
+
+def summarise_category(values: Sequence[Hashable | None], category: Hashable) -> Summary:
+    known = [v for v in values if v is not None]
+    count = sum(1 for v in known if v == category)
+    return Summary("count", len(known), count=count, percent=count / len(known) * 100 if known else None)
+
+
+def summarise_number(values: Sequence[float | None], *, ordinal: bool = False) -> Summary:
+    data = np.asarray([float(v) for v in values if v is not None], dtype=float)
+    if ordinal:
+        if data.size == 0:
+            return Summary("median", 0)
+        q1, median, q3 = (float(x) for x in np.percentile(data, [25, 50, 75]))
+        return Summary("median", int(data.size), median=median, q1=q1, q3=q3)
+    if data.size == 0:
+        return Summary("mean", 0)
+    return Summary("mean", int(data.size), mean=float(data.mean()), sd=float(np.std(data, ddof=1)) if data.size > 1 else None)
+
+
+@dataclass(frozen=True)
 class ProportionComparison:
     events_a: int
     n_a: int
@@ -149,6 +183,7 @@ class SurvivalCurve:
     median: float | None
     n: int
     events: int
+    censored: list[float] = field(default_factory=list)  # one entry per censored participant
 
 
 def kaplan_meier(durations: Sequence[float], events: Sequence[bool]) -> SurvivalCurve:
@@ -167,7 +202,14 @@ def kaplan_meier(durations: Sequence[float], events: Sequence[bool]) -> Survival
         at_risk.append(n)
         if median is None and s <= 0.5:
             median = float(time)
-    return SurvivalCurve(times, survival, at_risk, median, int(t.size), int(e.sum()))
+    censored = sorted(float(x) for x in t[~e])
+    return SurvivalCurve(times, survival, at_risk, median, int(t.size), int(e.sum()), censored)
+
+
+def at_risk_at(durations: Sequence[float], time: float) -> int:
+    """Numbers at risk at `time`: participants whose event or censoring comes at or after it
+    (as lifelines' `add_at_risk_counts` "At risk")."""
+    return sum(1 for d in durations if d >= time)
 
 
 def survival_at(curve: SurvivalCurve, time: float) -> float:

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from werkbrug.core import policy
 from werkbrug.core.models import Organisation
-from werkbrug.web.charts import Series, line_chart
 from werkbrug.web.forms import apply_validation_error
 
 from . import analysis, codebook, exports, intercoder, selectors, services
@@ -42,6 +41,7 @@ from .forms import (
     StudyForm,
 )
 from .models import Coding, Passage, QuestionType
+from .survival_chart import km_svg
 
 
 def _posted_pk(request: HttpRequest, name: str) -> int | None:
@@ -475,13 +475,7 @@ def expectations(request: HttpRequest, pk: int) -> HttpResponse:
 def _km_chart(result):
     if not result.curves:
         return ""
-    times, series = analysis.km_chart_data(result)
-    return line_chart(
-        title=_("Time to first job (Kaplan–Meier)"), x_values=times,
-        series=[Series(name, [v * 100 for v in values]) for name, values in series], step=True, y_max=100,
-        x_label=_("Days since randomisation"), y_label=_("Percentage still without a job"),
-        description=_("Kaplan–Meier curves per arm: the share of participants still without a job over time."),
-    )
+    return km_svg([(arm.name, curve) for arm, curve in result.curves], result.at_risk.days if result.at_risk else [0])
 
 
 def _outcomes_context(study) -> dict:

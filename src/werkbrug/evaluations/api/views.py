@@ -218,20 +218,38 @@ class OutcomesView(APIView):
         r = analysis.outcomes(study=study)
         return Response(finite({
             "n": r.n, "control": r.control.code if r.control else None,
+            "baseline": _baseline(r.baseline),
             "time_points": [{
                 "days": tp.days, "outcome": tp.outcome,
                 "arms": [{"arm": row.arm.code, "n": row.n, "events": row.events, "proportion": row.proportion} for row in tp.rows],
                 "comparisons": [{"arm": arm.code, "risk_difference": c.difference, "ci_low": c.ci_low, "ci_high": c.ci_high,
-                                 "p_value": c.p_value, "test": c.test} for arm, c in tp.comparisons],
+                                 "ci_method": "newcombe", "wald_ci_low": c.wald_low, "wald_ci_high": c.wald_high,
+                                 "p_value": c.p_value, "test": c.test,
+                                 "chi2": c.chi2, "chi2_p_value": c.chi2_p,
+                                 "chi2_corrected": c.chi2_corrected, "chi2_corrected_p_value": c.chi2_corrected_p}
+                                for arm, c in tp.comparisons],
                 "table_test": {"test": tp.table_test.test, "statistic": tp.table_test.statistic, "p_value": tp.table_test.p_value},
             } for tp in r.time_points],
             "time_to_first_job": {
                 "arms": [{"arm": arm.code, "n": c.n, "events": c.events, "median_days": c.median,
-                          "curve": [{"day": t, "survival": s} for t, s in zip(c.times, c.survival, strict=True)]}
+                          "curve": [{"day": t, "survival": s} for t, s in zip(c.times, c.survival, strict=True)],
+                          "censored_days": c.censored}
                          for arm, c in r.curves],
+                "at_risk": {"days": r.at_risk.days, "arms": [{"arm": arm.code, "n": counts} for arm, counts in r.at_risk.rows]}
+                if r.at_risk else None,
                 "logrank": {"statistic": r.logrank.statistic, "dof": r.logrank.dof, "p_value": r.logrank.p_value} if r.logrank else None,
             },
         }))
+
+
+def _baseline(baseline) -> dict | None:
+    if baseline is None:
+        return None
+    return {
+        "arms": [{"arm": c["arm"].code, "n": c["n"]} for c in baseline.columns],
+        "rows": [{"characteristic": row.label, "statistic": row.statistic,
+                  "cells": [{k: v for k, v in vars(cell).items() if v is not None} for cell in row.cells]} for row in baseline.rows],
+    }
 
 
 class FidelityReviews(APIView):
