@@ -127,11 +127,18 @@ def time_ticks(longest: float, *, most: int = 6) -> list[int]:
     return list(range(0, int(longest) + 1, step)) or [0]
 
 
+def analysed_participants(*, study: Study) -> list[Any]:
+    """The analysed set (intention to treat): randomised, research consent current, not excluded
+    from analysis. CONSORT's "Analysed (n = …)" counts the same set (`consort.consort_counts`)."""
+    return [p for p in analysable_participants(study=study)
+            if getattr(p, "allocation", None) is not None and not p.excluded_from_analysis]
+
+
 def outcomes(*, study: Study, today: date | None = None) -> Outcomes:
     today = today or timezone.localdate()
     arms = list(study.arms.all())
     control = next((a for a in arms if a.is_control), arms[-1] if arms else None)
-    people = [p for p in analysable_participants(study=study) if getattr(p, "allocation", None) is not None]
+    people = analysed_participants(study=study)
     jobs = jobs_by_participant(people)
     result = Outcomes(arms=arms, control=control, n=len(people))
     if not arms:

@@ -37,7 +37,6 @@ from .models import (
     QuestionnaireStatus,
     QuestionType,
     Stage,
-    StageEvent,
     Study,
 )
 
@@ -138,69 +137,11 @@ def analysable_participants(*, study: Study) -> QuerySet[Participant]:
 # --- CONSORT ---------------------------------------------------------------------------------
 
 
-@dataclass
-class ArmFlow:
-    arm: Any
-    allocated: int = 0
-    started: int = 0
-    dropped_out: int = 0
-    followed_up: int = 0
-    analysed: int = 0
-    drop_reasons: Any = None  # (reason, count) pairs once built
+def consort(*, study: Study):
+    """Counts for the CONSORT flow (`consort.consort_counts`)."""
+    from .consort import consort_counts
 
-
-@dataclass
-class Consort:
-    assessed: int
-    excluded: int
-    exclusion_reasons: list[tuple[str, int]]  # a list: templates look up `.items` as a key in a dict
-    not_yet_randomised: int
-    randomised: int
-    arms: list[ArmFlow]
-    withdrew_consent: int
-
-
-REACHED = {
-    Stage.STARTED: {Stage.STARTED, Stage.FOLLOWED_UP, Stage.ANALYSED},
-    Stage.FOLLOWED_UP: {Stage.FOLLOWED_UP, Stage.ANALYSED},
-}
-
-
-def consort(*, study: Study) -> Consort:
-    """Counts for the CONSORT flow: enrolment, allocation, follow-up, analysis per arm."""
-    rows = list(_all_participants(study=study).values("pk", "stage", "stage_reason", "allocation__arm_id", "research_consent"))
-    reached = defaultdict(set)
-    for participant_id, stage in StageEvent.objects.filter(participant__study=study).values_list("participant_id", "stage"):
-        reached[participant_id].add(stage)
-    flows = {arm.pk: ArmFlow(arm=arm, drop_reasons=Counter()) for arm in study.arms.all()}
-    excluded = [r for r in rows if r["stage"] == Stage.EXCLUDED]
-    for row in rows:
-        flow = flows.get(row["allocation__arm_id"])
-        if flow is None:
-            continue
-        stages = reached[row["pk"]]
-        flow.allocated += 1
-        if stages & REACHED[Stage.STARTED] or Stage.STARTED in stages:
-            flow.started += 1
-        if row["stage"] == Stage.DROPPED_OUT or Stage.DROPPED_OUT in stages:
-            flow.dropped_out += 1
-            flow.drop_reasons[row["stage_reason"] or "—"] += 1
-        if Stage.FOLLOWED_UP in stages:
-            flow.followed_up += 1
-        if row["stage"] == Stage.ANALYSED:
-            flow.analysed += 1
-    randomised = sum(f.allocated for f in flows.values())
-    return Consort(
-        assessed=len(rows), excluded=len(excluded),
-        exclusion_reasons=Counter(r["stage_reason"] or "—" for r in excluded).most_common(),
-        not_yet_randomised=len(rows) - len(excluded) - randomised, randomised=randomised,
-        arms=[_listed(f) for f in flows.values()], withdrew_consent=sum(1 for r in rows if not r["research_consent"]),
-    )
-
-
-def _listed(flow: ArmFlow) -> ArmFlow:
-    flow.drop_reasons = flow.drop_reasons.most_common() if flow.drop_reasons else []
-    return flow
+    return consort_counts(study=study)
 
 
 def recruitment(*, study: Study) -> list[tuple[str, int]]:

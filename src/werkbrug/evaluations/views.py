@@ -31,6 +31,7 @@ from .forms import (
     CodingForm,
     ExpectationForm,
     FidelityForm,
+    FlowForm,
     InterviewForm,
     JobForm,
     QuestionForm,
@@ -127,6 +128,12 @@ def participant(request: HttpRequest, pk: int, participant_pk: int) -> HttpRespo
                     raise ValidationError(_("Choose a stage."))
                 services.participant_stage_set(participant=p, recorded_by=request.user, **form.cleaned_data)
                 messages.success(request, _("The stage has been saved."))
+            elif action == "flow":
+                form = FlowForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_("Choose a status."))
+                services.participant_flow_set(participant=p, recorded_by=request.user, **form.cleaned_data)
+                messages.success(request, _("The status has been saved."))
             elif action == "job":
                 form = JobForm(request.POST)
                 if not form.is_valid():
@@ -142,7 +149,7 @@ def participant(request: HttpRequest, pk: int, participant_pk: int) -> HttpRespo
     return render(request, "evaluations/participant.html", {
         "study": p.study, "participant": p, "allocation": getattr(p, "allocation", None),
         "events": p.stage_events.all(), "jobs": p.recorded_jobs.all(),
-        "stage_form": StageForm(), "job_form": JobForm(),
+        "stage_form": StageForm(), "job_form": JobForm(), "flow_form": FlowForm(),
         "research_consent": services.has_research_consent(p.client, p.study),
     })
 

@@ -44,6 +44,7 @@ from .serializers import (
     EvalResearcherAddInput,
     EvalTeamOutput,
     FidelityReviewSerializer,
+    FlowInput,
     InterviewInput,
     ParticipantSerializer,
     QuestionInput,
@@ -111,6 +112,18 @@ class StageChange(APIView):
         data = StageInput(data=request.data)
         data.is_valid(raise_exception=True)
         participant = services.participant_stage_set(participant=participant, recorded_by=request.user, **data.validated_data)
+        return Response(ParticipantSerializer(participant).data)
+
+
+class FlowChange(APIView):
+    """A CONSORT status after allocation (not received, lost to follow-up, excluded from analysis)."""
+
+    @extend_schema(request=FlowInput, responses=ParticipantSerializer)
+    def post(self, request: Request, pk: int, participant_pk: int) -> Response:
+        participant = selectors.participant_check(user=request.user, study_pk=pk, pk=participant_pk)
+        data = FlowInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        participant = services.participant_flow_set(participant=participant, recorded_by=request.user, **data.validated_data)
         return Response(ParticipantSerializer(participant).data)
 
 
