@@ -159,6 +159,10 @@ class QuestionnaireResults(APIView):
                 "statistics": _description(q.description),
                 "distribution": [{"answer": label, "n": n} for label, n in q.distribution],
                 "open_answers": q.open_answers,
+                "by_respondent": [{
+                    "respondent": g.kind, "n": g.n, "statistics": _description(g.description),
+                    "distribution": [{"answer": label, "n": count, "proportion": share} for label, count, share in g.distribution],
+                } for g in q.groups],
             } for q in r.questions],
         }))
 
