@@ -11,6 +11,7 @@ The same counts are always offered as a table next to it by the templates.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -128,6 +129,7 @@ def _box(x: float, y: float, lines: list[str], *, w: int = BOX_W, h: int = BOX_H
     parts = [f'<rect x="{x:.0f}" y="{y:.0f}" width="{w}" height="{h}" fill="#ffffff" stroke="#154273" stroke-width="1.5"/>']
     rows: list[tuple[str, bool]] = []
     for i, line in enumerate(lines):
+        line = re.sub(r"\(n = (\d+)\)", "(n\u00a0=\u00a0\\1)", line)  # never wrap inside "(n = 12)"
         rows += [(piece, i == 0) for piece in textwrap.wrap(line, 38 if i == 0 else 42) or [""]]
     for i, (text, bold) in enumerate(rows[:MAX_LINES]):
         weight = ' font-weight="bold"' if bold else ""
