@@ -50,7 +50,9 @@ def test_create_list_and_randomise(api, research):
     assert Allocation.objects.count() == 1
     listing = api.get(f"/api/v1/research/studies/{study.pk}/participants/").json()
     assert listing["results"][0]["arm"] == body["arm"]
-    assert set(listing["results"][0]) == {"id", "participant", "stage", "stage_reason", "stratum", "arm", "randomised_on", "research_consent"}
+    assert set(listing["results"][0]) == {"id", "participant", "stage", "stage_reason", "stratum", "arm", "randomised_on", "research_consent",
+                                          "not_received", "not_received_reason", "lost_to_follow_up", "lost_to_follow_up_reason",
+                                          "excluded_from_analysis", "excluded_from_analysis_reason"}
 
 
 def test_invalid_study_is_a_problem(api):

@@ -46,6 +46,10 @@ def test_demo_study(demo_region):
     assert FidelityReview.objects.filter(region=demo_region).count() == 2
     result = analysis.outcomes(study=study)
     assert sum(c.events for _a, c in result.curves) > 0
+    # The CONSORT boxes after allocation are filled, and "Analysed" is the analysed set.
+    assert sum(a.not_received for a in flow.arms) == sum(a.lost_to_follow_up for a in flow.arms) == 1
+    assert sum(a.excluded_from_analysis for a in flow.arms) == 1
+    assert sum(a.analysed for a in flow.arms) == result.n == flow.randomised - 1
 
 
 def test_demo_has_a_questionnaire_with_branching_and_half_grades(demo_region):

@@ -44,9 +44,55 @@ def test_risk_difference_ci_matches_statsmodels(seed):
     result = stats.compare_proportions(e_a, n_a, e_b, n_b)
     low, high = confint_proportions_2indep(e_a, n_a, e_b, n_b, method="wald", compare="diff")
     assert result.difference == pytest.approx(e_a / n_a - e_b / n_b)
-    assert (result.ci_low, result.ci_high) == (pytest.approx(low), pytest.approx(high))
+    assert (result.wald_low, result.wald_high) == (pytest.approx(low, abs=1e-9), pytest.approx(high, abs=1e-9))
+    low, high = confint_proportions_2indep(e_a, n_a, e_b, n_b, method="newcomb", compare="diff")
+    assert (result.ci_low, result.ci_high) == (pytest.approx(low, abs=1e-9), pytest.approx(high, abs=1e-9))
 
 
+# (events_a, n_a, events_b, n_b): small two-arm tables, with zero and full cells.
+SMALL_TABLES = [(7, 11, 2, 11), (0, 8, 4, 9), (5, 5, 1, 6), (3, 12, 3, 12), (9, 10, 0, 10), (1, 4, 3, 4)]
+
+
+@pytest.mark.parametrize(("e_a", "n_a", "e_b", "n_b"), SMALL_TABLES)
+def test_two_arm_table_against_scipy_and_statsmodels(e_a, n_a, e_b, n_b):
+    from scipy import stats as sps
+
+    result = stats.compare_proportions(e_a, n_a, e_b, n_b)
+    table = [[e_a, n_a - e_a], [e_b, n_b - e_b]]
+    low, high = confint_proportions_2indep(e_a, n_a, e_b, n_b, method="newcomb", compare="diff")
+    assert (result.ci_low, result.ci_high) == (pytest.approx(low, abs=1e-9), pytest.approx(high, abs=1e-9))
+    assert result.p_value == pytest.approx(sps.fisher_exact(table).pvalue, abs=1e-12)
+    if min(n_a - e_a + n_b - e_b, e_a + e_b) == 0:
+        assert result.chi2 is None
+        return
+    plain = sps.chi2_contingency(table, correction=False)
+    yates = sps.chi2_contingency(table, correction=True)
+    assert (result.chi2, result.chi2_p) == (pytest.approx(plain.statistic, abs=1e-9), pytest.approx(plain.pvalue, abs=1e-12))
+    assert (result.chi2_corrected, result.chi2_corrected_p) == (
+        pytest.approx(yates.statistic, abs=1e-9), pytest.approx(yates.pvalue, abs=1e-12))
+
+
+@pytest.mark.parametrize(("e_a", "n_a", "e_b", "n_b"), [*SMALL_TABLES, (4, 4, 0, 3), (5, 6, 1, 6), (6, 6, 2, 6)])
+def test_newcombe_interval_is_sound_where_wald_is_not(e_a, n_a, e_b, n_b):
+    # At small n the Wald interval leaves [−1, 1], collapses to a point (4/4 vs 0/3: 1 to 1) or
+    # excludes 0 where Fisher's exact test is far from significant. Newcombe's interval stays
+    # inside [−1, 1], has width, and its bound nearest 0 is more cautious than Wald's.
+    # (Newcombe is not an exact test: at 7/11 vs 2/11 it excludes 0 while Fisher gives p = 0.08.)
+    result = stats.compare_proportions(e_a, n_a, e_b, n_b)
+    assert -1 <= result.ci_low < result.difference < result.ci_high <= 1 or result.difference in (-1, 1)
+    assert result.ci_high - result.ci_low > 0.1
+    if result.difference > 0:
+        assert result.ci_low < result.wald_low
+    elif result.difference < 0:
+        assert result.ci_high > result.wald_high
+
+
+def test_wald_contradicts_fisher_where_newcombe_does_not():
+    # 6/6 against 2/6: Fisher p = 0.06; Wald 0.29 to 1.04 (beyond 1); Newcombe 0.13 to 0.90.
+    result = stats.compare_proportions(6, 6, 2, 6)
+    assert result.p_value == pytest.approx(0.0606, abs=1e-4)
+    assert result.wald_high > 1
+    assert (round(result.ci_low, 3), round(result.ci_high, 3)) == (0.131, 0.903)
 def test_fisher_exact_against_published_tea_tasting():
     # Fisher's lady tasting tea: [[3, 1], [1, 3]] → two-sided p = 0.4857 (Fisher 1935).
     result = stats.contingency_test([[3, 1], [1, 3]])

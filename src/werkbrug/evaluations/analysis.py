@@ -7,6 +7,11 @@ follow-up. Only randomised participants with current research consent are analys
 they were allocated to (intention to treat). A time point is counted only once it has passed.
 Time to first job runs from randomisation to the first job start on or after it, censored at
 today or the study's end date, whichever comes first.
+
+The baseline table describes the arms at randomisation: the stratification factors (n, %) and
+answers a participant gave on or before the day of randomisation (the pre-randomisation
+measurement): numbers and grades as mean (SD), Likert scales as median (IQR), single choices as
+n (%).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import stats
 from .models import Answer, QuestionType, RecordedJob, Study
@@ -89,13 +95,50 @@ class Outcomes:
     logrank: stats.LogRank | None = None
     hours: list[dict[str, Any]] = field(default_factory=list)
     scores: list[dict[str, Any]] = field(default_factory=list)
+    baseline: Baseline | None = None
+    at_risk: AtRisk | None = None
+
+
+@dataclass
+class BaselineRow:
+    label: str
+    statistic: str  # how the cells read: "n (%)", "mean (SD)", "median (IQR)"
+    cells: list[stats.Summary]
+
+
+@dataclass
+class Baseline:
+    columns: list[dict[str, Any]]  # {"arm": arm, "n": participants}
+    rows: list[BaselineRow]
+
+
+@dataclass
+class AtRisk:
+    days: list[int]
+    rows: list[tuple[Any, list[int]]]
+
+
+def time_ticks(longest: float, *, most: int = 6) -> list[int]:
+    """0 and evenly spaced whole days (a step of 1, 2, 5, 10, 30, 60, 90, 180 or 365 × k) up to the
+    longest follow-up, at most `most` ticks: the x axis of the KM chart and its numbers at risk."""
+    for step in (1, 2, 5, 10, 30, 60, 90, 180, 365, 730, 1825):
+        if longest / step <= most - 1:
+            break
+    return list(range(0, int(longest) + 1, step)) or [0]
+
+
+def analysed_participants(*, study: Study) -> list[Any]:
+    """The analysed set (intention to treat): randomised, research consent current, not excluded
+    from analysis. CONSORT's "Analysed (n = …)" counts the same set (`consort.consort_counts`)."""
+    return [p for p in analysable_participants(study=study)
+            if getattr(p, "allocation", None) is not None and not p.excluded_from_analysis]
 
 
 def outcomes(*, study: Study, today: date | None = None) -> Outcomes:
     today = today or timezone.localdate()
     arms = list(study.arms.all())
     control = next((a for a in arms if a.is_control), arms[-1] if arms else None)
-    people = [p for p in analysable_participants(study=study) if getattr(p, "allocation", None) is not None]
+    people = analysed_participants(study=study)
     jobs = jobs_by_participant(people)
     result = Outcomes(arms=arms, control=control, n=len(people))
     if not arms:
@@ -150,6 +193,9 @@ def outcomes(*, study: Study, today: date | None = None) -> Outcomes:
         result.curves.append((arm, stats.kaplan_meier(durations, events)))
         groups.append((durations, events))
     result.logrank = stats.logrank([g for g in groups if g[0]])
+    ticks = time_ticks(max((d for durations, _e in groups for d in durations), default=0))
+    result.at_risk = AtRisk(ticks, [(arm, [stats.at_risk_at(g[0], t) for t in ticks]) for arm, g in zip(arms, groups, strict=True)])
+    result.baseline = baseline(study=study, arms=arms, by_arm=by_arm)
     result.scores = questionnaire_scores(study=study, people=people, arms=arms, control=control)
     return result
 
@@ -175,7 +221,50 @@ def questionnaire_scores(*, study: Study, people: list[Any], arms: list[Any], co
     return out
 
 
-def km_chart_data(result: Outcomes) -> tuple[list[float], list[tuple[str, list[float]]]]:
-    times = sorted({t for _arm, curve in result.curves for t in curve.times})
-    series = [(arm.name, [stats.survival_at(curve, t) for t in times]) for arm, curve in result.curves]
-    return times, series
+def _strata(people: list[Any]) -> dict[int, dict[str, str]]:
+    return {p.pk: dict(part.split("=", 1) for part in p.stratum.split("|") if "=" in part) for p in people}
+
+
+def baseline(*, study: Study, arms: list[Any], by_arm: dict[int, list[Any]]) -> Baseline:
+    from werkbrug.clients.models import Benefit
+    from werkbrug.core.models import Organisation
+
+    people = [p for arm in arms for p in by_arm[arm.pk]]
+    strata = _strata(people)
+    rows: list[BaselineRow] = []
+    factors = sorted({factor for values in strata.values() for factor in values})
+    organisation_ids = [int(v["organisation"]) for v in strata.values() if v.get("organisation", "").isdigit()]
+    organisations = dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name"))
+    for factor in factors:
+        for value in sorted({v[factor] for v in strata.values() if factor in v}):
+            if factor == "benefit":
+                label = str(dict(Benefit.choices).get(value, value))
+            elif factor == "organisation":
+                label = organisations.get(int(value), value) if value.isdigit() else value
+            else:
+                label = value
+            rows.append(BaselineRow(label, "n (%)", [
+                stats.summarise_category([strata[p.pk].get(factor) for p in by_arm[arm.pk]], value) for arm in arms
+            ]))
+    before: dict[tuple[int, int], Answer] = {}
+    randomised_on = {p.pk: p.allocation.randomised_on for p in people}
+    for answer in Answer.objects.filter(
+        invitation__questionnaire__study=study, invitation__participant_id__in=list(randomised_on),
+        question__type__in=[QuestionType.GRADE, QuestionType.NUMBER, QuestionType.LIKERT, QuestionType.SINGLE],
+        number__isnull=False, invitation__responded_at__isnull=False,
+    ).select_related("question__questionnaire", "invitation").order_by("invitation__responded_at", "pk"):
+        if timezone.localdate(answer.invitation.responded_at) <= randomised_on[answer.invitation.participant_id]:
+            before[(answer.invitation.participant_id, answer.question_id)] = answer  # the latest counts
+    questions = {a.question_id: a.question for a in before.values()}
+    for question in sorted(questions.values(), key=lambda q: (q.questionnaire_id, q.order, q.pk)):
+        per_arm = [[float(before[(p.pk, question.pk)].number) if (p.pk, question.pk) in before else None
+                    for p in by_arm[arm.pk]] for arm in arms]
+        title = f"{question.questionnaire.title}: {question.text}"
+        if question.type == QuestionType.SINGLE:
+            for value, option in question.options():
+                rows.append(BaselineRow(f"{title}: {option}", "n (%)", [stats.summarise_category(v, float(value)) for v in per_arm]))
+        elif question.type == QuestionType.LIKERT:
+            rows.append(BaselineRow(title, _("median (IQR)"), [stats.summarise_number(v, ordinal=True) for v in per_arm]))
+        else:
+            rows.append(BaselineRow(title, _("mean (SD)"), [stats.summarise_number(v) for v in per_arm]))
+    return Baseline([{"arm": arm, "n": len(by_arm[arm.pk])} for arm in arms], rows)

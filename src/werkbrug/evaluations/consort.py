@@ -1,21 +1,127 @@
 """The CONSORT flow diagram as accessible SVG, drawn on the server (no JavaScript).
 
 Enrolment (assessed, excluded with reasons, not yet randomised) → randomised → per arm:
-allocation (allocated, started), follow-up (dropped out with reasons, followed up), analysis.
+allocation (allocated, received / did not receive the allocated intervention), follow-up (lost to
+follow-up, discontinued the intervention, i.e. dropped out), analysis (analysed, excluded from
+analysis with reasons). "Analysed" is the set the outcome analysis really uses
+(`analysis.analysed_participants`): randomised, research consent current, not excluded from
+analysis; a participant whose research consent was withdrawn counts as excluded from analysis.
 The same counts are always offered as a table next to it by the templates.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .selectors import Consort
+from .models import Stage, StageEvent, Study
+from .selectors import _all_participants
 
-BOX_W, BOX_H, GAP = 250, 62, 34
+
+@dataclass
+class ArmFlow:
+    arm: Any
+    allocated: int = 0
+    started: int = 0
+    dropped_out: int = 0
+    followed_up: int = 0
+    analysed: int = 0
+    drop_reasons: Any = None  # (reason, count) pairs once built
+    not_received: int = 0
+    lost_to_follow_up: int = 0
+    excluded_from_analysis: int = 0
+    not_received_reasons: Any = None
+    lost_reasons: Any = None
+    exclusion_reasons: Any = None  # from analysis; research consent withdrawn among them
+
+    @property
+    def received(self) -> int:
+        return self.allocated - self.not_received
+
+
+@dataclass
+class Consort:
+    assessed: int
+    excluded: int
+    exclusion_reasons: list[tuple[str, int]]  # a list: templates look up `.items` as a key in a dict
+    not_yet_randomised: int
+    randomised: int
+    arms: list[ArmFlow]
+    withdrew_consent: int
+
+
+REACHED = {
+    Stage.STARTED: {Stage.STARTED, Stage.FOLLOWED_UP, Stage.ANALYSED},
+    Stage.FOLLOWED_UP: {Stage.FOLLOWED_UP, Stage.ANALYSED},
+}
+
+
+def consort_counts(*, study: Study) -> Consort:
+    """Counts for the CONSORT flow: enrolment, allocation, follow-up, analysis per arm."""
+    rows = list(_all_participants(study=study).values(
+        "pk", "stage", "stage_reason", "allocation__arm_id", "research_consent", "not_received", "not_received_reason",
+        "lost_to_follow_up", "lost_to_follow_up_reason", "excluded_from_analysis", "excluded_from_analysis_reason",
+    ))
+    reached = defaultdict(set)
+    for participant_id, stage in StageEvent.objects.filter(participant__study=study).values_list("participant_id", "stage"):
+        reached[participant_id].add(stage)
+    flows = {arm.pk: ArmFlow(arm=arm, drop_reasons=Counter(), not_received_reasons=Counter(), lost_reasons=Counter(),
+                             exclusion_reasons=Counter()) for arm in study.arms.all()}
+    excluded = [r for r in rows if r["stage"] == Stage.EXCLUDED]
+    for row in rows:
+        flow = flows.get(row["allocation__arm_id"])
+        if flow is None:
+            continue
+        stages = reached[row["pk"]]
+        flow.allocated += 1
+        if stages & REACHED[Stage.STARTED] or Stage.STARTED in stages:
+            flow.started += 1
+        if row["stage"] == Stage.DROPPED_OUT or Stage.DROPPED_OUT in stages:
+            flow.dropped_out += 1
+            flow.drop_reasons[row["stage_reason"] or "—"] += 1
+        if Stage.FOLLOWED_UP in stages:
+            flow.followed_up += 1
+        if row["not_received"]:
+            flow.not_received += 1
+            flow.not_received_reasons[row["not_received_reason"] or "—"] += 1
+        if row["lost_to_follow_up"]:
+            flow.lost_to_follow_up += 1
+            flow.lost_reasons[row["lost_to_follow_up_reason"] or "—"] += 1
+        # Analysed: the set the outcome analysis uses (analysis.outcomes): randomised, research
+        # consent current, not excluded from analysis. Not the "analysed" recruitment stage.
+        if not row["research_consent"]:
+            flow.excluded_from_analysis += 1
+            flow.exclusion_reasons[str(_("Research consent withdrawn"))] += 1
+        elif row["excluded_from_analysis"]:
+            flow.excluded_from_analysis += 1
+            flow.exclusion_reasons[row["excluded_from_analysis_reason"] or "—"] += 1
+        else:
+            flow.analysed += 1
+    randomised = sum(f.allocated for f in flows.values())
+    return Consort(
+        assessed=len(rows), excluded=len(excluded),
+        exclusion_reasons=Counter(r["stage_reason"] or "—" for r in excluded).most_common(),
+        not_yet_randomised=len(rows) - len(excluded) - randomised, randomised=randomised,
+        arms=[_listed(f) for f in flows.values()], withdrew_consent=sum(1 for r in rows if not r["research_consent"]),
+    )
+
+
+def _listed(flow: ArmFlow) -> ArmFlow:
+    for name in ("drop_reasons", "not_received_reasons", "lost_reasons", "exclusion_reasons"):
+        counts = getattr(flow, name)
+        setattr(flow, name, counts.most_common() if counts else [])
+    return flow
+
+
+BOX_W, BOX_H, GAP = 270, 76, 30
+MAX_LINES = 5
 
 
 def _box(x: float, y: float, lines: list[str], *, w: int = BOX_W, h: int = BOX_H) -> str:
@@ -23,8 +129,9 @@ def _box(x: float, y: float, lines: list[str], *, w: int = BOX_W, h: int = BOX_H
     parts = [f'<rect x="{x:.0f}" y="{y:.0f}" width="{w}" height="{h}" fill="#ffffff" stroke="#154273" stroke-width="1.5"/>']
     rows: list[tuple[str, bool]] = []
     for i, line in enumerate(lines):
-        rows += [(piece, i == 0) for piece in textwrap.wrap(line, 34 if i == 0 else 38) or [""]]
-    for i, (text, bold) in enumerate(rows[:4]):
+        line = re.sub(r"\(n = (\d+)\)", "(n\u00a0=\u00a0\\1)", line)  # never wrap inside "(n = 12)"
+        rows += [(piece, i == 0) for piece in textwrap.wrap(line, 38 if i == 0 else 42) or [""]]
+    for i, (text, bold) in enumerate(rows[:MAX_LINES]):
         weight = ' font-weight="bold"' if bold else ""
         parts.append(
             f'<text x="{x + 8:.0f}" y="{y + 16 + i * 14:.0f}" font-size="12" fill="#1a1a1a"{weight}>{escape(text)}</text>'
@@ -41,7 +148,7 @@ def consort_svg(flow: Consort) -> SafeString:
     n_arms = max(len(flow.arms), 1)
     width = max(n_arms * (BOX_W + GAP) + GAP, 2 * BOX_W + 3 * GAP)
     centre = width / 2
-    rows_y = [16, 16 + (BOX_H + GAP), 16 + 2 * (BOX_H + GAP), 16 + 3 * (BOX_H + GAP), 16 + 4 * (BOX_H + GAP), 16 + 5 * (BOX_H + GAP)]
+    rows_y = [16 + i * (BOX_H + GAP) for i in range(5)]
     height = rows_y[-1] + BOX_H + 16
     title = _("CONSORT flow diagram")
     desc = _("%(assessed)s assessed for eligibility, %(excluded)s excluded, %(randomised)s randomised.") % {
@@ -67,14 +174,20 @@ def consort_svg(flow: Consort) -> SafeString:
     for i, arm in enumerate(flow.arms):
         x = GAP + i * (BOX_W + GAP) + (width - n_arms * (BOX_W + GAP) - GAP) / 2
         parts.append(_arrow(left_x + BOX_W / 2, rows_y[1] + BOX_H, x + BOX_W / 2, rows_y[2]))
-        parts.append(_box(x, rows_y[2], [str(arm.arm.name), _("Allocated (n = %(n)s)") % {"n": arm.allocated},
-                                         _("Started (n = %(n)s)") % {"n": arm.started}]))
-        drop = [f"{reason}: {count}" for reason, count in (arm.drop_reasons or [])][:2]
+        parts.append(_box(x, rows_y[2], [
+            str(arm.arm.name), _("Allocated (n = %(n)s)") % {"n": arm.allocated},
+            _("Received allocated intervention (n = %(n)s)") % {"n": arm.received},
+            _("Did not receive allocated intervention (n = %(n)s)") % {"n": arm.not_received},
+        ]))
         parts.append(_arrow(x + BOX_W / 2, rows_y[2] + BOX_H, x + BOX_W / 2, rows_y[3]))
-        parts.append(_box(x, rows_y[3], [_("Dropped out (n = %(n)s)") % {"n": arm.dropped_out}, *drop]))
+        parts.append(_box(x, rows_y[3], [
+            _("Follow-up"), _("Lost to follow-up (n = %(n)s)") % {"n": arm.lost_to_follow_up},
+            _("Discontinued intervention (n = %(n)s)") % {"n": arm.dropped_out},
+        ]))
         parts.append(_arrow(x + BOX_W / 2, rows_y[3] + BOX_H, x + BOX_W / 2, rows_y[4]))
-        parts.append(_box(x, rows_y[4], [_("Follow-up"), _("Followed up (n = %(n)s)") % {"n": arm.followed_up}]))
-        parts.append(_arrow(x + BOX_W / 2, rows_y[4] + BOX_H, x + BOX_W / 2, rows_y[5]))
-        parts.append(_box(x, rows_y[5], [_("Analysis"), _("Analysed (n = %(n)s)") % {"n": arm.analysed}]))
+        parts.append(_box(x, rows_y[4], [
+            _("Analysis"), _("Analysed (n = %(n)s)") % {"n": arm.analysed},
+            _("Excluded from analysis (n = %(n)s)") % {"n": arm.excluded_from_analysis},
+        ]))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every text is escaped above

@@ -172,6 +172,16 @@ def load(region: Region, rng: random.Random) -> None:
                                     reason="Opgenomen in een kliniek", occurred_on=day + timedelta(days=40))
         elif day + timedelta(days=100) <= today:
             s.participant_stage_set(participant=participant, stage=Stage.FOLLOWED_UP, recorded_by=lead, occurred_on=day + timedelta(days=100))
+        # The CONSORT boxes after allocation, each with its reason.
+        if index == 8:
+            s.participant_flow_set(participant=participant, flag="not_received", value=True, recorded_by=lead,
+                                   reason="Geen ervaringsdeskundige beschikbaar")
+        if index == 11:
+            s.participant_flow_set(participant=participant, flag="lost_to_follow_up", value=True, recorded_by=lead,
+                                   reason="Niet meer bereikbaar")
+        if index == 12:
+            s.participant_flow_set(participant=participant, flag="excluded_from_analysis", value=True, recorded_by=lead,
+                                   reason="Bleek bij nader inzien niet in aanmerking te komen")
         # Jobs found at follow-up: more often and sooner with the intervention.
         intervention = allocation.arm.code == "ee_mi"
         if rng.random() < (0.6 if intervention else 0.35):

@@ -5,6 +5,15 @@ platform pseudonym), plus tidy long tables: stages, answers, codings. Variables 
 and coded values carry value labels (in the `.sav` file itself, and in the codebook). Only
 participants with current research consent are exported. The caller authorises with
 `study.export`, which writes the access-log record (code E).
+
+What a statistician expects of the `.sav` file (checked by reading it back with pyreadstat and,
+where installed, GNU PSPP's DISPLAY DICTIONARY):
+- measurement levels: *scale* for durations, days, hours, grades and numbers; *ordinal* for
+  Likert scales; *nominal* for codes (arm, stage, yes/no, single choices) and texts;
+- dates are SPSS dates (DATE11), not strings; in XLSX real date cells;
+- integers are F8.0; decimals only where a value needs them (a grade of 6,5: F8.1);
+- value labels only where a code has a meaning (arm, stage, yes/no, Likert points, choices),
+  never "1 = 1" for a grade.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import math
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -30,12 +39,22 @@ TABLES = ("participants", "stages", "answers", "codings", "codebook")
 FORMATS = ("csv", "xlsx", "sav")
 
 
+NOMINAL, ORDINAL, SCALE = "nominal", "ordinal", "scale"
+
+
 @dataclass
 class Variable:
     name: str
     label: str
-    kind: str = "numeric"  # numeric or string
-    values: dict[Any, str] = field(default_factory=dict)
+    kind: str = "numeric"  # numeric, string or date
+    values: dict[Any, str] = field(default_factory=dict)  # value labels: only for codes with a meaning
+    measure: str = ""  # nominal, ordinal or scale; "" = nominal for codes and texts, scale for numbers
+
+    @property
+    def level(self) -> str:
+        if self.measure:
+            return self.measure
+        return SCALE if self.kind in ("numeric", "date") and not self.values else NOMINAL
 
 
 @dataclass
@@ -60,7 +79,7 @@ def participants_table(study: Study) -> Table:
         Variable("arm", _("Arm"), values={i + 1: a.name for i, a in enumerate(arms)}),
         Variable("stratum", _("Stratum"), "string"),
         Variable("stage", _("Recruitment stage"), values={i + 1: str(label) for i, (_v, label) in enumerate(stages)}),
-        Variable("randomised_on", _("Date of randomisation (YYYY-MM-DD)"), "string"),
+        Variable("randomised_on", _("Date of randomisation"), "date"),
         Variable("days_to_job", _("Days from randomisation to first job, or to censoring")),
         Variable("job_event", _("First job found"), values={0: _("No (censored)"), 1: _("Yes")}),
     ]
@@ -76,8 +95,12 @@ def participants_table(study: Study) -> Table:
         .order_by("questionnaire_id", "order")
     )
     for q in questions:
-        values = {value: label for value, label in q.options()} if q.type != QuestionType.NUMBER else {}
-        variables.append(Variable(f"q{q.questionnaire_id}_{q.code}"[:64], f"{q.questionnaire.title}: {q.text}"[:250], values=values))
+        # Value labels only where the code means something: Likert points and choices; a grade or
+        # number is its own value.
+        values = {value: label for value, label in q.options()} if q.type in (QuestionType.LIKERT, QuestionType.SINGLE) else {}
+        measure = {QuestionType.LIKERT: ORDINAL, QuestionType.SINGLE: NOMINAL}.get(q.type, SCALE)
+        variables.append(Variable(f"q{q.questionnaire_id}_{q.code}"[:64], f"{q.questionnaire.title}: {q.text}"[:250],
+                                  values=values, measure=measure))
     answers: dict[tuple[int, int], float] = {}
     for participant_id, question_id, number in Answer.objects.filter(
         invitation__participant__study=study, question__in=questions, number__isnull=False
@@ -90,7 +113,7 @@ def participants_table(study: Study) -> Table:
     for p in people:
         allocation = getattr(p, "allocation", None)
         row: list[Any] = [p.study_pseudonym, arm_index.get(allocation.arm_id) if allocation else None, p.stratum,
-                          stage_index[p.stage], allocation.randomised_on.isoformat() if allocation else ""]
+                          stage_index[p.stage], allocation.randomised_on if allocation else None]
         if allocation:
             start = allocation.randomised_on
             firsts = sorted(j.start for j in jobs[p.pk] if j.start >= start)
@@ -115,7 +138,7 @@ def participants_table(study: Study) -> Table:
 def stages_table(study: Study) -> Table:
     allowed = set(analysable_participants(study=study).values_list("pk", flat=True))
     rows = [
-        [pseudonym, stage, occurred_on.isoformat(), reason]
+        [pseudonym, stage, occurred_on, reason]
         for pid, pseudonym, stage, occurred_on, reason in StageEvent.objects.filter(participant__study=study)
         .order_by("participant__study_pseudonym", "recorded_at", "id")
         .values_list("participant_id", "participant__study_pseudonym", "stage", "occurred_on", "reason")
@@ -123,7 +146,7 @@ def stages_table(study: Study) -> Table:
     ]
     return Table("stages", [
         Variable("participant", _("Participant (study pseudonym)"), "string"), Variable("stage", _("Stage"), "string"),
-        Variable("date", _("Date"), "string"), Variable("reason", _("Reason"), "string"),
+        Variable("date", _("Date"), "date"), Variable("reason", _("Reason"), "string"),
     ], rows)
 
 
@@ -143,7 +166,8 @@ def answers_table(study: Study) -> Table:
             " ".join(str(v) for v in a.selected),
         ])
     return Table("answers", [
-        Variable("questionnaire", _("Questionnaire number")), Variable("response", _("Response number")),
+        Variable("questionnaire", _("Questionnaire number"), measure=NOMINAL),
+        Variable("response", _("Response number"), measure=NOMINAL),
         Variable("respondent", _("Respondent"), "string"), Variable("participant", _("Participant (study pseudonym)"), "string"),
         Variable("question", _("Question (variable name)"), "string"), Variable("value", _("Value")),
         Variable("text", _("Open answer"), "string"), Variable("selected", _("Options chosen"), "string"),
@@ -159,9 +183,10 @@ def codings_table(study: Study) -> Table:
                      "code__guid", "code__name", "level", "coder_id")
     ]
     return Table("codings", [
-        Variable("round", _("Interview round")), Variable("interview", _("Interview"), "string"),
-        Variable("passage", _("Passage")), Variable("code_guid", _("Code GUID"), "string"),
-        Variable("code", _("Code"), "string"), Variable("level", _("Level"), "string"), Variable("coder", _("Coder number")),
+        Variable("round", _("Interview round"), measure=ORDINAL), Variable("interview", _("Interview"), "string"),
+        Variable("passage", _("Passage"), measure=NOMINAL), Variable("code_guid", _("Code GUID"), "string"),
+        Variable("code", _("Code"), "string"), Variable("level", _("Level"), "string"),
+        Variable("coder", _("Coder number"), measure=NOMINAL),
     ], rows)
 
 
@@ -169,11 +194,12 @@ def codebook_table(tables: list[Table]) -> Table:
     rows = []
     for table in tables:
         for v in table.variables:
-            rows.append([table.name, v.name, v.label, v.kind, "; ".join(f"{k} = {label}" for k, label in v.values.items())])
+            rows.append([table.name, v.name, v.label, v.kind, v.level,
+                         "; ".join(f"{k} = {label}" for k, label in v.values.items())])
     return Table("codebook", [
         Variable("table", _("Table"), "string"), Variable("variable", _("Variable"), "string"),
         Variable("label", _("Label"), "string"), Variable("type", _("Type"), "string"),
-        Variable("values", _("Value labels"), "string"),
+        Variable("level", _("Measurement level"), "string"), Variable("values", _("Value labels"), "string"),
     ], rows)
 
 
@@ -193,7 +219,7 @@ def csv_rows(table: Table) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(spreadsheet_row(v.name for v in table.variables))
     for row in table.rows:
-        yield writer.writerow(spreadsheet_row("" if _missing(x) else x for x in row))
+        yield writer.writerow(spreadsheet_row("" if _missing(x) else x.isoformat() if isinstance(x, date) else x for x in row))
 
 
 def to_xlsx(study: Study) -> tempfile.SpooledTemporaryFile:
@@ -205,8 +231,10 @@ def to_xlsx(study: Study) -> tempfile.SpooledTemporaryFile:
     workbook = Workbook(write_only=True)
     for table in data:
         sheet = workbook.create_sheet(table.name)
+        sheet.freeze_panes = "A2"  # the header stays in view
         sheet.append(spreadsheet_row(v.name for v in table.variables))
         for row in table.rows:
+            # A date goes in as a date: openpyxl writes a date cell (yyyy-mm-dd), not text.
             sheet.append(spreadsheet_row(None if _missing(x) else x for x in row))
     out = tempfile.SpooledTemporaryFile(max_size=10_000_000)  # noqa: SIM115 — returned open, closed by the response
     workbook.save(out)
@@ -214,24 +242,56 @@ def to_xlsx(study: Study) -> tempfile.SpooledTemporaryFile:
     return out
 
 
+def decimals_needed(values: list[Any], most: int = 2) -> int:
+    """The decimals a numeric column needs: 0 for whole numbers (F8.0), 1 for 6,5, at most `most`."""
+    needed = 0
+    for value in values:
+        if _missing(value):
+            continue
+        for places in range(most + 1):
+            if abs(round(float(value), places) - float(value)) < 1e-9:
+                needed = max(needed, places)
+                break
+        else:
+            needed = most
+    return needed
+
+
+def sav_format(variable: Variable, values: list[Any]) -> str:
+    if variable.kind == "date":
+        return "DATE11"
+    if variable.kind == "string":
+        width = max([len(str(v)) for v in values if not _missing(v)] + [1])
+        return f"A{min(width, 32767)}"
+    return f"F8.{decimals_needed(values)}"
+
+
 def to_sav(table: Table) -> tempfile.NamedTemporaryFile:
-    """An SPSS file with variable labels and value labels."""
+    """An SPSS file with variable labels, value labels (only for codes), measurement levels, SPSS
+    dates and integer formats for integers."""
     import pandas as pd
     import pyreadstat
 
     columns = {}
+    formats = {}
     for i, v in enumerate(table.variables):
         values = [row[i] for row in table.rows]
         if v.kind == "numeric":
             columns[v.name] = pd.Series([float("nan") if _missing(x) else float(x) for x in values], dtype="float64")
+        elif v.kind == "date":
+            # pyreadstat writes datetime64 columns with an SPSS date format; NaT is system-missing.
+            columns[v.name] = pd.Series(pd.to_datetime([None if _missing(x) else x for x in values]), dtype="datetime64[ns]")
         else:
             columns[v.name] = pd.Series(["" if _missing(x) else str(x) for x in values], dtype="object")
+        formats[v.name] = sav_format(v, values)
     frame = pd.DataFrame(columns, columns=[v.name for v in table.variables])
     out = tempfile.NamedTemporaryFile(suffix=".sav")  # noqa: SIM115 — returned open, closed by the response
     pyreadstat.write_sav(
         frame, out.name,
         column_labels={v.name: v.label for v in table.variables},
         variable_value_labels={v.name: {float(k): str(label) for k, label in v.values.items()} for v in table.variables if v.values},
+        variable_measure={v.name: v.level for v in table.variables},
+        variable_format=formats,
     )
     out.seek(0)
     return out

@@ -66,6 +66,19 @@ class StageForm(forms.Form):
     occurred_on = forms.DateField(label=_("Date"), required=False, widget=DATE)
 
 
+class FlowForm(forms.Form):
+    """A CONSORT status after allocation (services.participant_flow_set)."""
+
+    flag = forms.ChoiceField(label=_("Status"), choices=[
+        ("not_received", _("Did not receive allocated intervention")),
+        ("lost_to_follow_up", _("Lost to follow-up")),
+        ("excluded_from_analysis", _("Excluded from analysis")),
+    ])
+    value = forms.TypedChoiceField(label=_("Applies"), choices=[("1", _("Yes")), ("0", _("No, withdraw"))],
+                                   coerce=lambda v: v == "1")
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+
 class JobForm(forms.Form):
     start = forms.DateField(label=_("Start"), widget=DATE)
     end = forms.DateField(label=_("End"), required=False, widget=DATE)

@@ -9,13 +9,14 @@ Public surface for other apps: `open_questionnaires_for_client` (the client port
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from werkbrug.core import policy
 from werkbrug.core.choices import DataCategory
@@ -38,7 +39,6 @@ from .models import (
     QuestionnaireStatus,
     QuestionType,
     Stage,
-    StageEvent,
     Study,
 )
 
@@ -139,69 +139,11 @@ def analysable_participants(*, study: Study) -> QuerySet[Participant]:
 # --- CONSORT ---------------------------------------------------------------------------------
 
 
-@dataclass
-class ArmFlow:
-    arm: Any
-    allocated: int = 0
-    started: int = 0
-    dropped_out: int = 0
-    followed_up: int = 0
-    analysed: int = 0
-    drop_reasons: Any = None  # (reason, count) pairs once built
+def consort(*, study: Study):
+    """Counts for the CONSORT flow (`consort.consort_counts`)."""
+    from .consort import consort_counts
 
-
-@dataclass
-class Consort:
-    assessed: int
-    excluded: int
-    exclusion_reasons: list[tuple[str, int]]  # a list: templates look up `.items` as a key in a dict
-    not_yet_randomised: int
-    randomised: int
-    arms: list[ArmFlow]
-    withdrew_consent: int
-
-
-REACHED = {
-    Stage.STARTED: {Stage.STARTED, Stage.FOLLOWED_UP, Stage.ANALYSED},
-    Stage.FOLLOWED_UP: {Stage.FOLLOWED_UP, Stage.ANALYSED},
-}
-
-
-def consort(*, study: Study) -> Consort:
-    """Counts for the CONSORT flow: enrolment, allocation, follow-up, analysis per arm."""
-    rows = list(_all_participants(study=study).values("pk", "stage", "stage_reason", "allocation__arm_id", "research_consent"))
-    reached = defaultdict(set)
-    for participant_id, stage in StageEvent.objects.filter(participant__study=study).values_list("participant_id", "stage"):
-        reached[participant_id].add(stage)
-    flows = {arm.pk: ArmFlow(arm=arm, drop_reasons=Counter()) for arm in study.arms.all()}
-    excluded = [r for r in rows if r["stage"] == Stage.EXCLUDED]
-    for row in rows:
-        flow = flows.get(row["allocation__arm_id"])
-        if flow is None:
-            continue
-        stages = reached[row["pk"]]
-        flow.allocated += 1
-        if stages & REACHED[Stage.STARTED] or Stage.STARTED in stages:
-            flow.started += 1
-        if row["stage"] == Stage.DROPPED_OUT or Stage.DROPPED_OUT in stages:
-            flow.dropped_out += 1
-            flow.drop_reasons[row["stage_reason"] or "—"] += 1
-        if Stage.FOLLOWED_UP in stages:
-            flow.followed_up += 1
-        if row["stage"] == Stage.ANALYSED:
-            flow.analysed += 1
-    randomised = sum(f.allocated for f in flows.values())
-    return Consort(
-        assessed=len(rows), excluded=len(excluded),
-        exclusion_reasons=Counter(r["stage_reason"] or "—" for r in excluded).most_common(),
-        not_yet_randomised=len(rows) - len(excluded) - randomised, randomised=randomised,
-        arms=[_listed(f) for f in flows.values()], withdrew_consent=sum(1 for r in rows if not r["research_consent"]),
-    )
-
-
-def _listed(flow: ArmFlow) -> ArmFlow:
-    flow.drop_reasons = flow.drop_reasons.most_common() if flow.drop_reasons else []
-    return flow
+    return consort_counts(study=study)
 
 
 def recruitment(*, study: Study) -> list[tuple[str, int]]:
@@ -281,11 +223,29 @@ def invitation_tracking(*, questionnaire: Questionnaire, participant_ids: set[in
 
 
 @dataclass
+class RespondentGroup:
+    """One question's answers from one kind of respondent (clients, employers, professionals)."""
+
+    kind: str
+    n: int  # respondents of this kind who answered the question
+    description: stats.Description | None  # numbers, grades and Likert scales; never a choice question
+    distribution: list[tuple[str, int, float | None]]  # answer, count, share of `n`
+
+
+@dataclass
 class QuestionResult:
     question: Any
-    description: stats.Description | None
+    description: stats.Description | None  # all respondents together (the API's `statistics`)
     distribution: list[tuple[str, int]]
     open_answers: list[str]
+    groups: list[RespondentGroup] = field(default_factory=list)
+
+    @property
+    def distribution_table(self) -> list[tuple[str, list[tuple[int, float | None]]]]:
+        """Per answer, (count, share) for each respondent group, in the order of `groups`."""
+        per_group = [{label: (count, share) for label, count, share in g.distribution} for g in self.groups]
+        return [(label, [cells.get(label, (0, 0.0 if g.n else None)) for cells, g in zip(per_group, self.groups, strict=True)])
+                for label, _n in self.distribution]
 
 
 @dataclass
@@ -302,41 +262,56 @@ class QuestionnaireResults:
         return self.responded / self.invited if self.invited else None
 
 
+def _describe_answers(question: Any, rows: list[dict[str, Any]]) -> tuple[stats.Description | None, list[tuple[str, int]]]:
+    """Statistics and the distribution of one question's answers. A single or multiple choice
+    (yes/no too) is nominal: counts only, never a mean of its codes."""
+    options = question.options()
+    if question.type == QuestionType.MULTIPLE:
+        counts = Counter(v for r in rows for v in r["selected"])
+        return None, [(label, counts.get(value, 0)) for value, label in options]
+    numbers = [float(r["number"]) for r in rows if r["number"] is not None]
+    if question.type == QuestionType.SINGLE:
+        counts = Counter(int(n) for n in numbers)
+        return None, [(label, counts.get(value, 0)) for value, label in options]
+    description = stats.describe(numbers)
+    if options and question.type == QuestionType.LIKERT:
+        counts = Counter(numbers)
+        return description, [(label, counts.get(float(value), 0)) for value, label in options]
+    # Numbers and grades (6,5 too): the values given, in Dutch notation.
+    return description, [(number_format(k, 0 if float(k).is_integer() else None), v) for k, v in description.distribution.items()]
+
+
 def questionnaire_results(*, questionnaire: Questionnaire, participant_ids: set[int] | None = None) -> QuestionnaireResults:
+    """Response per respondent kind and, per question, the figures per kind of respondent
+    (clients and employers answer about different things: never pooled on the page)."""
     invitations = list(questionnaire.invitations.values("pk", "kind", "responded_at", "reminder_count", "participant_id"))
     if participant_ids is not None:
         invitations = [i for i in invitations if i["participant_id"] is None or i["participant_id"] in participant_ids]
-    invitation_ids = {i["pk"] for i in invitations}
+    kind_of = {i["pk"]: i["kind"] for i in invitations}
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for i in invitations:
         by_kind[i["kind"]][0] += 1
         by_kind[i["kind"]][1] += i["responded_at"] is not None
     answers = defaultdict(list)
     for answer in Answer.objects.filter(invitation__questionnaire=questionnaire).values("invitation_id", "question_id", "number", "text", "selected"):
-        if answer["invitation_id"] in invitation_ids:
+        if answer["invitation_id"] in kind_of:
             answers[answer["question_id"]].append(answer)
     results = []
     for question in questionnaire.questions.all():
         rows = answers[question.pk]
-        options = question.options()
-        description = None
-        distribution: list[tuple[str, int]] = []
-        open_answers: list[str] = []
         if question.type == QuestionType.TEXT:
-            open_answers = sorted(r["text"] for r in rows if r["text"])
-        elif question.type == QuestionType.MULTIPLE:
-            counts = Counter(v for r in rows for v in r["selected"])
-            distribution = [(label, counts.get(value, 0)) for value, label in options]
-        else:
-            numbers = [float(r["number"]) for r in rows if r["number"] is not None]
-            description = stats.describe(numbers)
-            if options:
-                # Decimal keys: a grade of 6,5 counts under the option 6.5 (equal numbers hash alike)
-                counts = Counter(r["number"] for r in rows if r["number"] is not None)
-                distribution = [(label, counts.get(value, 0)) for value, label in options]
-            else:
-                distribution = [(f"{k:g}", v) for k, v in description.distribution.items()]
-        results.append(QuestionResult(question, description, distribution, open_answers))
+            results.append(QuestionResult(question, None, [], sorted(r["text"] for r in rows if r["text"])))
+            continue
+        description, distribution = _describe_answers(question, rows)
+        groups = []
+        for kind in sorted({kind_of[r["invitation_id"]] for r in rows}):
+            mine = [r for r in rows if kind_of[r["invitation_id"]] == kind]
+            answered = [r for r in mine if r["number"] is not None or r["selected"]]
+            group_description, group_distribution = _describe_answers(question, mine)
+            groups.append(RespondentGroup(kind, len(answered), group_description, [
+                (label, count, count / len(answered) if answered else None) for label, count in group_distribution
+            ]))
+        results.append(QuestionResult(question, description, distribution, [], groups))
     return QuestionnaireResults(
         questionnaire=questionnaire, invited=len(invitations),
         responded=sum(1 for i in invitations if i["responded_at"]),

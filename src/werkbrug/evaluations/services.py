@@ -75,6 +75,7 @@ def _err(errors: dict[str, Any], code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code) for field, message in errors.items()})
 
 __all__ = [
+    "participant_flow_set",
     "code_create", "codebook_import", "coding_add", "coding_remove", "expectation_add", "expectation_assess",
     "fidelity_review_record", "interview_add", "interview_round_create", "participant_enrol",
     "participants_enrol_eligible", "participant_randomise", "participant_stage_set", "question_add",
@@ -278,6 +279,31 @@ def participant_stage_set(
     participant.stage_reason = reason
     participant.save(update_fields=["stage", "stage_reason"])
     StageEvent.objects.create(participant=participant, stage=stage, reason=reason, occurred_on=occurred_on, recorded_by=recorded_by)
+    return participant
+
+
+FLOW_FLAGS = ("not_received", "lost_to_follow_up", "excluded_from_analysis")
+
+
+@transaction.atomic
+def participant_flow_set(*, participant: Participant, flag: str, value: bool, recorded_by: User, reason: str = "") -> Participant:
+    """Record a CONSORT status after allocation: did not receive the allocated intervention, lost
+    to follow-up, or excluded from analysis (which takes the participant out of the analysed set),
+    each with its reason; `value=False` withdraws it. Only a randomised participant has these."""
+    participant = Participant.objects.select_for_update().select_related("study", "client").get(pk=participant.pk)
+    policy.authorize(recorded_by, "participant.change", participant)
+    if flag not in FLOW_FLAGS:
+        raise _err({"flag": _("Choose: did not receive the intervention, lost to follow-up or excluded from analysis.")}, code="flag")
+    if not Allocation.objects.filter(participant=participant).exists():
+        raise _err({"flag": _("Only a randomised participant can have this status.")}, code="not_randomised")
+    reason = reason.strip()
+    if value and not reason:
+        raise _err({"reason": _("Give the reason.")}, code="reason_required")
+    if len(reason) > 300:
+        raise _err({"reason": _("The reason is too long (at most 300 characters).")}, code="too_long")
+    setattr(participant, flag, value)
+    setattr(participant, f"{flag}_reason", reason if value else "")
+    participant.save(update_fields=[flag, f"{flag}_reason"])
     return participant
 
 

@@ -1,13 +1,15 @@
 """The statistics of the evaluation module, on plain numbers (no ORM), built on SciPy.
 
 - `describe`: n, mean, median, SD (sample, n−1), minimum, maximum and the distribution;
-- `compare_proportions`: two proportions, risk difference with a Wald 95 % CI (as statsmodels'
-  `confint_proportions_2indep(method="wald")`), Fisher's exact test;
+- `compare_proportions`: two proportions, risk difference with Newcombe's hybrid score 95 % CI
+  (Wilson intervals combined, as statsmodels' `confint_proportions_2indep(method="newcomb")`; it
+  agrees with exact tests at small n) and the Wald CI beside it, Fisher's exact test and Pearson's
+  chi-square with and without Yates' continuity correction;
 - `contingency_test`: Fisher's exact test for 2×2 tables, Pearson's chi-square for larger ones;
 - `kaplan_meier`, `logrank`: survival curves with their median (the first time S(t) ≤ 0.5, as
   lifelines), and the k-group log-rank test (as lifelines' `multivariate_logrank_test`);
-- `cohens_kappa` and `krippendorff_alpha` (nominal, any number of coders, missing values) for
-  inter-coder agreement.
+- `cohens_kappa` and `krippendorff_alpha` (any number of coders, missing values, four levels;
+  `reliability.py`) for inter-coder agreement.
 
 The tests check every function against statsmodels, lifelines and published reference values.
 """
@@ -48,6 +50,58 @@ def describe(values: Sequence[float]) -> Description:
     )
 
 
+def wilson_interval(events: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson's score interval of one proportion (as statsmodels' `proportion_confint(method="wilson")`)."""
+    p = events / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def newcombe_interval(events_a: int, n_a: int, events_b: int, n_b: int) -> tuple[float, float]:
+    """Newcombe's hybrid score interval (method 10, 1998) for p_a − p_b from the two Wilson intervals."""
+    p_a, p_b = events_a / n_a, events_b / n_b
+    low_a, high_a = wilson_interval(events_a, n_a)
+    low_b, high_b = wilson_interval(events_b, n_b)
+    diff = p_a - p_b
+    return (diff - math.sqrt((p_a - low_a) ** 2 + (high_b - p_b) ** 2),
+            diff + math.sqrt((high_a - p_a) ** 2 + (p_b - low_b) ** 2))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One cell of a baseline table: n (%) for a category, mean (SD) for a number, median
+    (quartiles, NumPy's default linear interpolation as R's type 7) for an ordinal scale."""
+
+    kind: str  # "count", "mean" or "median"
+    n: int  # participants with a value
+    count: int | None = None
+    percent: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+    median: float | None = None
+    q1: float | None = None
+    q3: float | None = None
+
+
+def summarise_category(values: Sequence[Hashable | None], category: Hashable) -> Summary:
+    known = [v for v in values if v is not None]
+    count = sum(1 for v in known if v == category)
+    return Summary("count", len(known), count=count, percent=count / len(known) * 100 if known else None)
+
+
+def summarise_number(values: Sequence[float | None], *, ordinal: bool = False) -> Summary:
+    data = np.asarray([float(v) for v in values if v is not None], dtype=float)
+    if ordinal:
+        if data.size == 0:
+            return Summary("median", 0)
+        q1, median, q3 = (float(x) for x in np.percentile(data, [25, 50, 75]))
+        return Summary("median", int(data.size), median=median, q1=q1, q3=q3)
+    if data.size == 0:
+        return Summary("mean", 0)
+    return Summary("mean", int(data.size), mean=float(data.mean()), sd=float(np.std(data, ddof=1)) if data.size > 1 else None)
+
+
 @dataclass(frozen=True)
 class ProportionComparison:
     events_a: int
@@ -57,14 +111,31 @@ class ProportionComparison:
     p_a: float | None
     p_b: float | None
     difference: float | None
-    ci_low: float | None
+    ci_low: float | None  # Newcombe (hybrid score)
     ci_high: float | None
-    p_value: float | None
+    p_value: float | None  # Fisher's exact test
     test: str
+    wald_low: float | None = None
+    wald_high: float | None = None
+    chi2: float | None = None  # Pearson, no continuity correction
+    chi2_p: float | None = None
+    chi2_corrected: float | None = None  # with Yates' continuity correction
+    chi2_corrected_p: float | None = None
+
+
+def pearson_chi2(table: Sequence[Sequence[int]], *, correction: bool) -> tuple[float | None, float | None]:
+    """Pearson's chi-square of a table (Yates' correction on request, 2×2 only); None when a row or
+    column is empty (no expected counts)."""
+    array = np.asarray(table, dtype=int)
+    if (array.sum(axis=0) == 0).any() or (array.sum(axis=1) == 0).any():
+        return None, None
+    result = sps.chi2_contingency(array, correction=correction)
+    return float(result.statistic), float(result.pvalue)
 
 
 def compare_proportions(events_a: int, n_a: int, events_b: int, n_b: int) -> ProportionComparison:
-    """Arm A against arm B (usually the control): risk difference p_a − p_b with a 95 % Wald CI."""
+    """Arm A against arm B (usually the control): risk difference p_a − p_b with a 95 % Newcombe
+    CI (and the Wald CI), Fisher's exact test and Pearson's chi-square."""
     if n_a == 0 or n_b == 0:
         return ProportionComparison(events_a, n_a, events_b, n_b, None, None, None, None, None, None, "")
     p_a, p_b = events_a / n_a, events_b / n_b
@@ -72,8 +143,13 @@ def compare_proportions(events_a: int, n_a: int, events_b: int, n_b: int) -> Pro
     se = math.sqrt(p_a * (1 - p_a) / n_a + p_b * (1 - p_b) / n_b)
     table = [[events_a, n_a - events_a], [events_b, n_b - events_b]]
     p_value = float(sps.fisher_exact(table).pvalue)
+    low, high = newcombe_interval(events_a, n_a, events_b, n_b)
+    chi2, chi2_p = pearson_chi2(table, correction=False)
+    chi2_c, chi2_c_p = pearson_chi2(table, correction=True)
     return ProportionComparison(
-        events_a, n_a, events_b, n_b, p_a, p_b, diff, diff - Z95 * se, diff + Z95 * se, p_value, "fisher"
+        events_a, n_a, events_b, n_b, p_a, p_b, diff, low, high, p_value, "fisher",
+        wald_low=diff - Z95 * se, wald_high=diff + Z95 * se, chi2=chi2, chi2_p=chi2_p,
+        chi2_corrected=chi2_c, chi2_corrected_p=chi2_c_p,
     )
 
 
@@ -107,6 +183,7 @@ class SurvivalCurve:
     median: float | None
     n: int
     events: int
+    censored: list[float] = field(default_factory=list)  # one entry per censored participant
 
 
 def kaplan_meier(durations: Sequence[float], events: Sequence[bool]) -> SurvivalCurve:
@@ -125,7 +202,14 @@ def kaplan_meier(durations: Sequence[float], events: Sequence[bool]) -> Survival
         at_risk.append(n)
         if median is None and s <= 0.5:
             median = float(time)
-    return SurvivalCurve(times, survival, at_risk, median, int(t.size), int(e.sum()))
+    censored = sorted(float(x) for x in t[~e])
+    return SurvivalCurve(times, survival, at_risk, median, int(t.size), int(e.sum()), censored)
+
+
+def at_risk_at(durations: Sequence[float], time: float) -> int:
+    """Numbers at risk at `time`: participants whose event or censoring comes at or after it
+    (as lifelines' `add_at_risk_counts` "At risk")."""
+    return sum(1 for d in durations if d >= time)
 
 
 def survival_at(curve: SurvivalCurve, time: float) -> float:
@@ -206,27 +290,9 @@ def cohens_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
-def krippendorff_alpha(units: Sequence[Sequence[Hashable | None]]) -> float | None:
-    """Krippendorff's alpha for nominal data. `units`: per unit, the value each coder gave (None:
-    not coded). Units with fewer than two values are not pairable and are left out."""
-    coincidence: Counter = Counter()
-    for unit in units:
-        values = [v for v in unit if v is not None]
-        m = len(values)
-        if m < 2:
-            continue
-        for i, x in enumerate(values):
-            for j, y in enumerate(values):
-                if i != j:
-                    coincidence[(x, y)] += 1 / (m - 1)
-    n_c: Counter = Counter()
-    for (x, _y), count in coincidence.items():
-        n_c[x] += count
-    n = sum(n_c.values())
-    if n <= 1:
-        return None
-    observed = sum(count for (x, y), count in coincidence.items() if x != y)
-    expected = sum(n_c[x] * n_c[y] for x in n_c for y in n_c if x != y) / (n - 1)
-    if expected == 0:
-        return 1.0 if observed == 0 else None
-    return 1 - observed / expected
+def krippendorff_alpha(units: Sequence[Sequence[Hashable | None]], level: str = "nominal") -> float | None:
+    """Krippendorff's alpha (see `reliability.py`): per unit the value each coder gave (None: not
+    coded), at the nominal, ordinal, interval or ratio level."""
+    from .reliability import krippendorff_alpha as alpha
+
+    return alpha(units, level)

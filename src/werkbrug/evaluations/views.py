@@ -19,10 +19,9 @@ from django.views.decorators.http import require_POST
 
 from werkbrug.core import policy
 from werkbrug.core.models import Organisation
-from werkbrug.web.charts import Series, line_chart
 from werkbrug.web.forms import apply_validation_error
 
-from . import analysis, builder, codebook, exports, selectors, services
+from . import analysis, builder, codebook, exports, intercoder, selectors, services
 from . import fidelity as fidelity_scale
 from .builder_views import respondent_rows
 from .consort import consort_svg
@@ -33,6 +32,7 @@ from .forms import (
     CodingForm,
     ExpectationForm,
     FidelityForm,
+    FlowForm,
     InterviewForm,
     JobForm,
     QuestionForm,
@@ -43,6 +43,7 @@ from .forms import (
     StudyForm,
 )
 from .models import Coding, Passage, QuestionType
+from .survival_chart import km_svg
 
 
 def _posted_pk(request: HttpRequest, name: str) -> int | None:
@@ -128,6 +129,12 @@ def participant(request: HttpRequest, pk: int, participant_pk: int) -> HttpRespo
                     raise ValidationError(_("Choose a stage."))
                 services.participant_stage_set(participant=p, recorded_by=request.user, **form.cleaned_data)
                 messages.success(request, _("The stage has been saved."))
+            elif action == "flow":
+                form = FlowForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_("Choose a status."))
+                services.participant_flow_set(participant=p, recorded_by=request.user, **form.cleaned_data)
+                messages.success(request, _("The status has been saved."))
             elif action == "job":
                 form = JobForm(request.POST)
                 if not form.is_valid():
@@ -143,7 +150,7 @@ def participant(request: HttpRequest, pk: int, participant_pk: int) -> HttpRespo
     return render(request, "evaluations/participant.html", {
         "study": p.study, "participant": p, "allocation": getattr(p, "allocation", None),
         "events": p.stage_events.all(), "jobs": p.recorded_jobs.all(),
-        "stage_form": StageForm(), "job_form": JobForm(),
+        "stage_form": StageForm(), "job_form": JobForm(), "flow_form": FlowForm(),
         "research_consent": services.has_research_consent(p.client, p.study),
     })
 
@@ -426,7 +433,9 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     a = by_pk.get(request.GET.get("a", "")) or (people[0] if people else None)
     b = by_pk.get(request.GET.get("b", "")) or (people[1] if len(people) > 1 else None)
     result = selectors.agreement(study=study, coder_a=a, coder_b=b) if a and b and a != b else None
-    return render(request, "evaluations/agreement.html", {"study": study, "coders": people, "a": a, "b": b, "result": result})
+    everyone = intercoder.coders_agreement(study=study) if len(people) > 1 else None
+    return render(request, "evaluations/agreement.html",
+                  {"study": study, "coders": people, "a": a, "b": b, "result": result, "everyone": everyone})
 
 
 @login_required
@@ -470,13 +479,7 @@ def expectations(request: HttpRequest, pk: int) -> HttpResponse:
 def _km_chart(result):
     if not result.curves:
         return ""
-    times, series = analysis.km_chart_data(result)
-    return line_chart(
-        title=_("Time to first job (Kaplan–Meier)"), x_values=times,
-        series=[Series(name, [v * 100 for v in values]) for name, values in series], step=True, y_max=100,
-        x_label=_("Days since randomisation"), y_label=_("Percentage still without a job"),
-        description=_("Kaplan–Meier curves per arm: the share of participants still without a job over time."),
-    )
+    return km_svg([(arm.name, curve) for arm, curve in result.curves], result.at_risk.days if result.at_risk else [0])
 
 
 def _outcomes_context(study) -> dict:

@@ -63,7 +63,9 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participant
-        fields = ["id", "participant", "stage", "stage_reason", "stratum", "arm", "randomised_on", "research_consent"]
+        fields = ["id", "participant", "stage", "stage_reason", "stratum", "arm", "randomised_on", "research_consent",
+                  "not_received", "not_received_reason", "lost_to_follow_up", "lost_to_follow_up_reason",
+                  "excluded_from_analysis", "excluded_from_analysis_reason"]
 
     def get_arm(self, obj) -> str | None:
         allocation = getattr(obj, "allocation", None)
@@ -86,6 +88,12 @@ class StageInput(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class FlowInput(serializers.Serializer):
+    flag = serializers.ChoiceField(choices=["not_received", "lost_to_follow_up", "excluded_from_analysis"])
+    value = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
 class CodingInput(serializers.Serializer):

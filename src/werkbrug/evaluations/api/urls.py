@@ -10,6 +10,7 @@ urlpatterns = [
     path("research/studies/<int:pk>/participants/<int:participant_pk>/jobs/", views.RecordedJobCreate.as_view(), name="research-jobs"),
     path("research/studies/<int:pk>/participants/<int:participant_pk>/randomise/", views.Randomise.as_view(), name="research-randomise"),
     path("research/studies/<int:pk>/participants/<int:participant_pk>/stage/", views.StageChange.as_view(), name="research-stage"),
+    path("research/studies/<int:pk>/participants/<int:participant_pk>/flow/", views.FlowChange.as_view(), name="research-flow"),
     path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/results/", views.QuestionnaireResults.as_view(), name="research-questionnaire-results"),
     path("research/studies/<int:pk>/codings/", views.CodingCreate.as_view(), name="research-codings"),
     path("research/studies/<int:pk>/agreement/", views.AgreementView.as_view(), name="research-agreement"),

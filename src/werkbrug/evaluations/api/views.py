@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from werkbrug.core import policy
 from werkbrug.core.models import Organisation
 
-from .. import analysis, codebook, exports, selectors, services
+from .. import analysis, codebook, exports, intercoder, selectors, services
 from ..models import Interview, Level, Passage, RespondentKind
 from .serializers import (
     AllocationOutput,
@@ -45,6 +45,7 @@ from .serializers import (
     EvalResearcherAddInput,
     EvalTeamOutput,
     FidelityReviewSerializer,
+    FlowInput,
     InterviewInput,
     ParticipantSerializer,
     QuestionInput,
@@ -115,6 +116,18 @@ class StageChange(APIView):
         return Response(ParticipantSerializer(participant).data)
 
 
+class FlowChange(APIView):
+    """A CONSORT status after allocation (not received, lost to follow-up, excluded from analysis)."""
+
+    @extend_schema(request=FlowInput, responses=ParticipantSerializer)
+    def post(self, request: Request, pk: int, participant_pk: int) -> Response:
+        participant = selectors.participant_check(user=request.user, study_pk=pk, pk=participant_pk)
+        data = FlowInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        participant = services.participant_flow_set(participant=participant, recorded_by=request.user, **data.validated_data)
+        return Response(ParticipantSerializer(participant).data)
+
+
 def finite(value):
     """JSON has no infinity or NaN (an odds ratio with a zero cell is infinite): send null."""
     if isinstance(value, float):
@@ -147,6 +160,10 @@ class QuestionnaireResults(APIView):
                 "statistics": _description(q.description),
                 "distribution": [{"answer": label, "n": n} for label, n in q.distribution],
                 "open_answers": q.open_answers,
+                "by_respondent": [{
+                    "respondent": g.kind, "n": g.n, "statistics": _description(g.description),
+                    "distribution": [{"answer": label, "n": count, "proportion": share} for label, count, share in g.distribution],
+                } for g in q.groups],
             } for q in r.questions],
         }))
 
@@ -188,8 +205,28 @@ class AgreementView(APIView):
 
             raise ValidationError({"a": ["Give two different coders of this study (a and b)."]})
         r = selectors.agreement(study=study, coder_a=a, coder_b=b)
+        everyone = intercoder.coders_agreement(study=study)
         return Response(finite({"units": r.units, "cohens_kappa": r.kappa, "krippendorffs_alpha": r.alpha,
-                         "per_code": [{"code": c.name, "kappa": k, "given": n} for c, k, n in r.per_code]}))
+                         "per_code": [{"code": c.name, "kappa": k, "given": n} for c, k, n in r.per_code],
+                         "all_coders": _all_coders(everyone)}))
+
+
+def _reliability(r) -> dict:
+    return {"level": r.level, "alpha": r.alpha, "ci_low": r.ci_low, "ci_high": r.ci_high, "units": r.units, "values": r.values}
+
+
+def _all_coders(everyone) -> dict:
+    """Krippendorff's alpha over every coder of the study, its bootstrap interval and the passages
+    the coders disagree on (coders by user id, as in `a` and `b`)."""
+    return {
+        "coders": [c.pk for c in everyone.coders],
+        "krippendorffs_alpha": _reliability(everyone.overall),
+        "per_code": [{"code": c.name, **_reliability(r)} for c, r in everyone.per_code],
+        "disagreements": [{
+            "interview": d.passage.interview.label, "passage": d.passage.number,
+            "codes": [{"coder": c.pk, "codes": names} for c, names in d.by_coder],
+        } for d in everyone.disagreements],
+    }
 
 
 class OutcomesView(APIView):
@@ -199,20 +236,38 @@ class OutcomesView(APIView):
         r = analysis.outcomes(study=study)
         return Response(finite({
             "n": r.n, "control": r.control.code if r.control else None,
+            "baseline": _baseline(r.baseline),
             "time_points": [{
                 "days": tp.days, "outcome": tp.outcome,
                 "arms": [{"arm": row.arm.code, "n": row.n, "events": row.events, "proportion": row.proportion} for row in tp.rows],
                 "comparisons": [{"arm": arm.code, "risk_difference": c.difference, "ci_low": c.ci_low, "ci_high": c.ci_high,
-                                 "p_value": c.p_value, "test": c.test} for arm, c in tp.comparisons],
+                                 "ci_method": "newcombe", "wald_ci_low": c.wald_low, "wald_ci_high": c.wald_high,
+                                 "p_value": c.p_value, "test": c.test,
+                                 "chi2": c.chi2, "chi2_p_value": c.chi2_p,
+                                 "chi2_corrected": c.chi2_corrected, "chi2_corrected_p_value": c.chi2_corrected_p}
+                                for arm, c in tp.comparisons],
                 "table_test": {"test": tp.table_test.test, "statistic": tp.table_test.statistic, "p_value": tp.table_test.p_value},
             } for tp in r.time_points],
             "time_to_first_job": {
                 "arms": [{"arm": arm.code, "n": c.n, "events": c.events, "median_days": c.median,
-                          "curve": [{"day": t, "survival": s} for t, s in zip(c.times, c.survival, strict=True)]}
+                          "curve": [{"day": t, "survival": s} for t, s in zip(c.times, c.survival, strict=True)],
+                          "censored_days": c.censored}
                          for arm, c in r.curves],
+                "at_risk": {"days": r.at_risk.days, "arms": [{"arm": arm.code, "n": counts} for arm, counts in r.at_risk.rows]}
+                if r.at_risk else None,
                 "logrank": {"statistic": r.logrank.statistic, "dof": r.logrank.dof, "p_value": r.logrank.p_value} if r.logrank else None,
             },
         }))
+
+
+def _baseline(baseline) -> dict | None:
+    if baseline is None:
+        return None
+    return {
+        "arms": [{"arm": c["arm"].code, "n": c["n"]} for c in baseline.columns],
+        "rows": [{"characteristic": row.label, "statistic": row.statistic,
+                  "cells": [{k: v for k, v in vars(cell).items() if v is not None} for cell in row.cells]} for row in baseline.rows],
+    }
 
 
 class FidelityReviews(APIView):

@@ -125,6 +125,15 @@ class Participant(models.Model):
     stage_reason = models.CharField(_("reason"), max_length=300, blank=True)
     stratum = models.CharField(_("stratum"), max_length=120, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled at"))
+    # The CONSORT flow after allocation (services.participant_flow_set; only for a randomised
+    # participant, each with its reason): did not receive the allocated intervention, lost to
+    # follow-up, excluded from analysis (the last also leaves the analysed set).
+    not_received = models.BooleanField(_("did not receive allocated intervention"), default=False)
+    not_received_reason = models.CharField(_("reason not received"), max_length=300, blank=True)
+    lost_to_follow_up = models.BooleanField(_("lost to follow-up"), default=False)
+    lost_to_follow_up_reason = models.CharField(_("reason lost to follow-up"), max_length=300, blank=True)
+    excluded_from_analysis = models.BooleanField(_("excluded from analysis"), default=False)
+    excluded_from_analysis_reason = models.CharField(_("reason excluded from analysis"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("participant")
