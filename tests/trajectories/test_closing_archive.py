@@ -248,3 +248,30 @@ def test_register_start_close_and_register_again_finds_the_archive(jobcoach):
     trajectory_close(trajectory=trajectory, closed_by=jobcoach, reason="moved", outcome="unknown")
     assert list(selectors.archive_search(user=jobcoach, q="Bakker")) == [trajectory]
     assert list(selectors.archive_search(user=jobcoach, reason="moved")) == [trajectory]
+
+
+def test_the_former_team_reads_the_closed_plan_and_nobody_else(team, as_user, make_person):
+    """The plan of a closed file is read by the team it had (`trajectory_data`), read-only: not by
+    an outsider, and not by whoever is in the client's next trajectory."""
+    from werkbrug.core.choices import Role
+    from werkbrug.plans.services import GoalInput, plan_save
+    from werkbrug.trajectories.services import trajectory_start
+
+    plan_save(trajectory=team.trajectory, actor=team.jobcoach, based_on=0,
+              goals=[GoalInput(title="Betaald werk in de groenvoorziening")], submit=True)
+    _close(team)
+    plan = reverse("plans:plan", args=[team.trajectory.pk])
+    pdf = reverse("plans:pdf", args=[team.trajectory.pk])
+    for person in (team.jobcoach, team.labour_expert):
+        c = as_user(person)
+        response = c.get(plan)
+        assert response.status_code == 200
+        assert "groenvoorziening" in response.content.decode()
+        assert reverse("plans:edit", args=[team.trajectory.pk]) not in response.content.decode()
+        assert c.get(pdf)["Content-Type"] == "application/pdf"
+    assert as_user(team.outsider).get(plan).status_code == 404
+    # The client's next trajectory, with another jobcoach: the closed file stays its old team's.
+    newcomer = make_person(team.jobcoach.organisation, Role.JOBCOACH)
+    trajectory_start(client=team.client, started_by=newcomer, role=Role.JOBCOACH, consent_method=ConsentMethod.VERBAL)
+    assert as_user(newcomer).get(plan).status_code == 404
+    assert as_user(newcomer).get(pdf).status_code == 404

@@ -2,7 +2,8 @@
 
 Everyone in the team (and the client) reads the plan and answers it; only professionals change
 it. Every decision is `client_data(..., DataCategory.PLAN)`, so consent withdrawn for `plan`
-takes effect on the next request.
+takes effect on the next request; reading the plan of a closed trajectory is the archive's rule
+(`trajectory_data`: its former team, read-only).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..choices import DataCategory
 from . import Decision, rule
 from .clients import client_data, is_own_file
+from .trajectories import trajectory_data
 
 if TYPE_CHECKING:
     from werkbrug.plans.models import Action
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 
 @rule("plan.view")
 def view_plan(user: User, trajectory: Trajectory) -> Decision:
-    return client_data(user, trajectory.client, DataCategory.PLAN)
+    return trajectory_data(user, trajectory, DataCategory.PLAN)
 
 
 def _professionals_only(user: User, trajectory: Trajectory, code: str) -> Decision:
@@ -47,7 +49,7 @@ def change_plan(user: User, trajectory: Trajectory) -> Decision:
 @rule("plan.print")
 def print_plan(user: User, trajectory: Trajectory) -> Decision:
     """The plan as a PDF document: whoever may read the plan, the client too (an export, code E)."""
-    return client_data(user, trajectory.client, DataCategory.PLAN, code="E")
+    return trajectory_data(user, trajectory, DataCategory.PLAN, code="E")
 
 
 @rule("plan.action_tick")

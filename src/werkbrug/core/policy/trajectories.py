@@ -83,6 +83,16 @@ def archived_data(user: User, trajectory: Trajectory, category: str, *, code: st
                     relation=role is not None, consent=consent)
 
 
+def trajectory_data(user: User, trajectory: Trajectory, category: str, *, code: str = "R") -> Decision:
+    """Reading `category` data of one trajectory: the active team's rule (`client_data`) while it
+    runs, the archive's (`archived_data`: its former team) once it is closed. A read rule about a
+    trajectory's own data asks this, so a closed file is read by the team it had, not by whoever
+    is in the client's team now."""
+    if _is_open(trajectory):
+        return client_data(user, trajectory.client, category, code=code)
+    return archived_data(user, trajectory, category, code=code)
+
+
 def archived_categories(user: User, trajectory: Trajectory) -> frozenset[str]:
     """`visible_categories` for a closed trajectory (no log: the page logs once)."""
     if is_own_file(user, trajectory.client):
