@@ -213,7 +213,9 @@ def test_the_sav_export_keeps_a_half_grade(populated, research, client, tmp_path
     frame, meta = pyreadstat.read_sav(str(path))
     grade_column = next(c for c in frame.columns if c.endswith("_grade"))
     assert sorted(frame[grade_column].dropna().tolist()) == [6.0, 6.0, 6.5, 7.0, 8.0, 9.0]
-    assert meta.variable_value_labels[grade_column][6.5] == "6,5"
+    # a grade is a number (scale, one decimal), not a code: no value labels such as "6,5 = 6,5"
+    assert grade_column not in meta.variable_value_labels
+    assert meta.original_variable_types[grade_column] == "F8.1"
 
 
 # --- pages and API --------------------------------------------------------------------------
