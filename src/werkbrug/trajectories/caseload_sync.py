@@ -119,6 +119,17 @@ def remove(connection) -> None:
             cursor.execute(sql)
 
 
+def off_for_migration(apps, schema_editor) -> None:
+    """`RunPython` step for a migration that rebuilds the client or membership table on SQLite
+    (adding columns does): the rebuild would break these triggers, so they are taken off first and
+    put back by `on_after_migration` at the migration's end (each is the other's reverse)."""
+    remove(schema_editor.connection)
+
+
+def on_after_migration(apps, schema_editor) -> None:
+    install(schema_editor.connection)
+
+
 def backfill(connection) -> None:
     """Copy every client's name to the memberships of their trajectories (once, at migration)."""
     sets = ", ".join(

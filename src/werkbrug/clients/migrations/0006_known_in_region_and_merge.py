@@ -4,19 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-def _triggers_off(apps, schema_editor):
-    """On SQLite adding these columns rebuilds the table, which the caseload's name-copy triggers
-    (`trajectories/caseload_sync.py`) would break: they are taken off and put back after."""
-    from werkbrug.trajectories import caseload_sync
-
-    caseload_sync.remove(schema_editor.connection)
-
-
-def _triggers_on(apps, schema_editor):
-    from werkbrug.trajectories import caseload_sync
-
-    caseload_sync.install(schema_editor.connection)
+from werkbrug.trajectories import caseload_sync
 
 
 class Migration(migrations.Migration):
@@ -28,7 +16,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_triggers_off, _triggers_on),
+        # On SQLite adding these columns rebuilds the table, which the caseload's name-copy
+        # triggers (`trajectories/caseload_sync.py`) would break: off here, back on at the end.
+        migrations.RunPython(caseload_sync.off_for_migration, caseload_sync.on_after_migration),
         migrations.AddField(
             model_name='client',
             name='anonymised_at',
@@ -77,5 +67,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('trajectory', 'requested_by'), name='join_request_open_once')],
             },
         ),
-        migrations.RunPython(_triggers_on, _triggers_off),
+        migrations.RunPython(caseload_sync.on_after_migration, caseload_sync.off_for_migration),
     ]
