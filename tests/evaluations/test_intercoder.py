@@ -38,7 +38,9 @@ def test_agreement_page_and_api_show_all_coders_and_disagreements(api, populated
     study = populated.study.pk
     page = api.get(f"/research/studies/{study}/agreement/")
     html = page.content.decode()
-    assert page.status_code == 200 and 'id="disagreements"' in html
+    assert page.status_code == 200 and html.count('id="disagreements"') == 1
+    # the page's <title> is its name only, not a second copy of the all-coders section
+    assert "<h2" not in html.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "De tijd is krap." in html and "R1-01 · 3" in html
     data = api.get(f"/api/v1/research/studies/{study}/agreement/?a={research.researcher.pk}&b={research.second.pk}").json()
     everyone = data["all_coders"]
