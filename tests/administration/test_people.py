@@ -75,6 +75,19 @@ def test_role_give_and_take_are_in_the_audit_trail(admin, jobcoach):
     assert taken.after == {"roles": [Role.JOBCOACH]}
 
 
+def test_the_api_gives_and_takes_a_role(admin, jobcoach, client):
+    client.force_login(admin)
+    url = f"/api/v1/admin/people/{jobcoach.pk}/"
+    given = client.post(url + "give-role/", {"role": Role.AMBASSADOR}, content_type="application/json")
+    assert given.status_code == 200 and sorted(given.json()["roles"]) == sorted([Role.AMBASSADOR, Role.JOBCOACH])
+    taken = client.post(url + "take-role/", {"role": Role.AMBASSADOR}, content_type="application/json")
+    assert taken.status_code == 200 and taken.json()["roles"] == [Role.JOBCOACH]
+    assert [e.action for e in AdministrationEvent.objects.order_by("pk")] == [EventAction.ROLE_GIVEN,
+                                                                              EventAction.ROLE_TAKEN]
+    refused = client.post(url + "give-role/", {"role": "nonsense"}, content_type="application/json")
+    assert refused.status_code == 400 and User.objects.get(pk=jobcoach.pk).roles == {Role.JOBCOACH}
+
+
 def test_a_two_factor_role_is_recorded_as_such(admin, make_person, make_org):
     person = make_person(make_org(), Role.EDITOR)
     services.role_give(person=person, role=Role.RESEARCHER, actor=admin)

@@ -154,19 +154,18 @@ class AdminPersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(request=RoleInputSerializer, responses=AdminPersonSerializer)
     @action(detail=True, methods=["post"], url_path="give-role")
     def give_role(self, request, pk=None):
-        person = self.get_object()
-        data = RoleInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        _call(services.role_give, person=person, role=data.validated_data["role"], actor=request.user)
-        return Response(AdminPersonSerializer(User.objects.get(pk=person.pk)).data)
+        return self._change_role(request, services.role_give)
 
     @extend_schema(request=RoleInputSerializer, responses=AdminPersonSerializer)
     @action(detail=True, methods=["post"], url_path="take-role")
     def take_role(self, request, pk=None):
-        person = self.get_object()
+        return self._change_role(request, services.role_take)
+
+    def _change_role(self, request, service):
+        person = self.get_object()  # authorizes first
         data = RoleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(services.role_take, person=person, role=data.validated_data["role"], actor=request.user)
+        _call(service, person=person, role=data.validated_data["role"], actor=request.user)
         return Response(AdminPersonSerializer(User.objects.get(pk=person.pk)).data)
 
     @extend_schema(request=IdentityInputSerializer, responses={201: OIDCIdentitySerializer})
