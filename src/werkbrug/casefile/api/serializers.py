@@ -51,12 +51,9 @@ class JournalEntryIn(serializers.Serializer):
     shared_with_client = serializers.BooleanField(required=False, default=False)
 
 
-class JournalCorrectionIn(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=JournalKind.choices)
-    occurred_on = serializers.DateField()
-    with_whom = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    text = serializers.CharField(max_length=10_000, allow_blank=True)
-    shared_with_client = serializers.BooleanField(required=False, default=False)
+class JournalCorrectionIn(JournalEntryIn):
+    # the note's fields without its category (a correction keeps it), and why it is corrected
+    category = None
     reason = serializers.CharField(max_length=300)
 
 
