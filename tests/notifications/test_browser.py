@@ -101,9 +101,12 @@ def test_a_deployment_offer_reaches_the_expert_and_the_answer_reaches_the_coordi
     assert DeploymentRequest.objects.get(pk=request.pk).status == "accepted"
     expect(page.locator(".main-nav a[href='/experience-experts/'] .badge--nav")).to_have_count(0)
 
-    # The coordinator is told, and the link leads back to the request
+    # The coordinator is told of the acceptance and of the deployment's appointment (pencilled
+    # in, to be confirmed); the acceptance's link leads back to the request
     sign_in(ee.coordinator)
-    expect(page.locator("[data-unread-count]")).to_have_text("1")
+    assert set(Notification.objects.filter(recipient=ee.coordinator).values_list("kind", flat=True)) == {
+        "deployment_accepted", "appointment_planned"}
+    expect(page.locator("[data-unread-count]")).to_have_text("2")
     follow(page.locator("a.inbox-link"))
     follow(page.get_by_role("link", name=f"Inzetverzoek aangenomen (#{request.pk})"))
     assert page.url.endswith(f"/experience-experts/requests/{request.pk}/")

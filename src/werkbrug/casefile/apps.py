@@ -11,6 +11,11 @@ class CasefileConfig(AppConfig):
         # period has passed (trajectories/retention.py).
         from werkbrug.trajectories.retention import register_erase_handler
 
-        from .services import casefile_erase_for_trajectory
+        register_erase_handler(erase_casefile)
 
-        register_erase_handler(casefile_erase_for_trajectory)
+
+def erase_casefile(trajectory, *, dry_run: bool) -> dict[str, int]:
+    """The retention job's handler signature `(trajectory, *, dry_run)` for the case file's eraser."""
+    from .services import casefile_erase_for_trajectory
+
+    return casefile_erase_for_trajectory(trajectory=trajectory, dry_run=dry_run)

@@ -68,7 +68,7 @@ def bulk_clients(region: Region, n: int, rng: random.Random) -> int:
                         rng.choice(["ww", "wia_wga", "wajong", "participatiewet", "none"]), "active", now_db))
         coach = rng.choice(jobcoaches)
         started = ops.adapt_datefield_value(date(2025, 1, 1) + timedelta(days=rng.randrange(0, 600)))
-        trajectories.append((traj_id, region.pk, client_id, "active", started, coach[0], now_db))
+        trajectories.append((traj_id, region.pk, client_id, "active", started, coach[0], now_db, "", "", ""))
         team = [coach] + ([rng.choice(others)] if others else [])
         consented_orgs: set[int] = set()
         for person_id, org_id, role in team:
@@ -88,7 +88,8 @@ def bulk_clients(region: Region, n: int, rng: random.Random) -> int:
         traj_id += 1
     _insert(Client, ["id", "region_id", "pseudonym", "first_name", "last_name", "date_of_birth", "bsn_encrypted",
                      "bsn_hash", "email", "phone", "address", "postcode", "city", "benefit", "status", "created_at"], clients)
-    _insert(Trajectory, ["id", "region_id", "client_id", "status", "started_on", "plan_director_id", "created_at"], trajectories)
+    _insert(Trajectory, ["id", "region_id", "client_id", "status", "started_on", "plan_director_id", "created_at",
+                         "close_reason", "outcome", "outcome_note"], trajectories)
     _insert(TeamMembership, ["id", "trajectory_id", "person_id", "organisation_id", "role", "joined_at",
                              "client_first_name", "client_last_name", "client_pseudonym"], members)
     _insert(ConsentEvent, ["id", "client_id", "organisation_id", "category", "kind", "method", "recorded_at",

@@ -473,6 +473,13 @@ SPECTACULAR_SETTINGS = {
     ],
     # One schema name per choice set, so that "status", "kind" … of different apps stay apart.
     "ENUM_NAME_OVERRIDES": {
+        "AppointmentKindEnum": "werkbrug.appointments.models.appointments.AppointmentKind",
+        "AppointmentStatusEnum": "werkbrug.appointments.models.appointments.AppointmentStatus",
+        "CasefileCategoryEnum": "werkbrug.casefile.forms.CATEGORY_CHOICES",
+        "CloseReasonEnum": "werkbrug.trajectories.models.trajectories.CloseReason",
+        "CloseOutcomeEnum": "werkbrug.trajectories.models.trajectories.CloseOutcome",
+        "DocumentKindEnum": "werkbrug.casefile.models.documents.DocumentKind",
+        "JournalKindEnum": "werkbrug.casefile.models.journal.JournalKind",
         "AbsenceReasonEnum": "werkbrug.ambassadors.models.ambassadors.AbsenceReason",
         "AccessCodeEnum": "werkbrug.core.models.access_log.AccessCode",
         "ActionStatusEnum": "werkbrug.plans.models.plans.ActionStatus",

@@ -513,7 +513,7 @@ def question_update(*, question: Question, changed_by: User, **fields: Any) -> Q
     if unknown:
         raise TypeError(f"unknown question fields: {sorted(unknown)}")
     questionnaire = _locked_questionnaire(question.questionnaire, changed_by)
-    question = Question.objects.select_for_update().select_related("show_if_question").get(pk=question.pk,
+    question = Question.objects.select_for_update(of=("self",)).select_related("show_if_question").get(pk=question.pk,
                                                                                          questionnaire=questionnaire)
     current = {
         "code": question.code, "text": question.text, "type": question.type, "choices": question.choices,

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from ..models import Appointment, AppointmentChange, AppointmentKind
 
 
-class ChangeOut(serializers.ModelSerializer):
+class AppointmentChangeOut(serializers.ModelSerializer):
     class Meta:
         model = AppointmentChange
         fields = ["kind", "sequence", "starts_at", "ends_at", "previous_starts_at", "reason", "changed_by", "changed_at"]
@@ -32,7 +32,7 @@ class AppointmentOut(serializers.ModelSerializer):
 
 
 class AppointmentDetailOut(AppointmentOut):
-    changes = ChangeOut(many=True, read_only=True)
+    changes = AppointmentChangeOut(many=True, read_only=True)
 
     class Meta(AppointmentOut.Meta):
         fields = [*AppointmentOut.Meta.fields, "changes"]

@@ -205,7 +205,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
         return obj.client_id is not None
 
 
-class CorrectionIn(serializers.Serializer):
+class RegistrationCorrectionIn(serializers.Serializer):
     """Only the fields sent change; the reason is required."""
 
     reason = serializers.CharField(help_text="why (checked by the service: at most 500 characters)")

@@ -325,13 +325,13 @@ class DeploymentViewSet(viewsets.GenericViewSet):
         done = services.deployment_complete(deployment=deployment, expert=request.user, **data.validated_data)
         return Response(s.DeploymentSerializer(done).data)
 
-    @extend_schema(request=s.CorrectionIn, responses=s.RegistrationSerializer)
+    @extend_schema(request=s.RegistrationCorrectionIn, responses=s.RegistrationSerializer)
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """Correct a registration (the expert or their coordinator); only the fields sent change, the
         earlier version is kept. 400 `reason_required`, `unchanged`, `future`, `not_registered`."""
         deployment = selectors.deployment_fetch(user=request.user, pk=_pk(pk), action="deployment.correct")
-        data = s.CorrectionIn(data=request.data)
+        data = s.RegistrationCorrectionIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "organisation_served" in values:
