@@ -15,6 +15,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
     F,
@@ -24,6 +26,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -111,23 +115,32 @@ def _trajectories(user: User, category: str):
     return caseload_trajectories(user=user).filter(_consents(user, category, OuterRef("client_id")))
 
 
-def _in_caseload(user: User, category: str, trajectory: str) -> Exists:
+def _per_row(check: Exists) -> Case:
+    """`check` asked for each row the list walks (CASE WHEN EXISTS …): as a plain EXISTS,
+    PostgreSQL turns it into a join and, guessing far too few rows pass the caseload's rules,
+    joins the whole caseload (10 000 trajectories) to count 100 open items or find a page of them.
+    Per row it is a few index lookups, and the walk stops at the LIMIT."""
+    return Case(When(check, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _in_caseload(user: User, category: str, trajectory: str, per_row: bool = True) -> Case | Exists:
     """Whether the row's trajectory (the column `trajectory` of the outer query) is in the
     person's caseload and its client consents to `category`: the caseload's rules asked for that
     one trajectory (index lookups), so a list walks the person's own open items in the order shown
     and stops after a page. As `trajectory__in=<caseload>`, PostgreSQL checked all ~2 000 open
     items of the busiest professional (and joined the whole caseload of 10 000) before sorting."""
-    return Exists(_trajectories(user, category).filter(pk=OuterRef(trajectory)))
+    check = Exists(_trajectories(user, category).filter(pk=OuterRef(trajectory)))
+    return _per_row(check) if per_row else check
 
 
-def _current_version(version: str) -> Exists:
+def _current_version(version: str) -> Case:
     """Whether the version (column `version` of the outer query) is the current one of its plan
     (a plan's `current_version` is always one of its own versions). Asked as EXISTS: as the join
     condition `plan.current_version_id = version.id` PostgreSQL guessed that almost no row would
     pass and sorted every open item instead of walking the index in the order shown."""
     from werkbrug.plans.models import Plan
 
-    return Exists(Plan.objects.filter(current_version_id=OuterRef(version)))
+    return _per_row(Exists(Plan.objects.filter(current_version_id=OuterRef(version))))
 
 
 def _capped(queryset: QuerySet) -> QuerySet:
@@ -136,12 +149,12 @@ def _capped(queryset: QuerySet) -> QuerySet:
     return queryset.model._base_manager.filter(pk__in=queryset.order_by().values("pk")[:CAP + 1])
 
 
-def _first(queryset: QuerySet, counted: dict[str, QuerySet], key: str) -> list:
+def _first(queryset: QuerySet, counted: dict[str, QuerySet], key: str, count: QuerySet | None = None) -> list:
     """The first LIMIT rows; when there are that many, the list is counted later (`_count_all`)
-    with the page's other full lists, in one query."""
+    with the page's other full lists, in one query (`count`: the same rows, asked another way)."""
     rows = list(queryset[:LIMIT])
     if len(rows) == LIMIT:
-        counted[key] = queryset
+        counted[key] = queryset if count is None else count
     return rows
 
 
@@ -167,10 +180,12 @@ def _waiting_for_agreement(user: User):
             .exclude(responses__person=user))
 
 
-def _signals_to_acknowledge(user: User):
+def _signals_to_acknowledge(user: User, per_row: bool = True):
+    """`per_row=False` for the list: its order (urgency, then age) is on the signal, so every open
+    signal is read and sorted anyway, and then a join is cheaper than asking per row."""
     from werkbrug.collaboration.models import SignalRecipient
 
-    return SignalRecipient.objects.filter(_in_caseload(user, DataCategory.SIGNALS, "signal__trajectory_id"),
+    return SignalRecipient.objects.filter(_in_caseload(user, DataCategory.SIGNALS, "signal__trajectory_id", per_row),
                                           person=user, acknowledged_at__isnull=True)
 
 
@@ -215,9 +230,9 @@ def _casework(user: User, today: date, counted: dict[str, QuerySet]) -> list[Sec
     sections.append(Section("agreement", _("Plans waiting for my agreement"), [
         Item(_("Version %(n)s") % {"n": v.number}, reverse("plans:plan", kwargs={"trajectory_pk": v.plan.trajectory_id}),
              v.plan.trajectory.client.full_name, v.submitted_at) for v in shown], total))
-    signals = (_signals_to_acknowledge(user).select_related("signal__trajectory__client")
+    signals = (_signals_to_acknowledge(user, per_row=False).select_related("signal__trajectory__client")
                .order_by("-signal__urgency", "signal__created_at"))
-    shown = _first(signals, counted, "signals")
+    shown = _first(signals, counted, "signals", _signals_to_acknowledge(user))
     total = len(shown)
     sections.append(Section("signals", _("Signals to acknowledge"), [
         Item(r.signal.get_category_display(), reverse("collaboration:signals", kwargs={"trajectory_pk": r.signal.trajectory_id}),
