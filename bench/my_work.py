@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/my_work.py                        # 100 000 clients, 8 s per page
     .venv/bin/python bench/my_work.py --seconds 5 --concurrency 10
+    .venv/bin/python bench/my_work.py --seconds 5 --no-prepare   # the database is ready: measure only
 
 Reuses `bench/load.py`: its database (migrated, the demo region, synthetic clients in bulk; the
 busiest plan director gets about a tenth of them), its signed-in two-factor sessions, gunicorn
@@ -149,11 +150,14 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=5_000)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--generator", choices=["auto", "wrk", "threads"], default="auto")
+    parser.add_argument("--no-prepare", action="store_true",
+                        help="skip the preparation (migrate, demo, bulk clients): the database is ready")
     args = parser.parse_args()
 
     load.ensure_database(args.database_url)
     load.django_setup(args.database_url)
-    load.prepare(clients=args.clients, log_rows=0)
+    if not args.no_prepare:
+        load.prepare(clients=args.clients, log_rows=0)
     aged = age_bulk_consent()
     if aged:
         print(f"  dated {aged} bulk consent events 60 days back (see age_bulk_consent)")

@@ -93,7 +93,8 @@ def test_the_home_page_reads_a_constant_number_of_queries(team, signal, as_user,
         signal(author=team.labour_expert, recipients=[team.jobcoach], urgency="normal")
     web = as_user(team.jobcoach)
     web.get("/")  # warm: the session and the signed-in person are read once
-    # the access-log record, one query per list with its total, nothing for the navigation's counts
+    # the access-log record, one query per list (no list is full: no totals query), nothing for the
+    # navigation's counts
     with django_assert_max_num_queries(8):
         assert web.get("/").status_code == 200
 

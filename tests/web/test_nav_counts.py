@@ -126,3 +126,30 @@ def test_a_fragment_without_the_navigation_counts_nothing(team, signal, as_user)
 def test_clients_get_no_counts(client_user, as_user):
     assert nav_counts(client_user) == {}
     assert "badge--nav" not in as_user(client_user).get("/").content.decode()
+
+
+def test_totals_past_the_cap_show_as_99_plus(team, signal, as_user, monkeypatch, django_assert_max_num_queries):
+    """A full list is counted no further than CAP + 1 (one query for all full lists): the home
+    page and the navigation say "CAP+" past it, the exact number below it."""
+    from werkbrug.web import my_work
+
+    monkeypatch.setattr(my_work, "LIMIT", 2)
+    monkeypatch.setattr(my_work, "CAP", 3)
+    for _ in range(3):
+        signal(urgency="normal")
+    person = team.labour_expert
+    signals = next(s for s in sections_for(person) if s.key == "signals")
+    assert (len(signals.items), signals.total, signals.total_shown) == (2, 3, "3")
+    signal(urgency="normal")
+    signal(urgency="normal")
+    signals = next(s for s in sections_for(person) if s.key == "signals")
+    assert (len(signals.items), signals.total, signals.total_shown) == (2, 4, "3+")
+    web = as_user(person)
+    home = web.get("/").content.decode()
+    assert "(3+)" in home
+    assert 'badge--nav">3+<' in home
+    assert 'badge--nav">3+<' in web.get("/notifications/").content.decode()
+    assert nav_counts(person)["trajectories:index"] == 4  # counted up to CAP + 1, shown as "3+"
+    # the access-log record, one query per list, one for the totals of the full lists
+    with django_assert_max_num_queries(9):
+        assert web.get("/").status_code == 200

@@ -62,7 +62,10 @@ def _url(url_name: str, script_prefix: str) -> str | None:
 
 
 def items_for(user: User, current_path: str, counts: dict[str, int] | None = None) -> list[dict]:
-    """The entries the person sees; `counts` (per URL name) is the open work shown beside them."""
+    """The entries the person sees; `counts` (per URL name) is the open work shown beside them
+    ("99+" past `my_work.CAP`: the lists are counted no further)."""
+    from .my_work import count_shown
+
     counts = counts or {}
     result = []
     for item in ITEMS:
@@ -80,7 +83,9 @@ def items_for(user: User, current_path: str, counts: dict[str, int] | None = Non
         if url is None:
             continue
         active = current_path == url if url == "/" else current_path.startswith(url)
-        result.append({"label": item.label, "url": url, "active": active, "count": counts.get(item.url_name, 0)})
+        count = counts.get(item.url_name, 0)
+        result.append({"label": item.label, "url": url, "active": active, "count": count,
+                       "count_shown": count_shown(count)})
     return result
 
 

@@ -66,7 +66,11 @@ class ConsentEvent(models.Model):
         verbose_name = _("consent event")
         verbose_name_plural = _("consent events")
         ordering = ["-recorded_at", "-id"]
-        indexes = [models.Index(fields=["client", "organisation", "category"])]
+        indexes = [
+            models.Index(fields=["client", "organisation", "category"]),
+            # The plan director's "consent changed in the last two weeks" (web/my_work.py).
+            models.Index(fields=["recorded_at"], name="consent_event_recorded"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.category} → {self.organisation_id} ({self.recorded_at:%Y-%m-%d})"
