@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from ..choices import DataCategory
 from . import Decision, rule, scope_rule
 from .clients import client_data, is_own_file
-from .trajectories import visible_categories
+from .trajectories import trajectory_categories, trajectory_data
 
 if TYPE_CHECKING:
     from werkbrug.casefile.models import Document, DocumentVersion, JournalEntry
@@ -75,14 +75,22 @@ def _professionals(user: User, client: Client, category: str, code: str) -> Deci
     return client_data(user, client, category, code=code)
 
 
+def _reader(user: User, trajectory: Trajectory, category: str) -> Decision:
+    """Reading the case file of one trajectory: its team while it runs, its former team once it
+    is closed (the archive, `trajectory_data`); never the client (the portal shows shared notes)."""
+    if user.is_client:
+        return _professionals(user, trajectory.client, category, "R")
+    return trajectory_data(user, trajectory, category)
+
+
 def _list(user: User, read: CasefileRead | Trajectory) -> Decision:
     if not isinstance(read, CasefileRead):
         read = CasefileRead(read)
     client = read.trajectory.client
-    decision = _professionals(user, client, DataCategory.PARTICIPATION, "R")
+    decision = _reader(user, read.trajectory, DataCategory.PARTICIPATION)
     if not decision.allowed:
         return decision
-    refused = sorted(read.categories - visible_categories(user, client))
+    refused = sorted(read.categories - trajectory_categories(user, read.trajectory))
     if refused:
         return Decision(False, reason="no consent", client=client, category=refused[0], code="R",
                         role=decision.role, relation=True, consent=False)
@@ -107,7 +115,7 @@ def write_casefile(user: User, write: CasefileWrite | Trajectory) -> Decision:
 @rule("journal.entry")
 def view_entry(user: User, entry: JournalEntry) -> Decision:
     """One note with its history of corrections."""
-    return _professionals(user, entry.trajectory.client, entry.category, "R")
+    return _reader(user, entry.trajectory, entry.category)
 
 
 @rule("journal.correct")
@@ -119,7 +127,7 @@ def correct_entry(user: User, entry: JournalEntry) -> Decision:
 def view_document(user: User, document: Document | DocumentVersion) -> Decision:
     """One document with its versions, or the download of one version's file."""
     document = getattr(document, "document", document)
-    return _professionals(user, document.trajectory.client, document.category, "R")
+    return _reader(user, document.trajectory, document.category)
 
 
 @rule("document.replace")
@@ -142,8 +150,9 @@ def portal_journal(user: User, read: PortalJournalRead | Client) -> Decision:
 @scope_rule("journal.view", "document.view")
 def readable_casefile(user: User, queryset: QuerySet) -> QuerySet:
     """Notes or documents (anything with `trajectory` and `category`) the user may read: of a
-    client in whose active team they are, in a category the client currently consents to for
-    their organisation."""
+    trajectory whose team they are in — the active team, or the former team of a closed one (a
+    closed trajectory's team does not change) — in a category the client currently consents to
+    for their organisation."""
     if not user.is_professional or user.organisation_id is None or user.region_id is None:
         return queryset.none()
     from werkbrug.clients.models import ConsentState
@@ -154,8 +163,8 @@ def readable_casefile(user: User, queryset: QuerySet) -> QuerySet:
         category=OuterRef("category"),
     )
     member = TeamMembership.objects.filter(
-        person_id=user.pk, left_at__isnull=True, trajectory__status="active",
-        trajectory__client_id=OuterRef("trajectory__client_id"),
+        person_id=user.pk, left_at__isnull=True, trajectory_id=OuterRef("trajectory_id"),
+        trajectory__erased_at__isnull=True,
     )
     return queryset.filter(Exists(consent), Exists(member), trajectory__region_id=user.region_id)
 
