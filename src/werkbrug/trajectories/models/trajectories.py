@@ -82,6 +82,13 @@ class Trajectory(models.Model):
     def __str__(self) -> str:
         return f"{self.client.pseudonym} ({self.started_on:%Y-%m-%d})"
 
+    @property
+    def is_open(self) -> bool:
+        """`workflow.trajectory_is_open`, for templates (write buttons only on an open file)."""
+        from werkbrug.trajectories.workflow import trajectory_is_open
+
+        return trajectory_is_open(self)
+
 
 class TeamMembership(models.Model):
     """A professional in a client's team, with their role in this trajectory."""
