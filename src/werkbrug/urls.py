@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from werkbrug.interchange.oauth import token as oauth_token
+
 # URL prefix per domain app; an app's pages appear once it has a `urls.py`.
 DOMAIN_APPS = {
     "clients": "clients/",
@@ -23,6 +25,7 @@ DOMAIN_APPS = {
     "casefile": "casefile/",
     "administration": "administration/",
     "appointments": "appointments/",
+    "interchange": "interchange/",
 }
 
 handler400 = "werkbrug.web.views.errors.bad_request"
@@ -33,6 +36,9 @@ handler500 = "werkbrug.web.views.errors.server_error"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("werkbrug.api.urls")),
+    # Other systems: the FHIR R4 interface and its OAuth2 token endpoint (werkbrug/interchange).
+    path("fhir/R4/", include("werkbrug.interchange.fhir.urls")),
+    path("oauth/token", oauth_token, name="oauth-token"),
     path("", include("werkbrug.operations.urls")),
     path("", include("werkbrug.web.urls")),
 ]

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "werkbrug.casefile",
     "werkbrug.administration",
     "werkbrug.appointments",
+    "werkbrug.interchange",
 ]
 
 MIDDLEWARE = [

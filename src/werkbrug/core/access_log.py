@@ -162,6 +162,9 @@ def access_log_write(
         object_type = obj._meta.label_lower
         object_id = str(obj.pk)
     organisation = getattr(actor, "organisation", None) if actor is not None else None
+    if ctx.system:
+        # A system acting for the person (FHIR interface): the record names both.
+        purpose = f"{purpose} via {ctx.system}".strip()
     if region_id is None and actor is not None:
         region_id = actor.region_id
     record = {

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 class RequestContext:
     request_id: str = ""
     ip_address: str | None = None
+    # Another organisation's system acting for a person (FHIR interface): logged with each record.
+    system: str = ""
 
 
 EMPTY = RequestContext()

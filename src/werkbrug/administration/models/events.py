@@ -22,6 +22,9 @@ class EventAction(models.TextChoices):
     IDENTITY_UNLINKED = "identity_unlinked", _("Sign-in identity unlinked")
     HANDED_OVER = "handed_over", _("Client teams handed over")
     PERSON_DEACTIVATED = "person_deactivated", _("Account deactivated")
+    SYSTEM_REGISTERED = "system_registered", _("Connected system registered")
+    SYSTEM_SECRET_RENEWED = "system_secret_renewed", _("Secret of a connected system renewed")
+    SYSTEM_REVOKED = "system_revoked", _("Connected system revoked")
 
 
 class AppendOnly(Exception):

@@ -90,6 +90,7 @@ RULE_MODULES = [
     "casefile",
     "administration",
     "appointments",
+    "interchange",
 ]
 
 

@@ -1,0 +1,199 @@
+"""The plumbing of the FHIR R4 interface: system tokens, search parameters, Bundles, OperationOutcome.
+
+Every request is made by a system (OAuth2 client credentials, `../oauth.py`) on behalf of its
+acting person. The resource handlers (`resources.py`) read through the same selectors and the
+same policy as that person's pages; the access log records the person, and the system in its
+purpose ("via <system>").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+
+from werkbrug.core import context
+from werkbrug.core.policy.interchange import may_act_for, system_scope_allows
+
+FHIR_JSON = "application/fhir+json"
+MAX_COUNT = 100
+DEFAULT_COUNT = 20
+MAX_OFFSET = 10_000
+PSEUDONYM_SYSTEM = "https://werkbrug.nl/fhir/NamingSystem/client-pseudonym"
+BSN_SYSTEM = "http://fhir.nl/fhir/NamingSystem/bsn"
+EXTENSION = "https://werkbrug.nl/fhir/StructureDefinition/"
+FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+
+
+class FhirError(Exception):
+    def __init__(self, status: int, code: str, diagnostics: str):
+        super().__init__(diagnostics)
+        self.status, self.code, self.diagnostics = status, code, diagnostics
+
+
+def outcome(status: int, code: str, diagnostics: str) -> HttpResponse:
+    body = {"resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": code, "diagnostics": diagnostics}]}
+    response = fhir_response(body, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response
+
+
+def fhir_response(body: dict, status: int = 200) -> HttpResponse:
+    return HttpResponse(json.dumps(body, ensure_ascii=False, default=str), status=status,
+                        content_type=f"{FHIR_JSON}; charset=utf-8")
+
+
+def base_url() -> str:
+    return settings.WERKBRUG_BASE_URL.rstrip("/") + "/fhir/R4"
+
+
+def instant(value: datetime | None) -> str | None:
+    """FHIR instants carry their offset; we give them in Europe/Amsterdam like the pages."""
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+@dataclass(frozen=True)
+class Search:
+    count: int
+    offset: int
+    patient: str | None
+    status: str | None
+    updated: tuple[tuple[str, datetime], ...]
+    identifier: str | None
+    query: dict[str, str]
+
+
+_PREFIX = re.compile(r"^(eq|ge|gt|le|lt)?(\d{4}-\d{2}-\d{2}(T[0-9:.+\-Z]+)?)$")
+KNOWN_PARAMS = {"_count", "_offset", "patient", "status", "_lastUpdated", "identifier", "_format"}
+
+
+def _bounded(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
+    raw = request.GET.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise FhirError(400, "invalid", f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        if "T" in text:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        else:
+            moment = datetime.combine(date.fromisoformat(text), time.min)
+    except ValueError as exc:
+        raise FhirError(400, "invalid", "_lastUpdated must be a FHIR date or dateTime") from exc
+    if moment.year < 1900 or moment.year > 2200:
+        raise FhirError(400, "invalid", "_lastUpdated is out of range")
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def search_params(request: HttpRequest) -> Search:
+    unknown = set(request.GET) - KNOWN_PARAMS
+    if unknown:
+        raise FhirError(400, "not-supported", f"unknown search parameter: {sorted(unknown)[0][:40]}")
+    updated = []
+    for raw in request.GET.getlist("_lastUpdated")[:2]:
+        match = _PREFIX.match(raw)
+        if match is None:
+            raise FhirError(400, "invalid", "_lastUpdated must be a FHIR date or dateTime with an optional prefix")
+        updated.append((match.group(1) or "eq", _moment(match.group(2))))
+    patient = request.GET.get("patient")
+    if patient is not None:
+        patient = patient.removeprefix("Patient/")
+        if not FHIR_ID.fullmatch(patient):
+            raise FhirError(400, "invalid", "patient must be Patient/<id>")
+    status = request.GET.get("status")
+    if status is not None and not re.fullmatch(r"[a-z\-]{1,32}", status):
+        raise FhirError(400, "invalid", "status is not a known code")
+    identifier = request.GET.get("identifier")
+    if identifier is not None and len(identifier) > 200:
+        raise FhirError(400, "invalid", "identifier is too long")
+    return Search(
+        count=_bounded(request, "_count", DEFAULT_COUNT, 1, MAX_COUNT),
+        offset=_bounded(request, "_offset", 0, 0, MAX_OFFSET),
+        patient=patient, status=status, updated=tuple(updated), identifier=identifier,
+        query={k: v for k, v in request.GET.items() if k not in {"_offset"}},
+    )
+
+
+def filter_updated(queryset, field: str, search: Search):
+    lookups = {"eq": "date", "ge": "gte", "gt": "gt", "le": "lte", "lt": "lt"}
+    for prefix, moment in search.updated:
+        if prefix == "eq":
+            queryset = queryset.filter(**{f"{field}__date": timezone.localtime(moment).date()})
+        else:
+            queryset = queryset.filter(**{f"{field}__{lookups[prefix]}": moment})
+    return queryset
+
+
+def bundle(resource_type: str, resources: list[dict], search: Search, has_more: bool) -> dict:
+    def link(offset: int) -> str:
+        query = dict(search.query)
+        if offset:
+            query["_offset"] = str(offset)
+        return f"{base_url()}/{resource_type}" + (f"?{urlencode(sorted(query.items()))}" if query else "")
+
+    links = [{"relation": "self", "url": link(search.offset)}]
+    if has_more:
+        links.append({"relation": "next", "url": link(search.offset + search.count)})
+    if search.offset:
+        links.append({"relation": "previous", "url": link(max(0, search.offset - search.count))})
+    return {
+        "resourceType": "Bundle", "type": "searchset", "link": links,
+        "entry": [{"fullUrl": f"{base_url()}/{r['resourceType']}/{r['id']}", "resource": r,
+                   "search": {"mode": "match"}} for r in resources],
+    }
+
+
+def _bearer(request: HttpRequest) -> str | None:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or len(header) > 200:
+        return None
+    return header[7:].strip() or None
+
+
+def fhir_view(resource_type: str, mode: str = "read") -> Callable:
+    """Authenticate the system, check its token's scope, act as its person, answer FHIR errors."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from ..services import token_find
+
+            secret = _bearer(request)
+            token = token_find(secret) if secret else None
+            if token is None or not may_act_for(token.system, token.system.acting_person):
+                return outcome(401, "login", "a valid system access token is required")
+            if not system_scope_allows(token.scope_list, resource_type, mode):
+                return outcome(403, "forbidden", f"the token has no scope for {resource_type}.{mode}")
+            request.user = token.system.acting_person
+            request.system = token.system
+            # Not reset here: the request middleware restores the context when the request ends,
+            # after it has written any refusals recorded inside a transaction (they name the system too).
+            context.current.set(replace(context.current.get(), system=str(token.system)))
+            try:
+                return view(request, *args, **kwargs)
+            except FhirError as exc:
+                return outcome(exc.status, exc.code, exc.diagnostics)
+            except (Http404, PermissionDenied):
+                # Missing and forbidden look the same.
+                return outcome(404, "not-found", f"{resource_type} not found")
+
+        wrapper.fhir_resource = resource_type  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "fhir"
+
+urlpatterns = [path("metadata", views.metadata, name="metadata")]
+for _name, (_search, _read) in views.VIEWS.items():
+    urlpatterns += [
+        path(_name, _search, name=f"{_name.lower()}-search"),
+        path(f"{_name}/<str:pk>", _read, name=f"{_name.lower()}-read"),
+    ]

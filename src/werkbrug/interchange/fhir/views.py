@@ -1,0 +1,76 @@
+"""The FHIR R4 endpoints: `metadata`, and read and search for each resource type in `resources.py`."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from .base import FHIR_ID, base_url, bundle, fhir_response, fhir_view, outcome, search_params
+from .resources import HANDLERS
+
+
+def _accepts_fhir(request: HttpRequest) -> bool:
+    accept = request.headers.get("Accept", "*/*")
+    return any(t in accept for t in ("application/fhir+json", "application/json", "*/*"))
+
+
+@require_GET
+def metadata(request: HttpRequest) -> HttpResponse:
+    """The CapabilityStatement: open to anyone, as FHIR asks."""
+    from django.utils import timezone
+
+    resources = [{
+        "type": name, "interaction": [{"code": "read"}, {"code": "search-type"}],
+        "searchParam": [{"name": "patient", "type": "reference"}, {"name": "status", "type": "token"},
+                        {"name": "_lastUpdated", "type": "date"}, {"name": "_count", "type": "number"}]
+        + ([{"name": "identifier", "type": "token"}] if name == "Patient" else []),
+    } for name in HANDLERS]
+    return fhir_response({
+        "resourceType": "CapabilityStatement", "status": "active", "kind": "instance",
+        "date": timezone.localdate().isoformat(), "fhirVersion": "4.0.1", "format": ["application/fhir+json"],
+        "software": {"name": "Werkbrug"}, "implementation": {"description": "Werkbrug FHIR R4", "url": base_url()},
+        "rest": [{
+            "mode": "server",
+            "security": {
+                "service": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                                         "code": "OAuth"}]}],
+                "description": "OAuth2 client credentials at /oauth/token; scopes system/<Type>.read",
+                "extension": [{"url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+                               "extension": [{"url": "token",
+                                              "valueUri": base_url().removesuffix("/fhir/R4") + "/oauth/token"}]}],
+            },
+            "resource": resources,
+        }],
+    })
+
+
+def _type_view(resource_type: str):
+    read, search = HANDLERS[resource_type]
+
+    @csrf_exempt
+    @fhir_view(resource_type)
+    def search_view(request: HttpRequest) -> HttpResponse:
+        if request.method != "GET":
+            return outcome(405, "not-supported", "only GET (search) is supported here")
+        if not _accepts_fhir(request):
+            return outcome(406, "not-supported", "ask for application/fhir+json")
+        params = search_params(request)
+        resources, more = search(request.user, params)
+        return fhir_response(bundle(resource_type, resources, params, more))
+
+    @csrf_exempt
+    @fhir_view(resource_type)
+    def read_view(request: HttpRequest, pk: str) -> HttpResponse:
+        if request.method != "GET":
+            return outcome(405, "not-supported", "only GET (read) is supported here")
+        if not FHIR_ID.fullmatch(pk):
+            return outcome(404, "not-found", f"{resource_type} not found")
+        return fhir_response(read(request.user, pk))
+
+    search_view.__name__ = f"{resource_type.lower()}_search"
+    read_view.__name__ = f"{resource_type.lower()}_read"
+    return search_view, read_view
+
+
+VIEWS = {name: _type_view(name) for name in HANDLERS}

@@ -1,0 +1,127 @@
+"""Writes of the interchange: registering systems, renewing their secret, revoking, tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from werkbrug.administration.models import EventAction
+from werkbrug.administration.services.audit import event_record
+from werkbrug.core import policy
+from werkbrug.core.models import Organisation, User
+from werkbrug.core.policy.interchange import may_act_for
+
+from .models import SystemClient, SystemToken, all_scopes
+
+TOKEN_TTL = timedelta(minutes=15)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _check_scopes(scopes: list[str]) -> str:
+    known = set(all_scopes())
+    unknown = [s for s in scopes if s not in known]
+    if unknown or not scopes:
+        raise ValidationError({"scopes": ValidationError(_("Choose at least one known scope."), code="scopes")})
+    return " ".join(sorted(set(scopes)))
+
+
+@transaction.atomic
+def system_register(
+    *, actor: User, organisation: Organisation, name: str, scopes: list[str], acting_person: User
+) -> tuple[SystemClient, str]:
+    """Register a system for `organisation`; returns it and its secret (shown once, never stored)."""
+    policy.authorize(actor, "system.manage", organisation)
+    system = SystemClient(region_id=organisation.region_id, organisation=organisation, name=name.strip(),
+                          created_by=actor, client_id="wb-" + secrets.token_hex(8))
+    if not may_act_for(system, acting_person):
+        raise ValidationError({"acting_person": ValidationError(
+            _("Choose an active professional of this organisation."), code="acting_person")})
+    system.acting_person = acting_person
+    system.scopes = _check_scopes(scopes)
+    secret = secrets.token_urlsafe(32)
+    system.secret_digest = digest(secret)
+    system.save()
+    event_record(actor=actor, action=EventAction.SYSTEM_REGISTERED, region_id=system.region_id,
+                 organisation=organisation, person=acting_person,
+                 after={"name": system.name, "client_id": system.client_id, "scopes": system.scopes})
+    return system, secret
+
+
+@transaction.atomic
+def system_renew_secret(*, actor: User, system: SystemClient) -> str:
+    """A new secret; the old one and every token issued with it stop working at once."""
+    policy.authorize(actor, "system.manage", system)
+    system = SystemClient.objects.select_for_update().get(pk=system.pk)
+    if not system.is_active:
+        raise ValidationError(_("This system has been revoked."), code="revoked")
+    secret = secrets.token_urlsafe(32)
+    system.secret_digest = digest(secret)
+    system.save(update_fields=["secret_digest"])
+    system.tokens.all().delete()
+    event_record(actor=actor, action=EventAction.SYSTEM_SECRET_RENEWED, region_id=system.region_id,
+                 organisation=system.organisation, after={"client_id": system.client_id})
+    return secret
+
+
+@transaction.atomic
+def system_revoke(*, actor: User, system: SystemClient) -> SystemClient:
+    policy.authorize(actor, "system.manage", system)
+    system = SystemClient.objects.select_for_update().get(pk=system.pk)
+    if system.is_active:
+        system.revoked_at = timezone.now()
+        system.save(update_fields=["revoked_at"])
+        system.tokens.all().delete()
+        event_record(actor=actor, action=EventAction.SYSTEM_REVOKED, region_id=system.region_id,
+                     organisation=system.organisation, after={"client_id": system.client_id})
+    return system
+
+
+class TokenRefused(Exception):
+    """OAuth2 error (RFC 6749 §5.2): `code` is the error code, `status` the HTTP status."""
+
+    def __init__(self, code: str, status: int = 400, description: str = ""):
+        super().__init__(code)
+        self.code, self.status, self.description = code, status, description
+
+
+def authenticate_system(client_id: str, secret: str) -> SystemClient:
+    system = SystemClient.objects.filter(client_id=client_id[:40], revoked_at__isnull=True).first()
+    # Compare digests in constant time; an unknown client costs the same as a wrong secret.
+    expected = system.secret_digest if system is not None else digest(secrets.token_hex(16))
+    if not secrets.compare_digest(expected, digest(secret)) or system is None:
+        raise TokenRefused("invalid_client", 401)
+    return system
+
+
+@transaction.atomic
+def token_issue(*, system: SystemClient, scope: str) -> tuple[SystemToken, str]:
+    """A short-lived access token for the asked scopes (all of the system's when none asked)."""
+    granted = system.scope_list
+    asked = scope.split() if scope else granted
+    if len(asked) > 50 or any(s not in granted for s in asked):
+        raise TokenRefused("invalid_scope")
+    if not may_act_for(system, system.acting_person):
+        # The person the system acts for has left: no token until the administrator chooses another.
+        raise TokenRefused("invalid_client", 401, _("The person this system acts for is no longer active."))
+    SystemToken.objects.filter(system=system, expires_at__lte=timezone.now()).delete()
+    secret = secrets.token_urlsafe(32)
+    now = timezone.now()
+    ttl = timedelta(seconds=getattr(settings, "SYSTEM_TOKEN_TTL_SECONDS", int(TOKEN_TTL.total_seconds())))
+    token = SystemToken.objects.create(system=system, digest=digest(secret), scopes=" ".join(asked),
+                                       created_at=now, expires_at=now + ttl)
+    return token, secret
+
+
+def token_find(secret: str) -> SystemToken | None:
+    return (SystemToken.objects.select_related("system", "system__acting_person", "system__acting_person__organisation")
+            .filter(digest=digest(secret), expires_at__gt=timezone.now(), system__revoked_at__isnull=True).first())

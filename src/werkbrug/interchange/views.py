@@ -1,0 +1,67 @@
+"""The region administrator's pages for connected systems. Each view checks first."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from werkbrug.core import policy
+from werkbrug.web.forms import apply_validation_error
+
+from . import selectors, services
+from .forms import SystemForm
+
+
+@login_required
+@require_http_methods(["GET"])
+def systems(request: HttpRequest) -> HttpResponse:
+    return render(request, "interchange/systems.html", {"systems": selectors.system_list(user=request.user)})
+
+
+def _secret_page(request: HttpRequest, system, secret: str) -> HttpResponse:
+    token_url = settings.WERKBRUG_BASE_URL.rstrip("/") + "/oauth/token"
+    response = render(request, "interchange/secret.html", {"system": system, "secret": secret, "token_url": token_url})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def system_add(request: HttpRequest) -> HttpResponse:
+    policy.authorize(request.user, "system.manage", None)
+    form = SystemForm(request.POST or None, region_id=request.user.region_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            system, secret = services.system_register(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return _secret_page(request, system, secret)
+    return render(request, "interchange/system_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["POST"])
+def system_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    system = selectors.system_get(user=request.user, pk=pk)
+    try:
+        secret = services.system_renew_secret(actor=request.user, system=system)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("interchange:systems")
+    return _secret_page(request, system, secret)
+
+
+@login_required
+@require_http_methods(["POST"])
+def system_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    system = selectors.system_get(user=request.user, pk=pk)
+    services.system_revoke(actor=request.user, system=system)
+    messages.success(request, _("The system has been revoked: its tokens no longer work."))
+    return redirect("interchange:systems")
