@@ -189,6 +189,8 @@ _p("clients.Client", "victim", "/fhir/R4/Patient/{pk}")
 _p("trajectories.Trajectory", "victim", "/fhir/R4/CarePlan/{pk}", "/fhir/R4/CareTeam/{pk}")
 _p("plans.Action", "victim", "/fhir/R4/Task/{pk}")
 _p("clients.ConsentState", "victim", "/fhir/R4/Consent/{pk}")
+_p("collaboration.Signal", "victim", "/fhir/R4/Communication/{pk}")
+_p("core.AccessLogRecord", "victim", "/fhir/R4/AuditEvent/{pk}")
 _p("interchange.SystemClient", "region", "/interchange/systems/{pk}")
 _p("", "own", "/portal/plan/versions/{number}")  # the signed-in client's own plan: version 1
 _p("", "csv", "/api/v1/research/studies/{}/codebook.{fmt}", "/research/studies/{}/codes/export.{fmt}",

@@ -166,8 +166,40 @@ def _bearer(request: HttpRequest) -> str | None:
     return header[7:].strip() or None
 
 
-def fhir_view(resource_type: str, mode: str = "read") -> Callable:
-    """Authenticate the system, check its token's scope, act as its person, answer FHIR errors."""
+MAX_BODY = 64 * 1024
+
+
+def read_body(request: HttpRequest) -> dict:
+    """The request's FHIR JSON resource: bounded in size, nesting and numbers, else a 4xx."""
+    from werkbrug.api.parsers import MAX_DEPTH, too_deep
+    from werkbrug.core.numbers import MAX_ID
+
+    if request.content_type not in (FHIR_JSON, "application/json"):
+        raise FhirError(415, "not-supported", "send application/fhir+json")
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = MAX_BODY + 1
+    if length > MAX_BODY or len(request.body) > MAX_BODY:
+        raise FhirError(413, "too-long", f"a resource is at most {MAX_BODY} bytes")
+
+    def bounded_int(text: str) -> int:
+        if len(text.lstrip("-")) > 19 or abs(number := int(text)) > MAX_ID:
+            raise ValueError("number too large")
+        return number
+
+    try:
+        body = json.loads(request.body.decode("utf-8"), parse_int=bounded_int)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise FhirError(400, "structure", "the body is not valid JSON") from exc
+    if not isinstance(body, dict) or too_deep(body, MAX_DEPTH):
+        raise FhirError(400, "structure", "the body must be one FHIR resource, not nested too deeply")
+    return body
+
+
+def fhir_view(resource_type: str) -> Callable:
+    """Authenticate the system, check its token's scope (read for GET, write for the rest), act as
+    its person, answer FHIR errors."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
@@ -178,6 +210,7 @@ def fhir_view(resource_type: str, mode: str = "read") -> Callable:
             token = token_find(secret) if secret else None
             if token is None or not may_act_for(token.system, token.system.acting_person):
                 return outcome(401, "login", "a valid system access token is required")
+            mode = "read" if request.method in ("GET", "HEAD") else "write"
             if not system_scope_allows(token.scope_list, resource_type, mode):
                 return outcome(403, "forbidden", f"the token has no scope for {resource_type}.{mode}")
             request.user = token.system.acting_person

@@ -6,8 +6,17 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from .base import FHIR_ID, base_url, bundle, fhir_response, fhir_view, outcome, search_params
-from .resources import HANDLERS
+from .base import (
+    FHIR_ID,
+    base_url,
+    bundle,
+    fhir_response,
+    fhir_view,
+    outcome,
+    read_body,
+    search_params,
+)
+from .resources import CREATE, HANDLERS, UPDATE
 
 
 def _accepts_fhir(request: HttpRequest) -> bool:
@@ -21,7 +30,9 @@ def metadata(request: HttpRequest) -> HttpResponse:
     from django.utils import timezone
 
     resources = [{
-        "type": name, "interaction": [{"code": "read"}, {"code": "search-type"}],
+        "type": name,
+        "interaction": [{"code": "read"}, {"code": "search-type"}]
+        + ([{"code": "create"}] if name in CREATE else []) + ([{"code": "update"}] if name in UPDATE else []),
         "searchParam": [{"name": "patient", "type": "reference"}, {"name": "status", "type": "token"},
                         {"name": "_lastUpdated", "type": "date"}, {"name": "_count", "type": "number"}]
         + ([{"name": "identifier", "type": "token"}] if name == "Patient" else []),
@@ -51,8 +62,16 @@ def _type_view(resource_type: str):
     @csrf_exempt
     @fhir_view(resource_type)
     def search_view(request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and resource_type in CREATE:
+            body = read_body(request)
+            if body.get("resourceType") != resource_type:
+                return outcome(400, "invalid", f"send a {resource_type}")
+            resource, pk = CREATE[resource_type](request.user, body)
+            response = fhir_response(resource, status=201)
+            response["Location"] = f"{base_url()}/{resource_type}/{pk}"
+            return response
         if request.method != "GET":
-            return outcome(405, "not-supported", "only GET (search) is supported here")
+            return outcome(405, "not-supported", "this method is not supported here")
         if not _accepts_fhir(request):
             return outcome(406, "not-supported", "ask for application/fhir+json")
         params = search_params(request)
@@ -62,10 +81,13 @@ def _type_view(resource_type: str):
     @csrf_exempt
     @fhir_view(resource_type)
     def read_view(request: HttpRequest, pk: str) -> HttpResponse:
-        if request.method != "GET":
-            return outcome(405, "not-supported", "only GET (read) is supported here")
         if not FHIR_ID.fullmatch(pk):
             return outcome(404, "not-found", f"{resource_type} not found")
+        if request.method == "PUT" and resource_type in UPDATE:
+            # The handler checks access to the named resource before it reads the body.
+            return fhir_response(UPDATE[resource_type](request.user, pk, lambda: read_body(request)))
+        if request.method != "GET":
+            return outcome(405, "not-supported", "this method is not supported here")
         return fhir_response(read(request.user, pk))
 
     search_view.__name__ = f"{resource_type.lower()}_search"
