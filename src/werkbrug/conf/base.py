@@ -395,10 +395,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The daily digest of notifications, at 07:30 in Amsterdam (CELERY_TIMEZONE).
     "notification-digests": {"task": "werkbrug.notifications.tasks.send_digests",
                              "schedule": crontab(hour=7, minute=30)},
+    # FHIR subscription notifications owed and due (new, or waiting for a retry): each minute.
+    "fhir-subscription-notifications": {"task": "werkbrug.interchange.tasks.deliver_due_notifications",
+                                        "schedule": 60.0},
     # Closed files past their retention period are erased at night (trajectories/retention.py).
     "trajectory-retention": {"task": "werkbrug.trajectories.tasks.apply_retention",
                              "schedule": crontab(hour=3, minute=15)},
 }
+
+# FHIR subscriptions (interchange/subscriptions.py): endpoints must be https and public; the demo
+# and the tests may notify http and loopback addresses.
+FHIR_SUBSCRIPTION_ALLOW_HTTP = env_bool("FHIR_SUBSCRIPTION_ALLOW_HTTP", False)
+FHIR_SUBSCRIPTION_ALLOW_PRIVATE = env_bool("FHIR_SUBSCRIPTION_ALLOW_PRIVATE", False)
 
 # WERKBRUG_BASE_URL: the public address (https://werkbrug.example.nl), for links in e-mails. Every
 # link in a mail is made from it (`core.links.absolute_url`); production refuses to start without it.

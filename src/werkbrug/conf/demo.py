@@ -30,3 +30,7 @@ WERKBRUG_BASE_URL = (env("WERKBRUG_BASE_URL", "") or "http://127.0.0.1:8000").rs
 ACCESS_LOG_HMAC_KEY = env("ACCESS_LOG_HMAC_KEY") or "demo-access-log-key-not-for-production"
 # The scheduled tasks run in a thread of `werkbrug demo_serve` (no broker, no beat in the demo).
 RUN_SCHEDULER = env_bool("WERKBRUG_SCHEDULER", True)
+
+# FHIR subscriptions may notify a system on this machine (http, loopback).
+FHIR_SUBSCRIPTION_ALLOW_HTTP = True
+FHIR_SUBSCRIPTION_ALLOW_PRIVATE = True

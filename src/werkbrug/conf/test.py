@@ -34,3 +34,7 @@ ACCESS_LOG_ANCHOR_PATH = Path(tempfile.mkdtemp(prefix="werkbrug-test-")) / "acce
 # Uploaded documents go to a folder of this run, never the demo's.
 STORAGES = {**STORAGES, "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {
     "location": tempfile.mkdtemp(prefix="werkbrug-test-documents-"), "base_url": None}}}
+
+# FHIR subscriptions may notify a system on this machine (http, loopback).
+FHIR_SUBSCRIPTION_ALLOW_HTTP = True
+FHIR_SUBSCRIPTION_ALLOW_PRIVATE = True

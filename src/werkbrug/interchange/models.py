@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # The FHIR resource types a system may be given, each read ("read": read and search) or write.
-RESOURCE_TYPES = ("Patient", "CarePlan", "CareTeam", "Consent", "Task", "Communication", "AuditEvent")
-WRITE_TYPES = ("Communication", "Task")
+RESOURCE_TYPES = ("Patient", "CarePlan", "CareTeam", "Consent", "Task", "Communication", "AuditEvent",
+                  "Subscription")
+WRITE_TYPES = ("Communication", "Task", "Subscription")
 
 
 def all_scopes() -> list[str]:
@@ -71,3 +72,49 @@ class SystemToken(models.Model):
     @property
     def scope_list(self) -> list[str]:
         return self.scopes.split()
+
+
+class SubscriptionStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ERROR = "error", _("Error")
+    OFF = "off", _("Off")
+
+
+class FhirSubscription(models.Model):
+    """A system's FHIR Subscription (R4, rest-hook, without payload, as Koppeltaal 2.0 does):
+    when a resource of `criteria`'s type that the system may read changes, Werkbrug POSTs an
+    empty notification to `endpoint`; the system then searches with `_lastUpdated`."""
+
+    system = models.ForeignKey(SystemClient, on_delete=models.CASCADE, related_name="subscriptions")
+    criteria = models.CharField(max_length=40)
+    endpoint = models.URLField(max_length=500)
+    headers = models.JSONField(default=list, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    events = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.criteria} → {self.endpoint}"
+
+
+class SubscriptionNotification(models.Model):
+    """One notification owed to a subscription: delivered, or retried with back-off by the worker."""
+
+    subscription = models.ForeignKey(FhirSubscription, on_delete=models.CASCADE, related_name="notifications")
+    event_number = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.event_number} for {self.subscription_id}"

@@ -33,3 +33,8 @@ def may_act_for(system: Any, person: User | None) -> bool:
         person is not None and person.is_active and person.is_professional
         and person.organisation_id == system.organisation_id and person.region_id == system.region_id
     )
+
+
+def owns_subscription(system: Any, subscription: Any) -> bool:
+    """A system reads and changes its own FHIR subscriptions only."""
+    return system is not None and subscription is not None and subscription.system_id == system.pk

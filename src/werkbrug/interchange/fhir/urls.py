@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import subscription, views
 
 app_name = "fhir"
 
-urlpatterns = [path("metadata", views.metadata, name="metadata")]
+urlpatterns = [
+    path("metadata", views.metadata, name="metadata"),
+    path("Subscription", subscription.subscriptions, name="subscription-search"),
+    path("Subscription/<str:pk>", subscription.subscription, name="subscription-read"),
+]
 for _name, (_search, _read) in views.VIEWS.items():
     urlpatterns += [
         path(_name, _search, name=f"{_name.lower()}-search"),

@@ -36,7 +36,11 @@ def metadata(request: HttpRequest) -> HttpResponse:
         "searchParam": [{"name": "patient", "type": "reference"}, {"name": "status", "type": "token"},
                         {"name": "_lastUpdated", "type": "date"}, {"name": "_count", "type": "number"}]
         + ([{"name": "identifier", "type": "token"}] if name == "Patient" else []),
-    } for name in HANDLERS]
+    } for name in HANDLERS] + [{
+        "type": "Subscription",
+        "interaction": [{"code": c} for c in ("read", "search-type", "create", "update", "delete")],
+        "searchParam": [{"name": "status", "type": "token"}],
+    }]
     return fhir_response({
         "resourceType": "CapabilityStatement", "status": "active", "kind": "instance",
         "date": timezone.localdate().isoformat(), "fhirVersion": "4.0.1", "format": ["application/fhir+json"],
