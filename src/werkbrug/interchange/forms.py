@@ -26,3 +26,14 @@ class SystemForm(forms.Form):
             .select_related("organisation").order_by("last_name", "first_name")
         )
         self.fields["acting_person"].label_from_instance = lambda p: f"{p.get_full_name()} ({p.organisation})"
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What to import"))
+    file = forms.FileField(label=_("File (CSV or Excel)"),
+                           help_text=_("The first line names the columns; CSV with commas or semicolons, in UTF-8."))
+    dry_run = forms.BooleanField(label=_("Only check, import nothing yet"), required=False, initial=True)
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds

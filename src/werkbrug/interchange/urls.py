@@ -9,4 +9,5 @@ urlpatterns = [
     path("systems/new/", views.system_add, name="system_add"),
     path("systems/<int:pk>/renew/", views.system_renew, name="system_renew"),
     path("systems/<int:pk>/revoke/", views.system_revoke, name="system_revoke"),
+    path("import/", views.import_page, name="import"),
 ]

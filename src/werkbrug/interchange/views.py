@@ -15,7 +15,8 @@ from werkbrug.core import policy
 from werkbrug.web.forms import apply_validation_error
 
 from . import selectors, services
-from .forms import SystemForm
+from . import imports
+from .forms import ImportForm, SystemForm
 
 
 @login_required
@@ -65,3 +66,23 @@ def system_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.system_revoke(actor=request.user, system=system)
     messages.success(request, _("The system has been revoked: its tokens no longer work."))
     return redirect("interchange:systems")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Import organisations, people or clients: the kinds this person may import, a dry run first."""
+    kinds = [(name, str(kind.label)) for name, kind in imports.KINDS.items() if imports.may_import(request.user, name)]
+    if not kinds:
+        policy.authorize(request.user, "client.register", None)  # refused: the page's 403, logged
+    form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = imports.import_table(actor=request.user, kind=form.cleaned_data["kind"],
+                                      upload=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"])
+        if result.applied:
+            messages.success(request, _("%(n)s lines imported.") % {"n": result.created})
+    columns = {name: (kind.required, kind.optional) for name, kind in imports.KINDS.items()
+               if name in dict(kinds)}
+    return render(request, "interchange/import.html", {"form": form, "result": result, "columns": columns,
+                                                       "kinds": dict(kinds)})
