@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods
 from werkbrug.core import policy
 from werkbrug.web.forms import apply_validation_error
 
-from . import selectors, services
-from . import imports
+from . import imports, selectors, services
 from .forms import ImportForm, SystemForm
 
 
