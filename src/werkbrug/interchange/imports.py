@@ -93,7 +93,7 @@ def _date(value: Any, column: str) -> date | None:
     text = str(value).strip()
     for pattern in ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
         try:
-            parsed = datetime.strptime(text, pattern).date()
+            parsed = datetime.strptime(text, pattern).date()  # noqa: DTZ007 — a date, no time of day
         except ValueError:
             continue
         if 1900 <= parsed.year <= 2200:
