@@ -22,6 +22,7 @@ class EventAction(models.TextChoices):
     IDENTITY_UNLINKED = "identity_unlinked", _("Sign-in identity unlinked")
     HANDED_OVER = "handed_over", _("Client teams handed over")
     PERSON_DEACTIVATED = "person_deactivated", _("Account deactivated")
+    PERSON_REACTIVATED = "person_reactivated", _("Account reactivated")
 
 
 class AppendOnly(Exception):
