@@ -221,7 +221,7 @@ def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     if positions.seats:
         messages.warning(request, _("First hand over this person's places in client teams; then deactivate the account."))
         return redirect(reverse("administration:hand_over", kwargs={"pk": person.pk}) + "?then=deactivate")
-    form = DeactivateForm(request.POST or None, candidates=positions.coordinator_candidates,
+    form = DeactivateForm(request.POST if request.method == "POST" else None, candidates=positions.coordinator_candidates,
                           needs_coordinator=bool(positions.coordinated))
     if request.method == "POST" and form.is_valid():
         try:
@@ -244,7 +244,7 @@ def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     if person.is_active:
         return redirect("administration:person", pk=person.pk)
-    form = ReactivateForm(request.POST or None)
+    form = ReactivateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_reactivate(person=person, actor=request.user, reason=form.cleaned_data["reason"])
