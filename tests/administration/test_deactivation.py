@@ -17,7 +17,7 @@ from django.utils import timezone
 from werkbrug.administration import services
 from werkbrug.administration.models import AdministrationEvent, EventAction
 from werkbrug.ambassadors import services as ambassador_services
-from werkbrug.ambassadors.models import Ambassador, EventKind, Question, QuestionEvent, Topic
+from werkbrug.ambassadors.models import Ambassador, EventKind, QuestionEvent, Topic
 from werkbrug.appointments.models import CalendarFeed
 from werkbrug.appointments.services import calendar_feed_issue
 from werkbrug.core.choices import OrganisationType, Role

@@ -14,7 +14,12 @@ from django.http import Http404
 
 from werkbrug.core import policy
 from werkbrug.core.choices import DataCategory
-from werkbrug.core.policy.casefile import CasefileRead, JournalHistory, PortalJournalRead, journal_version_categories
+from werkbrug.core.policy.casefile import (
+    CasefileRead,
+    JournalHistory,
+    PortalJournalRead,
+    journal_version_categories,
+)
 from werkbrug.trajectories.models import Trajectory
 
 from .models import Document, DocumentVersion, JournalEntry, JournalVersion

@@ -193,7 +193,6 @@ def _cancel(request: DeploymentRequest, *, cancelled_by: User, reason: str, now:
         raise ValidationError(_("This request is already closed (%(status)s).")
                               % {"status": request.get_status_display()}, code="closed")
     _withdraw_pending_offer(request, now)
-    expert = request.expert
     Deployment.objects.filter(request=request, status=DeploymentStatus.PLANNED).update(status=DeploymentStatus.CANCELLED)
     request.status = RequestStatus.CANCELLED
     request.closed_at, request.closed_by, request.close_reason = now, cancelled_by, reason

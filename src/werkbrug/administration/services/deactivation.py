@@ -44,7 +44,11 @@ from werkbrug.core.choices import Role
 from werkbrug.core.links import absolute_url
 from werkbrug.core.models import RoleAssignment, User
 from werkbrug.core.principal import forget
-from werkbrug.experience_experts.services import coordinator_assign, expert_requests_release, profile_update
+from werkbrug.experience_experts.services import (
+    coordinator_assign,
+    expert_requests_release,
+    profile_update,
+)
 from werkbrug.notifications import services as notifications
 from werkbrug.notifications.kinds import Kind
 
