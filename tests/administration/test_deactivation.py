@@ -326,3 +326,16 @@ def test_anyone_but_the_regions_administrator_gets_404(admin, world, far, make_p
     target.refresh_from_db()
     assert target.is_active == (target.pk == world.amb_person.pk)
     assert not AdministrationEvent.objects.exclude(actor=admin).exists()
+
+
+def test_only_the_regions_administrator_releases_an_experts_requests(admin, world, far):
+    from werkbrug.core import policy
+
+    request = _group_request(world, accept=False)
+    assert policy.can(admin, "ee_request.release", request)
+    for other in (far.admin, world.coordinator, world.asker, world.expert):
+        assert not policy.can(other, "ee_request.release", request), other
+    with pytest.raises(Exception):  # noqa: B017, PT011 — the policy's refusal (404 for a named object)
+        ee_services.expert_requests_release(expert=world.expert, released_by=world.coordinator, reason="Weg.")
+    request.refresh_from_db()
+    assert request.status == RequestStatus.OFFERED
