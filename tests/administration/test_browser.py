@@ -50,8 +50,11 @@ def test_invite_give_role_hand_over_and_deactivate(page, sign_in, team, make_per
     assert_accessible(page)
     page.select_option("select[name=all]", f"colleague:{nina.pk}")
     follow(page.get_by_role("button", name="Overdragen"))
-    page.wait_for_url(f"**/administration/people/{leaving.pk}/")
+    # Then the preview of everything else that is handed over, and the confirmation.
+    page.wait_for_url(f"**/administration/people/{leaving.pk}/deactivate/")
     expect(page.get_by_text("De plaatsen in cliëntteams zijn overgedragen.")).to_be_visible()
+    expect(page.get_by_text("Een opnieuw geactiveerd account begint zonder rollen.", exact=False)).to_be_visible()
+    assert_accessible(page)
     follow(page.get_by_role("button", name="Account deactiveren"))
     expect(page.get_by_text("Het account is gedeactiveerd.")).to_be_visible()
 

@@ -140,8 +140,10 @@ def test_deactivation_closes_the_account_and_revokes_tokens(admin, make_person, 
     assert not person.is_active
     assert not ApiToken.objects.filter(user=person).exists()
     event = _events(EventAction.PERSON_DEACTIVATED)[0]
-    assert event.before == {"is_active": True}
-    assert event.after["is_active"] is False and event.after["api_tokens_revoked"] == 1
+    # Every role ends with the account (a reactivated account starts without roles).
+    assert event.before == {"is_active": True, "roles": [Role.EDITOR]}
+    assert event.after["is_active"] is False and event.after["api_tokens_revoked"] == 1 and event.after["roles"] == []
+    assert not RoleAssignment.objects.filter(person=person).exists()
 
 
 def test_deactivation_is_refused_while_places_in_teams_are_held(admin, team):

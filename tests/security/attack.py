@@ -510,6 +510,9 @@ LEGITIMATE = [
      "the privacy officer reviews the region's access log, which names clients by pseudonym"),
     (r"^/(api/v1/)?research/", r"^role:researcher$",
      "the study's researchers see its pseudonymised participants and their data"),
+    (r"^/(api/v1/admin|administration)/people/\{pk\}/hand-over/$", r"^role:manager$",
+     "policy `handover.manage`: a manager hands over the places of their own organisation's people (the "
+     "page names clients by trajectory number only), so a stale or empty hand-over answers 400, not 404"),
     (r"^/api/v1/ambassadors/questions/\{pk\}/unpublish/$", r"^role:region_admin$",
      "policy `ambassador_qa.unpublish`: the region administrator moderates the region's Q&As, so a question "
      "that is not published answers 400, not 404"),

@@ -78,3 +78,35 @@ class PeopleFilterForm(forms.Form):
 
 class EventFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("What"), required=False, choices=_with(EventAction.choices, _("Everything")))
+
+
+class DeactivateForm(forms.Form):
+    """Who coordinates the leaving coordinator's experts (where they have any), and why."""
+
+    NOBODY = "nobody"
+
+    coordinator = forms.ChoiceField(label=_("New coordinator of their experience experts"), required=False)
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False,
+                             help_text=_("Told to whoever asked for a deployment this person can no longer do."))
+
+    def __init__(self, *args, candidates=(), needs_coordinator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_coordinator = needs_coordinator
+        if needs_coordinator:
+            self.fields["coordinator"].required = True
+            self.fields["coordinator"].choices = [("", CHOOSE), *[(str(c.pk), c.get_full_name()) for c in candidates],
+                                                  (self.NOBODY, _("Nobody for now (choose later on the profiles)"))]
+        else:
+            del self.fields["coordinator"]
+
+    def successor(self) -> dict:
+        """The service's `coordinator` argument: only when there are experts to hand over."""
+        if not self.needs_coordinator:
+            return {}
+        value = self.cleaned_data["coordinator"]
+        return {"coordinator": None if value == self.NOBODY else int(value)}
+
+
+class ReactivateForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the account reactivated?"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}))

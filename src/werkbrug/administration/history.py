@@ -20,10 +20,52 @@ def _labels() -> dict[str, str]:
         "job_title": _("Job title"), "roles": _("Roles"), "two_factor": _("Two-factor sign-in required"),
         "subject": _("Identifier at the sign-in provider (sub)"), "label": _("Description"),
         "is_active": _("Active"), "api_tokens_revoked": _("API tokens revoked"),
+        "reason": _("Reason"), "set_password_link": _("Link to choose a password sent"),
+        "ambassador": _("Ambassador questions"), "coordinated_experts": _("Experience experts coordinated"),
+        "coordinator": _("New coordinator"), "expert_requests": _("Deployment requests"),
+        "expert_profile_active": _("Experience-expert profile active"), "calendar_feed": _("Calendar feed"),
     }
 
 
+def _names(ids) -> dict[int, str]:
+    return {p.pk: p.get_full_name() for p in User.objects.filter(pk__in=[i for i in ids if isinstance(i, int)])}
+
+
+def _numbers(ids) -> str:
+    return ", ".join(f"#{i}" for i in ids) or "—"
+
+
+def _handed_over(name: str, value: Any) -> str | None:
+    """The positions a deactivation handed over, in words (questions and requests by number)."""
+    if name == "ambassador" and isinstance(value, dict):
+        if "open_questions" in value:
+            return _numbers(value["open_questions"])
+        holders = value.get("questions", {})
+        ids = [int(h.split(":")[1]) for h in holders.values() if ":" in h]
+        names = _names(ids)
+        parts = []
+        for question, holder in holders.items():
+            kind, _sep, pk = holder.partition(":")
+            who = names.get(int(pk), "—") if pk.isdigit() else str(_("nobody"))
+            parts.append(f"#{question} → {who}" + (f" ({_('fallback')})" if kind == "fallback" else ""))
+        return "; ".join(parts) or "—"
+    if name == "coordinated_experts" and isinstance(value, list):
+        names = _names(value)
+        return ", ".join(names.get(i, str(i)) for i in value) or "—"
+    if name == "coordinator":
+        return _names([value]).get(value, "—") if value else str(_("nobody"))
+    if name == "expert_requests":
+        if isinstance(value, dict):
+            return "; ".join([f"{_('open again')}: {_numbers(value.get('reopened', []))}",
+                              f"{_('cancelled')}: {_numbers(value.get('cancelled', []))}"])
+        return _numbers(value)
+    return None
+
+
 def _value(name: str, value: Any) -> str:
+    described = _handed_over(name, value)
+    if described is not None:
+        return described
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):

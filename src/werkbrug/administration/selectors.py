@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -18,6 +19,7 @@ from werkbrug.trajectories.models import TeamMembership, Trajectory, TrajectoryS
 from .models import AdministrationEvent, OIDCIdentity
 
 __all__ = [
+    "Positions",
     "Seat",
     "colleagues",
     "event_list",
@@ -28,6 +30,7 @@ __all__ = [
     "organisation_list",
     "person_get",
     "person_list",
+    "positions_of",
     "seat_role_for",
 ]
 
@@ -171,3 +174,60 @@ def hand_over_people(*, user: User) -> list[User]:
     for person in people:
         person.seat_count = counts.get(person.pk, 0)
     return people
+
+
+@dataclass
+class Positions:
+    """Everything a person holds that deactivation hands over, as the preview shows it. Requests
+    and questions are named by number only: the administrator is in no client's team."""
+
+    seats: list[Seat]
+    ambassador: Any = None  # the active `Ambassador`, if any
+    ambassador_question_ids: list[int] = field(default_factory=list)
+    ambassador_colleagues: list[Any] = field(default_factory=list)
+    coordinated: list[Any] = field(default_factory=list)  # `ExpertProfile`s the person coordinates
+    coordinator_candidates: list[User] = field(default_factory=list)
+    expert_requests: list[Any] = field(default_factory=list)  # `DeploymentRequest`s still in their hands
+    expert_profile: Any = None  # the active `ExpertProfile`, if any
+    calendar_feed: bool = False
+
+    @property
+    def fallback_needed(self) -> bool:
+        """Open questions with no colleague ambassador to take them: the region's fallback does."""
+        return bool(self.ambassador_question_ids) and not self.ambassador_colleagues
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.ambassador or self.coordinated or self.expert_requests or self.expert_profile
+                    or self.calendar_feed)
+
+
+def positions_of(person: User) -> Positions:
+    """What `person` holds besides their roles: places in client teams, an ambassadorship with
+    its open questions, experts they coordinate (with the coordinators who could take over),
+    deployment requests in their hands as an expert, their expert profile, their calendar feed."""
+    from werkbrug.ambassadors.models import Ambassador, Question, QuestionStatus
+    from werkbrug.appointments.selectors import feed_of
+    from werkbrug.experience_experts.models import ExpertProfile
+    from werkbrug.experience_experts.services import expert_open_requests
+
+    positions = Positions(seats=open_seats(person))
+    ambassador = Ambassador.objects.filter(person=person, active=True).select_related("organisation").first()
+    if ambassador is not None:
+        positions.ambassador = ambassador
+        positions.ambassador_question_ids = list(
+            Question.objects.filter(assignee=ambassador, status=QuestionStatus.OPEN).order_by("pk").values_list("pk", flat=True))
+        positions.ambassador_colleagues = list(
+            Ambassador.objects.filter(organisation_id=ambassador.organisation_id, active=True, person__is_active=True)
+            .exclude(pk=ambassador.pk).select_related("person").order_by("position", "id"))
+    positions.coordinated = list(
+        ExpertProfile.objects.filter(coordinator=person).select_related("person").order_by("person__last_name", "pk"))
+    if positions.coordinated:
+        positions.coordinator_candidates = list(
+            User.objects.filter(region_id=person.region_id, kind="professional", is_active=True,
+                                role_assignments__role=Role.EE_COORDINATOR)
+            .exclude(pk=person.pk).distinct().order_by("last_name", "first_name", "pk"))
+    positions.expert_requests = list(expert_open_requests(person))
+    positions.expert_profile = ExpertProfile.objects.filter(person=person, active=True).first()
+    positions.calendar_feed = feed_of(person=person) is not None
+    return positions

@@ -25,12 +25,14 @@ from werkbrug.web.forms import apply_validation_error
 
 from . import selectors, services
 from .forms import (
+    DeactivateForm,
     EventFilterForm,
     IdentityForm,
     InviteForm,
     OrganisationForm,
     PeopleFilterForm,
     PersonForm,
+    ReactivateForm,
     RoleForm,
 )
 from .history import describe
@@ -186,8 +188,11 @@ def _person_action(request: HttpRequest, person: User, do: str, forms: dict) -> 
             services.invitation_resend(person=person, actor=request.user)
             messages.success(request, _("The invitation has been sent again."))
         elif do == "deactivate":
-            services.person_deactivate(person=person, actor=request.user)
-            messages.success(request, _("The account has been deactivated."))
+            # First the places in client teams (per client), then the preview of everything else.
+            if selectors.open_seats(person):
+                messages.warning(request, _("First hand over this person's places in client teams; then deactivate the account."))
+                return redirect(reverse("administration:hand_over", kwargs={"pk": person.pk}) + "?then=deactivate")
+            return redirect("administration:deactivate", pk=person.pk)
         else:
             messages.error(request, _("Choose what to do."))
     except ValidationError as exc:
@@ -201,6 +206,61 @@ def _person_action(request: HttpRequest, person: User, do: str, forms: dict) -> 
         for message in exc.messages:
             messages.error(request, message)
     return redirect(here)
+
+
+@login_required
+@GET_POST
+def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """What deactivating the account hands over, and to whom; the administrator chooses the
+    successor where there is a choice and confirms. Places in client teams are handed over first
+    (their own page, per client)."""
+    person = selectors.person_get(user=request.user, pk=pk)
+    if not person.is_active:
+        return redirect("administration:person", pk=person.pk)
+    positions = selectors.positions_of(person)
+    if positions.seats:
+        messages.warning(request, _("First hand over this person's places in client teams; then deactivate the account."))
+        return redirect(reverse("administration:hand_over", kwargs={"pk": person.pk}) + "?then=deactivate")
+    form = DeactivateForm(request.POST if request.method == "POST" else None, candidates=positions.coordinator_candidates,
+                          needs_coordinator=bool(positions.coordinated))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_deactivate(person=person, actor=request.user, reason=form.cleaned_data["reason"],
+                                       **form.successor())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The account has been deactivated."))
+            return redirect("administration:person", pk=person.pk)
+    return render(request, "administration/deactivate.html", {
+        "person": person, "positions": positions, "form": form, "roles": _role_labels(person),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@GET_POST
+def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a deactivated account again, with a reason; the roles are given again one by one."""
+    person = selectors.person_get(user=request.user, pk=pk)
+    if person.is_active:
+        return redirect("administration:person", pk=person.pk)
+    form = ReactivateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_reactivate(person=person, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The account is active again and the person has been told by mail. "
+                                        "Give the roles they need now."))
+            return redirect(reverse("administration:person", kwargs={"pk": person.pk}) + "#roles")
+    return render(request, "administration/reactivate.html", {"person": person, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def _role_labels(person: User) -> list[str]:
+    labels = dict(Role.choices)
+    return [str(labels[role]) for role in sorted(person.roles, key=Role.values.index)]
 
 
 @login_required
@@ -235,7 +295,7 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The places in client teams have been handed over."))
                 if then and policy.can(request.user, "person.change", person):
-                    return redirect("administration:person", pk=person.pk)
+                    return redirect("administration:deactivate", pk=person.pk)
                 return redirect("administration:hand_over", pk=person.pk)
     rows = []
     for seat in seats:

@@ -149,7 +149,10 @@ def ambassador_appoint(*, person: User, appointed_by: User, position: int = 0) -
 @transaction.atomic
 def ambassador_step_down(*, ambassador: Ambassador, changed_by: User, now: datetime | None = None) -> Ambassador:
     """End an appointment (region administrators). New questions no longer go to them; their open
-    questions move to a colleague now (their named stand-ins first). History stays as it was."""
+    questions move to a colleague now (their named stand-ins first) or, where the organisation has
+    no colleague present, to the region's fallback: the network coordinator, else the region's
+    administrators, are asked to see that it gets an answer (as for a question asked while no
+    ambassador is present). History stays as it was."""
     ambassador = Ambassador.objects.select_for_update(of=("self",)).select_related("organisation", "person").get(pk=ambassador.pk)
     policy.authorize(changed_by, "ambassador.manage", ambassador.organisation)
     if not ambassador.active:
@@ -158,9 +161,23 @@ def ambassador_step_down(*, ambassador: Ambassador, changed_by: User, now: datet
     ambassador.save(update_fields=["active"])
     now = _now(now)
     for question in Question.objects.select_for_update().filter(assignee=ambassador, status=QuestionStatus.OPEN):
-        _reroute(question, now, note="stepped_down")
+        if _reroute(question, now, note="stepped_down") is None:
+            _to_fallback(question, now, note="stepped_down")
     ambassador.person.__dict__.pop("_wb_ambassador_orgs", None)
     return ambassador
+
+
+def _to_fallback(question: Question, now: datetime, *, note: str) -> User | None:
+    """No ambassador of the organisation can take the question: the ladder's `coordinator` step
+    (the network coordinator, else a region administrator) is asked now; the asker is told."""
+    rules = for_region(Region.objects.get(pk=question.region_id))
+    _event(question, EventKind.NO_COLLEAGUE, now, note=note)
+    coordinator = _ladder_target("coordinator", question, timezone.localdate(now), rules)
+    if coordinator is None:
+        notify.no_colleague(question)
+        return None
+    _escalate_to(question, coordinator, "coordinator", now)
+    return coordinator
 
 
 @transaction.atomic

@@ -46,11 +46,17 @@ class NoteForm(forms.Form):
 
 
 class CorrectionForm(NoteForm):
+    """The note's fields again, its category among them (a note filed under the wrong kind of data
+    is re-filed by a correction), and why it is corrected."""
+
     reason = forms.CharField(label=_("Why do you correct the note?"), max_length=300)
 
-    def __init__(self, *args, **kwargs):
-        kwargs["with_category"] = False
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, categories: frozenset[str] | None = None, **kwargs):
+        super().__init__(*args, categories=categories, **kwargs)
+        self.fields["category"].required = False  # left out: the note keeps its category
+        self.fields["category"].help_text = _(
+            "Filed under the wrong kind of data? Choose the right one: from then on it decides who reads the note; "
+            "earlier versions stay readable only for whoever may read the kind of data they were filed under.")
 
 
 class UploadForm(forms.Form):

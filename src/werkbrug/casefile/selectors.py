@@ -13,7 +13,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from werkbrug.core import policy
-from werkbrug.core.policy.casefile import CasefileRead, PortalJournalRead
+from werkbrug.core.choices import DataCategory
+from werkbrug.core.policy.casefile import (
+    CasefileRead,
+    JournalHistory,
+    PortalJournalRead,
+    journal_version_categories,
+)
 from werkbrug.trajectories.models import Trajectory
 
 from .models import Document, DocumentVersion, JournalEntry, JournalVersion
@@ -94,9 +100,28 @@ def journal_entry_get(*, user: User, pk: int, action: str = "journal.entry", tra
     return entry
 
 
-def journal_versions(*, entry: JournalEntry) -> list[JournalVersion]:
-    """Every version of the note, newest first (the caller has authorized the note)."""
-    return list(entry.versions.select_related("written_by").order_by("-number"))
+def journal_versions(*, user: User, entry: JournalEntry) -> list[JournalVersion]:
+    """Every version of the note, newest first (the caller has authorized the note), each with
+    `readable`: whether `user` may read the category that version was written in. An unreadable
+    version keeps only its number, category, author and time (its text, date, kind and with whom
+    are blanked here, so no page or serializer can show them). Readable versions in another
+    category than the note's are access-logged in their own category."""
+    versions = list(entry.versions.select_related("written_by").order_by("-number"))
+    allowed = journal_version_categories(user, entry)
+    labels = dict(DataCategory.choices)
+    for version, older in zip(versions, [*versions[1:], None], strict=True):
+        # The history shows where a correction re-filed the note (the category is no secret).
+        version.refiled_from = older.category if older is not None and older.category != version.category else ""
+        version.refiled_from_display = labels.get(version.refiled_from, "")
+        version.readable = version.category in allowed
+        if not version.readable:
+            version.text = version.with_whom = ""
+            version.kind = ""
+            version.occurred_on = None
+    others = frozenset(v.category for v in versions if v.readable and v.category != entry.category)
+    if others:
+        policy.authorize(user, "journal.history", JournalHistory(entry, others))
+    return versions
 
 
 def journal_shared_with_client(client: Client) -> QuerySet[JournalEntry]:

@@ -111,7 +111,7 @@ def journal_entry_create(
         entry = JournalEntry.objects.create(trajectory=trajectory, category=category, created_by=author, created_at=now)
         version = JournalVersion.objects.create(
             entry=entry, number=1, written_by=author, written_at=now, shared_with_client=bool(shared_with_client),
-            **fields,
+            category=category, **fields,
         )
         entry.current = version
         entry.save(update_fields=["current"])
@@ -120,10 +120,17 @@ def journal_entry_create(
 
 def journal_entry_correct(
     *, entry: JournalEntry, author: User, kind: str, occurred_on: date | None, with_whom: str = "", text: str,
-    shared_with_client: bool = False, reason: str = "",
+    shared_with_client: bool = False, reason: str = "", category: str | None = None,
 ) -> JournalVersion:
-    """Correct a note: a new version with the corrected fields; the earlier versions stay."""
+    """Correct a note: a new version with the corrected fields; the earlier versions stay.
+
+    `category` (None: unchanged) re-files the note: from then on the new category decides who
+    reads it. The author needs the right to correct the note in its old category and to write in
+    the new one (both checked, and logged, before anything is written)."""
     policy.authorize(author, "journal.correct", entry)
+    if category is not None and category != entry.category:
+        category = _category(category)
+        policy.authorize(author, "journal.create", CasefileWrite(entry.trajectory, category))
     fields = _note_fields(kind=kind, occurred_on=occurred_on, with_whom=with_whom, text=text)
     reason = (reason or "").strip()
     if not reason:
@@ -136,17 +143,22 @@ def journal_entry_correct(
         locked = JournalEntry.objects.select_for_update(of=("self",)).select_related("trajectory", "current").get(
             pk=entry.pk)
         _active(locked.trajectory)
+        if locked.category != entry.category:
+            # Re-filed meanwhile by someone else: the rights checked above were for the old category.
+            raise ValidationError(_("Someone else has just corrected this note. Reload the page."), code="stale")
+        new_category = category or locked.category
         current = locked.current
         if current is not None and all(getattr(current, k) == v for k, v in fields.items()) \
-                and current.shared_with_client == bool(shared_with_client):
+                and current.shared_with_client == bool(shared_with_client) and new_category == locked.category:
             raise ValidationError(_("Nothing was changed."), code="unchanged")
         number = (current.number if current else 0) + 1
         version = JournalVersion.objects.create(
             entry=locked, number=number, written_by=author, written_at=timezone.now(),
-            shared_with_client=bool(shared_with_client), reason=reason, **fields,
+            shared_with_client=bool(shared_with_client), reason=reason, category=new_category, **fields,
         )
         locked.current = version
-        locked.save(update_fields=["current"])
+        locked.category = new_category
+        locked.save(update_fields=["current", "category"])
     return version
 
 

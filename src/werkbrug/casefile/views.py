@@ -69,7 +69,8 @@ def journal_create(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
 def journal_entry(request: HttpRequest, trajectory_pk: int, pk: int) -> HttpResponse:
     entry = selectors.journal_entry_get(user=request.user, pk=pk, trajectory_pk=trajectory_pk)
     return render(request, "casefile/journal_entry.html", {
-        "trajectory": entry.trajectory, "entry": entry, "versions": selectors.journal_versions(entry=entry),
+        "trajectory": entry.trajectory, "entry": entry,
+        "versions": selectors.journal_versions(user=request.user, entry=entry),
     })
 
 
@@ -77,15 +78,17 @@ def journal_entry(request: HttpRequest, trajectory_pk: int, pk: int) -> HttpResp
 def journal_correct(request: HttpRequest, trajectory_pk: int, pk: int) -> HttpResponse:
     entry = selectors.journal_entry_get(user=request.user, pk=pk, trajectory_pk=trajectory_pk, action="journal.correct")
     context = {"trajectory": entry.trajectory, "entry": entry}
+    # The note's own category is always offered (it is the one it keeps), whatever else the author writes in.
+    categories = visible_categories(request.user, entry.trajectory.client) | {entry.category}
     if request.method == "POST":
-        form = CorrectionForm(request.POST)
+        form = CorrectionForm(request.POST, categories=categories)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 services.journal_entry_correct(
                     entry=entry, author=request.user, kind=data["kind"], occurred_on=data["occurred_on"],
                     with_whom=data["with_whom"], text=data["text"], shared_with_client=data["shared_with_client"],
-                    reason=data["reason"],
+                    reason=data["reason"], category=data.get("category") or None,
                 )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
@@ -96,8 +99,8 @@ def journal_correct(request: HttpRequest, trajectory_pk: int, pk: int) -> HttpRe
     current = entry.current
     form = CorrectionForm(initial={
         "occurred_on": current.occurred_on, "kind": current.kind, "with_whom": current.with_whom,
-        "text": current.text, "shared_with_client": current.shared_with_client,
-    } if current else None)
+        "text": current.text, "shared_with_client": current.shared_with_client, "category": entry.category,
+    } if current else {"category": entry.category}, categories=categories)
     return render(request, "casefile/correct_form.html", {**context, "form": form})
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +46,8 @@ from .models import (
     VersionChange,
 )
 
-__all__ = ["deployment_correct", "deployment_withdraw", "request_cancel", "requests_expire"]
+__all__ = ["deployment_correct", "deployment_withdraw", "expert_open_requests", "expert_requests_release", "request_cancel",
+           "requests_expire"]
 
 MAX_REASON = 500
 
@@ -180,11 +182,17 @@ def request_cancel(*, request: DeploymentRequest, cancelled_by: User, reason: st
     )
     policy.authorize(cancelled_by, "ee_request.cancel", request)
     reason = _reason(reason)
+    return _cancel(request, cancelled_by=cancelled_by, reason=reason, now=now, tell=(request.expert, request.requested_by))
+
+
+def _cancel(request: DeploymentRequest, *, cancelled_by: User, reason: str, now: datetime,
+            tell: tuple[User | None, ...]) -> DeploymentRequest:
+    """Cancel a locked, authorized request (with its planned deployment and appointment) and tell
+    `tell` (never whoever cancels)."""
     if not workflow.can_change(request.status, RequestStatus.CANCELLED):
         raise ValidationError(_("This request is already closed (%(status)s).")
                               % {"status": request.get_status_display()}, code="closed")
     _withdraw_pending_offer(request, now)
-    expert = request.expert
     Deployment.objects.filter(request=request, status=DeploymentStatus.PLANNED).update(status=DeploymentStatus.CANCELLED)
     request.status = RequestStatus.CANCELLED
     request.closed_at, request.closed_by, request.close_reason = now, cancelled_by, reason
@@ -193,10 +201,51 @@ def request_cancel(*, request: DeploymentRequest, cancelled_by: User, reason: st
 
     appointments_cancel_for_deployment_request(request=request, cancelled_by=cancelled_by, reason=reason, now=now)
     link = reverse("experience_experts:request", kwargs={"pk": request.pk})
-    tell = [p for p in (expert, request.requested_by) if p is not None and p.pk != cancelled_by.pk]
-    for person in {p.pk: p for p in tell}.values():
+    told = [p for p in tell if p is not None and p.pk != cancelled_by.pk]
+    for person in {p.pk: p for p in told}.values():
         notifications.notify(recipient=person, kind=NotificationKind.DEPLOYMENT_CANCELLED, obj=request, link=link)
     return request
+
+
+def expert_open_requests(expert: User):
+    """The requests a leaving expert still holds: put to them and waiting for their answer, or
+    accepted with the deployment still planned (a registered deployment took place and stays)."""
+    planned = Deployment.objects.filter(request=OuterRef("pk"), status=DeploymentStatus.PLANNED)
+    return (
+        DeploymentRequest.objects.filter(expert=expert)
+        .filter(Q(status=RequestStatus.OFFERED) | Q(Exists(planned), status=RequestStatus.ACCEPTED))
+        .order_by("period_start", "pk")
+    )
+
+
+@transaction.atomic
+def expert_requests_release(*, expert: User, released_by: User, reason: str,
+                            now: datetime | None = None) -> dict[str, list[int]]:
+    """An expert who leaves (the account is deactivated) can no longer come. A request still put
+    to them goes back to open, as after a decline, so another expert can be asked; a request they
+    accepted whose deployment is still planned is cancelled with that deployment and its
+    appointment (the workflow has no way back from accepted). The requester is told either way.
+    Returns the request ids: {"reopened": [...], "cancelled": [...]}."""
+    now = now or timezone.now()
+    reason = _reason(reason)
+    done: dict[str, list[int]] = {"reopened": [], "cancelled": []}
+    ids = list(expert_open_requests(expert).values_list("pk", flat=True))
+    for request in (DeploymentRequest.objects.select_for_update(of=("self",)).select_related("client", "requested_by")
+                    .filter(pk__in=ids).order_by("pk")):
+        policy.authorize(released_by, "ee_request.release", request)
+        if request.status == RequestStatus.OFFERED:
+            _withdraw_pending_offer(request, now)
+            request.status = RequestStatus.OPEN
+            request.expert = None
+            request.save(update_fields=["status", "expert"])
+            notifications.notify_many(
+                recipients=[request.requested_by], actor=released_by, kind=NotificationKind.DEPLOYMENT_DECLINED,
+                obj=request, link=reverse("experience_experts:request", kwargs={"pk": request.pk}))
+            done["reopened"].append(request.pk)
+        else:
+            _cancel(request, cancelled_by=released_by, reason=reason, now=now, tell=(request.requested_by,))
+            done["cancelled"].append(request.pk)
+    return done
 
 
 def requests_expire(*, today: date, region: Region | None = None, now: datetime | None = None) -> int:

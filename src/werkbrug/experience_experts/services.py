@@ -781,8 +781,11 @@ def attendance_record(*, meeting: SupportGroupMeeting, present: Iterable[int], r
 from .registrations import (  # noqa: E402
     deployment_correct,
     deployment_withdraw,
+    expert_open_requests,
+    expert_requests_release,
     request_cancel,
     requests_expire,
 )
 
-__all__ += ["deployment_correct", "deployment_withdraw", "request_cancel", "requests_expire"]
+__all__ += ["deployment_correct", "deployment_withdraw", "expert_open_requests", "expert_requests_release",
+            "request_cancel", "requests_expire"]

@@ -56,6 +56,7 @@ class Kind(models.TextChoices):
     TRAJECTORY_REOPENED = "trajectory_reopened", _("Trajectory reopened")
     JOIN_REQUESTED = "join_requested", _("Request to join a team")
     JOIN_DECIDED = "join_decided", _("Answer to your request to join a team")
+    EXPERTS_HANDED_OVER = "experts_handed_over", _("Experience experts handed over to you")
 
 
 class Channel(models.TextChoices):

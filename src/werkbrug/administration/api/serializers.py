@@ -121,3 +121,62 @@ class AdministrationEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AdministrationEvent
         fields = ["id", "at", "actor", "action", "person", "organisation", "before", "after"]
+
+
+class DeactivateInputSerializer(serializers.Serializer):
+    coordinator = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, allow_null=True,
+        help_text="Who coordinates the person's experience experts from now on (null: nobody for now). Required when "
+                  "the person coordinates experts.")
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class ReactivateInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class _NamedPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="get_full_name")
+
+
+class _CoordinatedExpertSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="person_id")
+    name = serializers.CharField(source="person.get_full_name")
+
+
+class _ExpertRequestSerializer(serializers.Serializer):
+    """A deployment request in the leaving expert's hands, by number only."""
+
+    id = serializers.IntegerField(source="pk")
+    status = serializers.CharField()
+    outcome = serializers.SerializerMethodField()
+
+    def get_outcome(self, request) -> str:
+        return "reopened" if request.status == "offered" else "cancelled"
+
+
+class DeactivationPreviewSerializer(serializers.Serializer):
+    """What deactivation hands over; questions and requests by number only."""
+
+    seats = SeatSerializer(many=True)
+    ambassador_organisation = serializers.IntegerField(source="ambassador.organisation_id", allow_null=True,
+                                                       default=None)
+    ambassador_questions = serializers.ListField(source="ambassador_question_ids", child=serializers.IntegerField())
+    ambassador_colleagues = serializers.SerializerMethodField()
+    fallback_needed = serializers.BooleanField()
+    coordinated_experts = _CoordinatedExpertSerializer(source="coordinated", many=True)
+    coordinator_candidates = _NamedPersonSerializer(many=True)
+    expert_requests = _ExpertRequestSerializer(many=True)
+    expert_profile_active = serializers.SerializerMethodField()
+    calendar_feed = serializers.BooleanField()
+    roles = serializers.SerializerMethodField()
+
+    def get_ambassador_colleagues(self, positions) -> list[int]:
+        return [a.person_id for a in positions.ambassador_colleagues]
+
+    def get_expert_profile_active(self, positions) -> bool:
+        return positions.expert_profile is not None
+
+    def get_roles(self, positions) -> list[str]:
+        return sorted(self.context["person"].roles)

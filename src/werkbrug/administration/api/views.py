@@ -30,11 +30,14 @@ from .serializers import (
     AdminPersonDetailSerializer,
     AdminPersonInputSerializer,
     AdminPersonSerializer,
+    DeactivateInputSerializer,
+    DeactivationPreviewSerializer,
     HandOverInputSerializer,
     HandOverSerializer,
     IdentityInputSerializer,
     IdentityRefSerializer,
     OIDCIdentitySerializer,
+    ReactivateInputSerializer,
     RoleInputSerializer,
 )
 
@@ -194,13 +197,34 @@ class AdminPersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         _call(services.invitation_resend, person=person, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=None, responses=AdminPersonSerializer)
-    @action(detail=True, methods=["post"])
+    @extend_schema(methods=["GET"], request=None, responses=DeactivationPreviewSerializer)
+    @extend_schema(methods=["POST"], request=DeactivateInputSerializer, responses=AdminPersonSerializer)
+    @action(detail=True, methods=["get", "post"])
     def deactivate(self, request, pk=None):
-        """Deactivate the account; refused (400, code `hand_over_first`) while the person still has
-        a place in a client team: hand those over first (`hand-over`)."""
-        person = self.get_object()
-        person = _call(services.person_deactivate, person=person, actor=request.user)
+        """GET: what deactivating hands over (ambassador questions and where they go, experts the
+        person coordinates and the coordinators who could take them, deployment requests in their
+        hands, the calendar feed, the roles that end). POST: deactivate, handing all of it over in
+        one go; refused (400, code `hand_over_first`) while the person still has a place in a
+        client team: hand those over first (`hand-over`). `coordinator` (a coordinator's id, or
+        null for nobody) is required when the person coordinates experience experts."""
+        person = self.get_object()  # authorizes first
+        if request.method == "POST":
+            data = DeactivateInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            fields = dict(data.validated_data)
+            person = _call(services.person_deactivate, person=person, actor=request.user, **fields)
+            return Response(AdminPersonSerializer(person).data)
+        return Response(DeactivationPreviewSerializer(selectors.positions_of(person), context={"person": person}).data)
+
+    @extend_schema(request=ReactivateInputSerializer, responses=AdminPersonSerializer)
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, pk=None):
+        """Reactivate a deactivated account, with a reason. No role comes back: give them again
+        (`give-role`). The person is told by mail (a set-password link if they never chose one)."""
+        person = self.get_object()  # authorizes first
+        data = ReactivateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = _call(services.person_reactivate, person=person, actor=request.user, **data.validated_data)
         return Response(AdminPersonSerializer(person).data)
 
     @extend_schema(methods=["GET"], request=None, responses=HandOverSerializer)

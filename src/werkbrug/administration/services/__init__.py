@@ -1,5 +1,5 @@
 """Writes of region administration: organisations, people, roles, sign-in identities,
-deactivation and hand-overs. Every one of them is authorized here (the directory rules
+deactivation (handing over every position the person holds) and reactivation, and hand-overs. Every one of them is authorized here (the directory rules
 `organisation.change` and `person.change`, and `handover.manage` / `team.hand_over` in
 `core/policy/administration.py`), runs in one transaction with the changed row locked, and writes
 one `AdministrationEvent` (who, when, what, before and after) in that same transaction.
@@ -7,6 +7,7 @@ one `AdministrationEvent` (who, when, what, before and after) in that same trans
 This package is the only module of `administration` that other apps import for writes.
 """
 
+from .deactivation import person_deactivate, person_reactivate
 from .handovers import Successor, person_hand_over
 from .organisations import organisation_create, organisation_update
 from .people import (
@@ -14,7 +15,6 @@ from .people import (
     identity_unlink,
     invitation_accept,
     invitation_resend,
-    person_deactivate,
     person_invite,
     person_update,
     role_give,
@@ -32,6 +32,7 @@ __all__ = [
     "person_deactivate",
     "person_hand_over",
     "person_invite",
+    "person_reactivate",
     "person_update",
     "role_give",
     "role_take",

@@ -1,5 +1,5 @@
 """People of the region: invited, changed, given and relieved of roles, linked to a sign-in
-identity, deactivated.
+identity. Deactivation and reactivation: `deactivation.py`.
 
 An invited person gets an account without a usable password and a mail with a set-password link
 (Django's password-reset tokens: the link works once, and no longer after the password is set or
@@ -30,7 +30,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from werkbrug.api.models import tokens_revoke_all
 from werkbrug.core import policy
 from werkbrug.core.choices import CASEWORK_ROLES, TWO_FACTOR_ROLES, Role, UserKind
 from werkbrug.core.links import absolute_url
@@ -269,34 +268,3 @@ def identity_unlink(*, identity: OIDCIdentity, actor: User) -> None:
                  before={"subject": identity.subject, "label": identity.label})
     identity.delete()
     forget(person.pk)
-
-
-@transaction.atomic
-def person_deactivate(*, person: User, actor: User) -> User:
-    """Close an account. Refused while the person still holds a place in an active client team
-    (as member or plan director): the hand-over comes first (`person_hand_over`), so that no
-    client is left without their plan director or with a member who can no longer sign in."""
-    person = _lock(person)
-    policy.authorize(actor, "person.change", person)
-    if person.pk == actor.pk:
-        raise ValidationError(_("You cannot deactivate your own account."), code="self")
-    if not person.is_active:
-        raise ValidationError(_("This account is already deactivated."), code="inactive")
-    if not person.is_professional:
-        raise ValidationError(_("Only professionals are administered here."), code="not_professional")
-    seats = open_seats(person)
-    if seats:
-        raise ValidationError(
-            _("This person still has a place in %(n)s client teams. Hand those over first.") % {"n": len(seats)},
-            code="hand_over_first",
-        )
-    if person.has_role(Role.REGION_ADMIN) and _active_region_admins(person.region_id) <= 1:
-        raise ValidationError(_("The region needs at least one region administrator."), code="last_admin")
-    person.is_active = False
-    person.save(update_fields=["is_active"])
-    revoked = tokens_revoke_all(person)
-    forget(person.pk)
-    event_record(actor=actor, action=EventAction.PERSON_DEACTIVATED, region_id=person.region_id, person=person,
-                 organisation=person.organisation, before={"is_active": True},
-                 after={"is_active": False, "roles": sorted(person.roles), "api_tokens_revoked": revoked})
-    return person

@@ -17,11 +17,26 @@ from ..models import (
 
 class JournalVersionOut(serializers.ModelSerializer):
     written_by_name = serializers.CharField(source="written_by.get_full_name")
+    refiled_from = serializers.CharField(
+        read_only=True, default="", help_text="The category before this correction re-filed the note (empty: not re-filed).")
+    readable = serializers.SerializerMethodField(
+        help_text="False: the version was filed under a kind of data you may not read; its text, date, kind and "
+                  "with whom are left out (null).")
 
     class Meta:
         model = JournalVersion
-        fields = ["number", "occurred_on", "kind", "with_whom", "text", "shared_with_client", "reason", "written_by",
-                  "written_by_name", "written_at"]
+        fields = ["number", "category", "refiled_from", "readable", "occurred_on", "kind", "with_whom", "text", "shared_with_client",
+                  "reason", "written_by", "written_by_name", "written_at"]
+
+    def get_readable(self, version) -> bool:
+        return getattr(version, "readable", True)
+
+    def to_representation(self, version):
+        data = super().to_representation(version)
+        if not data["readable"]:
+            for name in ("occurred_on", "kind", "with_whom", "text"):
+                data[name] = None
+        return data
 
 
 class JournalEntryOut(serializers.ModelSerializer):
@@ -52,8 +67,8 @@ class JournalEntryIn(serializers.Serializer):
 
 
 class JournalCorrectionIn(JournalEntryIn):
-    # the note's fields without its category (a correction keeps it), and why it is corrected
-    category = None
+    # the note's fields, and why it is corrected; a category (optional: omitted keeps it) re-files the note
+    category = serializers.ChoiceField(choices=CATEGORY_CHOICES, required=False)
     reason = serializers.CharField(max_length=300)
 
 

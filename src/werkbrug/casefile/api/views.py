@@ -52,18 +52,20 @@ class JournalEntryDetail(APIView):
     def get(self, request, pk: int):
         """One note with every version, newest first."""
         entry = selectors.journal_entry_get(user=request.user, pk=pk)
-        return Response(s.JournalEntryDetailOut(entry, context={"versions": selectors.journal_versions(entry=entry)}).data)
+        versions = selectors.journal_versions(user=request.user, entry=entry)
+        return Response(s.JournalEntryDetailOut(entry, context={"versions": versions}).data)
 
 
 class JournalEntryCorrections(APIView):
     @extend_schema(request=s.JournalCorrectionIn, responses={201: s.JournalEntryDetailOut})
     def post(self, request, pk: int):
-        """Correct a note: a new version; the earlier text stays."""
+        """Correct a note: a new version; the earlier text stays. A `category` re-files the note."""
         entry = selectors.journal_entry_get(user=request.user, pk=pk, action="journal.correct")
         data = _valid(s.JournalCorrectionIn, request)
         services.journal_entry_correct(entry=entry, author=request.user, **data)
         entry = selectors.journal_entry_find(pk=pk)
-        return Response(s.JournalEntryDetailOut(entry, context={"versions": selectors.journal_versions(entry=entry)}).data,
+        versions = selectors.journal_versions(user=request.user, entry=entry)
+        return Response(s.JournalEntryDetailOut(entry, context={"versions": versions}).data,
                         status=status.HTTP_201_CREATED)
 
 

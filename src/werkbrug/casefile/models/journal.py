@@ -5,6 +5,12 @@ A note (`JournalEntry`) carries the data category it belongs to, so that the cli
 per organisation decides who reads it. Its text lives in versions (`JournalVersion`): a
 correction adds a version and keeps the old text; nothing is edited or deleted in place (only the
 retention job erases a closed trajectory's journal). `current` points at the newest version.
+
+A correction may also re-file the note under another data category (written down as "work" but
+it is care information): the note's `category` is the newest version's, and decides who reads
+the note from then on; each version keeps the category it was written in, and a reader sees an
+earlier version's text only if they may read *that* version's category
+(`selectors.journal_versions`).
 """
 
 from __future__ import annotations
@@ -57,6 +63,8 @@ class JournalVersion(models.Model):
     kind = models.CharField(_("kind of contact"), max_length=20, choices=JournalKind.choices)
     with_whom = models.CharField(_("with whom"), max_length=200, blank=True)
     text = models.TextField(_("note"))
+    # The category this version was written in (the note's `category` is the newest one's).
+    category = models.CharField(_("data category"), max_length=32, choices=DataCategory.choices)
     shared_with_client = models.BooleanField(
         _("shared with the client"), default=False,
         help_text=_("The client reads this note in the portal."),

@@ -118,6 +118,40 @@ def view_entry(user: User, entry: JournalEntry) -> Decision:
     return _reader(user, entry.trajectory, entry.category)
 
 
+@dataclass(frozen=True)
+class JournalHistory:
+    """The earlier versions of one note that were written in another category than the note's
+    current one (a correction re-filed it)."""
+
+    entry: JournalEntry
+    categories: frozenset[str] = frozenset()
+
+    @property
+    def logged_object(self) -> Trajectory:
+        return self.entry.trajectory
+
+
+def journal_version_categories(user: User, entry: JournalEntry) -> frozenset[str]:
+    """The categories in which `user` reads a version of `entry`: a version is readable only if
+    the reader may read the category *that version* was written in (the note's current category
+    decides who reads the note; an earlier version filed elsewhere keeps its own)."""
+    return trajectory_categories(user, entry.trajectory)
+
+
+@rule("journal.history")
+def view_history(user: User, read: JournalHistory) -> Decision:
+    """Reading earlier versions written in other categories: each one logged in its category."""
+    decision = _reader(user, read.entry.trajectory, read.entry.category)
+    if not decision.allowed:
+        return decision
+    refused = sorted(read.categories - journal_version_categories(user, read.entry))
+    if refused:
+        return Decision(False, reason="no consent", client=read.entry.trajectory.client, category=refused[0],
+                        code="R", role=decision.role, relation=True, consent=False)
+    return replace(decision, category=sorted(read.categories)[0],
+                   more_categories=tuple(sorted(read.categories)[1:]))
+
+
 @rule("journal.correct")
 def correct_entry(user: User, entry: JournalEntry) -> Decision:
     return _professionals(user, entry.trajectory.client, entry.category, "U")

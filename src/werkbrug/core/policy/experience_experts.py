@@ -214,6 +214,23 @@ def cancel_request(user: User, request: Any) -> Decision:
     return _request_refused(request, "the requester or a coordinator", "U")
 
 
+@rule("ee_request.release")
+def release_request(user: User, request: Any) -> Decision:
+    """A leaving expert's requests are released (offered: open again; accepted and still planned:
+    cancelled) by the region administrator who deactivates the expert's account. A request for a
+    client is then a write in the client's file by someone outside the team: logged as such (code
+    U, purpose hand-over, no team relation), like `team.hand_over`."""
+    from .administration import is_region_admin_of
+
+    if not is_region_admin_of(user, getattr(request, "region_id", None)):
+        return _request_refused(request, "region administrators only", "U")
+    if request.client_id is not None:
+        return Decision(True, client=request.client, category=DataCategory.PARTICIPATION, code="U",
+                        purpose="hand-over of a leaving experience expert", role=Role.REGION_ADMIN, relation=False,
+                        consent=False)
+    return ALLOW
+
+
 @rule("ee_request.answer")
 def answer_request(user: User, request: Any) -> Decision:
     """Only the expert the request is offered to accepts or declines it."""
