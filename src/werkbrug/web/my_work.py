@@ -286,12 +286,13 @@ _COUNTED: dict[str, Callable[..., QuerySet]] = {
 }
 
 
-def _page(key: str, values: dict[str, Any], today: date, model, limit: int | None = LIMIT) -> list[dict[str, Any]]:
-    """The first `limit` rows of list `key` (SQL compiled once per process, see `trajectories.compiled`)."""
+def _page(key: str, values: dict[str, Any], today: date, model, whole: bool = False) -> list[dict[str, Any]]:
+    """The first LIMIT rows of list `key`, or all of them (`whole`: the query limits itself). Its SQL is
+    compiled once per process (see `trajectories.compiled`)."""
     from werkbrug.trajectories import compiled
 
     return compiled.fetch((f"my_work.{key}", CAP, today), values, lambda v: _page_of(key, v, today), model=model,
-                          limit=limit)
+                          limit=None if whole else LIMIT)
 
 
 def _signals_page(values: dict[str, Any], today: date) -> tuple[list[dict[str, Any]], int | None]:
@@ -306,7 +307,7 @@ def _signals_page(values: dict[str, Any], today: date) -> tuple[list[dict[str, A
     and only when fewer than a page pass is the list read again with the rules over all."""
     from werkbrug.collaboration.models import SignalRecipient
 
-    window = _page("signals", values, today, SignalRecipient, limit=None)
+    window = _page("signals", values, today, SignalRecipient, whole=True)
     visible = [row for row in window if row["visible"]]
     if len(window) <= CAP:
         return visible[:LIMIT], len(visible)
