@@ -152,3 +152,22 @@ def test_the_plan_directors_two_weeks_move_with_the_clock_through_the_reused_sql
     assert [i.detail for i in director(timezone.now()).items] == ["toestemming gewijzigd"]
     assert director(timezone.now() + timedelta(days=15)).items == []
     assert [i.detail for i in director(timezone.now() + timedelta(days=13)).items] == ["toestemming gewijzigd"]
+
+
+def test_each_person_gets_their_own_lists_through_the_reused_sql(team, signal):
+    """The lists' SQL is compiled once and reused with each person's own values."""
+    from werkbrug.trajectories import compiled
+    from werkbrug.web.my_work import sections_for
+
+    signal(urgency="normal", recipients=[team.labour_expert], text="Voor de arbeidsdeskundige.")
+    signal(urgency="urgent", author=team.labour_expert, recipients=[team.jobcoach], text="Voor de jobcoach.")
+    compiled._cache.clear()
+
+    def signals(person):
+        section = next(s for s in sections_for(person) if s.key == "signals")
+        return [(item.urgent, section.total) for item in section.items]
+
+    seen = [signals(person) for person in (team.jobcoach, team.labour_expert, team.jobcoach, team.labour_expert)]
+    assert seen == [[(True, 1)], [(False, 1)]] * 2
+    assert any(key[2] == "my_work.signals" for key in compiled._cache)
+    assert all(template is not compiled._NOT_REUSABLE for template in compiled._cache.values())
