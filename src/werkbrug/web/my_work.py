@@ -2,9 +2,11 @@
 
 Each list comes from its app's data under the same rules as the pages it links to: casework
 items only for trajectories where the person is a current team member and the client consents
-to their organisation seeing that category (`trajectories.selectors.caseload_trajectories` and
-`ConsentState.objects.current()`), so the home page shows nothing its links would refuse. One
-access-log record per page for the casework lists (`work.view`), like the caseload.
+to their organisation seeing that category (`trajectories.selectors.caseload_filter`, the rule
+behind `caseload_trajectories`, and `ConsentState.objects.current()`), so the home page shows
+nothing its links would refuse. One access-log record per page for the casework lists
+(`work.view`), like the caseload. The casework lists' SQL is compiled once per process and runs
+prepared, as the caseload's does (`trajectories/compiled.py`; ADR 0005 says why and what it gained).
 """
 
 from __future__ import annotations
