@@ -203,3 +203,25 @@ def test_caseload_shows_the_phase_by_its_name_not_its_code(team, as_user):
     phase_change(trajectory=team.trajectory, changed_by=team.jobcoach, phase="job_search")
     page = as_user(team.jobcoach).get(reverse("trajectories:index")).content.decode()
     assert "<td>Zoeken naar werk</td>" in page and "job_search" not in page
+
+
+def test_a_datetime_value_is_filled_in_each_time(team):
+    """`v.datetime(name)`: a moment that changes between requests is a value of the kept SQL."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from werkbrug.trajectories.models import Trajectory
+
+    compiled._cache.clear()
+    started = Trajectory.objects.get(pk=team.trajectory.pk).started_on
+
+    def build(v):
+        return Trajectory.objects.filter(pk=v.int("pk"), client__created_at__gte=v.datetime("since")).values_list("id")
+
+    now = timezone.now()
+    found = [compiled.fetch(("test.since",), {"pk": team.trajectory.pk, "since": since}, build, model=Trajectory)
+             for since in (now - timedelta(days=1), now + timedelta(days=1), now - timedelta(days=2))]
+    assert [len(rows) for rows in found] == [1, 0, 1]
+    assert started is not None
+    assert all(template is not compiled._NOT_REUSABLE for template in compiled._cache.values())

@@ -107,3 +107,67 @@ def test_the_plan_director_sees_clients_whose_consent_changed_in_the_last_two_we
     with time_machine.travel(timezone.now() + timedelta(days=15)):
         page = _home(as_user, team.jobcoach)
     assert "toestemming gewijzigd" not in page
+
+
+@pytest.mark.parametrize("hidden", [2, 3])
+def test_signals_the_rules_hide_are_left_out_of_the_list_and_its_total(team, signal, make_client, monkeypatch,
+                                                                       hidden):
+    """The signals list sorts the person's first CAP + 1 open signals and asks the rules of those:
+    signals the person may not see (here: of a trajectory outside their caseload) are left out,
+    and the list is read again with the rules over all when too few of those pass."""
+    from werkbrug.clients.models import ConsentMethod
+    from werkbrug.collaboration.models import Signal, SignalRecipient
+    from werkbrug.trajectories.services import trajectory_start
+    from werkbrug.web import my_work
+
+    monkeypatch.setattr(my_work, "LIMIT", 2)
+    monkeypatch.setattr(my_work, "CAP", 3)
+    person = team.labour_expert
+    elsewhere = trajectory_start(client=make_client(team.jobcoach, last_name="Elders"), started_by=team.jobcoach,
+                                 role=Role.JOBCOACH, consent_method=ConsentMethod.VERBAL)
+    for _ in range(hidden):  # urgent and old: first in the order shown, but not the person's to see
+        s = Signal.objects.create(trajectory=elsewhere, author=team.jobcoach, category="debts", urgency="urgent",
+                                  text="Synthetisch.", created_at=timezone.now() - timedelta(days=3))
+        SignalRecipient.objects.create(signal=s, person=person)
+    for _ in range(3):
+        signal(urgency="normal")
+    section = next(s for s in my_work.sections_for(person) if s.key == "signals")
+    assert len(section.items) == 2
+    assert all(f"/trajectories/{team.trajectory.pk}/" in item.url for item in section.items)
+    assert (section.total, section.total_shown) == (3, "3")
+    assert my_work.nav_counts(person)["trajectories:index"] == 3
+
+
+def test_the_plan_directors_two_weeks_move_with_the_clock_through_the_reused_sql(team, withdraw):
+    """The moment "two weeks ago" is a value of the plan director's list, not part of its SQL
+    that is compiled once: a later request with the same SQL sees the list of its own moment."""
+    from werkbrug.web import my_work
+
+    withdraw(team.uwv, "signals")
+
+    def director(when):
+        with time_machine.travel(when):
+            return next(s for s in my_work.sections_for(team.jobcoach) if s.key == "director")
+
+    assert [i.detail for i in director(timezone.now()).items] == ["toestemming gewijzigd"]
+    assert director(timezone.now() + timedelta(days=15)).items == []
+    assert [i.detail for i in director(timezone.now() + timedelta(days=13)).items] == ["toestemming gewijzigd"]
+
+
+def test_each_person_gets_their_own_lists_through_the_reused_sql(team, signal):
+    """The lists' SQL is compiled once and reused with each person's own values."""
+    from werkbrug.trajectories import compiled
+    from werkbrug.web.my_work import sections_for
+
+    signal(urgency="normal", recipients=[team.labour_expert], text="Voor de arbeidsdeskundige.")
+    signal(urgency="urgent", author=team.labour_expert, recipients=[team.jobcoach], text="Voor de jobcoach.")
+    compiled._cache.clear()
+
+    def signals(person):
+        section = next(s for s in sections_for(person) if s.key == "signals")
+        return [(item.urgent, section.total) for item in section.items]
+
+    seen = [signals(person) for person in (team.jobcoach, team.labour_expert, team.jobcoach, team.labour_expert)]
+    assert seen == [[(True, 1)], [(False, 1)]] * 2
+    assert any(key[2] == "my_work.signals" for key in compiled._cache)
+    assert all(template is not compiled._NOT_REUSABLE for template in compiled._cache.values())

@@ -14,7 +14,9 @@ logging and test guards see them as before.
 
 - `v.int(name)` — an integer (an id);
 - `v.ints(name)` — a list of integers (the ids on a page; the list's length is part of the shape);
-- `v.text(name)` — a text (a search word; the compiled parameter may be a LIKE pattern around it).
+- `v.text(name)` — a text (a search word; the compiled parameter may be a LIKE pattern around it);
+- `v.datetime(name)` — an aware datetime compared with a `DateTimeField` (a moment such as "two
+  weeks ago", which changes on every request).
 
 Anything else the query depends on (the sort, whether a filter is on, today's date) belongs in
 the `key`. A value that is `None` is passed as it is and makes its own shape (`= NULL` and
@@ -28,6 +30,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -41,6 +44,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["Values", "fetch"]
 
 _INT_MARK = -7_319_000_000_000  # integer markers count down from here: far from any real value
+_DATETIME_MARK = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)  # datetime markers count up from here, by microseconds
 _MAX_ENTRIES = 512
 
 _NOT_REUSABLE = object()
@@ -62,6 +66,9 @@ class Values:
     def text(self, name: str):
         return self.values[name]
 
+    def datetime(self, name: str):
+        return self.values[name]
+
 
 class _Markers(Values):
     """Hands out marker values instead, and remembers which value each one stands for."""
@@ -70,6 +77,7 @@ class _Markers(Values):
         super().__init__(values)
         self.ints_seen: dict[int, tuple[str, int | None]] = {}
         self.texts_seen: dict[str, str] = {}
+        self.datetimes_seen: dict[datetime, str] = {}
 
     def _next_int(self, slot: tuple[str, int | None]) -> int:
         marker = _INT_MARK - len(self.ints_seen) - len(self.texts_seen)
@@ -92,6 +100,13 @@ class _Markers(Values):
         self.texts_seen[marker] = name
         return marker
 
+    def datetime(self, name: str):
+        if self.values[name] is None:
+            return None
+        marker = _DATETIME_MARK + timedelta(microseconds=len(self.datetimes_seen) + 1)
+        self.datetimes_seen[marker] = name
+        return marker
+
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -106,7 +121,7 @@ class _Compiled:
 @dataclass(frozen=True)
 class _Template:
     """SQL with a slot per parameter: ("const", value) | ("int", name, index) | ("text", name,
-    before, after, like)."""
+    before, after, like) | ("datetime", name)."""
 
     sql: str
     params: tuple
@@ -122,6 +137,8 @@ class _Template:
             elif kind == "int":
                 value = values[slot[1]]
                 params.append(value if slot[2] is None else value[slot[2]])
+            elif kind == "datetime":
+                params.append(connection.ops.adapt_datetimefield_value(values[slot[1]]))
             else:
                 word = values[slot[1]]
                 if slot[4]:
@@ -158,7 +175,12 @@ def _compile(queryset: QuerySet, using: str) -> _Compiled:
 def _slots(markers: _Markers, params: Sequence, connection) -> tuple:
     slots = []
     escaped = {connection.ops.prep_for_like_query(m): name for m, name in markers.texts_seen.items()}
+    # A datetime parameter as the database driver gets it (an aware datetime, or a text on SQLite).
+    moments = {connection.ops.adapt_datetimefield_value(m): name for m, name in markers.datetimes_seen.items()}
     for param in params:
+        if isinstance(param, datetime | str) and param in moments:
+            slots.append(("datetime", moments[param]))
+            continue
         if isinstance(param, int) and not isinstance(param, bool) and param in markers.ints_seen:
             slots.append(("int", *markers.ints_seen[param]))
             continue

@@ -33,6 +33,7 @@ from .models import (
 
 __all__ = [
     "caseload_trajectories",
+    "caseload_filter",
     "caseload_search",
     "SORTS",
     "trajectory_get",

@@ -2,9 +2,11 @@
 
 Each list comes from its app's data under the same rules as the pages it links to: casework
 items only for trajectories where the person is a current team member and the client consents
-to their organisation seeing that category (`trajectories.selectors.caseload_trajectories` and
-`ConsentState.objects.current()`), so the home page shows nothing its links would refuse. One
-access-log record per page for the casework lists (`work.view`), like the caseload.
+to their organisation seeing that category (`trajectories.selectors.caseload_filter`, the rule
+behind `caseload_trajectories`, and `ConsentState.objects.current()`), so the home page shows
+nothing its links would refuse. One access-log record per page for the casework lists
+(`work.view`), like the caseload. The casework lists' SQL is compiled once per process and runs
+prepared, as the caseload's does (`trajectories/compiled.py`; ADR 0005 says why and what it gained).
 """
 
 from __future__ import annotations
@@ -12,23 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     Exists,
     F,
     Func,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -46,6 +44,7 @@ LIMIT = 10
 # Totals are counted up to here: beyond it the page and the navigation say "99+". Counting every
 # one of 2 000 open items applied the caseload's rules to each (most of the busiest page's time).
 CAP = 99
+CONSENT_CHANGED = timedelta(days=14)  # the plan director sees clients whose consent changed this recently
 DENIED_BURST = 5  # denied attempts by one person within a day that the privacy officer should see
 
 
@@ -99,48 +98,74 @@ def count_shown(n: int) -> str:
     return f"{CAP}+" if n > CAP else str(n)
 
 
-def _consents(user: User, category: str, client) -> Exists:
-    """Whether the client (an `OuterRef`) consents now to the person's organisation seeing
+def _values(user: User, now: datetime | None = None) -> dict[str, Any]:
+    """The values the casework lists' queries take from the request (see `trajectories.compiled`):
+    everything else about them is the same on every request, so their SQL is compiled once."""
+    values: dict[str, Any] = {"person": user.pk, "organisation": user.organisation_id, "region": user.region_id}
+    if now is not None:
+        values["since"] = now - CONSENT_CHANGED
+    return values
+
+
+def _client_name(first_name: str, last_name: str) -> str:
+    from werkbrug.clients.models import Client
+
+    return Client(first_name=first_name, last_name=last_name).full_name
+
+
+def _display(model, field: str, value: str) -> str:
+    """A choice's label, as `get_<field>_display()` gives it."""
+    return str(dict(model._meta.get_field(field).flatchoices).get(value, value))
+
+
+def _consents(v, today: date, category: str, client) -> Exists:
+    """Whether the client (an `OuterRef`) consents on `today` to the person's organisation seeing
     `category`: asked per row (the consent index's lookup), not as the set of every client of the
     organisation that consents, which cost the same for one client as for ten thousand."""
     from werkbrug.clients.models import ConsentState
 
-    return Exists(ConsentState.objects.current().filter(client_id=client, organisation_id=user.organisation_id,
-                                                        category=category))
+    return Exists(ConsentState.objects.current(today).filter(client_id=client, organisation_id=v.int("organisation"),
+                                                             category=category))
 
 
-def _trajectories(user: User, category: str):
-    from werkbrug.trajectories.selectors import caseload_trajectories
+def _caseload(v, today: date, category: str | None) -> QuerySet:
+    """The person's caseload (`trajectories.selectors.caseload_filter`, the rule behind
+    `caseload_trajectories`) whose clients consent to `category` (None: to taking part only)."""
+    from werkbrug.trajectories.selectors import caseload_filter
 
-    return caseload_trajectories(user=user).filter(_consents(user, category, OuterRef("client_id")))
-
-
-def _per_row(check: Exists) -> Case:
-    """`check` asked for each row the list walks (CASE WHEN EXISTS …): as a plain EXISTS,
-    PostgreSQL turns it into a join and, guessing far too few rows pass the caseload's rules,
-    joins the whole caseload (10 000 trajectories) to count 100 open items or find a page of them.
-    Per row it is a few index lookups, and the walk stops at the LIMIT."""
-    return Case(When(check, then=Value(True)), default=Value(False), output_field=BooleanField())
+    trajectories = caseload_filter(person=v.int("person"), organisation=v.int("organisation"), region=v.int("region"),
+                                   today=today)
+    return trajectories if category is None else trajectories.filter(_consents(v, today, category, OuterRef("client_id")))
 
 
-def _in_caseload(user: User, category: str, trajectory: str, per_row: bool = True) -> Case | Exists:
+def _per_row(queryset: QuerySet) -> IsNull:
+    """Whether `queryset` (correlated with the outer row) has a row, asked for each row the list
+    walks, as `(SELECT … LIMIT 1) IS NOT NULL`. As EXISTS, PostgreSQL may turn the question into a
+    join or into one hashed set of every answer (it guesses far too few rows pass the caseload's
+    rules, or that the walk reads every row): it then joined or hashed the whole caseload (10 000
+    trajectories) to find a page of ten. A scalar subquery can be neither: per row it is a few
+    index lookups, and the walk stops at the LIMIT."""
+    return IsNull(Subquery(queryset.order_by().values("pk")[:1]), False)
+
+
+def _in_caseload(v, today: date, category: str, trajectory: str, per_row: bool = True) -> IsNull | Exists:
     """Whether the row's trajectory (the column `trajectory` of the outer query) is in the
     person's caseload and its client consents to `category`: the caseload's rules asked for that
     one trajectory (index lookups), so a list walks the person's own open items in the order shown
     and stops after a page. As `trajectory__in=<caseload>`, PostgreSQL checked all ~2 000 open
     items of the busiest professional (and joined the whole caseload of 10 000) before sorting."""
-    check = Exists(_trajectories(user, category).filter(pk=OuterRef(trajectory)))
-    return _per_row(check) if per_row else check
+    trajectories = _caseload(v, today, category).filter(pk=OuterRef(trajectory))
+    return _per_row(trajectories) if per_row else Exists(trajectories)
 
 
-def _current_version(version: str) -> Case:
+def _current_version(version: str) -> IsNull:
     """Whether the version (column `version` of the outer query) is the current one of its plan
     (a plan's `current_version` is always one of its own versions). Asked as EXISTS: as the join
     condition `plan.current_version_id = version.id` PostgreSQL guessed that almost no row would
     pass and sorted every open item instead of walking the index in the order shown."""
     from werkbrug.plans.models import Plan
 
-    return _per_row(Exists(Plan.objects.filter(current_version_id=OuterRef(version))))
+    return _per_row(Plan.objects.filter(current_version_id=OuterRef(version)))
 
 
 def _capped(queryset: QuerySet) -> QuerySet:
@@ -149,52 +174,222 @@ def _capped(queryset: QuerySet) -> QuerySet:
     return queryset.model._base_manager.filter(pk__in=queryset.order_by().values("pk")[:CAP + 1])
 
 
-def _first(queryset: QuerySet, counted: dict[str, QuerySet], key: str, count: QuerySet | None = None) -> list:
-    """The first LIMIT rows; when there are that many, the list is counted later (`_count_all`)
-    with the page's other full lists, in one query (`count`: the same rows, asked another way)."""
-    rows = list(queryset[:LIMIT])
-    if len(rows) == LIMIT:
-        counted[key] = queryset if count is None else count
-    return rows
+# The casework lists: each a function of the request's values (`v`, see `_values`) and today,
+# giving the person's items under the rules of the pages they link to. The home page reads a page
+# of each in the order shown (`_PAGES`) and counts the full ones; the navigation counts some.
+
+def _open_actions(v, today: date) -> QuerySet:
+    from werkbrug.plans.models import Action, ActionStatus
+
+    return Action.objects.filter(_current_version("version_id"),
+                                 _in_caseload(v, today, DataCategory.PLAN, "version__plan__trajectory_id"),
+                                 owner_id=v.int("person"), status=ActionStatus.OPEN)
 
 
-def _count_all(user: User, sections: list[Section], counted: dict[str, QuerySet]) -> None:
-    """The totals of the full lists, each counted up to CAP + 1, in one query."""
-    from werkbrug.core.models import User as Person
-
-    if not counted:
-        return
-    row = Person.objects.filter(pk=user.pk).values(
-        **{f"n_{key}": _count(_capped(qs)) for key, qs in counted.items()}).get()
-    for section in sections:
-        if section.key in counted:
-            section.total = row[f"n_{section.key}"] or 0
-
-
-def _waiting_for_agreement(user: User):
+def _waiting_for_agreement(v, today: date) -> QuerySet:
     from werkbrug.plans.models import PlanVersion
 
     return (PlanVersion.objects.filter(_current_version("pk"),
-                                       _in_caseload(user, DataCategory.PLAN, "plan__trajectory_id"),
+                                       _in_caseload(v, today, DataCategory.PLAN, "plan__trajectory_id"),
                                        submitted_at__isnull=False, agreed_at__isnull=True)
-            .exclude(responses__person=user))
+            .exclude(responses__person_id=v.int("person")))
 
 
-def _signals_to_acknowledge(user: User, per_row: bool = True):
+def _signals_to_acknowledge(v, today: date, per_row: bool = True) -> QuerySet:
     """`per_row=False` for the list: its order (urgency, then age) is on the signal, so every open
     signal is read and sorted anyway, and then a join is cheaper than asking per row."""
     from werkbrug.collaboration.models import SignalRecipient
 
-    return SignalRecipient.objects.filter(_in_caseload(user, DataCategory.SIGNALS, "signal__trajectory_id", per_row),
-                                          person=user, acknowledged_at__isnull=True)
+    return SignalRecipient.objects.filter(
+        _in_caseload(v, today, DataCategory.SIGNALS, "signal__trajectory_id", per_row),
+        person_id=v.int("person"), acknowledged_at__isnull=True)
 
 
-def _referrals_to_my_organisation(user: User):
+def _referrals_to_my_organisation(v, today: date) -> QuerySet:
     from werkbrug.collaboration.models import Referral, ReferralState
 
-    return Referral.objects.filter(_consents(user, DataCategory.PARTICIPATION, OuterRef("trajectory__client_id")),
-                                   organisation_id=user.organisation_id, state=ReferralState.REQUESTED,
-                                   trajectory__region_id=user.region_id)
+    return Referral.objects.filter(_consents(v, today, DataCategory.PARTICIPATION, OuterRef("trajectory__client_id")),
+                                   organisation_id=v.int("organisation"), state=ReferralState.REQUESTED,
+                                   trajectory__region_id=v.int("region"))
+
+
+def _consent_changed(v, client) -> QuerySet:
+    """The consent events of the client (an `OuterRef`) recorded in the last two weeks."""
+    from werkbrug.clients.models import ConsentEvent
+
+    return ConsentEvent.objects.filter(client_id=client, recorded_at__gte=v.datetime("since"))
+
+
+def _plan_waiting(trajectory) -> QuerySet:
+    """The trajectory's (an `OuterRef`) plan if its current version waits for agreement."""
+    from werkbrug.plans.models import Plan
+
+    return Plan.objects.filter(trajectory_id=trajectory, current_version__submitted_at__isnull=False,
+                               current_version__agreed_at__isnull=True)
+
+
+def _directed(v, today: date) -> QuerySet:
+    """The person's team memberships of trajectories in their caseload that they direct, whose
+    plan waits for agreement or whose client's consent changed in the last two weeks. Read from
+    the memberships, in the caseload's name order (index `team_caseload_by_name`), with the rules
+    asked per membership: the walk stops after a page, where sorting the candidates by name read
+    all ~2 000 of the busiest plan director's."""
+    from werkbrug.trajectories.models import TeamMembership
+
+    directed = (_caseload(v, today, None).filter(pk=OuterRef("trajectory_id"), plan_director_id=v.int("person"))
+                .filter(Exists(_plan_waiting(OuterRef("pk"))) | Exists(_consent_changed(v, OuterRef("client_id")))))
+    return TeamMembership.objects.filter(_per_row(directed), person_id=v.int("person"), left_at__isnull=True)
+
+
+# Per list: its section key, how a page of it is read (order and columns) and the function
+# whose rows it counts (None: the list itself).
+_ACTION_ROW = ("title", "due_on", "version__plan__trajectory_id",
+               "version__plan__trajectory__client__first_name", "version__plan__trajectory__client__last_name")
+_VERSION_ROW = ("number", "submitted_at", "plan__trajectory_id",
+                "plan__trajectory__client__first_name", "plan__trajectory__client__last_name")
+_SIGNAL_ROW = ("signal__category", "signal__urgency", "signal__created_at", "signal__trajectory_id",
+               "signal__trajectory__client__first_name", "signal__trajectory__client__last_name")
+_SIGNAL_ORDER = ("-signal__urgency", "signal__created_at", "pk")
+_REFERRAL_ROW = ("id", "service", "created_at", "trajectory__client__first_name", "trajectory__client__last_name")
+_DIRECTED_ROW = ("trajectory_id", "client_first_name", "client_last_name", "plan_waiting", "consent_changed")
+
+
+def _page_of(key: str, v, today: date) -> QuerySet:
+    """The query of a page of list `key`, in the order shown (unsliced: `compiled.fetch` cuts it)."""
+    if key == "actions":
+        return _open_actions(v, today).order_by("due_on", "pk").values_list(*_ACTION_ROW)
+    if key == "agreement":
+        return _waiting_for_agreement(v, today).order_by("submitted_at", "pk").values_list(*_VERSION_ROW)
+    if key == "signals":
+        # The person's first CAP + 1 open signals in the order shown, each with whether the rules
+        # let the person see it (`_signals_page`).
+        from werkbrug.collaboration.models import SignalRecipient
+
+        first = (SignalRecipient.objects.filter(person_id=v.int("person"), acknowledged_at__isnull=True)
+                 .order_by(*_SIGNAL_ORDER).values("pk")[:CAP + 1])
+        return (SignalRecipient.objects.filter(pk__in=first)
+                .annotate(visible=_in_caseload(v, today, DataCategory.SIGNALS, "signal__trajectory_id"))
+                .order_by(*_SIGNAL_ORDER).values_list(*_SIGNAL_ROW, "visible"))
+    if key == "signals_all":
+        return (_signals_to_acknowledge(v, today, per_row=False).order_by(*_SIGNAL_ORDER)
+                .values_list(*_SIGNAL_ROW))
+    if key == "referrals":
+        return _referrals_to_my_organisation(v, today).order_by("created_at", "pk").values_list(*_REFERRAL_ROW)
+    # the plan director's list, in the caseload's name order
+    return (_directed(v, today)
+            .annotate(plan_waiting=_per_row(_plan_waiting(OuterRef("trajectory_id"))),
+                      consent_changed=_per_row(_consent_changed(v, OuterRef("trajectory__client_id"))))
+            .order_by("client_last_name", "client_first_name", "trajectory_id").values_list(*_DIRECTED_ROW))
+
+
+_COUNTED: dict[str, Callable[..., QuerySet]] = {
+    "actions": _open_actions, "agreement": _waiting_for_agreement, "signals": _signals_to_acknowledge,
+    "referrals": _referrals_to_my_organisation, "director": _directed,
+}
+
+
+def _page(key: str, values: dict[str, Any], today: date, model, whole: bool = False) -> list[dict[str, Any]]:
+    """The first LIMIT rows of list `key`, or all of them (`whole`: the query limits itself). Its SQL is
+    compiled once per process (see `trajectories.compiled`)."""
+    from werkbrug.trajectories import compiled
+
+    return compiled.fetch((f"my_work.{key}", CAP, today), values, lambda v: _page_of(key, v, today), model=model,
+                          limit=None if whole else LIMIT)
+
+
+def _signals_page(values: dict[str, Any], today: date) -> tuple[list[dict[str, Any]], int | None]:
+    """The first LIMIT signals to acknowledge and their total, or None when they must be counted.
+
+    The order shown (urgency, then age) is on the signal, so no index walks a person's open
+    signals in that order: asking the rules of each of them before sorting cost the busiest
+    professional ~2 000 rule checks. So the person's first CAP + 1 open signals are sorted first
+    (cheap: no rules) and the rules are asked of those only. When all of them pass (the usual
+    case) that is the page and the total ("99+"); when there were fewer, the passing ones are the
+    list and its exact total; only when some of a full window fail does the total need counting,
+    and only when fewer than a page pass is the list read again with the rules over all."""
+    from werkbrug.collaboration.models import SignalRecipient
+
+    window = _page("signals", values, today, SignalRecipient, whole=True)
+    visible = [row for row in window if row["visible"]]
+    if len(window) <= CAP:
+        return visible[:LIMIT], len(visible)
+    if len(visible) == len(window):
+        return visible[:LIMIT], len(visible)
+    if len(visible) >= LIMIT:
+        return visible[:LIMIT], None
+    return _page("signals_all", values, today, SignalRecipient), None
+
+
+def _count_all(values: dict[str, Any], today: date, sections: list[Section], full: tuple[str, ...]) -> None:
+    """The totals of the lists `full` (a page or more of rows), each counted up to CAP + 1, in one query."""
+    from werkbrug.core.models import User as Person
+    from werkbrug.trajectories import compiled
+
+    if not full:
+        return
+    row = compiled.fetch(
+        ("my_work.totals", full, CAP, today), values,
+        lambda v: Person.objects.filter(pk=v.int("person")).annotate(
+            **{f"n_{key}": _count(_capped(_COUNTED[key](v, today))) for key in full}
+        ).values_list("pk", *(f"n_{key}" for key in full)),
+        model=Person)[0]
+    for section in sections:
+        if section.key in full:
+            section.total = row[f"n_{section.key}"] or 0
+
+
+def _casework(user: User, now: datetime, today: date) -> list[Section]:
+    from werkbrug.collaboration.models import Referral, Signal
+    from werkbrug.plans.models import Action, PlanVersion
+    from werkbrug.trajectories.models import TeamMembership
+
+    policy.authorize(user, "work.view", None)
+    values = _values(user, now)
+    plan_url = reverse("plans:plan", kwargs={"trajectory_pk": 999_999_999})
+    signals_url = reverse("collaboration:signals", kwargs={"trajectory_pk": 999_999_999})
+    referral_url = reverse("collaboration:referral", kwargs={"pk": 999_999_999})
+    detail_url = reverse("trajectories:detail", kwargs={"pk": 999_999_999})
+
+    def url(pattern: str, pk: int) -> str:
+        return pattern.replace("999999999", str(pk))
+
+    rows = _page("actions", values, today, Action)
+    actions = Section("actions", _("My open plan actions"), [
+        Item(r["title"], url(plan_url, r["version__plan__trajectory_id"]),
+             _client_name(r["version__plan__trajectory__client__first_name"],
+                          r["version__plan__trajectory__client__last_name"]), r["due_on"], r["due_on"] < today)
+        for r in rows], len(rows))
+    rows = _page("agreement", values, today, PlanVersion)
+    agreement = Section("agreement", _("Plans waiting for my agreement"), [
+        Item(_("Version %(n)s") % {"n": r["number"]}, url(plan_url, r["plan__trajectory_id"]),
+             _client_name(r["plan__trajectory__client__first_name"], r["plan__trajectory__client__last_name"]),
+             r["submitted_at"]) for r in rows], len(rows))
+    rows, total = _signals_page(values, today)
+    signals = Section("signals", _("Signals to acknowledge"), [
+        Item(_display(Signal, "category", r["signal__category"]), url(signals_url, r["signal__trajectory_id"]),
+             _client_name(r["signal__trajectory__client__first_name"], r["signal__trajectory__client__last_name"]),
+             r["signal__created_at"], urgent=r["signal__urgency"] == "urgent")
+        for r in rows], len(rows) if total is None else total)
+    rows = _page("referrals", values, today, Referral)
+    referrals = Section("referrals", _("Referrals to my organisation"), [
+        Item(_display(Referral, "service", r["service"]), url(referral_url, r["id"]),
+             _client_name(r["trajectory__client__first_name"], r["trajectory__client__last_name"]), r["created_at"])
+        for r in rows], len(rows), reverse("collaboration:index"))
+    rows = _page("director", values, today, TeamMembership)
+    items = []
+    for r in rows:
+        what = [str(_("plan waits for agreement"))] if r["plan_waiting"] else []
+        if r["consent_changed"]:
+            what.append(str(_("consent changed")))
+        items.append(Item(_client_name(r["client_first_name"], r["client_last_name"]),
+                          url(detail_url, r["trajectory_id"]), ", ".join(what)))
+    director = Section("director", _("As plan director"), items, len(rows))
+    sections = [actions, agreement, signals, referrals, director]
+    full = [s.key for s in sections if s.key != "signals" and s.total == LIMIT]
+    if total is None:
+        full.append("signals")
+    _count_all(values, today, sections, tuple(full))
+    return sections
 
 
 def _questions_to_answer(user: User):
@@ -207,74 +402,6 @@ def _offers(user: User):
     from werkbrug.experience_experts.selectors import offers_for_expert
 
     return offers_for_expert(user=user)
-
-
-def _casework(user: User, today: date, counted: dict[str, QuerySet]) -> list[Section]:
-    from werkbrug.plans.models import Action, ActionStatus
-
-    policy.authorize(user, "work.view", None)
-    sections = []
-    actions = (Action.objects.filter(_current_version("version_id"),
-                                     _in_caseload(user, DataCategory.PLAN, "version__plan__trajectory_id"),
-                                     owner=user, status=ActionStatus.OPEN)
-               .select_related("version__plan__trajectory__client").order_by("due_on", "pk"))
-    shown = _first(actions, counted, "actions")
-    total = len(shown)
-    sections.append(Section("actions", _("My open plan actions"), [
-        Item(a.title, reverse("plans:plan", kwargs={"trajectory_pk": a.version.plan.trajectory_id}),
-             a.version.plan.trajectory.client.full_name, a.due_on, a.due_on < today)
-        for a in shown], total))
-    waiting = _waiting_for_agreement(user).select_related("plan__trajectory__client").order_by("submitted_at", "pk")
-    shown = _first(waiting, counted, "agreement")
-    total = len(shown)
-    sections.append(Section("agreement", _("Plans waiting for my agreement"), [
-        Item(_("Version %(n)s") % {"n": v.number}, reverse("plans:plan", kwargs={"trajectory_pk": v.plan.trajectory_id}),
-             v.plan.trajectory.client.full_name, v.submitted_at) for v in shown], total))
-    signals = (_signals_to_acknowledge(user, per_row=False).select_related("signal__trajectory__client")
-               .order_by("-signal__urgency", "signal__created_at"))
-    shown = _first(signals, counted, "signals", _signals_to_acknowledge(user))
-    total = len(shown)
-    sections.append(Section("signals", _("Signals to acknowledge"), [
-        Item(r.signal.get_category_display(), reverse("collaboration:signals", kwargs={"trajectory_pk": r.signal.trajectory_id}),
-             r.signal.trajectory.client.full_name, r.signal.created_at, urgent=r.signal.urgency == "urgent")
-        for r in shown], total))
-    referrals = _referrals_to_my_organisation(user).select_related("trajectory__client").order_by("created_at")
-    shown = _first(referrals, counted, "referrals")
-    total = len(shown)
-    sections.append(Section("referrals", _("Referrals to my organisation"), [
-        Item(r.get_service_display(), reverse("collaboration:referral", kwargs={"pk": r.pk}),
-             r.trajectory.client.full_name, r.created_at) for r in shown],
-        total, reverse("collaboration:index")))
-    return sections
-
-
-def _plan_director(user: User, today: date, counted: dict[str, QuerySet]) -> Section:
-    from werkbrug.clients.models import ConsentEvent
-    from werkbrug.plans.models import Plan
-    from werkbrug.trajectories.models import Trajectory, TrajectoryStatus
-    from werkbrug.trajectories.selectors import caseload_trajectories
-
-    since = timezone.now() - timedelta(days=14)
-    waiting_plans = Plan.objects.filter(current_version__submitted_at__isnull=False,
-                                        current_version__agreed_at__isnull=True).values("trajectory_id")
-    changed = ConsentEvent.objects.filter(recorded_at__gte=since)
-    # The few trajectories the person directs with a plan waiting or a recent consent event
-    # first, then the caseload's rules (team member, consent to take part) on those only: asked
-    # the other way round, the rules ran over all of a 10 000-client caseload (twice as slow).
-    candidates = Trajectory.objects.filter(Q(pk__in=waiting_plans) | Q(client_id__in=changed.values("client_id")),
-                                           plan_director=user, status=TrajectoryStatus.ACTIVE).values("pk")
-    rows = (caseload_trajectories(user=user).filter(pk__in=candidates)
-            .annotate(consent_changed=Exists(changed.filter(client_id=OuterRef("client_id"))))
-            .select_related("client", "plan__current_version").order_by("client__last_name", "pk"))
-    items = []
-    shown = _first(rows, counted, "director")
-    for t in shown:
-        waiting = getattr(getattr(t, "plan", None), "current_version", None)
-        what = [str(_("plan waits for agreement"))] if waiting and waiting.submitted_at and not waiting.agreed_at else []
-        if t.consent_changed:
-            what.append(str(_("consent changed")))
-        items.append(Item(t.client.full_name, reverse("trajectories:detail", kwargs={"pk": t.pk}), ", ".join(what)))
-    return Section("director", _("As plan director"), items, len(shown))
 
 
 def _ambassador(user: User, now: datetime) -> Section:
@@ -327,10 +454,7 @@ def sections_for(user: User) -> list[Section]:
     today = timezone.localdate(now)
     sections: list[Section] = []
     if user.roles & CASEWORK_ROLES and user.organisation_id is not None:
-        counted: dict[str, QuerySet] = {}
-        sections += _casework(user, today, counted)
-        sections.append(_plan_director(user, today, counted))
-        _count_all(user, sections, counted)
+        sections += _casework(user, now, today)
     if user.has_role(Role.AMBASSADOR):
         sections.append(_ambassador(user, now))
     if user.has_role(Role.EXPERIENCE_EXPERT):
@@ -356,8 +480,13 @@ def _counted_lists(user: User) -> dict[str, Callable[[User], QuerySet]]:
     """The lists the navigation counts for this person's roles, by section key."""
     lists: dict[str, Callable[[User], QuerySet]] = {}
     if user.roles & CASEWORK_ROLES and user.organisation_id is not None and policy.can(user, "work.view"):
-        lists.update(agreement=_waiting_for_agreement, signals=_signals_to_acknowledge,
-                     referrals=_referrals_to_my_organisation)
+        from werkbrug.trajectories.compiled import Values
+
+        def casework(make: Callable[..., QuerySet]) -> Callable[[User], QuerySet]:
+            return lambda person: make(Values(_values(person)), timezone.localdate())
+
+        lists.update(agreement=casework(_waiting_for_agreement), signals=casework(_signals_to_acknowledge),
+                     referrals=casework(_referrals_to_my_organisation))
     if user.has_role(Role.AMBASSADOR):
         lists["questions"] = _questions_to_answer
     if user.has_role(Role.EXPERIENCE_EXPERT):
