@@ -14,6 +14,7 @@ import django
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 from werkbrug.operations.logs import logging_config
 
@@ -377,6 +378,47 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# Queues per kind of work, so that a burst of one kind (a night's digests, a large export) never
+# holds up another (the access log's sealing), and each kind can get workers of its own
+# (docs/operations.md, "Scale out"). A worker consumes every queue unless `-Q` names some.
+# Every task is named here; tests/operations/test_queues.py fails on a task without a queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+TASK_QUEUE_TASKS: dict[str, tuple[str, ...]] = {
+    # Mail: one mail per notification wanted at once, and the daily digest.
+    "mail": (
+        "werkbrug.notifications.tasks.send_notification_mail",
+        "werkbrug.notifications.tasks.send_digests",
+    ),
+    # Sealing: the access log's hash chain and its anchor outside the database (NEN 7513).
+    "sealing": (
+        "werkbrug.core.tasks.seal_access_log",
+        "werkbrug.core.tasks.anchor_access_log",
+    ),
+    # Exports and reports made in the background (none yet: exports stream in the request);
+    # any task in these modules lands here (the pattern routes below).
+    "exports": (),
+    # Everything else: the scheduled checks (escalations, deadlines, reminders, retention).
+    "celery": (
+        "werkbrug.collaboration.tasks.escalate_signals",
+        "werkbrug.ambassadors.tasks.process_deadlines",
+        "werkbrug.experience_experts.tasks.check_signals",
+        "werkbrug.experience_experts.tasks.expire_requests",
+        "werkbrug.plans.tasks.remind_actions",
+        "werkbrug.knowledge_map.tasks.remind_reviews",
+        "werkbrug.trajectories.tasks.apply_retention",
+    ),
+}
+TASK_QUEUE_PATTERNS: dict[str, str] = {
+    "werkbrug.evaluations.tasks.*": "exports",
+    "werkbrug.reporting.tasks.*": "exports",
+}
+# Each queue with its own exchange and routing key (a bare Queue(name) would be bound to the
+# default exchange under the key `celery`, and its tasks would land in the `celery` queue).
+CELERY_TASK_QUEUES = tuple(Queue(name, Exchange(name), routing_key=name) for name in TASK_QUEUE_TASKS)
+CELERY_TASK_ROUTES = (
+    {task: {"queue": queue} for queue, tasks in TASK_QUEUE_TASKS.items() for task in tasks}
+    | {pattern: {"queue": queue} for pattern, queue in TASK_QUEUE_PATTERNS.items()}
+)
 CELERY_BEAT_SCHEDULE: dict = {
     "seal-access-log": {"task": "werkbrug.core.tasks.seal_access_log", "schedule": 60.0},
     "anchor-access-log": {
@@ -407,8 +449,10 @@ WERKBRUG_BASE_URL = (env("WERKBRUG_BASE_URL", "") or "").rstrip("/")
 SIGNAL_ESCALATION_HOURS = env_int("SIGNAL_ESCALATION_HOURS", 24)
 
 # Email: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
-# DEFAULT_FROM_EMAIL. Without EMAIL_HOST mail is written to the console (demo).
+# DEFAULT_FROM_EMAIL. Without EMAIL_HOST mail is written to the console (demo), or, with
+# EMAIL_FILE_PATH, one file per connection into that folder (a staging stack, the stack test).
 _email_host = env("EMAIL_HOST")
+_email_file_path = env("EMAIL_FILE_PATH")
 _smtp_options = {
     "host": _email_host,
     "port": env_int("EMAIL_PORT", 587),
@@ -421,6 +465,9 @@ if django.VERSION >= (6, 1):
         "default": (
             {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _smtp_options}
             if _email_host
+            else {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                  "OPTIONS": {"file_path": _email_file_path}}
+            if _email_file_path
             else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
         )
     }
@@ -429,8 +476,11 @@ else:  # Django 5.2 LTS (Python 3.11)
     EMAIL_BACKEND = (
         "django.core.mail.backends.smtp.EmailBackend"
         if _email_host
+        else "django.core.mail.backends.filebased.EmailBackend"
+        if _email_file_path
         else "django.core.mail.backends.console.EmailBackend"
     )
+    EMAIL_FILE_PATH = _email_file_path
     EMAIL_PORT = _smtp_options["port"]
     EMAIL_HOST_USER = _smtp_options["username"]
     EMAIL_HOST_PASSWORD = _smtp_options["password"]
