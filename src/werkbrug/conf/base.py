@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "werkbrug.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Reports and exports read from the replica when DATABASE_REPLICA_URL is set (a no-op without).
+    "werkbrug.operations.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "werkbrug.urls"
@@ -173,6 +175,29 @@ else:
             },
         }
     }
+# DATABASE_REPLICA_URL: a read-only PostgreSQL replica (a streaming-replication standby) for the
+# reads of reports and exports (operations/replica.py: REPLICA_READ_VIEWS, ReplicaRouter). Never
+# migrated; used only while it lags at most DATABASE_REPLICA_MAX_LAG_SECONDS (30) behind.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0),
+        "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
+        # Test databases: the replica is the default database (no copy to keep in step).
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["werkbrug.operations.replica.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
+DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 5)
+# The views whose GET and HEAD requests read from the replica (`namespace:name`, * as wildcard):
+# the region's dashboard and its PDF, the research exports of the pages and of the API.
+REPLICA_READ_VIEWS = env_list("REPLICA_READ_VIEWS", [
+    "reporting:*",
+    "evaluations:export", "evaluations:codebook_export",
+    "api:research-export", "api:research-codebook",
+])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHE_URL: redis://127.0.0.1:6379/1 for a shared cache (needed with several workers).
