@@ -43,7 +43,7 @@ ALLOWED: dict[tuple[str, str, int], str] = {
         "RunPython installs the append-only triggers: DDL only, no row is read or written.",
     ("core", "0004_access_log_keyed_seals", 0):
         "AddField mac NOT NULL DEFAULT '': a constant default, stored in the catalogue without a rewrite "
-        "on PostgreSQL >= 11 (Werkbrug requires 13 or newer; the stack runs 15).",
+        "on PostgreSQL >= 11 (production runs 15, compose.yaml).",
     ("core", "0004_access_log_keyed_seals", 1):
         "AddField scheme NOT NULL DEFAULT 'sha256' on the seals: a constant default, no rewrite on PostgreSQL >= 11.",
     ("core", "0004_access_log_keyed_seals", 4):
