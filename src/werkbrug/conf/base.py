@@ -14,6 +14,7 @@ import django
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 from werkbrug.operations.logs import logging_config
 
@@ -118,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "werkbrug.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Reports and exports read from the replica when DATABASE_REPLICA_URL is set (a no-op without).
+    "werkbrug.operations.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "werkbrug.urls"
@@ -173,6 +176,29 @@ else:
             },
         }
     }
+# DATABASE_REPLICA_URL: a read-only PostgreSQL replica (a streaming-replication standby) for the
+# reads of reports and exports (operations/replica.py: REPLICA_READ_VIEWS, ReplicaRouter). Never
+# migrated; used only while it lags at most DATABASE_REPLICA_MAX_LAG_SECONDS (30) behind.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0),
+        "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
+        # Test databases: the replica is the default database (no copy to keep in step).
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["werkbrug.operations.replica.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
+DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 5)
+# The views whose GET and HEAD requests read from the replica (`namespace:name`, * as wildcard):
+# the region's dashboard and its PDF, the research exports of the pages and of the API.
+REPLICA_READ_VIEWS = env_list("REPLICA_READ_VIEWS", [
+    "reporting:*",
+    "evaluations:export", "evaluations:codebook_export",
+    "api:research-export", "api:research-codebook",
+])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHE_URL: redis://127.0.0.1:6379/1 for a shared cache (needed with several workers).
@@ -378,6 +404,47 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# Queues per kind of work, so that a burst of one kind (a night's digests, a large export) never
+# holds up another (the access log's sealing), and each kind can get workers of its own
+# (docs/operations.md, "Scale out"). A worker consumes every queue unless `-Q` names some.
+# Every task is named here; tests/operations/test_queues.py fails on a task without a queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+TASK_QUEUE_TASKS: dict[str, tuple[str, ...]] = {
+    # Mail: one mail per notification wanted at once, and the daily digest.
+    "mail": (
+        "werkbrug.notifications.tasks.send_notification_mail",
+        "werkbrug.notifications.tasks.send_digests",
+    ),
+    # Sealing: the access log's hash chain and its anchor outside the database (NEN 7513).
+    "sealing": (
+        "werkbrug.core.tasks.seal_access_log",
+        "werkbrug.core.tasks.anchor_access_log",
+    ),
+    # Exports and reports made in the background (none yet: exports stream in the request);
+    # any task in these modules lands here (the pattern routes below).
+    "exports": (),
+    # Everything else: the scheduled checks (escalations, deadlines, reminders, retention).
+    "celery": (
+        "werkbrug.collaboration.tasks.escalate_signals",
+        "werkbrug.ambassadors.tasks.process_deadlines",
+        "werkbrug.experience_experts.tasks.check_signals",
+        "werkbrug.experience_experts.tasks.expire_requests",
+        "werkbrug.plans.tasks.remind_actions",
+        "werkbrug.knowledge_map.tasks.remind_reviews",
+        "werkbrug.trajectories.tasks.apply_retention",
+    ),
+}
+TASK_QUEUE_PATTERNS: dict[str, str] = {
+    "werkbrug.evaluations.tasks.*": "exports",
+    "werkbrug.reporting.tasks.*": "exports",
+}
+# Each queue with its own exchange and routing key (a bare Queue(name) would be bound to the
+# default exchange under the key `celery`, and its tasks would land in the `celery` queue).
+CELERY_TASK_QUEUES = tuple(Queue(name, Exchange(name), routing_key=name) for name in TASK_QUEUE_TASKS)
+CELERY_TASK_ROUTES = (
+    {task: {"queue": queue} for queue, tasks in TASK_QUEUE_TASKS.items() for task in tasks}
+    | {pattern: {"queue": queue} for pattern, queue in TASK_QUEUE_PATTERNS.items()}
+)
 CELERY_BEAT_SCHEDULE: dict = {
     "seal-access-log": {"task": "werkbrug.core.tasks.seal_access_log", "schedule": 60.0},
     "anchor-access-log": {
@@ -416,8 +483,10 @@ WERKBRUG_BASE_URL = (env("WERKBRUG_BASE_URL", "") or "").rstrip("/")
 SIGNAL_ESCALATION_HOURS = env_int("SIGNAL_ESCALATION_HOURS", 24)
 
 # Email: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
-# DEFAULT_FROM_EMAIL. Without EMAIL_HOST mail is written to the console (demo).
+# DEFAULT_FROM_EMAIL. Without EMAIL_HOST mail is written to the console (demo), or, with
+# EMAIL_FILE_PATH, one file per connection into that folder (a staging stack, the stack test).
 _email_host = env("EMAIL_HOST")
+_email_file_path = env("EMAIL_FILE_PATH")
 _smtp_options = {
     "host": _email_host,
     "port": env_int("EMAIL_PORT", 587),
@@ -430,6 +499,9 @@ if django.VERSION >= (6, 1):
         "default": (
             {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _smtp_options}
             if _email_host
+            else {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                  "OPTIONS": {"file_path": _email_file_path}}
+            if _email_file_path
             else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
         )
     }
@@ -438,8 +510,11 @@ else:  # Django 5.2 LTS (Python 3.11)
     EMAIL_BACKEND = (
         "django.core.mail.backends.smtp.EmailBackend"
         if _email_host
+        else "django.core.mail.backends.filebased.EmailBackend"
+        if _email_file_path
         else "django.core.mail.backends.console.EmailBackend"
     )
+    EMAIL_FILE_PATH = _email_file_path
     EMAIL_PORT = _smtp_options["port"]
     EMAIL_HOST_USER = _smtp_options["username"]
     EMAIL_HOST_PASSWORD = _smtp_options["password"]

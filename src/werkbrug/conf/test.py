@@ -25,6 +25,8 @@ else:
     # A pool per xdist worker would exhaust connections; tests use plain connections, with the
     # same prepared statements as production.
     DATABASES["default"]["OPTIONS"] = {"prepare_threshold": DATABASES["default"]["OPTIONS"]["prepare_threshold"]}
+    if "replica" in DATABASES:
+        DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"]["OPTIONS"])
 AXES_ENABLED = True
 WERKBRUG_BASE_URL = "https://werkbrug.test"
 ACCESS_LOG_HMAC_KEY = "test-access-log-key-not-for-production"  # noqa: S105
