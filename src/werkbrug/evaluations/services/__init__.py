@@ -13,6 +13,7 @@ One module per subdomain; this package re-exports them, so callers write
 from __future__ import annotations
 
 from .fidelity import fidelity_review_record
+from .imports import ImportResult, study_import
 from .participants import (
     FLOW_FLAGS,
     has_research_consent,
@@ -47,14 +48,28 @@ from .questionnaires import (
     questions_reorder,
     response_submit,
 )
-from .studies import study_create, study_researcher_add
+from .screening import screening_record
+from .studies import (
+    AMENDABLE,
+    study_amend,
+    study_auditor_add,
+    study_close,
+    study_create,
+    study_delete,
+    study_researcher_add,
+    study_start,
+    study_unblind,
+    study_update,
+)
 
 __all__ = [
-    "FLOW_FLAGS", "QUESTION_FIELDS",
+    "AMENDABLE", "FLOW_FLAGS", "QUESTION_FIELDS", "ImportResult",
     "code_create", "codebook_import", "coding_add", "coding_remove", "expectation_add", "expectation_assess",
     "fidelity_review_record", "has_research_consent", "interview_add", "interview_round_create", "is_open",
     "participant_enrol", "participant_flow_set", "participant_randomise", "participant_stage_set",
     "participants_enrol_eligible", "question_add", "question_delete", "question_update", "questionnaire_close",
     "questionnaire_create", "questionnaire_remind", "questionnaire_send", "questions_reorder", "recorded_job_add",
-    "response_submit", "split_passages", "study_create", "study_researcher_add",
+    "response_submit", "screening_record", "split_passages", "study_amend", "study_auditor_add", "study_close",
+    "study_create", "study_delete", "study_import", "study_researcher_add", "study_start", "study_unblind",
+    "study_update",
 ]

@@ -23,11 +23,14 @@ from ..models import (
     Design,
     Participant,
     RecordedJob,
+    Screening,
+    ScreeningOutcome,
     Stage,
     StageEvent,
     Stratifier,
     Study,
 )
+from ..selectors import screening_candidates
 from ._common import _err
 
 if TYPE_CHECKING:
@@ -71,19 +74,9 @@ def _enrol(study: Study, client: Client, actor: User, now: datetime) -> Particip
     else:  # pragma: no cover
         raise ValidationError(_("Could not draw a unique participant number; try again."), code="pseudonym")
     StageEvent.objects.create(participant=participant, stage=Stage.ELIGIBLE, occurred_on=now.date(), recorded_by=actor)
+    Screening.objects.create(study=study, client=client, participant=participant, outcome=ScreeningOutcome.ELIGIBLE,
+                             screened_on=timezone.localdate(now), screened_by=actor)
     return participant
-
-
-def _eligible_clients(study: Study):
-    from werkbrug.clients.models import ConsentState
-
-    consenting = ConsentState.objects.current().filter(
-        organisation_id=study.organisation_id, category=DataCategory.RESEARCH
-    ).values("client_id")
-    qs = Client.objects.filter(region_id=study.region_id, status="active", pk__in=consenting)
-    if study.eligible_benefits:
-        qs = qs.filter(benefit__in=study.eligible_benefits)
-    return qs.exclude(study_participations__study=study)
 
 
 @transaction.atomic
@@ -91,6 +84,7 @@ def participant_enrol(*, study: Study, client: Client, enrolled_by: User) -> Par
     """Enrol one client (at the eligible stage). Refused without current research consent."""
     study = Study.objects.select_for_update().get(pk=study.pk)
     policy.authorize(enrolled_by, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.PARTICIPANTS)
     if client.region_id != study.region_id:
         raise ValidationError(_("This client is not in the study's region."), code="other_region")
     if not has_research_consent(client, study):
@@ -108,9 +102,10 @@ def participants_enrol_eligible(*, study: Study, enrolled_by: User, now: datetim
     """Enrol every client in the region who consents to research and meets the criteria."""
     study = Study.objects.select_for_update().get(pk=study.pk)
     policy.authorize(enrolled_by, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.PARTICIPANTS)
     now = now or timezone.now()
     count = 0
-    for client in _eligible_clients(study).order_by("pk"):
+    for client in screening_candidates(study=study).order_by("pk"):
         _enrol(study, client, enrolled_by, now)
         count += 1
     return count
@@ -122,6 +117,7 @@ def participant_stage_set(
 ) -> Participant:
     participant = Participant.objects.select_for_update().select_related("study", "client").get(pk=participant.pk)
     policy.authorize(recorded_by, "participant.change", participant)
+    workflow.study_require(participant.study, workflow.StudyAction.PARTICIPANTS)
     if stage == Stage.RANDOMISED:
         raise _err({"stage": _("Use randomise to allocate a participant to an arm.")}, code="use_randomise")
     if stage not in Stage.values or not workflow.can_change(
@@ -155,6 +151,7 @@ def participant_flow_set(*, participant: Participant, flag: str, value: bool, re
     each with its reason; `value=False` withdraws it. Only a randomised participant has these."""
     participant = Participant.objects.select_for_update().select_related("study", "client").get(pk=participant.pk)
     policy.authorize(recorded_by, "participant.change", participant)
+    workflow.study_require(participant.study, workflow.StudyAction.PARTICIPANTS)
     if flag not in FLOW_FLAGS:
         raise _err({"flag": _("Choose: did not receive the intervention, lost to follow-up or excluded from analysis.")}, code="flag")
     if not Allocation.objects.filter(participant=participant).exists():
@@ -171,16 +168,22 @@ def participant_flow_set(*, participant: Participant, flag: str, value: bool, re
 
 
 @transaction.atomic
-def participant_randomise(*, participant: Participant, randomised_by: User, now: datetime | None = None) -> Allocation:
+def participant_randomise(
+    *, participant: Participant, randomised_by: User, now: datetime | None = None, randomised_on: date | None = None,
+) -> Allocation:
     """Allocate the participant to an arm: the next slot of their stratum's block sequence.
 
     The study row is locked so two randomisations in one stratum never take the same slot.
-    `now` is for loading history (the demo); it cannot lie in the future.
+    `randomised_on` dates a randomisation done earlier (entering a running or finished trial):
+    the follow-up time points and time to first job count from that date; it lies neither in the
+    future nor before the study's start. `now` is for loading history (the demo); it cannot lie
+    in the future either.
     """
     participant = Participant.objects.select_related("client").get(pk=participant.pk)
     study = Study.objects.select_for_update().get(pk=participant.study_id)
     participant = Participant.objects.select_for_update().select_related("client", "study").get(pk=participant.pk)
     policy.authorize(randomised_by, "participant.randomise", participant)
+    workflow.study_require(study, workflow.StudyAction.PARTICIPANTS)
     if study.design != Design.RCT:
         raise ValidationError(_("Only a randomised trial randomises participants."), code="not_a_trial")
     if Allocation.objects.filter(participant=participant).exists():
@@ -204,7 +207,7 @@ def participant_randomise(*, participant: Participant, randomised_by: User, now:
             % {"stratum": participant.stratum or "—"},
             code="stratum_without_arm",
         )
-    position = Allocation.objects.filter(study=study, stratum=participant.stratum).count()
+    position = Allocation.objects.filter(study=study, stratum=participant.stratum, imported_in__isnull=True).count()
     slot = randomisation.slot_at(
         seed=study.seed, stratum=participant.stratum, arms=offered, position=position,
         multipliers=study.block_multipliers,
@@ -212,10 +215,11 @@ def participant_randomise(*, participant: Participant, randomised_by: User, now:
     if now is not None and now > timezone.now():
         raise ValidationError(_("A randomisation cannot lie in the future."), code="future")
     now = now or timezone.now()
+    day = _randomisation_day(study, randomised_on, now)
     allocation = Allocation.objects.create(
         study=study, participant=participant, arm=next(a for a in arms if a.code == slot.arm),
         stratum=participant.stratum, sequence_number=position + 1, block_number=slot.block_number,
-        block_size=slot.block_size, randomised_on=timezone.localdate(now), randomised_at=now,
+        block_size=slot.block_size, randomised_on=day, randomised_at=now,
         randomised_by=randomised_by,
     )
     participant.stage = Stage.RANDOMISED
@@ -225,6 +229,17 @@ def participant_randomise(*, participant: Participant, randomised_by: User, now:
     return allocation
 
 
+def _randomisation_day(study: Study, randomised_on: date | None, now: datetime) -> date:
+    """The date of a randomisation: today, or the entered date of one done earlier."""
+    if randomised_on is None:
+        return timezone.localdate(now)
+    if randomised_on > timezone.localdate(now):
+        raise _err({"randomised_on": _("A randomisation cannot lie in the future.")}, code="future")
+    if randomised_on < study.starts_on:
+        raise _err({"randomised_on": _("The date lies before the study's start.")}, code="before_start")
+    return randomised_on
+
+
 @transaction.atomic
 def recorded_job_add(
     *, participant: Participant, start: date, hours_per_week: Decimal, recorded_by: User,
@@ -232,11 +247,16 @@ def recorded_job_add(
 ) -> RecordedJob:
     participant = Participant.objects.select_for_update().select_related("study", "client").get(pk=participant.pk)
     policy.authorize(recorded_by, "participant.change", participant)
-    if end is not None and end < start:
-        raise _err({"end": _("The end date lies before the start date.")}, code="end_before_start")
-    if not (Decimal(0) < Decimal(hours_per_week) <= Decimal(80)):
-        raise _err({"hours_per_week": _("Hours per week lie between 0 and 80.")}, code="hours")
+    workflow.study_require(participant.study, workflow.StudyAction.PARTICIPANTS)
+    _check_job(start=start, end=end, hours_per_week=hours_per_week)
     return RecordedJob.objects.create(
         participant=participant, start=start, end=end, hours_per_week=hours_per_week, competitive=competitive,
         hourly_wage=hourly_wage, recorded_by=recorded_by,
     )
+
+
+def _check_job(*, start: date, end: date | None, hours_per_week: Decimal) -> None:
+    if end is not None and end < start:
+        raise _err({"end": _("The end date lies before the start date.")}, code="end_before_start")
+    if not (Decimal(0) < Decimal(hours_per_week) <= Decimal(80)):
+        raise _err({"hours_per_week": _("Hours per week lie between 0 and 80.")}, code="hours")

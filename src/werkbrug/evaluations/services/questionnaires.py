@@ -22,7 +22,7 @@ from werkbrug.core.links import absolute_url
 from werkbrug.notifications import services as notifications
 from werkbrug.notifications.kinds import Kind as NotificationKind
 
-from .. import builder
+from .. import builder, workflow
 from ..models import (
     Answer,
     Invitation,
@@ -131,6 +131,7 @@ def questionnaire_create(
 ) -> Questionnaire:
     study = Study.objects.select_for_update().get(pk=study.pk)
     policy.authorize(created_by, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.MATERIALS)
     if not title.strip():
         raise _err({"title": _("Give the questionnaire a title.")}, code="title")
     questionnaire = Questionnaire.objects.create(study=study, title=title.strip(), introduction=introduction, closes_on=closes_on)
@@ -148,6 +149,7 @@ def questionnaire_create(
 def _locked_questionnaire(questionnaire: Questionnaire, user: User) -> Questionnaire:
     questionnaire = Questionnaire.objects.select_for_update().select_related("study").get(pk=questionnaire.pk)
     policy.authorize(user, "study.change", questionnaire.study)
+    workflow.study_require(questionnaire.study, workflow.StudyAction.MATERIALS)
     builder.refuse_if_locked(questionnaire)
     return questionnaire
 
@@ -281,6 +283,7 @@ def questionnaire_send(
     questionnaire = Questionnaire.objects.select_for_update().select_related("study").get(pk=questionnaire.pk)
     study = questionnaire.study
     policy.authorize(sent_by, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.PARTICIPANTS)
     if questionnaire.status == QuestionnaireStatus.CLOSED:
         raise ValidationError(_("This questionnaire is closed."), code="closed")
     if not questionnaire.questions.exists():
@@ -320,6 +323,7 @@ def questionnaire_remind(*, questionnaire: Questionnaire, reminded_by: User) -> 
     """Remind everyone who has not answered yet (the portal shows it; links are e-mailed again)."""
     questionnaire = Questionnaire.objects.select_for_update().select_related("study").get(pk=questionnaire.pk)
     policy.authorize(reminded_by, "study.change", questionnaire.study)
+    workflow.study_require(questionnaire.study, workflow.StudyAction.PARTICIPANTS)
     if questionnaire.status != QuestionnaireStatus.OPEN:
         raise ValidationError(_("Only an open questionnaire can be reminded."), code="not_open")
     now = timezone.now()
@@ -340,6 +344,7 @@ def questionnaire_remind(*, questionnaire: Questionnaire, reminded_by: User) -> 
 def questionnaire_close(*, questionnaire: Questionnaire, closed_by: User) -> Questionnaire:
     questionnaire = Questionnaire.objects.select_for_update().select_related("study").get(pk=questionnaire.pk)
     policy.authorize(closed_by, "study.change", questionnaire.study)
+    workflow.study_require(questionnaire.study, workflow.StudyAction.MATERIALS)
     questionnaire.status = QuestionnaireStatus.CLOSED
     questionnaire.save(update_fields=["status"])
     return questionnaire
@@ -407,11 +412,12 @@ def response_submit(
     and employers by their personal link (the token is their key; `respondent` is None).
     Questions hidden by branching are not required, and an answer sent for one is not stored."""
     invitation = Invitation.objects.select_for_update(of=("self",)).select_related(
-        "questionnaire", "participant__client", "participant__study"
+        "questionnaire__study", "participant__client", "participant__study"
     ).get(pk=invitation.pk)
     if respondent is not None:
         policy.authorize(respondent, "questionnaire.respond", invitation)
     questionnaire = invitation.questionnaire
+    workflow.study_require(questionnaire.study, workflow.StudyAction.RESPOND)
     if not is_open(questionnaire):
         raise ValidationError(_("This questionnaire is closed: answers can no longer be given."), code="closed")
     if invitation.responded_at is not None:
