@@ -40,6 +40,9 @@ class Row:
 
 
 def _header(cells: list[Any]) -> list[str]:
+    cells = list(cells)
+    while cells and (cells[-1] is None or str(cells[-1]).strip() == ""):
+        cells.pop()  # a spreadsheet pads rows with empty cells
     names = [str(c or "").strip().lower().replace(" ", "_") for c in cells]
     if not any(names):
         raise ValidationError(_("The first line must name the columns."), code="no_header")
