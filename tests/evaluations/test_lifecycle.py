@@ -101,6 +101,7 @@ def test_closed_study_is_read_only_and_exports_remain(api, research, populated):
     response = api.post(f"/api/v1/research/studies/{study.pk}/participants/{participant.pk}/stage/",
                         {"stage": "followed_up"}, content_type="application/json")
     assert response.status_code == 400 and "gesloten" in response.content.decode()
+    assert response.json()["errors"][0]["code"] == "study_status"
     assert list(StudyEvent.objects.filter(study=study).values_list("kind", flat=True)) == ["started", "closed"]
 
 
