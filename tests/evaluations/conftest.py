@@ -40,9 +40,9 @@ def research(region, make_org, make_person, make_client, ggz):
 
 @pytest.fixture
 def make_study(research):
-    from werkbrug.evaluations.services import study_create
+    from werkbrug.evaluations.services import study_create, study_start
 
-    def make(**extra):
+    def make(*, draft: bool = False, **extra):
         fields = {
             "created_by": research.researcher, "title": "Ervaringsdeskundigheid en MI",
             "research_question": "Vinden meer mensen werk?", "design": "rct",
@@ -54,7 +54,8 @@ def make_study(research):
             "researchers": [research.second], "seed": 12345,
         }
         fields.update(extra)
-        return study_create(**fields)
+        study = study_create(**fields)
+        return study if draft else study_start(study=study, started_by=fields["created_by"])
 
     return make
 

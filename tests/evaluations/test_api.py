@@ -35,6 +35,9 @@ def test_create_list_and_randomise(api, research):
     study = Study.objects.get(pk=response.json()["id"])
     assert "seed" not in response.json()
     assert [s["title"] for s in api.get("/api/v1/research/studies/").json()] == ["API-studie"]
+    assert response.json()["status"] == "draft"
+    assert api.post(f"/api/v1/research/studies/{study.pk}/start/").json()["status"] == "running"
+    study.refresh_from_db()
     participant = participant_enrol(study=study, client=research.client(benefit="wajong"), enrolled_by=research.researcher)
     url = f"/api/v1/research/studies/{study.pk}/participants/{participant.pk}/"
     assert api.post(url + "stage/", {"stage": "informed"}, content_type="application/json").status_code == 200

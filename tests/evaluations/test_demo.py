@@ -35,7 +35,8 @@ def test_demo_study(demo_region):
     study = Study.objects.get(region=demo_region)
     assert study.arms.count() == 2 and study.researchers.count() == 2
     flow = selectors.consort(study=study)
-    assert flow.assessed >= 20 and flow.excluded == 2 and flow.randomised >= 15
+    assert flow.assessed >= 24 and flow.excluded == 6 and flow.randomised >= 15
+    assert (flow.not_eligible, flow.declined) == (2, 2)  # the screening log
     assert Allocation.objects.filter(study=study).values("arm").distinct().count() == 2
     assert Invitation.objects.filter(questionnaire__study=study, responded_at__isnull=False).count() >= 8
     assert Invitation.objects.filter(questionnaire__study=study, participant__client__user__isnull=False,

@@ -212,6 +212,8 @@ def test_study_page_query_count_does_not_grow_per_participant(populated, researc
 
 
 def test_create_study_randomise_and_code_through_the_pages(research, client, today):
+    from werkbrug.evaluations.models import Participant
+
     client.force_login(research.researcher)
     response = client.post("/research/studies/new/", {
         "title": "MI-studie", "research_question": "Helpt MI?", "design": "rct", "starts_on": "2026-01-01",
@@ -220,9 +222,12 @@ def test_create_study_randomise_and_code_through_the_pages(research, client, tod
     assert response.status_code == 302
     study_pk = int(re.search(r"/studies/(\d+)/", response["Location"]).group(1))
     research.client()
+    page = client.get(f"/research/studies/{study_pk}/").content.decode()
+    assert "Start het onderzoek" in page and "Concept verwijderen" in page  # a draft
+    client.post(f"/research/studies/{study_pk}/enrol/")  # refused in a draft
+    assert not Participant.objects.filter(study_id=study_pk).exists()
+    client.post(f"/research/studies/{study_pk}/lifecycle/", {"action": "start"})
     client.post(f"/research/studies/{study_pk}/enrol/")
-    from werkbrug.evaluations.models import Participant
-
     participant = Participant.objects.get(study_id=study_pk)
     url = f"/research/studies/{study_pk}/participants/{participant.pk}/"
     client.post(url, {"action": "stage", "stage": "informed"})

@@ -582,6 +582,8 @@ SPECTACULAR_SETTINGS = {
         "DeploymentKindEnum": "werkbrug.experience_experts.models.choices.DeploymentKind",
         "DeploymentStatusEnum": "werkbrug.experience_experts.models.deployments.DeploymentStatus",
         "DesignEnum": "werkbrug.evaluations.models.studies.Design",
+        "ScreeningOutcomeEnum": "werkbrug.evaluations.models.trial.ScreeningOutcome",
+        "StudyEventKindEnum": "werkbrug.evaluations.models.trial.StudyEventKind",
         "EmployerContactKindEnum": "werkbrug.employment.models.ips.EmployerContactKind",
         "EventKindEnum": "werkbrug.ambassadors.models.questions.EventKind",
         "ExpectationKindEnum": "werkbrug.evaluations.models.interviews.ExpectationKind",

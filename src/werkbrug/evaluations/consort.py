@@ -21,7 +21,7 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .models import Stage, StageEvent, Study
+from .models import ScreeningOutcome, Stage, StageEvent, Study
 from .selectors import _all_participants
 
 
@@ -55,6 +55,8 @@ class Consort:
     randomised: int
     arms: list[ArmFlow]
     withdrew_consent: int
+    not_eligible: int = 0  # from the screening log
+    declined: int = 0
 
 
 REACHED = {
@@ -75,6 +77,14 @@ def consort_counts(*, study: Study) -> Consort:
     flows = {arm.pk: ArmFlow(arm=arm, drop_reasons=Counter(), not_received_reasons=Counter(), lost_reasons=Counter(),
                              exclusion_reasons=Counter()) for arm in study.arms.all()}
     excluded = [r for r in rows if r["stage"] == Stage.EXCLUDED]
+    # Assessed but never enrolled (the screening log): not eligible with the reason, or declined.
+    screened = list(study.screenings.filter(participant__isnull=True).values_list("outcome", "reason"))
+    screening_reasons: Counter[str] = Counter()
+    for outcome, reason in screened:
+        if outcome == ScreeningOutcome.DECLINED:
+            screening_reasons[str(_("Declined to participate"))] += 1
+        else:
+            screening_reasons[str(_("Not meeting inclusion criteria: %(reason)s") % {"reason": reason or "—"})] += 1
     for row in rows:
         flow = flows.get(row["allocation__arm_id"])
         if flow is None:
@@ -105,9 +115,12 @@ def consort_counts(*, study: Study) -> Consort:
         else:
             flow.analysed += 1
     randomised = sum(f.allocated for f in flows.values())
+    reasons = Counter(r["stage_reason"] or "—" for r in excluded) + screening_reasons
     return Consort(
-        assessed=len(rows), excluded=len(excluded),
-        exclusion_reasons=Counter(r["stage_reason"] or "—" for r in excluded).most_common(),
+        assessed=len(rows) + len(screened), excluded=len(excluded) + len(screened),
+        exclusion_reasons=reasons.most_common(),
+        not_eligible=sum(1 for outcome, _r in screened if outcome == ScreeningOutcome.NOT_ELIGIBLE),
+        declined=sum(1 for outcome, _r in screened if outcome == ScreeningOutcome.DECLINED),
         not_yet_randomised=len(rows) - len(excluded) - randomised, randomised=randomised,
         arms=[_listed(f) for f in flows.values()], withdrew_consent=sum(1 for r in rows if not r["research_consent"]),
     )

@@ -143,6 +143,13 @@ def load(region: Region, rng: random.Random) -> None:
         ],
         follow_up_days=[90, 180], block_multipliers=[1, 2], seed=rng.randrange(2**31),
     )
+    s.study_start(study=study, started_by=lead)
+    # The screening log: besides the consenting clients enrolled below, some were assessed and not
+    # enrolled (counted without a name in CONSORT's first box).
+    for outcome, reason in (("not_eligible", "Jonger dan 18 jaar"), ("not_eligible", "Geen actief traject"),
+                            ("declined", ""), ("declined", "")):
+        s.screening_record(study=study, outcome=outcome, reason=reason, screened_by=lead,
+                           screened_on=start + timedelta(days=4))
     s.participants_enrol_eligible(study=study, enrolled_by=lead, now=_at(start + timedelta(days=5)))
     people = list(study.participants.select_related("client").order_by("pk"))
     # The portal clients first and recruited in full, the rest in random order.

@@ -471,3 +471,19 @@ def fidelity_trend(*, reviews: list[FidelityReview]) -> dict[str, Any]:
 
 def allocations_count(*, study: Study) -> int:
     return Allocation.objects.filter(study=study).count()
+
+
+def screening_candidates(*, study: Study) -> QuerySet[Client]:
+    """Clients who may be screened and enrolled: active in the study's region, with current
+    research consent for its organisation, meeting the benefit criteria, not yet screened or
+    enrolled. (Enrolling all eligible takes every one of them.)"""
+    from werkbrug.clients.models import Client, ConsentState
+
+    consenting = ConsentState.objects.current().filter(
+        organisation_id=study.organisation_id, category=DataCategory.RESEARCH
+    ).values("client_id")
+    qs = Client.objects.filter(region_id=study.region_id, status="active", pk__in=consenting)
+    if study.eligible_benefits:
+        qs = qs.filter(benefit__in=study.eligible_benefits)
+    screened = study.screenings.filter(client__isnull=False).values("client_id")
+    return qs.exclude(study_participations__study=study).exclude(pk__in=screened)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import builder_views, views
+from . import builder_views, trial_views, views
 
 app_name = "evaluations"
 
@@ -33,4 +33,11 @@ urlpatterns = [
     path("my-questionnaires/", views.my_questionnaires, name="my_questionnaires"),
     path("my-questionnaires/<int:invitation_pk>/", views.my_questionnaire, name="my_questionnaire"),
     path("q/<str:token>/", views.token_questionnaire, name="token_questionnaire"),
+    # The trial: lifecycle, screening log, allocation log, unblinding, imports (trial_views.py).
+    path("studies/<int:pk>/lifecycle/", trial_views.lifecycle, name="lifecycle"),
+    path("studies/<int:pk>/screening/", trial_views.screening, name="screening"),
+    path("studies/<int:pk>/auditors/", trial_views.auditor_add, name="auditor_add"),
+    path("studies/<int:pk>/allocations/", trial_views.allocations, name="allocations"),
+    path("studies/<int:pk>/unblind/", trial_views.unblind, name="unblind"),
+    path("studies/<int:pk>/import/", trial_views.data_import, name="import"),
 ]

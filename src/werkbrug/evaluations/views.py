@@ -21,7 +21,7 @@ from werkbrug.core import policy
 from werkbrug.core.models import Organisation
 from werkbrug.web.forms import apply_validation_error
 
-from . import analysis, builder, codebook, exports, intercoder, selectors, services
+from . import analysis, builder, codebook, exports, intercoder, selectors, services, trial_views
 from . import fidelity as fidelity_scale
 from .builder_views import respondent_rows
 from .consort import consort_svg
@@ -44,6 +44,7 @@ from .forms import (
 )
 from .models import Coding, Passage, QuestionType
 from .survival_chart import km_svg
+from .trial_forms import RandomiseForm
 
 
 def _posted_pk(request: HttpRequest, name: str) -> int | None:
@@ -97,6 +98,7 @@ def study(request: HttpRequest, pk: int) -> HttpResponse:
         "questionnaires": study.questionnaires.all(),
         "rounds": study.rounds.all(),
         "researchers": study.researchers.all(),
+        **trial_views.trial_context(study, request.user),
     })
     return render(request, "evaluations/study.html", context)
 
@@ -121,7 +123,11 @@ def participant(request: HttpRequest, pk: int, participant_pk: int) -> HttpRespo
         action = request.POST.get("action")
         try:
             if action == "randomise":
-                allocation = services.participant_randomise(participant=p, randomised_by=request.user)
+                form = RandomiseForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_("Give a valid date."))
+                allocation = services.participant_randomise(participant=p, randomised_by=request.user,
+                                                            randomised_on=form.cleaned_data["randomised_on"])
                 messages.success(request, _("Randomised to: %(arm)s.") % {"arm": allocation.arm.name})
             elif action == "stage":
                 form = StageForm(request.POST)

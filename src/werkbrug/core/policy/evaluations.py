@@ -109,6 +109,51 @@ def respond(user: User, invitation: Invitation) -> Decision:
     return Decision(False, reason="not your questionnaire", client=client, category=DataCategory.RESEARCH, code="C")
 
 
+def is_study_auditor(user: User, study: Study) -> bool:
+    """An auditor of the study: a researcher in its region named as auditor (never in the team)."""
+    if not user.is_professional or not user.has_role(Role.RESEARCHER) or user.region_id != study.region_id:
+        return False
+    cache = user.__dict__.setdefault("_wb_audits", {})
+    if study.pk not in cache:
+        cache[study.pk] = study.auditors.filter(pk=user.pk).exists()
+    return cache[study.pk]
+
+
+def _audit_decision(user: User, study: Study, allowed: bool, code: str, purpose: str) -> Decision:
+    return Decision(
+        allowed, reason="" if allowed else "not the study's team or auditor", category=DataCategory.RESEARCH,
+        code=code, purpose=purpose, role=Role.RESEARCHER if allowed else user.primary_role, relation=allowed,
+        consent=allowed, log=True, hide=True,
+    )
+
+
+@rule("study.allocations")
+def view_allocation_log(user: User, study: Study) -> Decision:
+    """The allocation log (who randomised whom when): the research team and the study's auditors."""
+    allowed = is_study_researcher(user, study) or is_study_auditor(user, study)
+    return _audit_decision(user, study, allowed, "R", "allocation log (pseudonymised)")
+
+
+@rule("study.allocations.export")
+def export_allocation_log(user: User, study: Study) -> Decision:
+    allowed = is_study_researcher(user, study) or is_study_auditor(user, study)
+    return _audit_decision(user, study, allowed, "E", "allocation log export (pseudonymised)")
+
+
+@rule("study.sequence.view")
+def view_sequence(user: User, study: Study) -> Decision:
+    """Sequence numbers, blocks and block sizes (from which the next allocation could be guessed):
+    the auditors always, the research team only after the recorded unblinding."""
+    allowed = is_study_auditor(user, study) or (study.unblinded_at is not None and is_study_researcher(user, study))
+    return Decision(allowed, reason="" if allowed else "sequence concealed until unblinding", hide=True)
+
+
+@rule("study.unblind")
+def unblind(user: User, study: Study) -> Decision:
+    """Unblinding is the auditor's step, recorded in the study's trail."""
+    return _audit_decision(user, study, is_study_auditor(user, study), "U", "unblinding")
+
+
 @rule("fidelity.view", "fidelity.record")
 def fidelity(user: User, _obj: object) -> Decision:
     """IPS fidelity reviews are about teams, not clients: researchers and managers."""
@@ -124,4 +169,4 @@ def visible_studies(user: User, queryset: QuerySet) -> QuerySet:
     return queryset.filter(region_id=user.region_id, researchers=user)
 
 
-__all__ = ["is_study_researcher"]
+__all__ = ["is_study_auditor", "is_study_researcher"]

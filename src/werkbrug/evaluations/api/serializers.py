@@ -319,3 +319,7 @@ class EvalTeamMemberOutput(serializers.Serializer):
 class EvalTeamOutput(serializers.Serializer):
     study = serializers.IntegerField(source="pk")
     researchers = EvalTeamMemberOutput(many=True, source="researchers.all")
+
+
+class RandomiseInput(serializers.Serializer):
+    randomised_on = serializers.DateField(required=False, help_text="The date of a randomisation done earlier.")

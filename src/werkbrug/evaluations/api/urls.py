@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import trial, views
 
 urlpatterns = [
     path("research/studies/", views.StudyList.as_view(), name="research-studies"),
@@ -38,4 +38,19 @@ urlpatterns = [
     path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/tracking/", views.QuestionnaireTracking.as_view(), name="research-questionnaire-tracking"),
     path("research/studies/<int:pk>/report/", views.Report.as_view(), name="research-report"),
     path("research/studies/<int:pk>/researchers/", views.ResearcherAdd.as_view(), name="research-researchers"),
+]
+
+# The trial's lifecycle, screening, allocation log and imports (api/trial.py).
+urlpatterns += [
+    path("research/studies/<int:pk>/protocol/", trial.StudyProtocol.as_view(), name="research-protocol"),
+    path("research/studies/<int:pk>/start/", trial.StudyStart.as_view(), name="research-start"),
+    path("research/studies/<int:pk>/close/", trial.StudyClose.as_view(), name="research-close"),
+    path("research/studies/<int:pk>/events/", trial.StudyEvents.as_view(), name="research-events"),
+    path("research/studies/<int:pk>/amendments/", trial.StudyAmendments.as_view(), name="research-amendments"),
+    path("research/studies/<int:pk>/screenings/", trial.Screenings.as_view(), name="research-screenings"),
+    path("research/studies/<int:pk>/allocations/", trial.AllocationLog.as_view(), name="research-allocations"),
+    path("research/studies/<int:pk>/allocations.csv", trial.AllocationLogCsv.as_view(), name="research-allocations-csv"),
+    path("research/studies/<int:pk>/auditors/", trial.Auditors.as_view(), name="research-auditors"),
+    path("research/studies/<int:pk>/unblind/", trial.Unblind.as_view(), name="research-unblind"),
+    path("research/studies/<int:pk>/import/", trial.Import.as_view(), name="research-import"),
 ]

@@ -50,6 +50,7 @@ from .serializers import (
     ParticipantSerializer,
     QuestionInput,
     QuestionnaireInput,
+    RandomiseInput,
     ResponseInput,
     RoundInput,
     SendInput,
@@ -98,11 +99,15 @@ class ParticipantList(ListAPIView):
 
 
 class Randomise(APIView):
-    @extend_schema(request=None, responses=AllocationOutput)
+    @extend_schema(request=RandomiseInput, responses=AllocationOutput)
     def post(self, request: Request, pk: int, participant_pk: int) -> Response:
+        """Randomise now, or (`randomised_on`) date a randomisation done earlier."""
         participant = selectors.participant_check(user=request.user, study_pk=pk, pk=participant_pk,
                                                   action="participant.randomise")
-        allocation = services.participant_randomise(participant=participant, randomised_by=request.user)
+        data = RandomiseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        allocation = services.participant_randomise(participant=participant, randomised_by=request.user,
+                                                    randomised_on=data.validated_data.get("randomised_on"))
         return Response(AllocationOutput(allocation).data, status=status.HTTP_201_CREATED)
 
 

@@ -32,11 +32,12 @@ from .studies import (
     Study,
     StudyStatus,
 )
+from .trial import Screening, ScreeningOutcome, StudyEvent, StudyEventKind
 
 __all__ = [
     "Allocation", "Answer", "Arm", "Assessment", "Code", "Coding", "Design", "Expectation",
     "ExpectationKind", "FidelityReview", "Interview", "InterviewRound", "Invitation", "Level",
     "Participant", "Passage", "Question", "QuestionType", "Questionnaire", "QuestionnaireStatus",
     "RecordedJob", "RespondentKind", "RespondentRole", "Stage", "StageEvent", "Stratifier", "Study",
-    "StudyStatus",
+    "StudyStatus", "Screening", "ScreeningOutcome", "StudyEvent", "StudyEventKind",
 ]

@@ -117,6 +117,10 @@ class Invitation(models.Model):
     reminder_count = models.PositiveSmallIntegerField(_("reminders"), default=0)
     last_reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    imported_in = models.ForeignKey(
+        "evaluations.StudyEvent", verbose_name=_("imported in"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("invitation")

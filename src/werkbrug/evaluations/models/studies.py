@@ -53,7 +53,13 @@ class Study(models.Model):
     )
     starts_on = models.DateField(_("start date"))
     ends_on = models.DateField(_("end date"))
-    status = models.CharField(_("status"), max_length=10, choices=StudyStatus.choices, default=StudyStatus.RUNNING)
+    status = models.CharField(_("status"), max_length=10, choices=StudyStatus.choices, default=StudyStatus.DRAFT)
+    # Auditors (a trial monitor, the independent statistician): researchers outside the team who
+    # read the full allocation log, sequence included. The team sees the sequence once unblinded.
+    auditors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("auditors"), related_name="audited_studies", blank=True
+    )
+    unblinded_at = models.DateTimeField(_("unblinded at"), null=True, blank=True)
     researchers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("research team"), related_name="studies", blank=True
     )
@@ -180,6 +186,12 @@ class Allocation(models.Model):
     randomised_on = models.DateField(_("randomised on"))
     randomised_at = models.DateTimeField(_("randomised at"))
     randomised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # An allocation made elsewhere (a finished trial entered afterwards): the arm was given, not
+    # drawn here; numbered apart from the drawn ones (block 0) so the sequence is not used up.
+    imported_in = models.ForeignKey(
+        "evaluations.StudyEvent", verbose_name=_("imported in"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("allocation")
@@ -187,8 +199,13 @@ class Allocation(models.Model):
         ordering = ["randomised_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["study", "stratum", "sequence_number"], name="allocation_unique_position"
-            )
+                fields=["study", "stratum", "sequence_number"], condition=models.Q(imported_in__isnull=True),
+                name="allocation_unique_position",
+            ),
+            models.UniqueConstraint(
+                fields=["study", "stratum", "sequence_number"], condition=models.Q(imported_in__isnull=False),
+                name="allocation_unique_imported_position",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -213,6 +230,10 @@ class RecordedJob(models.Model):
     hourly_wage = models.DecimalField(_("hourly wage"), max_digits=7, decimal_places=2, null=True, blank=True)
     competitive = models.BooleanField(_("competitive job"), default=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_in = models.ForeignKey(
+        "evaluations.StudyEvent", verbose_name=_("imported in"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("recorded job")

@@ -1,0 +1,75 @@
+"""Writes for evaluation research: studies, enrolment, randomisation, questionnaires, interviews.
+
+Research happens on the same data as the trajectories, with privacy intact: a client enters a
+study only with current research consent (`DataCategory.RESEARCH`) for the study's research
+organisation, and is known to researchers only by a study pseudonym. Allocations are computed
+at the moment of randomisation (see `randomisation.py`) and never changed. Every write by a
+researcher is authorised once here (and so access-logged once); views do not authorise again.
+
+One module per subdomain; this package re-exports them, so callers write
+`from werkbrug.evaluations import services` and `services.participant_randomise(...)`.
+"""
+
+from __future__ import annotations
+
+from .fidelity import fidelity_review_record
+from .imports import ImportResult, study_import
+from .participants import (
+    FLOW_FLAGS,
+    has_research_consent,
+    participant_enrol,
+    participant_flow_set,
+    participant_randomise,
+    participant_stage_set,
+    participants_enrol_eligible,
+    recorded_job_add,
+)
+from .qualitative import (
+    code_create,
+    codebook_import,
+    coding_add,
+    coding_remove,
+    expectation_add,
+    expectation_assess,
+    interview_add,
+    interview_round_create,
+    split_passages,
+)
+from .questionnaires import (
+    QUESTION_FIELDS,
+    is_open,
+    question_add,
+    question_delete,
+    question_update,
+    questionnaire_close,
+    questionnaire_create,
+    questionnaire_remind,
+    questionnaire_send,
+    questions_reorder,
+    response_submit,
+)
+from .screening import screening_record
+from .studies import (
+    AMENDABLE,
+    study_amend,
+    study_auditor_add,
+    study_close,
+    study_create,
+    study_delete,
+    study_researcher_add,
+    study_start,
+    study_unblind,
+    study_update,
+)
+
+__all__ = [
+    "AMENDABLE", "FLOW_FLAGS", "QUESTION_FIELDS", "ImportResult",
+    "code_create", "codebook_import", "coding_add", "coding_remove", "expectation_add", "expectation_assess",
+    "fidelity_review_record", "has_research_consent", "interview_add", "interview_round_create", "is_open",
+    "participant_enrol", "participant_flow_set", "participant_randomise", "participant_stage_set",
+    "participants_enrol_eligible", "question_add", "question_delete", "question_update", "questionnaire_close",
+    "questionnaire_create", "questionnaire_remind", "questionnaire_send", "questions_reorder", "recorded_job_add",
+    "response_submit", "screening_record", "split_passages", "study_amend", "study_auditor_add", "study_close",
+    "study_create", "study_delete", "study_import", "study_researcher_add", "study_start", "study_unblind",
+    "study_update",
+]
