@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from werkbrug.core.choices import Role
 from werkbrug.evaluations import qualitative as q
@@ -249,6 +249,23 @@ def test_outsider_gets_404_before_any_input_is_read(client, populated, outsider)
 
 def test_second_researcher_may_rename(populated, research, make_person):
     third = make_person(research.institute, Role.RESEARCHER)
-    with pytest.raises(Exception):  # not in the team: refused
+    with pytest.raises(PermissionDenied):  # not in the team: refused (a 404 to the asker)
         q.code_rename(code=populated.codes[0], name="X", renamed_by=third)
     q.code_rename(code=populated.codes[0], name="X", renamed_by=research.second)
+
+
+def test_memo_change_rule(populated, research, outsider):
+    """Policy `memo.change`: the author, while in the study's team; nobody else."""
+    from werkbrug.core import policy
+
+    memo = q.memo_add(study=populated.study, author=research.researcher, code=populated.codes[0], text="Eigen memo")
+    cases = [
+        (research.researcher, True),  # the author, in the team
+        (research.second, False),  # a team member who did not write it
+        (outsider, False),  # outside the team
+    ]
+    for user, allowed in cases:
+        assert policy.can(user, "memo.change", memo) is allowed, user
+    populated.study.researchers.remove(research.researcher)
+    research.researcher.__dict__.pop("_wb_studies", None)
+    assert policy.can(research.researcher, "memo.change", memo) is False  # the author, after leaving the team

@@ -129,7 +129,7 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 
 # A source text with Windows line ends, as a file in the zip: positions count the CR characters.
-FOREIGN_TEXT = "Eerste alinea over hoop.\r\nNog een regel.\r\n\r\nTweede alinea over werk.".encode()
+FOREIGN_TEXT = b"Eerste alinea over hoop.\r\nNog een regel.\r\n\r\nTweede alinea over werk."
 FOREIGN = """<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="Van elders" origin="QDA">
   <Users><User guid="{AAAAAAAA-0000-4000-8000-000000000001}" name="Iemand Anders"/></Users>

@@ -196,7 +196,7 @@ def code_history(*, study: Study):
 # --- memos ------------------------------------------------------------------------------------
 
 
-def _memo_text(study: Study, text: str) -> str:
+def memo_text_checked(study: Study, text: str) -> str:
     text = (text or "").strip()
     if not text:
         raise _invalid("text", _("Write the memo."), "text")
@@ -219,14 +219,14 @@ def memo_add(*, study: Study, author: User, text: str, code: Code | None = None,
         raise _invalid("code", _("This code is not in the study's codebook."), "code")
     if passage is not None and not Passage.objects.filter(pk=passage.pk, interview__round__study=study).exists():
         raise _invalid("passage", _("This passage is not in the study."), "passage")
-    return Memo.objects.create(study=study, author=author, text=_memo_text(study, text), code=code, passage=passage)
+    return Memo.objects.create(study=study, author=author, text=memo_text_checked(study, text), code=code, passage=passage)
 
 
 @transaction.atomic
 def memo_update(*, memo: Memo, text: str, changed_by: User) -> Memo:
     memo = Memo.objects.select_for_update().select_related("study__region").get(pk=memo.pk)
     policy.authorize(changed_by, "memo.change", memo)
-    memo.text = _memo_text(memo.study, text)
+    memo.text = memo_text_checked(memo.study, text)
     memo.save(update_fields=["text", "updated_at"])
     return memo
 

@@ -21,7 +21,14 @@ from werkbrug.web.forms import apply_validation_error
 
 from . import qualitative, refiqda, selectors
 from .models import Code, CodeChange, Memo, Passage
-from .qualitative_forms import DeleteForm, MemoForm, MergeForm, ProjectImportForm, RenameForm, SpanCodingForm
+from .qualitative_forms import (
+    DeleteForm,
+    MemoForm,
+    MergeForm,
+    ProjectImportForm,
+    RenameForm,
+    SpanCodingForm,
+)
 
 
 def _fail(request: HttpRequest, exc: ValidationError) -> None:

@@ -43,8 +43,18 @@ from django.utils.translation import gettext as _
 from werkbrug.core import policy
 
 from . import codebook, services
-from .models import Code, Coding, Interview, InterviewRound, Level, Memo, Passage, RespondentRole, Study
-from .qualitative import _memo_text, resolve_span
+from .models import (
+    Code,
+    Coding,
+    Interview,
+    InterviewRound,
+    Level,
+    Memo,
+    Passage,
+    RespondentRole,
+    Study,
+)
+from .qualitative import memo_text_checked, resolve_span
 
 if TYPE_CHECKING:
     from werkbrug.core.models import User
@@ -345,7 +355,7 @@ def project_import(
         if note is None or guid in notes_done or not note["text"].strip():
             return
         notes_done.add(guid)
-        created = Memo.objects.create(study=study, author=person(note["user"]), text=_memo_text(study, note["text"]),
+        created = Memo.objects.create(study=study, author=person(note["user"]), text=memo_text_checked(study, note["text"]),
                                       code=code, passage=passage, **({"guid": guid} if _is_guid(guid) and not
                                       Memo.objects.filter(study=study, guid=guid).exists() else {}))
         moment = _moment(note["at"])
