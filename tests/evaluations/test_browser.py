@@ -101,8 +101,20 @@ def test_research_flow(page, sign_in, people):
     follow(page.locator("input[name=action][value=interview] ~ button"))
     page.wait_for_url("**/interviews/*/")
     assert_accessible(page)
-    follow(page.locator("section.card").first.locator("button[type=submit]"))
+    follow(page.locator("section.card").first.locator("form[data-span-form] button[type=submit]"))
     expect(page.locator("section.card").first.locator(".tag")).to_have_text("Motivatie")
+    assert_accessible(page)
+    # a span: select "bang" in the second passage; the page's script fills the form
+    second = page.locator("section.card").nth(1)
+    second.locator("blockquote.passage-text").evaluate("""(el) => {
+        const text = el.firstChild, at = text.data.indexOf('bang'), range = document.createRange();
+        range.setStart(text, at); range.setEnd(text, at + 4);
+        window.getSelection().removeAllRanges(); window.getSelection().addRange(range);
+        document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    }""")
+    expect(second.locator("[data-span-shown]")).to_have_text("bang")
+    follow(second.locator("form[data-span-form] button[type=submit]"))
+    expect(page.locator("section.card").nth(1).locator("li").first).to_contain_text("«bang»")
     assert_accessible(page)
     # the report with the CONSORT diagram
     page.goto(study_url + "report/")

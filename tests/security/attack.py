@@ -171,6 +171,9 @@ _p("evaluations.Question", "region", "/api/v1/research/studies/{}/questionnaires
 _p("evaluations.InterviewRound", "region", "/api/v1/research/studies/{}/rounds/{round_pk}")
 _p("evaluations.Interview", "victim", "/api/v1/research/studies/{}/interviews/{interview_pk}",
    "/research/studies/{}/interviews/{interview_pk}")
+_p("evaluations.Code", "region", "/api/v1/research/studies/{}/codes/{code_pk}", "/research/studies/{}/codes/{code_pk}")
+_p("evaluations.Memo", "region", "/api/v1/research/studies/{}/memos/{memo_pk}", "/research/studies/{}/memos/{memo_pk}")
+_p("evaluations.Passage", "region", "/research/studies/{}/interviews/{}/passages/{passage_pk}")
 _p("evaluations.Expectation", "region", "/api/v1/research/studies/{}/expectations/{expectation_pk}")
 _p("evaluations.Invitation", "victim", "/api/v1/research/my-questionnaires/{invitation_pk}",
    "/research/my-questionnaires/{invitation_pk}")

@@ -1,4 +1,5 @@
 """The codebook as CSV and as REFI-QDA codebook (`.qdc`, the QDA-XML codebook exchange format).
+The code system's writer and reader are shared with the REFI-QDA project (`refiqda.py`).
 
 REFI-QDA Codebook 1.0 (https://www.qdasoftware.org): `<CodeBook xmlns="urn:QDA-XML:codebook:1.0">`
 with nested `<Code guid name isCodable color>` elements and an optional `<Description>`. Codes
@@ -53,20 +54,29 @@ def to_csv(codes: list[Any]) -> str:
     return buffer.getvalue()
 
 
-def to_qdc(codes: list[Any]) -> bytes:
-    ET.register_namespace("", NS)
-    root = ET.Element(f"{{{NS}}}CodeBook", {"origin": "Werkbrug"})
-    codes_el = ET.SubElement(root, f"{{{NS}}}Codes")
+def write_codes(parent: ET.Element, codes: list[Any], *, ns: str = NS,
+                note_refs: dict[Any, list[str]] | None = None) -> None:
+    """The code system as nested `<Code>` elements under `parent` (a codebook's or a project's
+    `<Codes>`): the one writer for `.qdc` codebooks and `.qdpx` projects. `note_refs`: per code pk,
+    the GUIDs of notes (memos) on that code, written as `<NoteRef>` after the description."""
     elements: dict[Any, ET.Element] = {}
     for code in _ordered(codes):
-        parent_el = elements.get(code.parent_id, codes_el)
+        parent_el = elements.get(code.parent_id, parent)
         attrs = {"guid": str(code.guid), "name": code.name, "isCodable": "true"}
         if code.color:
             attrs["color"] = code.color
-        el = ET.SubElement(parent_el, f"{{{NS}}}Code", attrs)
+        el = ET.SubElement(parent_el, f"{{{ns}}}Code", attrs)
         if code.description:
-            ET.SubElement(el, f"{{{NS}}}Description").text = code.description
+            ET.SubElement(el, f"{{{ns}}}Description").text = code.description
+        for guid in (note_refs or {}).get(code.pk, []):
+            ET.SubElement(el, f"{{{ns}}}NoteRef", {"targetGUID": guid})
         elements[code.pk] = el
+
+
+def to_qdc(codes: list[Any]) -> bytes:
+    ET.register_namespace("", NS)
+    root = ET.Element(f"{{{NS}}}CodeBook", {"origin": "Werkbrug"})
+    write_codes(ET.SubElement(root, f"{{{NS}}}Codes"), codes)
     ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
 
@@ -112,13 +122,18 @@ def from_qdc(data: bytes) -> list[dict[str, Any]]:
         raise ValidationError(_("This is not a REFI-QDA codebook."), code="format") from None
     if root.tag != f"{{{NS}}}CodeBook":
         raise ValidationError(_("This is not a REFI-QDA codebook."), code="format")
+    return read_codes(root.find(f"{{{NS}}}Codes"))
+
+
+def read_codes(codes: ET.Element | None, *, ns: str = NS) -> list[dict[str, Any]]:
+    """The codes under a `<Codes>` element as rows (parents before children), each with the GUIDs
+    of the notes it refers to (`notes`); shared by the codebook and the project import."""
     rows: list[dict[str, Any]] = []
-    codes = root.find(f"{{{NS}}}Codes")
     # Walked with a stack, not recursion: a file nested thousands deep cannot exhaust Python's stack.
     stack: list[tuple[ET.Element, str, int]] = [(codes, "", 0)] if codes is not None else []
     while stack:
         element, parent, depth = stack.pop()
-        children = element.findall(f"{{{NS}}}Code")
+        children = element.findall(f"{{{ns}}}Code")
         if children and depth >= MAX_DEPTH:
             raise ValidationError(
                 _("The codebook nests codes more than %(n)s levels deep.") % {"n": MAX_DEPTH}, code="too_deep"
@@ -126,11 +141,12 @@ def from_qdc(data: bytes) -> list[dict[str, Any]]:
         found = []
         for code in children:
             guid = _guid(code.get("guid", ""))
-            description = code.find(f"{{{NS}}}Description")
+            description = code.find(f"{{{ns}}}Description")
             rows.append({
                 "guid": guid, "name": (code.get("name") or "").strip(), "parent": parent,
                 "description": (description.text or "").strip() if description is not None else "",
                 "color": (code.get("color") or "").strip(),
+                "notes": [ref.get("targetGUID", "") for ref in code.findall(f"{{{ns}}}NoteRef")],
             })
             found.append((code, guid, depth + 1))
         stack.extend(reversed(found))

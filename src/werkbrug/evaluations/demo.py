@@ -22,7 +22,7 @@ from werkbrug.core.models import Organisation, Region, User
 from werkbrug.core.policy.clients import consented_categories, forget
 
 from . import services as s
-from .models import Design, Stage
+from .models import Design, Interview, Stage
 
 N_CONSENTING = 26
 
@@ -288,6 +288,7 @@ def _interviews(study, lead, second, today) -> None:
                 if rnd.number == 1:
                     other = CODING_2_DIFFERENT.get((label, passage.number), code)
                     s.coding_add(passage=passage, code=codes[other], level=level, coder=second)
+    _qualitative(study, lead, codes)
     register = [
         ("expectation", "professional", "De ervaringsdeskundige bereikt cliënten die wij niet meer bereiken.", "exceeded",
          "Klanten komen vaker op afspraken sinds de driegesprekken."),
@@ -299,6 +300,26 @@ def _interviews(study, lead, second, today) -> None:
     for kind, level, text, assessment, evidence in register:
         item = s.expectation_add(round=rounds[0], kind=kind, level=level, text=text, added_by=lead)
         s.expectation_assess(expectation=item, assessment=assessment, round=rounds[1], evidence=evidence, assessed_by=lead)
+
+
+def _qualitative(study, lead, codes) -> None:
+    """Span codings, memos and a codebook with a history (round 2, coded by the lead only, so the
+    agreement figures of round 1 stay as they are)."""
+    from . import qualitative as q
+
+    r2 = {i.label: list(i.passages.order_by("number")) for i in Interview.objects.filter(round__study=study, round__number=2)}
+    q.coding_span_add(passage=r2["R2-01"][0], code=codes["Herstel"], level="client", coder=lead,
+                      quote="Zij had het zelf ook meegemaakt.")
+    rhythm = s.code_create(study=study, name="Ritme", parent=codes["Opbrengst"], created_by=lead,
+                           description="Werk als ritme in de week")
+    q.coding_span_add(passage=r2["R2-01"][1], code=rhythm, level="client", coder=lead, quote="twaalf uur per week")
+    q.code_rename(code=rhythm, name="Werkritme", renamed_by=lead, reason="Duidelijker naam")
+    q.memo_add(study=study, author=lead, code=rhythm, text="Overlapt sterk met ‘Voor de cliënt’; samenvoegen?")
+    q.code_merge(code=rhythm, into=codes["Voor de cliënt"], merged_by=lead, reason="Te weinig onderscheidend")
+    q.memo_add(study=study, author=lead, code=codes["Herstel"],
+               text="Herstel gaat over de cliënt én over de ervaringsdeskundige zelf (grenzen).")
+    q.memo_add(study=study, author=lead, passage=r2["R2-02"][1],
+               text="Terugkerend knelpunt: inschakelen van de ervaringsdeskundige. Navragen in ronde 3.")
 
 
 def _fidelity(region, lead, today) -> None:

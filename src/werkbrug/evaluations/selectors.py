@@ -22,6 +22,7 @@ from werkbrug.core import policy
 from werkbrug.core.choices import DataCategory
 
 from . import stats
+from .kappa import cohens_kappa as kappa_with_interval
 from .models import (
     Allocation,
     Answer,
@@ -32,6 +33,7 @@ from .models import (
     Interview,
     Invitation,
     Level,
+    Memo,
     Participant,
     Passage,
     Question,
@@ -332,7 +334,8 @@ def interview_fetch(*, study: Study, pk: int) -> Interview:
 
 def interview_passages(*, interview: Interview) -> QuerySet[Passage]:
     return interview.passages.prefetch_related(
-        Prefetch("codings", queryset=Coding.objects.select_related("code", "coder").order_by("code__name"))
+        Prefetch("codings", queryset=Coding.objects.select_related("code", "coder").order_by("code__name", "start")),
+        Prefetch("memos", queryset=Memo.objects.select_related("author").order_by("created_at", "pk")),
     )
 
 
@@ -403,6 +406,7 @@ class Agreement:
     kappa: float | None
     alpha: float | None
     per_code: list[tuple[Code, float | None, int]]
+    kappa_ci: Any = None  # kappa.Kappa: the standard error and 95 % interval of `kappa`
 
 
 def coders(*, study: Study) -> list[Any]:
@@ -425,7 +429,8 @@ def agreement(*, study: Study, coder_a: Any, coder_b: Any) -> Agreement:
     both = sorted(p for p, by in given.items() if coder_a.pk in by and coder_b.pk in by)
     labels_a = [frozenset(given[p][coder_a.pk]) for p in both]
     labels_b = [frozenset(given[p][coder_b.pk]) for p in both]
-    kappa = stats.cohens_kappa(labels_a, labels_b) if both else None
+    kappa_ci = kappa_with_interval(labels_a, labels_b)
+    kappa = kappa_ci.kappa
     alpha = stats.krippendorff_alpha(list(zip(labels_a, labels_b, strict=True))) if both else None
     per_code = []
     for code, _depth in codebook(study=study):
@@ -433,7 +438,7 @@ def agreement(*, study: Study, coder_a: Any, coder_b: Any) -> Agreement:
         b = [code.pk in given[p][coder_b.pk] for p in both]
         if any(a) or any(b):
             per_code.append((code, stats.cohens_kappa(a, b), sum(a) + sum(b)))
-    return Agreement(coder_a, coder_b, len(both), kappa, alpha, per_code)
+    return Agreement(coder_a, coder_b, len(both), kappa, alpha, per_code, kappa_ci)
 
 
 def expectations(*, study: Study) -> QuerySet[Expectation]:

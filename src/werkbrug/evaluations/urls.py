@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import builder_views, trial_views, views
+from . import builder_views, qualitative_views, trial_views, views
 
 app_name = "evaluations"
 
@@ -40,4 +40,14 @@ urlpatterns = [
     path("studies/<int:pk>/allocations/", trial_views.allocations, name="allocations"),
     path("studies/<int:pk>/unblind/", trial_views.unblind, name="unblind"),
     path("studies/<int:pk>/import/", trial_views.data_import, name="import"),
+    # qualitative work: span coding, memos, code changes, co-occurrence, REFI-QDA project
+    path("studies/<int:pk>/interviews/<int:interview_pk>/codings/", qualitative_views.coding_add, name="coding_add"),
+    path("studies/<int:pk>/interviews/<int:interview_pk>/passages/<int:passage_pk>/memos/", qualitative_views.passage_memo,
+         name="passage_memo"),
+    path("studies/<int:pk>/memos/<int:memo_pk>/", qualitative_views.memo_change, name="memo_change"),
+    path("studies/<int:pk>/codes/<int:code_pk>/", qualitative_views.code, name="code"),
+    path("studies/<int:pk>/codes/changes/", qualitative_views.code_changes, name="code_changes"),
+    path("studies/<int:pk>/codes/co-occurrence/", qualitative_views.co_occurrence, name="co_occurrence"),
+    path("studies/<int:pk>/project/", qualitative_views.project, name="project"),
+    path("studies/<int:pk>/project.qdpx", qualitative_views.project_export, name="project_export"),
 ]

@@ -19,7 +19,7 @@ from . import ALLOW, Decision, rule, scope_rule
 from .clients import consented_categories, is_own_file
 
 if TYPE_CHECKING:
-    from werkbrug.evaluations.models import Invitation, Participant, Study
+    from werkbrug.evaluations.models import Invitation, Memo, Participant, Study
 
     from ..models import User
 
@@ -94,6 +94,16 @@ def view_participant(user: User, participant: Participant) -> Decision:
 @rule("participant.change", "participant.randomise")
 def change_participant(user: User, participant: Participant) -> Decision:
     return _participant_decision(user, participant, "U")
+
+
+@rule("memo.change")
+def change_memo(user: User, memo: Memo) -> Decision:
+    """A memo is its author's note: only the author, while still in the study's research team,
+    changes or deletes it (the rest of the team reads it)."""
+    decision = _study_decision(user, memo.study, "U", "research (pseudonymised)")
+    if decision.allowed and memo.author_id != user.pk:
+        return replace(decision, allowed=False, reason="not your memo")
+    return decision
 
 
 @rule("questionnaire.respond")

@@ -100,6 +100,10 @@ class CodingInput(serializers.Serializer):
     passage = serializers.IntegerField()
     code = serializers.IntegerField()
     level = serializers.ChoiceField(choices=Level.choices)
+    # A span of the passage (character offsets into its text) and/or its text; none: the whole passage.
+    start = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=10_000_000)
+    end = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=10_000_000)
+    quote = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000, trim_whitespace=False)
 
 
 class ResponseInput(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import trial, views
+from . import qualitative, trial, views
 
 urlpatterns = [
     path("research/studies/", views.StudyList.as_view(), name="research-studies"),
@@ -38,6 +38,14 @@ urlpatterns = [
     path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/tracking/", views.QuestionnaireTracking.as_view(), name="research-questionnaire-tracking"),
     path("research/studies/<int:pk>/report/", views.Report.as_view(), name="research-report"),
     path("research/studies/<int:pk>/researchers/", views.ResearcherAdd.as_view(), name="research-researchers"),
+    path("research/studies/<int:pk>/codes/<int:code_pk>/rename/", qualitative.CodeRename.as_view(), name="research-code-rename"),
+    path("research/studies/<int:pk>/codes/<int:code_pk>/merge/", qualitative.CodeMerge.as_view(), name="research-code-merge"),
+    path("research/studies/<int:pk>/codes/<int:code_pk>/delete/", qualitative.CodeDelete.as_view(), name="research-code-delete"),
+    path("research/studies/<int:pk>/codes/changes/", qualitative.CodeChanges.as_view(), name="research-code-changes"),
+    path("research/studies/<int:pk>/codes/co-occurrence/", qualitative.CoOccurrence.as_view(), name="research-co-occurrence"),
+    path("research/studies/<int:pk>/memos/", qualitative.Memos.as_view(), name="research-memos"),
+    path("research/studies/<int:pk>/memos/<int:memo_pk>/", qualitative.MemoDetail.as_view(), name="research-memo"),
+    path("research/studies/<int:pk>/project.qdpx", qualitative.Project.as_view(), name="research-project"),
 ]
 
 # The trial's lifecycle, screening, allocation log and imports (api/trial.py).

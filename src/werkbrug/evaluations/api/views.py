@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from werkbrug.core import policy
 from werkbrug.core.models import Organisation
 
-from .. import analysis, codebook, exports, intercoder, selectors, services
+from .. import analysis, codebook, exports, intercoder, qualitative, selectors, services
 from ..models import Interview, Level, Passage, RespondentKind
 from .serializers import (
     AllocationOutput,
@@ -195,8 +195,10 @@ class CodingCreate(APIView):
         code = study.codes.filter(pk=data.validated_data["code"]).first()
         if passage is None or code is None:
             raise Http404
-        coding = services.coding_add(passage=passage, code=code, level=data.validated_data["level"], coder=request.user)
-        return Response({"id": coding.pk, "passage": passage.pk, "code": code.name, "level": coding.level}, status=status.HTTP_201_CREATED)
+        coding = qualitative.coding_span_add(passage=passage, code=code, coder=request.user, **{
+            k: data.validated_data[k] for k in ("level", "start", "end", "quote")})
+        return Response({"id": coding.pk, "passage": passage.pk, "code": code.name, "level": coding.level,
+                         "start": coding.start, "end": coding.end}, status=status.HTTP_201_CREATED)
 
 
 class AgreementView(APIView):
@@ -212,6 +214,8 @@ class AgreementView(APIView):
         r = selectors.agreement(study=study, coder_a=a, coder_b=b)
         everyone = intercoder.coders_agreement(study=study)
         return Response(finite({"units": r.units, "cohens_kappa": r.kappa, "krippendorffs_alpha": r.alpha,
+                         "cohens_kappa_interval": {"se": r.kappa_ci.se, "ci_low": r.kappa_ci.ci_low,
+                                                   "ci_high": r.kappa_ci.ci_high, "se_null": r.kappa_ci.se_null},
                          "per_code": [{"code": c.name, "kappa": k, "given": n} for c, k, n in r.per_code],
                          "all_coders": _all_coders(everyone)}))
 

@@ -11,6 +11,7 @@ from .interviews import (
     Passage,
     RespondentRole,
 )
+from .qualitative import CodeChange, CodeChangeKind, Memo
 from .questionnaires import (
     Answer,
     Invitation,
@@ -35,7 +36,7 @@ from .studies import (
 from .trial import Screening, ScreeningOutcome, StudyEvent, StudyEventKind
 
 __all__ = [
-    "Allocation", "Answer", "Arm", "Assessment", "Code", "Coding", "Design", "Expectation",
+    "Allocation", "Answer", "Arm", "Assessment", "Code", "CodeChange", "CodeChangeKind", "Coding", "Memo", "Design", "Expectation",
     "ExpectationKind", "FidelityReview", "Interview", "InterviewRound", "Invitation", "Level",
     "Participant", "Passage", "Question", "QuestionType", "Questionnaire", "QuestionnaireStatus",
     "RecordedJob", "RespondentKind", "RespondentRole", "Stage", "StageEvent", "Stratifier", "Study",

@@ -99,9 +99,13 @@ class Code(models.Model):
 
 
 class Coding(models.Model):
-    """One coder's code on one passage, with the level the passage is about."""
+    """One coder's code on one passage, with the level the passage is about: on the whole passage
+    (`start` and `end` empty) or on a span of its text (`passage.text[start:end]`, character
+    offsets). Agreement is computed per passage: a span coding counts as the code on its passage."""
 
     passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="codings")
+    start = models.PositiveIntegerField(_("from character"), null=True, blank=True)
+    end = models.PositiveIntegerField(_("to character"), null=True, blank=True)
     code = models.ForeignKey(Code, verbose_name=_("code"), on_delete=models.CASCADE, related_name="codings")
     level = models.CharField(_("level"), max_length=14, choices=Level.choices)
     coder = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("coder"), on_delete=models.PROTECT, related_name="+")
@@ -111,10 +115,30 @@ class Coding(models.Model):
         verbose_name = _("coding")
         verbose_name_plural = _("codings")
         ordering = ["coded_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["passage", "code", "coder"], name="coding_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["passage", "code", "coder"], condition=models.Q(start__isnull=True),
+                                    name="coding_once"),
+            models.UniqueConstraint(fields=["passage", "code", "coder", "start", "end"],
+                                    condition=models.Q(start__isnull=False), name="coding_span_once"),
+            models.CheckConstraint(
+                condition=models.Q(start__isnull=True, end__isnull=True)
+                | models.Q(start__isnull=False, end__isnull=False, end__gt=models.F("start")),
+                name="coding_span_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code_id} ({self.level})"
+
+    @property
+    def is_span(self) -> bool:
+        return self.start is not None
+
+    @property
+    def quote(self) -> str:
+        """The coded text: the span, or the whole passage."""
+        text = self.passage.text
+        return text[self.start:self.end] if self.start is not None else text
 
 
 class ExpectationKind(models.TextChoices):

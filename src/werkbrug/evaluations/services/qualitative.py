@@ -123,7 +123,7 @@ def coding_add(*, passage: Passage, code: Code, level: str, coder: User) -> Codi
         raise _err({"code": _("This code is not in the study's codebook.")}, code="code")
     if level not in Level.values:
         raise _err({"level": _("Choose a level.")}, code="level")
-    if Coding.objects.filter(passage=passage, code=code, coder=coder).exists():
+    if Coding.objects.filter(passage=passage, code=code, coder=coder, start__isnull=True).exists():
         raise _err({"code": _("You already gave this passage this code.")}, code="duplicate")
     return Coding.objects.create(passage=passage, code=code, level=level, coder=coder)
 
