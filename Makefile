@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 WERKBRUG := $(BIN)/werkbrug
 DEMO_ENV := DJANGO_SETTINGS_MODULE=werkbrug.conf.demo
 
-.PHONY: demo test test-quick lint schema messages bench clean up down
+.PHONY: demo test test-quick stack-test lint schema messages bench clean up down
 
 # The newest Python >= 3.12 on the machine (Django 6.1 needs it); else python3 (Django 5.2 LTS).
 PYTHON ?= $(shell bin/find-python)
@@ -36,6 +36,10 @@ test: $(VENV)/.installed-dev
 
 test-quick: $(VENV)/.installed-dev
 	$(BIN)/pytest -n 2 --dist loadfile -m "not browser and not slow"
+
+# The whole stack without containers (tests/stack): PostgreSQL (DATABASE_URL) and Redis needed.
+stack-test: $(VENV)/.installed-dev
+	WERKBRUG_REQUIRE_STACK=1 $(BIN)/pytest -p no:xdist -s tests/stack
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
