@@ -432,6 +432,9 @@ TASK_QUEUE_TASKS: dict[str, tuple[str, ...]] = {
         "werkbrug.plans.tasks.remind_actions",
         "werkbrug.knowledge_map.tasks.remind_reviews",
         "werkbrug.trajectories.tasks.apply_retention",
+        # FHIR subscription notifications to other systems (each with a short time-out, retried).
+        "werkbrug.interchange.tasks.deliver_notification",
+        "werkbrug.interchange.tasks.deliver_due_notifications",
     ),
 }
 TASK_QUEUE_PATTERNS: dict[str, str] = {
