@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from werkbrug.core.choices import Role
 from werkbrug.evaluations import qualitative as q
@@ -249,7 +250,7 @@ def test_outsider_gets_404_before_any_input_is_read(client, populated, outsider)
 
 def test_second_researcher_may_rename(populated, research, make_person):
     third = make_person(research.institute, Role.RESEARCHER)
-    with pytest.raises(PermissionDenied):  # not in the team: refused (a 404 to the asker)
+    with pytest.raises(Http404):  # not in the team: refused as not found
         q.code_rename(code=populated.codes[0], name="X", renamed_by=third)
     q.code_rename(code=populated.codes[0], name="X", renamed_by=research.second)
 
