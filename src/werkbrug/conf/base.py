@@ -394,6 +394,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The daily digest of notifications, at 07:30 in Amsterdam (CELERY_TIMEZONE).
     "notification-digests": {"task": "werkbrug.notifications.tasks.send_digests",
                              "schedule": crontab(hour=7, minute=30)},
+    # The monthly regional report: subscribers are told on the 1st at 07:00 (reporting/tasks.py).
+    "monthly-region-report": {"task": "werkbrug.reporting.tasks.send_monthly_reports",
+                              "schedule": crontab(day_of_month=1, hour=7, minute=0)},
     # Closed files past their retention period are erased at night (trajectories/retention.py).
     "trajectory-retention": {"task": "werkbrug.trajectories.tasks.apply_retention",
                              "schedule": crontab(hour=3, minute=15)},

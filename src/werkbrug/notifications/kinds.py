@@ -56,6 +56,7 @@ class Kind(models.TextChoices):
     TRAJECTORY_REOPENED = "trajectory_reopened", _("Trajectory reopened")
     JOIN_REQUESTED = "join_requested", _("Request to join a team")
     JOIN_DECIDED = "join_decided", _("Answer to your request to join a team")
+    MONTHLY_REPORT = "monthly_report", _("Monthly regional report")
 
 
 class Channel(models.TextChoices):
@@ -89,6 +90,7 @@ INFO.update({
     Kind.APPOINTMENT_CHANGED: _NOW,
     Kind.APPOINTMENT_CANCELLED: _NOW,
     Kind.JOIN_REQUESTED: _NOW,
+    Kind.MONTHLY_REPORT: _NOW,
 })
 
 
