@@ -29,6 +29,7 @@ LOADERS = [
     "notifications",
     "casefile",
     "administration",
+    "reporting",
 ]
 
 
