@@ -115,8 +115,8 @@ def figure_rows(current: dict[str, object], previous: dict[str, object], targets
 
 
 def month_label(month: date) -> str:
-    """"jan 2026": short enough for a chart axis; the table says "januari 2026"."""
-    return date_format(month, "M Y")
+    """"jan 2026", "okt 2026": short enough for a chart axis; the table says "januari 2026"."""
+    return date_format(month, "b Y")
 
 
 def tables(d: RegionDashboard) -> dict[str, object]:
