@@ -212,3 +212,22 @@ def test_the_monthly_report_is_scheduled_like_the_other_tasks(db):
 
     app.loader.import_default_modules()
     assert "werkbrug.reporting.tasks.send_monthly_reports" in app.tasks
+
+
+def test_the_dashboard_reads_in_a_fixed_number_of_queries(client, manager, region, make_org, make_trajectories):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    org = make_org(OrganisationType.GGZ, "GGZ Queries")
+    client.force_login(manager)
+    make_trajectories(3, org, started_on=today - timedelta(days=20))
+    client.get("/reports/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/reports/")
+    make_trajectories(9, make_org(OrganisationType.UWV, "UWV Queries"), started_on=today - timedelta(days=40))
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/reports/").content.decode()
+    assert len(many) == len(few)  # not per trajectory, client or organisation
+    assert re.search(r'href="/experience-experts/reports/\?start=\d{4}-\d\d-\d\d&amp;end=', html)
+    assert re.search(r'href="/ambassadors/report/\?start=', html)

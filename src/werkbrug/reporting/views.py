@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -83,12 +84,17 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, Period]:
     return form, period
 
 
-def _links() -> list[tuple[str, str]]:
+def _links(user, period: Period) -> list[tuple[str, str]]:
+    """The ambassador and experience-experts reports, over the same period (the latter only for
+    those its rule lets in)."""
+    query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
     links = []
-    for label, name in ((_("Ambassador report"), "ambassadors:report"),
-                        (_("Experience experts report"), "experience_experts:report")):
+    for label, name, action in ((_("Ambassador report"), "ambassadors:report", None),
+                                (_("Experience experts report"), "experience_experts:reports", "ee_report.view")):
+        if action and not policy.can(user, action, None):
+            continue
         try:
-            links.append((label, reverse(name)))
+            links.append((label, f"{reverse(name)}?{query}"))
         except NoReverseMatch:
             continue
     return links
@@ -108,7 +114,7 @@ def _context(request: HttpRequest) -> dict:
                                     targets)
     return {
         "form": form, "clamped": form.clamped, "d": dashboard, "previous_period": previous_period,
-        "figures": rows, "charts": presentation.charts(dashboard, tables), "links": _links(), **tables,
+        "figures": rows, "charts": presentation.charts(dashboard, tables), "links": _links(request.user, period), **tables,
         "small": SMALL, "query": request.GET.urlencode(), "printed_on": date_format(timezone.localtime(), "j F Y, H:i"),
         "may_set_targets": policy.can(request.user, "region_dashboard.targets", region),
         "subscribed": ReportSubscription.objects.filter(person=request.user).exists(),
