@@ -111,3 +111,11 @@ def test_bad_dates_are_a_form_error_not_a_crash(client, manager, query):
     client.force_login(manager)
     assert client.get(f"/reports/?{query}").status_code == 200
     assert client.get(f"/reports/csv/?{query}").status_code == 200
+
+
+def test_only_an_end_gives_the_twelve_months_up_to_it(client, manager):
+    client.force_login(manager)
+    response = client.get("/reports/?end=2024-06-15")
+    assert (response.context["d"].start, response.context["d"].end) == (date(2023, 7, 1), date(2024, 6, 15))
+    previous = response.context["previous_period"]
+    assert previous.end == date(2023, 6, 30) and previous.days == response.context["d"].end.toordinal() - date(2023, 7, 1).toordinal() + 1

@@ -105,3 +105,9 @@ def test_the_svg_is_accessible_with_the_figures_in_its_description():
     assert "jan: 7" in desc and "feb: <5" in desc
     line = line_chart(title="KM", x_values=[0, 10, 20], series=[Series("A", [1.0, 0.5, 0.25])], y_max=1)
     assert ET.fromstring(line).find("svg:title", NS).text == "KM" and "0,5" in line
+
+
+def test_raw_counts_can_be_suppressed_inside_the_chart():
+    svg = bar_chart(title="Per fase", labels=["a", "b", "c"], series=[Series("n", [12, 3, 7])], suppress=True)
+    assert "a: 12</title>" in svg and "b: &lt;5</title>" in svg and "c: x</title>" in svg
+    assert ": 3</title>" not in svg and ": 7</title>" not in svg and "b: 3" not in svg

@@ -77,10 +77,9 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, Period]:
     form = PeriodForm(request.GET or None, today=today)
     period = default_period(today)
     if form.is_bound and form.is_valid():
-        period = Period(start=form.cleaned_data.get("start") or period.start,
-                        end=form.cleaned_data.get("end") or period.end)
-        if period.start > period.end:  # only a start given, after the default end: cannot happen past today
-            period = default_period(today)
+        end = form.cleaned_data.get("end") or period.end
+        # Only an end given: the twelve months up to it.
+        period = Period(start=form.cleaned_data.get("start") or default_period(end).start, end=end)
     return form, period
 
 

@@ -176,11 +176,17 @@ def _legend(parts: list[str], series: Sequence[Series], y: float, left: float) -
 def bar_chart(
     *, title: str, labels: Sequence[str], series: Sequence[Series], description: str = "",
     width: int = 640, height: int = 280, unit: str = "", stacked: bool = False, integer: bool | None = None,
-    chart_id: str = "", table_id: str = "",
+    chart_id: str = "", table_id: str = "", suppress: bool = False,
 ) -> SafeString:
     """Bars per label (grouped, or `stacked`). `integer`: whole-number ticks (default: when every
-    value is a whole number). `height` is the plot's share; the chart grows for long labels."""
+    value is a whole number). `height` is the plot's share; the chart grows for long labels.
+    `suppress`: the values are raw counts of people; each series goes through the one
+    small-number suppression (`core.suppression.suppress_group`) before anything is drawn."""
     labels = [str(label) for label in labels]
+    if suppress:
+        from werkbrug.core.suppression import suppress_group
+
+        series = [Series(s.label, suppress_group([int(_number(v)) for v in s.values]).cells) for s in series]
     if integer is None:
         integer = all(_is_whole(v) for s in series for v in s.values)
     left, right, top = 48, 12, 16
