@@ -17,7 +17,7 @@ from werkbrug.notifications.kinds import Kind
 from werkbrug.notifications.models import Notification
 from werkbrug.reporting import services
 from werkbrug.reporting.models import Figure, ReportSubscription, Target
-from werkbrug.reporting.presentation import figure_rows, shown_figures, tables
+from werkbrug.reporting.presentation import figure_rows, tables
 from werkbrug.reporting.selectors import region_dashboard
 
 # --- trends ------------------------------------------------------------------------------------

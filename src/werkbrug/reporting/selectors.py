@@ -24,7 +24,7 @@ Every figure follows the period [start, end] (see `period.py`; `end` is never af
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
