@@ -29,7 +29,7 @@ def test_pdf_is_rendered_from_a_template(db):
 def test_axis_ticks_keep_the_decimals_they_need():
     from werkbrug.web.charts import _fmt
 
-    assert [_fmt(v) for v in (0, 1, 2.5, 0.25, 0.75, 12.0)] == ["0", "1", "2.5", "0.25", "0.75", "12"]
+    assert [_fmt(v) for v in (0, 1, 2.5, 0.25, 0.75, 12.0)] == ["0", "1", "2,5", "0,25", "0,75", "12"]  # Dutch decimal comma
 
 
 def test_clients_see_their_portal_and_questionnaires_in_the_menu(client, client_user):

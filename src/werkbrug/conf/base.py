@@ -414,6 +414,8 @@ TASK_QUEUE_TASKS: dict[str, tuple[str, ...]] = {
     "mail": (
         "werkbrug.notifications.tasks.send_notification_mail",
         "werkbrug.notifications.tasks.send_digests",
+        # The monthly regional report: one notification (and mail) per subscriber.
+        "werkbrug.reporting.tasks.send_monthly_reports",
     ),
     # Sealing: the access log's hash chain and its anchor outside the database (NEN 7513).
     "sealing": (
@@ -468,6 +470,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # FHIR subscription notifications owed and due (new, or waiting for a retry): each minute.
     "fhir-subscription-notifications": {"task": "werkbrug.interchange.tasks.deliver_due_notifications",
                                         "schedule": 60.0},
+    # The monthly regional report: subscribers are told on the 1st at 07:00 (reporting/tasks.py).
+    "monthly-region-report": {"task": "werkbrug.reporting.tasks.send_monthly_reports",
+                              "schedule": crontab(day_of_month=1, hour=7, minute=0)},
     # Closed files past their retention period are erased at night (trajectories/retention.py).
     "trajectory-retention": {"task": "werkbrug.trajectories.tasks.apply_retention",
                              "schedule": crontab(hour=3, minute=15)},

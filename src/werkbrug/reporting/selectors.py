@@ -1,25 +1,54 @@
-"""The region's dashboard: aggregate figures only, for managers and portfolio holders.
+"""The region's dashboard: aggregate figures only, for managers and region administrators.
 
 Managers never see client-level data (domain rules). Every figure here is a count or an average
 over the region, returned exact; the views show them only through `werkbrug.core.suppression`
 (1–4 as "fewer than 5", with complementary suppression), so that no small group of clients can be
-recognised. Other apps are read through their public selectors only.
+recognised. Other apps are read through their public selectors only (and their models, read-only).
+
+Every figure follows the period [start, end] (see `period.py`; `end` is never after today):
+
+- running: trajectories that were running at some day of the period (started on or before the
+  end, not ended before the start);
+- started: trajectories started in the period;
+- active: trajectories open at the end of the period. At today this is the one rule for "open"
+  (`trajectories.workflow.OPEN_STATES`); for an earlier day the same rule read from the dates
+  (started by then, not yet ended then). Their IPS phase is the one recorded on or before that
+  day; the IPS phase "closed" is not an active phase and is left out of the phase table;
+- the IPS outcome measures (`employment.outcomes`) per client over the part of the period in
+  which the client's trajectory ran, counting the jobs held in that window only: "with paid
+  work" means a (competitive) job held in the period. The days to the first job count from the
+  trajectory's start, for the clients whose first job started in the period;
+- per organisation: the organisation of the trajectory's plan director.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from werkbrug.core.models import Region
 from werkbrug.core.suppression import suppress
-from werkbrug.trajectories.models import Trajectory, TrajectoryStatus
+from werkbrug.trajectories.models import Trajectory
+from werkbrug.trajectories.workflow import OPEN_STATES
 
-__all__ = ["RegionDashboard", "region_dashboard", "suppress"]
+from .models import Figure, Target
+
+__all__ = ["RegionDashboard", "region_dashboard", "suppress", "targets_for", "open_on", "running_in"]
+
+
+@dataclass
+class OrganisationRow:
+    name: str
+    running: int = 0
+    started: int = 0
+    active: int = 0
+    employed: int = 0
 
 
 @dataclass
@@ -27,12 +56,33 @@ class RegionDashboard:
     region: Region
     start: date
     end: date
+    running: int = 0
+    started: int = 0
     active: int = 0
     started_per_month: list[tuple[date, int]] = field(default_factory=list)
     phases: list[tuple[str, int]] = field(default_factory=list)
     plan_states: list[tuple[str, int]] = field(default_factory=list)
     outcomes: object | None = None
     job_starts_per_month: list[tuple[date, int]] = field(default_factory=list)
+    organisations: list[OrganisationRow] = field(default_factory=list)
+
+    @property
+    def job_starts(self) -> int:
+        return sum(n for _m, n in self.job_starts_per_month)
+
+    def figures(self) -> dict[str, object]:
+        """The headline figures by `Figure` value, exact (the view suppresses them)."""
+        o = self.outcomes
+        return {
+            Figure.RUNNING: self.running, Figure.STARTED: self.started, Figure.ACTIVE: self.active,
+            Figure.CLIENTS: o.clients if o else None,
+            Figure.EMPLOYED_SHARE: o.ever_employed_share if o else None,
+            Figure.WORKS_20_SHARE: o.works_20_hours_or_more_share if o else None,
+            Figure.MEDIAN_DAYS: o.median_days_to_first_job if o else None,
+            Figure.MEAN_HOURS: o.mean_hours_per_week if o else None,
+            Figure.TOTAL_HOURS: o.total_hours if o else None,
+            Figure.JOB_STARTS: self.job_starts if o else None,
+        }
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -43,40 +93,106 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
-def region_dashboard(*, region: Region, start: date, end: date) -> RegionDashboard:
+def running_in(trajectories: QuerySet, start: date, end: date) -> QuerySet:
+    """Trajectories that ran on at least one day of [start, end]."""
+    return trajectories.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start), started_on__lte=end)
+
+
+def open_on(trajectories: QuerySet, day: date, *, today: date | None = None) -> QuerySet:
+    """Trajectories open on `day`: today the one rule (`OPEN_STATES`); earlier, read from the dates."""
+    today = today or timezone.localdate()
+    if day >= today:
+        return trajectories.filter(status__in=OPEN_STATES)
+    return trajectories.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day), started_on__lte=day)
+
+
+def targets_for(region: Region) -> dict[str, object]:
+    return dict(Target.objects.filter(region=region).values_list("figure", "value"))
+
+
+def region_dashboard(*, region: Region, start: date, end: date, today: date | None = None) -> RegionDashboard:
+    today = today or timezone.localdate()
+    end = min(end, today)  # figures stop at today
     trajectories = Trajectory.objects.filter(region=region)
     dashboard = RegionDashboard(region=region, start=start, end=end)
-    active = trajectories.filter(status=TrajectoryStatus.ACTIVE)
+    if start > end:
+        return dashboard
+    running = running_in(trajectories, start, end)
+    active = open_on(running, end, today=today)
+    dashboard.running = running.count()
     dashboard.active = active.count()
 
     started = Counter(
-        {row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["n"]
-         for row in trajectories.filter(started_on__gte=start, started_on__lte=end)
-         .annotate(month=TruncMonth("started_on")).values("month").annotate(n=Count("id"))}
+        running.filter(started_on__gte=start).values_list("started_on", flat=True).iterator()
     )
-    dashboard.started_per_month = [(m, started.get(m, 0)) for m in _months(start, end)]
+    per_month = Counter()
+    for day, n in started.items():
+        per_month[day.replace(day=1)] += n
+    dashboard.started = sum(started.values())
+    dashboard.started_per_month = [(m, per_month.get(m, 0)) for m in _months(start, end)]
+
+    rows = list(running.values("id", "client_id", "started_on", "ended_on",
+                               "plan_director__organisation__name"))
+    active_ids = set(active.values_list("id", flat=True))
+    organisations: dict[str, OrganisationRow] = {}
+
+    def org_row(row) -> OrganisationRow:
+        name = row["plan_director__organisation__name"] or _("No organisation")
+        return organisations.setdefault(name, OrganisationRow(name=name))
+
+    for row in rows:
+        org = org_row(row)
+        org.running += 1
+        org.started += row["started_on"] >= start
+        org.active += row["id"] in active_ids
 
     try:
+        from werkbrug.employment import outcomes as ips
         from werkbrug.employment import selectors as employment
-        from werkbrug.employment.models import IPSPhase
+        from werkbrug.employment.models import IPSPhase, PhaseChange
     except ImportError:  # pragma: no cover — the module is optional for the dashboard
         employment = None
     if employment is not None:
-        phases = Counter(active.annotate(**employment.caseload_annotations()).values_list("ips_phase", flat=True))
-        dashboard.phases = [(str(label), phases.get(value, 0)) for value, label in IPSPhase.choices]
-        client_start = dict(trajectories.values_list("client_id", "started_on"))
-        jobs = employment.job_periods_for_clients(client_ids=list(client_start))
-        from werkbrug.employment import outcomes as ips
-
-        per_client = [
-            ips.client_outcomes(jobs.get(client_id, []), start=started_on, as_of=max(end, started_on))
-            for client_id, started_on in client_start.items()
-        ]
+        phase_at_end = PhaseChange.objects.filter(trajectory=OuterRef("pk"), changed_on__lte=end).order_by(
+            "-changed_on", "-recorded_at", "-id").values("phase")[:1]
+        phases = Counter(active.annotate(phase_then=Subquery(phase_at_end)).values_list("phase_then", flat=True))
+        dashboard.phases = [(str(label), phases.get(value, 0)) for value, label in IPSPhase.choices
+                            if value != IPSPhase.CLOSED]
+        # Per client: the part of the period in which any of their trajectories ran.
+        windows: dict[int, list] = {}
+        organisation_of: dict[int, OrganisationRow] = {}
+        for row in sorted(rows, key=lambda r: r["started_on"]):
+            first = max(row["started_on"], start)
+            last = min(row["ended_on"] or end, end)
+            window = windows.get(row["client_id"])
+            if window is None:
+                windows[row["client_id"]] = [row["started_on"], first, last]
+                organisation_of[row["client_id"]] = org_row(row)
+            else:
+                window[1], window[2] = min(window[1], first), max(window[2], last)
+        jobs = employment.job_periods_for_clients(client_ids=list(windows))
+        per_client = []
+        for client_id, (trajectory_start, first, last) in windows.items():
+            last = max(last, first)
+            client_jobs = jobs.get(client_id, [])
+            held = [j for j in client_jobs if j.start <= last and (j.end is None or j.end >= first)]
+            outcome = ips.client_outcomes(held, start=first, as_of=last)
+            since_start = ips.client_outcomes(client_jobs, start=trajectory_start, as_of=last)
+            first_job_in_period = (
+                since_start.days_to_first_job is not None
+                and trajectory_start + timedelta(days=since_start.days_to_first_job) >= start
+            )
+            outcome = dataclasses.replace(
+                outcome, days_to_first_job=since_start.days_to_first_job if first_job_in_period else None)
+            per_client.append(outcome)
+            if outcome.ever_employed:
+                organisation_of[client_id].employed += 1
         dashboard.outcomes = ips.caseload_outcomes(per_client)
         starts = Counter(
             job.start.replace(day=1) for client_jobs in jobs.values() for job in client_jobs if start <= job.start <= end
         )
         dashboard.job_starts_per_month = [(m, starts.get(m, 0)) for m in _months(start, end)]
+    dashboard.organisations = sorted(organisations.values(), key=lambda o: o.name.casefold())
     try:
         from werkbrug.plans import selectors as plans
         from werkbrug.plans.workflow import AgreementState

@@ -1,113 +1,123 @@
-from datetime import date, timedelta
+"""The regional dashboard: page, PDF, CSV of every table, the region's targets and the monthly
+report subscription. Every view authorizes before it reads a parameter."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from werkbrug.core import policy
-from werkbrug.core.suppression import COMPLEMENTARY, SMALL, suppress, suppress_group
-from werkbrug.web.charts import Series, bar_chart
+from werkbrug.core.spreadsheets import spreadsheet_row
+from werkbrug.core.suppression import SMALL
+from werkbrug.web.charts import dutch_number
+from werkbrug.web.forms import apply_validation_error
 from werkbrug.web.pdf import render_pdf
 
-from .selectors import region_dashboard
+from . import presentation, services
+from .models import Figure, ReportSubscription, Target
+from .period import MAX_YEARS_BACK, Period, default_period, earliest_start
+from .selectors import region_dashboard, targets_for
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Up to and including"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("Up to and including"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.clamped = False
+
+    def clean_start(self):
+        start = self.cleaned_data.get("start")
+        if start is None:
+            return start
+        if start > self.today:
+            raise ValidationError(_("The start date lies in the future: figures stop at today."))
+        if start < earliest_start(self.today):
+            raise ValidationError(
+                _("The start date may lie at most %(years)d years back (from %(date)s).")
+                % {"years": MAX_YEARS_BACK, "date": date_format(earliest_start(self.today), "j F Y")})
+        return start
+
+    def clean_end(self):
+        end = self.cleaned_data.get("end")
+        if end is not None and end > self.today:
+            self.clamped = True  # figures stop at today: never projected into the future
+            return self.today
+        if end is not None and end < earliest_start(self.today):
+            raise ValidationError(_("The end date lies before the earliest possible start."))
+        return end
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError(_("The end date lies before the start date."))
+            raise ValidationError(_("The end date lies before the start date."))
         return data
 
 
-def _period(form: PeriodForm) -> tuple[date, date]:
+def _period(request: HttpRequest) -> tuple[PeriodForm, Period]:
     today = timezone.localdate()
-    default_start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
-    if form.is_valid():
-        return form.cleaned_data.get("start") or default_start, form.cleaned_data.get("end") or today
-    return default_start, today
+    form = PeriodForm(request.GET or None, today=today)
+    period = default_period(today)
+    if form.is_bound and form.is_valid():
+        end = form.cleaned_data.get("end") or period.end
+        # Only an end given: the twelve months up to it.
+        period = Period(start=form.cleaned_data.get("start") or default_period(end).start, end=end)
+    return form, period
 
 
-def _pairs(rows, suppressed) -> list[tuple]:
-    return [(key, shown) for (key, _n), shown in zip(rows, suppressed.cells, strict=True)]
-
-
-def _outcomes(outcomes) -> dict | None:
-    """The IPS outcome figures as they may be shown: each count with its complement within the
-    clients suppressed (`suppress_group`), a share only next to a shown count, and the medians,
-    means and sums over the employed clients only when there are at least SMALL of them."""
-    if outcomes is None:
-        return None
-    clients = outcomes.clients
-    employed = suppress_group([outcomes.ever_employed, clients - outcomes.ever_employed])
-    works20 = suppress_group([outcomes.works_20_hours_or_more, clients - outcomes.works_20_hours_or_more])
-    enough = outcomes.ever_employed >= SMALL
-    return {
-        "clients": suppress(clients),
-        "ever_employed": employed.cells[0],
-        "ever_employed_share": None if employed.hidden[0] else outcomes.ever_employed_share,
-        "works_20_hours_or_more": works20.cells[0],
-        "works_20_hours_or_more_share": None if works20.hidden[0] else outcomes.works_20_hours_or_more_share,
-        "median_days_to_first_job": outcomes.median_days_to_first_job if enough else COMPLEMENTARY,
-        "mean_hours_per_week": outcomes.mean_hours_per_week if enough else COMPLEMENTARY,
-        "total_hours": outcomes.total_hours if enough else COMPLEMENTARY,
-    }
+def _links(user, period: Period) -> list[tuple[str, str]]:
+    """The ambassador and experience-experts reports, over the same period (the latter only for
+    those its rule lets in)."""
+    query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
+    links = []
+    for label, name, action in ((_("Ambassador report"), "ambassadors:report", None),
+                                (_("Experience experts report"), "experience_experts:reports", "ee_report.view")):
+        if action and not policy.can(user, action, None):
+            continue
+        try:
+            links.append((label, f"{reverse(name)}?{query}"))
+        except NoReverseMatch:
+            continue
+    return links
 
 
 def _context(request: HttpRequest) -> dict:
-    policy.authorize(request.user, "region_dashboard.view", request.user.region)
-    form = PeriodForm(request.GET or None)
-    start, end = _period(form)
-    dashboard = region_dashboard(region=request.user.region, start=start, end=end)
-    # Every count goes through the one suppression function, once; tables, charts (bar heights and
-    # tooltips) and the PDF all show these same values, never the raw counts.
-    started = suppress_group([n for _m, n in dashboard.started_per_month])
-    phases = suppress_group([n for _l, n in dashboard.phases])
-    plan_states = suppress_group([n for _l, n in dashboard.plan_states])
-    job_starts = suppress_group([n for _m, n in dashboard.job_starts_per_month])
-    # The plan agreements add up to the active trajectories (the phases at most, as a trajectory
-    # without a phase change has none): where their total must stay hidden, so must this count.
-    active = suppress(dashboard.active)
-    if COMPLEMENTARY in (phases.total, plan_states.total):
-        active = COMPLEMENTARY
-    months = [m.strftime("%m-%y") for m, _n in dashboard.started_per_month]
-    charts = {
-        "started": bar_chart(
-            title=str(_("Trajectories started per month")), labels=months,
-            series=[Series(str(_("Started")), started.cells)],
-        ),
-    }
-    if dashboard.phases:
-        charts["phases"] = bar_chart(
-            title=str(_("Active trajectories per IPS phase")), labels=[label for label, _n in dashboard.phases],
-            series=[Series(str(_("Trajectories")), phases.cells)], height=320,
-        )
-    if dashboard.job_starts_per_month:
-        charts["jobs"] = bar_chart(
-            title=str(_("Job starts per month")), labels=months,
-            series=[Series(str(_("Job starts")), job_starts.cells)],
-        )
-    links = []
-    for label, name in ((_("Ambassador report"), "ambassadors:report"), (_("Experience experts report"), "experience_experts:report")):
-        try:
-            links.append((label, reverse(name)))
-        except NoReverseMatch:
-            continue
+    region = request.user.region
+    policy.authorize(request.user, "region_dashboard.view", region)
+    form, period = _period(request)
+    today = timezone.localdate()
+    dashboard = region_dashboard(region=region, start=period.start, end=period.end, today=today)
+    previous_period = period.previous()
+    previous = region_dashboard(region=region, start=previous_period.start, end=previous_period.end, today=today)
+    targets = targets_for(region)
+    tables = presentation.tables(dashboard)
+    rows = presentation.figure_rows(presentation.shown_figures(dashboard), presentation.shown_figures(previous),
+                                    targets)
     return {
-        "form": form, "d": dashboard, "charts": charts, "links": links,
-        "active": active, "outcomes": _outcomes(dashboard.outcomes),
-        "phases": _pairs(dashboard.phases, phases),
-        "plan_states": _pairs(dashboard.plan_states, plan_states),
-        "started": _pairs(dashboard.started_per_month, started),
-        "job_starts": _pairs(dashboard.job_starts_per_month, job_starts),
-        "small": SMALL, "query": request.GET.urlencode(),
+        "form": form, "clamped": form.clamped, "d": dashboard, "previous_period": previous_period,
+        "figures": rows, "charts": presentation.charts(dashboard, tables), "links": _links(request.user, period), **tables,
+        "small": SMALL, "query": request.GET.urlencode(), "printed_on": date_format(timezone.localtime(), "j F Y, H:i"),
+        "may_set_targets": policy.can(request.user, "region_dashboard.targets", region),
+        "subscribed": ReportSubscription.objects.filter(person=request.user).exists(),
+        "csv_tables": list(CSV_TABLES.items()),
     }
 
 
@@ -118,4 +128,104 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pdf(request: HttpRequest) -> HttpResponse:
-    return render_pdf(request, "reporting/dashboard.html", _context(request), filename="werkbrug-regio.pdf")
+    return render_pdf(request, "reporting/pdf.html", _context(request), filename="werkbrug-regio.pdf")
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+CSV_TABLES = {
+    "figures": gettext_lazy("Headline figures"), "started": gettext_lazy("Trajectories started per month"),
+    "phases": gettext_lazy("IPS phases"), "plans": gettext_lazy("Plans"),
+    "organisations": gettext_lazy("By organisation"), "jobs": gettext_lazy("Job starts per month"),
+}
+
+
+def _cell(value) -> object:
+    """A figure as a Dutch spreadsheet reads it: decimal comma; markers ("<5", "x") as text."""
+    if isinstance(value, str) or value is None:
+        return value if value is not None else ""
+    if isinstance(value, int):
+        return str(value)
+    return dutch_number(value)
+
+
+def _csv_rows(table: str, context: dict) -> list[list]:
+    if table == "figures":
+        header = [_("Figure"), _("Value"), _("Previous period"), _("Difference"), _("Target")]
+        return [header] + [[r.label, _cell(r.value), r.previous, r.difference.replace("\u2212", "-"), r.target]
+                           for r in context["figures"]]
+    if table == "organisations":
+        header = [_("Organisation"), _("Running"), _("Started"), _("Active at the end"), _("With paid work")]
+        return [header] + [[name, *map(_cell, cells)] for name, *cells in context["organisations"]]
+    key, header = {
+        "started": ("started", [_("Month"), _("Started")]),
+        "phases": ("phases", [_("Phase"), _("Trajectories")]),
+        "plans": ("plan_states", [_("Agreement"), _("Trajectories")]),
+        "jobs": ("job_starts", [_("Month"), _("Job starts")]),
+    }[table]
+    return [header] + [[date_format(label, "F Y") if isinstance(label, date) else label, _cell(n)]
+                       for label, n in context[key]]
+
+
+@login_required
+def csv_download(request: HttpRequest) -> HttpResponse:
+    """One table of the dashboard as shown (suppressed), as CSV for Dutch spreadsheets: UTF-8 with
+    a byte-order mark, semicolons between cells, decimal commas, no cell run as a formula."""
+    context = _context(request)  # authorizes first
+    table = request.GET.get("table", "figures")
+    if table not in CSV_TABLES:
+        raise Http404
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    period = context["d"]
+    writer.writerow(spreadsheet_row([_("Period"), period.start.isoformat(), period.end.isoformat()]))
+    for row in _csv_rows(table, context):
+        writer.writerow(spreadsheet_row(row))
+    response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="werkbrug-regio-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"')
+    return response
+
+
+# --- targets and the monthly report ------------------------------------------------------------
+
+
+class TargetForm(forms.Form):
+    def __init__(self, *args, initial_values: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for figure, label in Figure.choices:
+            self.fields[figure] = forms.DecimalField(
+                label=label, required=False, min_value=0, max_value=9_999_999, decimal_places=1, max_digits=9,
+                initial=initial_values.get(figure), localize=True,
+                help_text=_("IPS benchmarks: 31 % minimal, 41 % average, 50 % excellent.")
+                if figure == Figure.EMPLOYED_SHARE else "",
+            )
+
+
+@login_required
+def targets(request: HttpRequest) -> HttpResponse:
+    region = request.user.region
+    policy.authorize(request.user, "region_dashboard.targets", region)
+    current = targets_for(region)
+    form = TargetForm(request.POST or None, initial_values=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.targets_set(region=region, by=request.user, values=form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The targets are saved."))
+            return redirect("reporting:targets")
+    return render(request, "reporting/targets.html", {"form": form, "targets": Target.objects.filter(region=region)})
+
+
+@login_required
+@require_POST
+def subscription(request: HttpRequest) -> HttpResponse:
+    policy.authorize(request.user, "region_dashboard.view", request.user.region)
+    subscribe = request.POST.get("subscribe") == "1"
+    services.subscription_set(person=request.user, subscribed=subscribe)
+    messages.success(request, _("You will receive the monthly report.") if subscribe
+                     else _("You no longer receive the monthly report."))
+    return redirect("reporting:index")

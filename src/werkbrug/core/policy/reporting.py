@@ -34,3 +34,15 @@ def view_dashboard(user: User, region: Any) -> Decision:
     if region is None or region.pk != user.region_id:
         return Decision(False, reason="own region only", hide=False)
     return ALLOW
+
+
+@rule("region_dashboard.targets")
+def set_targets(user: User, region: Any) -> Decision:
+    """The dashboard's targets (page and API): the region administrators of their own region set
+    them; everyone who may see the dashboard sees them beside the figures."""
+    if not (user.has_role(Role.REGION_ADMIN) or user.is_superuser):
+        return Decision(False, reason="region administrators", hide=False)
+    region = region if region is not None else getattr(user, "region", None)
+    if region is None or region.pk != user.region_id:
+        return Decision(False, reason="own region only", hide=False)
+    return ALLOW

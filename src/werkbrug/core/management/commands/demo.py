@@ -30,6 +30,7 @@ LOADERS = [
     "casefile",
     "administration",
     "interchange",
+    "reporting",
 ]
 
 

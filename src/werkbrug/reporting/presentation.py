@@ -1,0 +1,162 @@
+"""The dashboard as it may be shown: every count through the one suppression function, once;
+the trend against the previous period and the region's target beside each headline figure.
+
+Tables, charts, the CSV download and the PDF all show these same values, never the raw counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from werkbrug.core.suppression import COMPLEMENTARY, SMALL, suppress, suppress_group
+from werkbrug.web.charts import Series, bar_chart, dutch_number
+
+from .models import LOWER_IS_BETTER, PERCENT_FIGURES, Figure
+from .selectors import RegionDashboard
+
+# How many decimals each headline figure is shown with.
+DECIMALS = {Figure.EMPLOYED_SHARE: 1, Figure.WORKS_20_SHARE: 1, Figure.MEDIAN_DAYS: 0, Figure.MEAN_HOURS: 1,
+            Figure.TOTAL_HOURS: 0}
+PERCENT = PERCENT_FIGURES
+
+
+def _pairs(rows, suppressed) -> list[tuple]:
+    return [(key, shown) for (key, _n), shown in zip(rows, suppressed.cells, strict=True)]
+
+
+def shown_figures(d: RegionDashboard) -> dict[str, object]:
+    """Each headline figure as it may be shown: a number, a suppression marker, or None (no data).
+
+    The IPS counts go with their complement within the clients (`suppress_group`); a share only
+    next to a shown count; medians, means and sums over the employed clients only when there are
+    at least SMALL of them. The active trajectories add up to the phase and plan tables: where
+    those totals must stay hidden, so must this count."""
+    phases = suppress_group([n for _l, n in d.phases])
+    plan_states = suppress_group([n for _l, n in d.plan_states])
+    active = suppress(d.active)
+    if COMPLEMENTARY in (phases.total, plan_states.total):
+        active = COMPLEMENTARY
+    shown: dict[str, object] = {
+        Figure.RUNNING: suppress(d.running), Figure.STARTED: suppress(d.started), Figure.ACTIVE: active,
+    }
+    o = d.outcomes
+    if o is None:
+        return shown
+    employed = suppress_group([o.ever_employed, o.clients - o.ever_employed])
+    works20 = suppress_group([o.works_20_hours_or_more, o.clients - o.works_20_hours_or_more])
+    enough = o.ever_employed >= SMALL
+    shown.update({
+        Figure.CLIENTS: suppress(o.clients),
+        Figure.EMPLOYED_SHARE: None if employed.hidden[0] or o.ever_employed_share is None else o.ever_employed_share,
+        Figure.WORKS_20_SHARE: None if works20.hidden[0] or o.works_20_hours_or_more_share is None
+        else o.works_20_hours_or_more_share,
+        Figure.MEDIAN_DAYS: o.median_days_to_first_job if enough else COMPLEMENTARY,
+        Figure.MEAN_HOURS: o.mean_hours_per_week if enough else COMPLEMENTARY,
+        Figure.TOTAL_HOURS: o.total_hours if enough else COMPLEMENTARY,
+        Figure.JOB_STARTS: suppress(d.job_starts),
+    })
+    return shown
+
+
+def format_figure(figure: str, value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    text = dutch_number(value, DECIMALS.get(figure, 0))
+    return f"{text} %" if figure in PERCENT else text
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    figure: str
+    label: str
+    value: object
+    shown: str
+    previous: str
+    trend: str  # "up", "down", "same" or "" (no comparison possible)
+    difference: str  # "+3", "−1,5" or ""
+    better: bool | None  # the trend's direction is an improvement (None: no comparison)
+    target: str
+    target_met: bool | None
+
+
+def figure_rows(current: dict[str, object], previous: dict[str, object], targets: dict[str, object]) -> list[FigureRow]:
+    rows = []
+    for figure, label in Figure.choices:
+        if figure not in current:
+            continue
+        value, before = current[figure], previous.get(figure)
+        trend, difference, better = "", "", None
+        if isinstance(value, int | Decimal | float) and isinstance(before, int | Decimal | float):
+            delta = Decimal(value) - Decimal(before)
+            trend = "up" if delta > 0 else "down" if delta < 0 else "same"
+            sign = "+" if delta > 0 else "\u2212" if delta < 0 else "±"
+            difference = sign + dutch_number(abs(delta), DECIMALS.get(figure, 0))
+            if figure in PERCENT:
+                difference += " procentpunt"
+            if trend != "same":
+                better = (trend == "down") if figure in LOWER_IS_BETTER else (trend == "up")
+        target = targets.get(figure)
+        met = None
+        if target is not None and isinstance(value, int | Decimal | float):
+            met = Decimal(value) <= target if figure in LOWER_IS_BETTER else Decimal(value) >= target
+        rows.append(FigureRow(
+            figure=figure, label=str(label), value=value, shown=format_figure(figure, value),
+            previous=format_figure(figure, before), trend=trend, difference=difference, better=better,
+            target=format_figure(figure, target) if target is not None else "", target_met=met,
+        ))
+    return rows
+
+
+def month_label(month: date) -> str:
+    """"jan 2026", "okt 2026": short enough for a chart axis; the table says "januari 2026"."""
+    return date_format(month, "b Y")
+
+
+def tables(d: RegionDashboard) -> dict[str, object]:
+    """Every table of the page as (label, shown value) rows, suppressed per table."""
+    started = suppress_group([n for _m, n in d.started_per_month])
+    phases = suppress_group([n for _l, n in d.phases])
+    plan_states = suppress_group([n for _l, n in d.plan_states])
+    job_starts = suppress_group([n for _m, n in d.job_starts_per_month])
+    columns = ("running", "started", "active", "employed")
+    by_column = {c: suppress_group([getattr(o, c) for o in d.organisations]) for c in columns}
+    organisations = [
+        (o.name, *[by_column[c].cells[i] for c in columns]) for i, o in enumerate(d.organisations)
+    ]
+    return {
+        "started": _pairs(d.started_per_month, started), "started_suppressed": started,
+        "phases": _pairs(d.phases, phases), "phases_suppressed": phases,
+        "plan_states": _pairs(d.plan_states, plan_states),
+        "job_starts": _pairs(d.job_starts_per_month, job_starts), "job_starts_suppressed": job_starts,
+        "organisations": organisations,
+        "organisation_totals": [by_column[c].total for c in columns],
+    }
+
+
+def charts(d: RegionDashboard, t: dict) -> dict:
+    months = [month_label(m) for m, _n in d.started_per_month]
+    result = {
+        "started": bar_chart(
+            title=_("Trajectories started per month"), labels=months, chart_id="chart-started",
+            table_id="table-started", series=[Series(_("Started"), t["started_suppressed"].cells)],
+        ),
+    }
+    if d.phases:
+        result["phases"] = bar_chart(
+            title=_("Active trajectories per IPS phase"), labels=[label for label, _n in d.phases],
+            chart_id="chart-phases", table_id="table-phases",
+            series=[Series(_("Trajectories"), t["phases_suppressed"].cells)], height=320,
+        )
+    if d.job_starts_per_month:
+        result["jobs"] = bar_chart(
+            title=_("Job starts per month"), labels=months, chart_id="chart-jobs", table_id="table-jobs",
+            series=[Series(_("Job starts"), t["job_starts_suppressed"].cells)],
+        )
+    return result
