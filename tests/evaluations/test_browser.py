@@ -51,6 +51,10 @@ def test_research_flow(page, sign_in, people):
     page.wait_for_url("**/research/studies/*/")
     study_url = page.url
     assert_accessible(page)
+    # a draft: start it (locks the protocol)
+    follow(page.locator("input[name=action][value=start] ~ button"))
+    assert page.locator(".message--success").count() == 1
+    assert_accessible(page)
     # recruit and randomise
     follow(page.locator("form[action$='/enrol/'] button"))
     follow(page.locator("table a[href*='/participants/']").first)

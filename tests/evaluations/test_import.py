@@ -199,3 +199,30 @@ def test_import_api_and_page(api, research, make_study, client, outsider):
     client.force_login(outsider)
     assert client.post(url, {"kind": "allocations", "file": SimpleUploadedFile("a.csv", data)}).status_code == 404
     assert client.get(f"/research/studies/{study.pk}/import/").status_code == 404
+
+
+def test_time_points_count_from_the_entered_dates(research, make_study):
+    """A time point counts once randomisation date + days lies in the past: an earlier cohort's
+    participant counts at 180 days, one randomised last month not yet."""
+    with time_machine.travel(TODAY):
+        study = make_study(follow_up_days=[30, 180])
+        early, late = _enrolled(research, study, 2)
+        for p in (early, late):
+            consent_to_study(p, research.researcher)
+        rows = [["deelnemer", "randomisatiedatum", "arm"], [early.study_pseudonym, "2026-02-01", "usual"],
+                [late.study_pseudonym, "2026-10-15", "usual"]]
+        assert _import(study, "allocations", _csv(rows), research.researcher).ok
+        result = analysis.outcomes(study=study)
+    n_at = {tp.days: next(r.n for r in tp.rows if r.arm.code == "usual") for tp in result.time_points if tp.outcome == "paid"}
+    assert n_at == {30: 2, 180: 1}
+
+
+def test_allocation_log_queries_do_not_grow_with_allocations(api, research, make_study, django_assert_max_num_queries):
+    study = make_study()
+    people = _enrolled(research, study, 6)
+    for p in people:
+        consent_to_study(p, research.researcher)
+    rows = [["deelnemer", "randomisatiedatum", "arm"]] + [[p.study_pseudonym, "2026-02-01", "usual"] for p in people]
+    assert _import(study, "allocations", _csv(rows), research.researcher).ok
+    with django_assert_max_num_queries(20):
+        assert len(api.get(f"/api/v1/research/studies/{study.pk}/allocations/").json()) == 6

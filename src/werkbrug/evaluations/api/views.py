@@ -82,6 +82,7 @@ class StudyDetail(APIView):
         body = StudySerializer(study).data
         body["consort"] = {
             "assessed": flow.assessed, "excluded": flow.excluded, "randomised": flow.randomised,
+            "not_eligible": flow.not_eligible, "declined": flow.declined,
             "not_yet_randomised": flow.not_yet_randomised, "withdrew_consent": flow.withdrew_consent,
             "exclusion_reasons": dict(flow.exclusion_reasons),
             "arms": [{"arm": a.arm.code, "allocated": a.allocated, "started": a.started, "dropped_out": a.dropped_out,
