@@ -270,3 +270,23 @@ def test_memo_change_rule(populated, research, outsider):
     populated.study.researchers.remove(research.researcher)
     research.researcher.__dict__.pop("_wb_studies", None)
     assert policy.can(research.researcher, "memo.change", memo) is False  # the author, after leaving the team
+
+
+def test_a_closed_study_takes_no_more_coding_memos_or_code_changes(populated, research):
+    """The lifecycle's one rule (`workflow.study_require`) guards the qualitative writes too."""
+    from werkbrug.evaluations.services import study_close
+
+    study, passage = populated.study, populated.passages[1]
+    researcher = research.researcher
+    study_close(study=study, closed_by=researcher)
+    code = populated.codes[2]
+    before = Coding.objects.count()
+    for write in (
+        lambda: q.coding_span_add(passage=passage, code=code, level="professional", coder=researcher, start=3, end=7),
+        lambda: q.code_rename(code=code, name="Nieuwe naam", renamed_by=researcher),
+        lambda: s.code_create(study=study, name="Te laat", created_by=researcher),
+    ):
+        with pytest.raises(ValidationError) as info:
+            write()
+        assert "study_status" in {e.code for e in info.value.error_list} or info.value.code == "study_status"
+    assert Coding.objects.count() == before

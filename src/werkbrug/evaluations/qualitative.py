@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from werkbrug.core import policy
 
+from . import workflow
 from .identity import find_identifying
 from .models import Code, CodeChange, CodeChangeKind, Coding, Level, Memo, Passage, Study
 from .selectors import codebook
@@ -87,6 +88,7 @@ def coding_span_add(
     passage = Passage.objects.select_for_update().select_related("interview__round__study").get(pk=passage.pk)
     study = passage.interview.round.study
     policy.authorize(coder, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.MATERIALS)
     if code.study_id != study.pk:
         raise _invalid("code", _("This code is not in the study's codebook."), "code")
     if level not in Level.values:
@@ -109,6 +111,7 @@ def _locked(code: Code) -> tuple[Study, Code]:
 def code_rename(*, code: Code, name: str, renamed_by: User, reason: str = "") -> Code:
     study, code = _locked(code)
     policy.authorize(renamed_by, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.MATERIALS)
     name = (name or "").strip()
     if not name:
         raise _invalid("name", _("Give the code a name."), "name")
@@ -143,6 +146,7 @@ def code_merge(*, code: Code, into: Code, merged_by: User, reason: str = "") -> 
     """Merge `code` into `into`: its codings, subcodes and memos move, `code` goes."""
     study, code = _locked(code)
     policy.authorize(merged_by, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.MATERIALS)
     into = Code.objects.select_for_update().filter(pk=into.pk, study=study).first()
     if into is None:
         raise _invalid("into", _("The code to merge into is not in this study's codebook."), "into")
@@ -178,6 +182,7 @@ def code_delete(*, code: Code, deleted_by: User, confirm: str, reason: str = "")
     """Delete a code and its codings, confirmed by typing the code's name; the history stays."""
     study, code = _locked(code)
     policy.authorize(deleted_by, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.MATERIALS)
     if (confirm or "").strip() != code.name:
         raise _invalid("confirm", _("Type the code's name to confirm the deletion."), "confirm")
     if Code.objects.filter(parent=code).exists():
@@ -213,6 +218,7 @@ def memo_text_checked(study: Study, text: str) -> str:
 def memo_add(*, study: Study, author: User, text: str, code: Code | None = None, passage: Passage | None = None) -> Memo:
     study = Study.objects.select_for_update().select_related("region").get(pk=study.pk)
     policy.authorize(author, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.MATERIALS)
     if (code is None) == (passage is None):
         raise ValidationError(_("A memo is about a code or a passage."), code="target")
     if code is not None and code.study_id != study.pk:
@@ -226,6 +232,7 @@ def memo_add(*, study: Study, author: User, text: str, code: Code | None = None,
 def memo_update(*, memo: Memo, text: str, changed_by: User) -> Memo:
     memo = Memo.objects.select_for_update().select_related("study__region").get(pk=memo.pk)
     policy.authorize(changed_by, "memo.change", memo)
+    workflow.study_require(memo.study, workflow.StudyAction.MATERIALS)
     memo.text = memo_text_checked(memo.study, text)
     memo.save(update_fields=["text", "updated_at"])
     return memo
@@ -235,6 +242,7 @@ def memo_update(*, memo: Memo, text: str, changed_by: User) -> Memo:
 def memo_delete(*, memo: Memo, deleted_by: User) -> None:
     memo = Memo.objects.select_for_update().select_related("study").get(pk=memo.pk)
     policy.authorize(deleted_by, "memo.change", memo)
+    workflow.study_require(memo.study, workflow.StudyAction.MATERIALS)
     memo.delete()
 
 

@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 
 from werkbrug.core import policy
 
-from . import codebook, services
+from . import codebook, services, workflow
 from .models import (
     Code,
     Coding,
@@ -326,6 +326,7 @@ def project_import(
     code the file does not define."""
     study = Study.objects.select_for_update().select_related("region").get(pk=study.pk)
     policy.authorize(imported_by, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.MATERIALS)
     errors = {}
     if respondent_role not in RespondentRole.values:
         errors["respondent_role"] = ValidationError(_("Choose the respondent's role."), code="invalid")

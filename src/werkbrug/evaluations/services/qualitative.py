@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from werkbrug.core import policy
 
+from .. import workflow
 from ..identity import find_identifying
 from ..models import (
     Assessment,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 def interview_round_create(*, study: Study, title: str, created_by: User, topics: str = "") -> InterviewRound:
     study = Study.objects.select_for_update().get(pk=study.pk)
     policy.authorize(created_by, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.MATERIALS)
     if not title.strip():
         raise _err({"title": _("Give the round a title.")}, code="title")
     number = (study.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -59,6 +61,7 @@ def interview_add(
 ) -> Interview:
     round = InterviewRound.objects.select_for_update().select_related("study").get(pk=round.pk)
     policy.authorize(added_by, "study.change", round.study)
+    workflow.study_require(round.study, workflow.StudyAction.MATERIALS)
     errors = {}
     if not label.strip():
         errors["label"] = _("Give the interview a neutral label, such as R1-03.")
@@ -97,6 +100,7 @@ def code_create(
 ) -> Code:
     study = Study.objects.select_for_update().get(pk=study.pk)
     policy.authorize(created_by, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.MATERIALS)
     return _code_create(study, name, parent, description, color)
 
 
@@ -119,6 +123,7 @@ def coding_add(*, passage: Passage, code: Code, level: str, coder: User) -> Codi
     passage = Passage.objects.select_for_update().select_related("interview__round__study").get(pk=passage.pk)
     study = passage.interview.round.study
     policy.authorize(coder, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.MATERIALS)
     if code.study_id != study.pk:
         raise _err({"code": _("This code is not in the study's codebook.")}, code="code")
     if level not in Level.values:
@@ -132,6 +137,7 @@ def coding_add(*, passage: Passage, code: Code, level: str, coder: User) -> Codi
 def coding_remove(*, coding: Coding, removed_by: User) -> None:
     coding = Coding.objects.select_for_update().select_related("passage__interview__round__study").get(pk=coding.pk)
     policy.authorize(removed_by, "study.change", coding.passage.interview.round.study)
+    workflow.study_require(coding.passage.interview.round.study, workflow.StudyAction.MATERIALS)
     if coding.coder_id != removed_by.pk:
         raise ValidationError(_("You can only remove your own codings."), code="not_yours")
     coding.delete()
@@ -143,6 +149,7 @@ def codebook_import(*, study: Study, codes: list[dict[str, Any]], imported_by: U
     description, colour, parents before children. Codes whose guid is known are skipped."""
     study = Study.objects.select_for_update().get(pk=study.pk)
     policy.authorize(imported_by, "study.change", study)
+    workflow.study_require(study, workflow.StudyAction.MATERIALS)
     by_guid = {str(c.guid): c for c in study.codes.all()}
     added = 0
     for row in codes:
@@ -162,6 +169,7 @@ def codebook_import(*, study: Study, codes: list[dict[str, Any]], imported_by: U
 def expectation_add(*, round: InterviewRound, kind: str, level: str, text: str, added_by: User) -> Expectation:
     round = InterviewRound.objects.select_for_update().select_related("study").get(pk=round.pk)
     policy.authorize(added_by, "study.change", round.study)
+    workflow.study_require(round.study, workflow.StudyAction.MATERIALS)
     if kind not in ExpectationKind.values or level not in Level.values or not text.strip():
         raise ValidationError(_("Give the kind, the level and the text."), code="invalid")
     return Expectation.objects.create(study=round.study, round=round, kind=kind, level=level, text=text.strip())
@@ -173,6 +181,7 @@ def expectation_assess(
 ) -> Expectation:
     expectation = Expectation.objects.select_for_update().select_related("study", "round").get(pk=expectation.pk)
     policy.authorize(assessed_by, "study.change", expectation.study)
+    workflow.study_require(expectation.study, workflow.StudyAction.MATERIALS)
     if assessment not in Assessment.values:
         raise _err({"assessment": _("Choose an assessment.")}, code="assessment")
     if round.study_id != expectation.study_id or round.number <= expectation.round.number:
