@@ -64,11 +64,11 @@ def main() -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        from django.core.cache import cache
+
         from werkbrug.core.choices import OrganisationType, Role
         from werkbrug.core.models import Organisation, Region, RoleAssignment, User
         from werkbrug.knowledge_map.models import Item, ItemKind, Relation, RelationKind, Theme
-        from django.core.cache import cache
-
         from werkbrug.knowledge_map.selectors import MapFilter, map_items, map_layout, map_relations
         from werkbrug.knowledge_map.svg import render_map
 

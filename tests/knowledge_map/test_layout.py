@@ -4,6 +4,7 @@ that never cross a box; cached until the map changes."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -94,3 +95,43 @@ def test_connected_items_stand_closer_than_unconnected_ones():
     same = [dist(a, b) for a in range(1, 41) for b in range(a + 1, 41) if (a - 1) // 10 == (b - 1) // 10]
     other = [dist(a, b) for a in range(1, 41) for b in range(a + 1, 41) if (a - 1) // 10 != (b - 1) // 10]
     assert sum(same) / len(same) < 0.7 * sum(other) / len(other)
+
+
+@pytest.mark.django_db
+def test_the_layout_is_cached_until_the_map_changes(client, pro, editor, make_item, monkeypatch):
+    from django.core.cache import cache
+
+    from werkbrug.knowledge_map import layout as layout_module
+    from werkbrug.knowledge_map import selectors
+    from werkbrug.knowledge_map.services import item_update, relation_add, relation_remove
+
+    cache.clear()
+    a, b, c = make_item("a"), make_item("b"), make_item("c", theme="care")
+    calls = []
+    real = layout_module.compute_layout
+    monkeypatch.setattr(selectors, "compute_layout", lambda *args, **kw: calls.append(1) or real(*args, **kw))
+    client.force_login(pro)
+
+    def show() -> str:
+        response = client.get("/knowledge-map/")
+        assert response.status_code == 200
+        return re.search(r"<svg.*?</svg>", response.content.decode(), re.S).group(0)
+
+    first = show()
+    assert len(calls) == 1
+    assert show() == first and len(calls) == 1  # the same map: from the cache, the same drawing
+    relation = relation_add(source=a, target=c, kind="see_also", actor=editor)
+    show()
+    assert len(calls) == 2  # a new relation: a new layout
+    show()
+    assert len(calls) == 2
+    item_update(item=b, actor=editor, title="Een veel langere titel die over meerdere regels loopt")
+    show()
+    assert len(calls) == 3  # a new title (the box may grow): a new layout
+    relation_remove(relation=relation, actor=editor)
+    show()
+    assert len(calls) == 4
+    # a filter lays out its own subset, cached the same way
+    client.get("/knowledge-map/?theme=care")
+    client.get("/knowledge-map/?theme=care")
+    assert len(calls) == 5

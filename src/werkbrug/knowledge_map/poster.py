@@ -13,7 +13,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .layout import BAND_FOOT, BAND_GAP, BAND_HEAD, BOX_FOOT, BOX_W, GAP_X, GAP_Y, KIND_LINE, LINE_H, PAD
+from .layout import (
+    BAND_FOOT,
+    BAND_GAP,
+    BAND_HEAD,
+    BOX_FOOT,
+    BOX_W,
+    GAP_X,
+    GAP_Y,
+    KIND_LINE,
+    LINE_H,
+    PAD,
+)
 from .svg import TITLE_PX
 
 PAPER_MM = {"A3": (420, 297), "A2": (594, 420)}  # landscape; portrait swaps them

@@ -19,7 +19,7 @@ from werkbrug.core import policy
 from werkbrug.web.forms import apply_validation_error
 from werkbrug.web.pdf import render_pdf
 
-from . import selectors, services
+from . import poster, selectors, services
 from .forms import CurationFilterForm, ImportForm, ItemForm, MapFilterForm, RelationForm
 from .history import changes_in_words
 from .models import (
@@ -32,7 +32,6 @@ from .models import (
     Theme,
 )
 from .review import review_state
-from . import poster
 from .svg import DASH, render_map, svg_height
 from .workflow import TRANSITION_LABELS, allowed_targets
 
