@@ -346,3 +346,25 @@ def test_history_page_lists_each_change_in_words(client, editor, make_item):
     client.force_login(editor)
     html = client.get(f"/knowledge-map/items/{item.pk}/history/").content.decode()
     assert "Veranderd" in html and "Eerst → Daarna" in html and "Werk → Schulden" in html
+
+
+def test_list_view_groups_like_the_map(client, pro, starter):
+    """An item stays in its own theme, as in the map's bands: "Beschut werk" (work) is part of the
+    Participatiewet (income) but is listed under Werk, with the connection in words; within a
+    theme the list follows the map's reading order."""
+    client.force_login(pro)
+    html = client.get("/knowledge-map/list/").content.decode()
+    sections = dict(re.findall(r'<h2 id="theme-(\w+)">.*?</h2>(.*?)</section>', html, re.S))
+    assert ">Beschut werk</a>" in sections["work"]
+    assert ">Beschut werk</a>" not in sections["income"]
+    beschut = sections["work"].split(">Beschut werk</a>", 1)[1].split("</li>", 1)[0]
+    assert "Participatiewet" in beschut  # the connection, in words
+    map_svg = _svg(client.get(INDEX).content.decode())
+    work_on_map = re.search(r'aria-label="Werk">(.*?)</g></g>', map_svg + "</g>", re.S).group(0)
+    map_order = re.findall(r"<title>([^<]*)</title>", work_on_map)
+    top_level = sections["work"]
+    while top_level.count("<ul>") > 1:  # leave out the nested items: compare the top level
+        top_level = re.sub(r"<ul>(?:(?!<ul>).)*?</ul>", "", top_level, count=1, flags=re.S)
+    list_top = re.findall(r'<li[^>]*><a href="/knowledge-map/items/\d+/">([^<]*)</a>', top_level)
+    assert len(list_top) >= 5
+    assert list_top == [t for t in map_order if t in list_top]  # the same order as on the map
