@@ -54,7 +54,7 @@
         markSelected(pk);
         var heading = document.getElementById("km-details-heading");
         if (heading && panel.dataset.baseTitle) { document.title = heading.textContent + " · " + panel.dataset.baseTitle; }
-        if (push) { history.pushState({ kmItem: pk }, "", href); }
+        if (push) { history.pushState({ kmItem: pk }, "", href); shownSearch = window.location.search; }
         panel.focus({ preventScroll: window.matchMedia("(min-width: 60rem)").matches });
       })
       .catch(function () { window.location.href = href; });
@@ -70,7 +70,12 @@
       event.preventDefault();
       show(pk, link.getAttribute("href"), true);
     });
+    // a jump within the page (the skip link, #km-details) also fires popstate: only a change of
+    // the address's query is a step back or forward between items
+    var shownSearch = window.location.search;
     window.addEventListener("popstate", function () {
+      if (window.location.search === shownSearch) { return; }
+      shownSearch = window.location.search;
       var match = window.location.search.match(/[?&]item=(\d+)/);
       if (match) { show(match[1], window.location.href, false); } else { window.location.reload(); }
     });
