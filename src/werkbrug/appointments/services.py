@@ -2,8 +2,9 @@
 
 An appointment has a date and time (stored in UTC, shown in Europe/Amsterdam), a place or a
 video link (https only), and the people taking part: team members, the client, an experience
-expert, an employer contact (a name and an e-mail address: not a user, nobody is told through
-Werkbrug). For a client it belongs to the client's trajectory and everyone taking part from
+expert, an employer contact (a name and an e-mail address: not a user, so they are mailed
+directly, `tasks.mail_employer_contact`: an invitation with the .ics, a change, a cancellation).
+For a client it belongs to the client's trajectory and everyone taking part from
 Werkbrug is in the client's team; it may be linked to a plan action, a deployment request or a
 support-group meeting.
 
@@ -176,6 +177,18 @@ def _tell(appointment: Appointment, kind: str, actor: User | None, now: datetime
                               link=_link(appointment), due_at=appointment.starts_at)
 
 
+def _mail_employer(appointment: Appointment, event: str, now: datetime, *, address: str = "") -> None:
+    """Mail the employer contact (who has no account) once the change is committed — not about
+    an appointment already past."""
+    address = address or appointment.employer_contact_email
+    if not address or appointment.ends_at <= now:
+        return
+    from . import tasks
+
+    pk = appointment.pk
+    transaction.on_commit(lambda: tasks.mail_employer_contact.delay(pk, address, event))
+
+
 def _record(appointment: Appointment, kind: str, by: User | None, now: datetime, *, reason: str = "",
             previous_starts_at: datetime | None = None) -> AppointmentChange:
     return AppointmentChange.objects.create(
@@ -224,6 +237,7 @@ def appointment_plan(
     appointment.participants.set({p.pk: p for p in [planned_by, *people]}.values())
     _record(appointment, ChangeKind.PLANNED, planned_by, now)
     _tell(appointment, NotificationKind.APPOINTMENT_PLANNED, planned_by, now)
+    _mail_employer(appointment, "invited", now)
     return appointment
 
 
@@ -263,6 +277,9 @@ def appointment_update(
                  support_group_meeting=None)
     now = now or timezone.now()
     before = _people_told(appointment)
+    employer_before = appointment.employer_contact_email
+    seen_before = (appointment.kind, appointment.starts_at, appointment.ends_at, appointment.place,
+                   appointment.video_link)
     previous_starts_at = appointment.starts_at
     moved = starts_at != appointment.starts_at or ends_at != appointment.ends_at
     appointment.kind, appointment.starts_at, appointment.ends_at = kind, starts_at, ends_at
@@ -282,6 +299,14 @@ def appointment_update(
         notifications.notify_many(recipients=[*after, *before], actor=changed_by,
                                   kind=NotificationKind.APPOINTMENT_CHANGED, obj=appointment, link=_link(appointment),
                                   due_at=appointment.starts_at)
+    # The employer contact: taken off (or replaced) → cancelled for them; added → invited; still
+    # there → told when what they see (kind, time, place) changed.
+    if employer_before and employer_before != employer_contact_email:
+        _mail_employer(appointment, "cancelled", now, address=employer_before)
+    if employer_contact_email and employer_contact_email != employer_before:
+        _mail_employer(appointment, "invited", now)
+    elif employer_contact_email and seen_before != (kind, starts_at, ends_at, place, video_link):
+        _mail_employer(appointment, "changed", now)
     return appointment
 
 
@@ -300,6 +325,7 @@ def appointment_cancel(*, appointment: Appointment, cancelled_by: User, reason: 
     appointment.save(update_fields=["status", "sequence", "updated_at"])
     _record(appointment, ChangeKind.CANCELLED, cancelled_by, now, reason=reason)
     _tell(appointment, NotificationKind.APPOINTMENT_CANCELLED, cancelled_by, now)
+    _mail_employer(appointment, "cancelled", now)
     return appointment
 
 
@@ -349,6 +375,7 @@ def appointments_cancel_for_deployment_request(*, request, cancelled_by: User, r
         appointment.save(update_fields=["status", "sequence", "updated_at"])
         _record(appointment, ChangeKind.CANCELLED, cancelled_by, now, reason=reason)
         _tell(appointment, NotificationKind.APPOINTMENT_CANCELLED, cancelled_by, now)
+        _mail_employer(appointment, "cancelled", now)
         cancelled += 1
     return cancelled
 
