@@ -10,16 +10,18 @@ support-group meeting.
 
 Planning, changing, moving and cancelling each add a history row and raise the iCalendar
 SEQUENCE, and tell the participants through `notifications.notify_many` (the titles carry the
-kind and a number, never a name). An accepted deployment request becomes an appointment "to be
-confirmed" on the request's first day (`appointment_plan_for_deployment`, called by
-`experience_experts.services.request_accept`); changing it confirms it.
+kind and a number, never a name). An accepted deployment request becomes an appointment at the
+day, time and place the expert chose when accepting (`appointment_plan_for_deployment`, called by
+`experience_experts.services.request_accept`); when the expert changes that planning
+(`experience_experts.services.deployment_plan`), the appointment moves with it
+(`appointment_move_for_deployment`).
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -46,8 +48,8 @@ from .models import (
 )
 
 __all__ = [
-    "appointment_cancel", "appointment_plan", "appointment_plan_for_deployment", "appointment_update",
-    "calendar_feed_issue", "calendar_feed_revoke",
+    "appointment_cancel", "appointment_move_for_deployment", "appointment_plan", "appointment_plan_for_deployment",
+    "appointment_update", "calendar_feed_issue", "calendar_feed_revoke", "when_and_where_clean",
 ]
 
 MAX_DURATION = timedelta(hours=12)
@@ -89,6 +91,14 @@ def _clean_place(place: str, video_link: str, *, required: bool) -> tuple[str, s
     if required and not place and not video_link:
         raise _invalid("place", _("Give a place or a video link."), "required")
     return place, video_link
+
+
+def when_and_where_clean(*, starts_at: datetime | None, ends_at: datetime | None, place: str,
+                         video_link: str) -> tuple[str, str]:
+    """The rules for an appointment's time and place (end after start, at most 12 hours, a place
+    or an https video link), for another module that plans one: the cleaned place and link."""
+    _check_times(starts_at, ends_at)
+    return _clean_place(place, video_link, required=True)
 
 
 def _clean_employer(name: str, email: str) -> tuple[str, str]:
@@ -331,33 +341,69 @@ def appointment_cancel(*, appointment: Appointment, cancelled_by: User, reason: 
 
 # Deployment kinds that are an appointment of their own kind; every other deployment is a "deployment".
 _KIND_OF_DEPLOYMENT = {"three_way": AppointmentKind.THREE_WAY, "support_group": AppointmentKind.SUPPORT_GROUP}
-# The time a deployment's appointment is pencilled in at, until the people taking part agree one.
-PENCILLED_IN_AT = time(10, 0)
 
 
-def appointment_plan_for_deployment(*, deployment, now: datetime | None = None) -> Appointment:
-    """The appointment of a deployment the expert just accepted, to be confirmed: on the request's
-    first day at 10:00 for the expected minutes, with the requester and the expert (and the client,
-    for a talk with them). Called inside `request_accept`, which has authorized and logged the
-    acceptance; this consequence of it is not a second access."""
+def appointment_plan_for_deployment(*, deployment, starts_at: datetime, ends_at: datetime, place: str = "",
+                                    video_link: str = "", now: datetime | None = None) -> Appointment:
+    """The appointment of a deployment the expert just accepted, at the time and place they chose,
+    with the requester and the expert (and the client, for a talk with them). Called inside
+    `request_accept`, which has authorized and logged the acceptance and checked the time against
+    the request's period; this consequence of it is not a second access."""
     request = deployment.request
     from werkbrug.experience_experts.models import ExpertProfile
 
+    place, video_link = when_and_where_clean(starts_at=starts_at, ends_at=ends_at, place=place, video_link=video_link)
     profile = ExpertProfile.objects.filter(person_id=deployment.expert_id).first()
-    starts_at = timezone.make_aware(datetime.combine(deployment.date, PENCILLED_IN_AT), timezone.get_default_timezone())
     now = now or timezone.now()
     with_client = request.trajectory_id is not None and deployment.kind in ("one_on_one", "three_way")
     appointment = Appointment.objects.create(
         region_id=deployment.region_id, trajectory_id=request.trajectory_id,
         kind=_KIND_OF_DEPLOYMENT.get(deployment.kind, AppointmentKind.DEPLOYMENT),
-        status=AppointmentStatus.TENTATIVE, starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=max(15, min(deployment.minutes, 12 * 60))),
+        status=AppointmentStatus.PLANNED, starts_at=starts_at, ends_at=ends_at, place=place, video_link=video_link,
         with_client=with_client, expert=profile, deployment_request=request, organiser=request.requested_by,
         created_at=now, updated_at=now,
     )
     appointment.participants.set([request.requested_by])
     _record(appointment, ChangeKind.PLANNED, deployment.expert, now)
     _tell(appointment, NotificationKind.APPOINTMENT_PLANNED, deployment.expert, now)
+    return appointment
+
+
+def appointment_move_for_deployment(*, deployment, changed_by: User, starts_at: datetime, ends_at: datetime,
+                                    place: str = "", video_link: str = "", reason: str = "",
+                                    now: datetime | None = None) -> Appointment | None:
+    """The expert changed a planned deployment's time or place: its appointment (the one made when
+    it was accepted, if not cancelled) follows — a "moved" or "changed" row in its history, a higher
+    SEQUENCE, everyone taking part told, an employer contact mailed. Called inside
+    `deployment_plan`, which has authorized and logged the change."""
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("trajectory", "trajectory__client", "expert", "expert__person", "organiser")
+        .filter(deployment_request_id=deployment.request_id, expert__person_id=deployment.expert_id)
+        .exclude(status=AppointmentStatus.CANCELLED).order_by("id").first()
+    )
+    if appointment is None:
+        return None
+    place, video_link = when_and_where_clean(starts_at=starts_at, ends_at=ends_at, place=place, video_link=video_link)
+    now = now or timezone.now()
+    moved = starts_at != appointment.starts_at or ends_at != appointment.ends_at
+    if not moved and (place, video_link) == (appointment.place, appointment.video_link):
+        return appointment
+    before = _people_told(appointment)
+    previous_starts_at = appointment.starts_at
+    appointment.starts_at, appointment.ends_at = starts_at, ends_at
+    appointment.place, appointment.video_link = place, video_link
+    appointment.status = AppointmentStatus.PLANNED
+    appointment.sequence += 1
+    appointment.updated_at = now
+    appointment.save()
+    _record(appointment, ChangeKind.RESCHEDULED if moved else ChangeKind.CHANGED, changed_by, now, reason=reason,
+            previous_starts_at=previous_starts_at if moved else None)
+    if appointment.ends_at > now:
+        notifications.notify_many(recipients=[*_people_told(appointment), *before], actor=changed_by,
+                                  kind=NotificationKind.APPOINTMENT_CHANGED, obj=appointment, link=_link(appointment),
+                                  due_at=appointment.starts_at)
+    _mail_employer(appointment, "changed", now)
     return appointment
 
 
