@@ -274,3 +274,9 @@ def test_the_former_team_reads_the_closed_plan_and_nobody_else(team, as_user, ma
     trajectory_start(client=team.client, started_by=newcomer, role=Role.JOBCOACH, consent_method=ConsentMethod.VERBAL)
     assert as_user(newcomer).get(plan).status_code == 404
     assert as_user(newcomer).get(pdf).status_code == 404
+    # Nobody writes to the closed plan: not the former team, not the client's next team
+    # (`trajectory_write`; `client_data` alone would let the next team through).
+    edit = reverse("plans:edit", args=[team.trajectory.pk])
+    for person in (team.jobcoach, newcomer):
+        assert as_user(person).get(edit).status_code == 404
+        assert as_user(person).post(edit, {"based_on": "1"}).status_code == 404

@@ -311,13 +311,13 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
         form = ScheduleForm(request.POST, prefix="accept")
         if form.is_valid():
             try:
-                services.request_accept(request=item, expert=request.user, schedule=form.schedule())
+                planned = services.request_accept(request=item, expert=request.user, schedule=form.schedule())
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, _("Accepted. The deployment is planned and in everyone's calendar; register "
                                             "it once it has taken place."))
-                return redirect("experience_experts:deployments")
+                return redirect(reverse("experience_experts:deployment_register") + f"?planned={planned.pk}")
         return _request_page(request, selectors.request_get(user=request.user, pk=pk), accept_form=form)
     try:
         services.request_decline(request=item, expert=request.user)
