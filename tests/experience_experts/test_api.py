@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.support.crawl import assert_each_request_logged_once
+from tests.support.deployments import first_day
 from werkbrug.experience_experts import services
 from werkbrug.experience_experts.models import CheckIn, Deployment, DeploymentRequest, RequestStatus
 
@@ -41,7 +42,11 @@ def test_request_match_accept_register_checkin_through_the_api(api, ee):
     assert matches[0]["name"] in {"Anna Aalders", "Carla Claes"} and matches[0]["reasons"]
     assert api.post(f"{API}ee-requests/{pk}/offer/", {"expert": ee.anna.pk}, format="json").status_code == 201
     api.force_authenticate(ee.anna)
-    response = api.post(f"{API}ee-requests/{pk}/accept/")
+    # Accepting needs the day, time and place (within the requested period).
+    _problem(api.post(f"{API}ee-requests/{pk}/accept/", {}, format="json"), 400, "starts_at")
+    response = api.post(f"{API}ee-requests/{pk}/accept/", {
+        "starts_at": f"{today.isoformat()}T10:00:00+01:00", "ends_at": f"{today.isoformat()}T11:00:00+01:00",
+        "place": "Spreekkamer 3"}, format="json")
     assert response.status_code == 201 and response.json()["status"] == "planned"
     planned = response.json()["id"]
     response = api.post(f"{API}ee-deployments/{planned}/complete/", {
@@ -131,7 +136,7 @@ def test_api_client_data_is_logged_once_per_request(api, ee):
     request = services.request_create(requested_by=ee.team.jobcoach, kind="one_on_one", trajectory=ee.team.trajectory,
                                       period_start=today, period_end=today)
     services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
-    services.request_accept(request=request, expert=ee.anna)
+    services.request_accept(request=request, expert=ee.anna, schedule=first_day(request))
     group = services.support_group_create(organisation=ee.org, name="G", created_by=ee.coordinator, facilitators=[ee.anna],
                                           first_meeting_at=timezone.now() + timedelta(days=3))
     api.force_authenticate(ee.team.jobcoach)

@@ -42,6 +42,8 @@ def test_request_match_accept_register_checkin_balance(page, sign_in, demo_regio
     assert_accessible(page)
     follow(page.locator(f"a[href='/experience-experts/requests/{request.pk}/']"))
     assert_accessible(page)
+    # The day and time are pre-filled from the request (its first day, its minutes); the place is chosen.
+    page.locator("#id_accept-place").fill("UWV Tiel, spreekkamer 2")
     follow(page.locator("button[name=answer][value=accept]"))
     page.wait_for_url("**/experience-experts/deployments/register/?planned=*")
     assert page.locator("#id_minutes").input_value() == "75"

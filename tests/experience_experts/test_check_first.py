@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.support.api import assert_problem
+from tests.support.deployments import first_day
 from werkbrug.core.models import AccessLogRecord
 from werkbrug.experience_experts import services
 
@@ -63,7 +64,7 @@ def test_the_requester_offers_with_one_granted_record(api, ee, client_request):
 
 def test_an_invalid_body_from_someone_not_allowed_is_404_not_400(api, ee, client_request):
     services.request_offer(request=client_request, expert=ee.anna, offered_by=ee.team.jobcoach)
-    planned = services.request_accept(request=client_request, expert=ee.anna)
+    planned = services.request_accept(request=client_request, expert=ee.anna, schedule=first_day(client_request))
     group = services.support_group_create(organisation=ee.org, name="Groep", created_by=ee.coordinator,
                                           facilitators=[ee.anna], first_meeting_at=timezone.now() + timedelta(days=30))
     meeting = group.meetings.first()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from tests.support.deployments import first_day
 from werkbrug.appointments.models import Appointment, AppointmentStatus
 from werkbrug.core.models import AccessLogRecord
 from werkbrug.experience_experts import selectors, services, workflow
@@ -40,7 +41,7 @@ def _client_deployment(ee):
     request = services.request_create(requested_by=ee.team.jobcoach, kind="one_on_one", trajectory=ee.team.trajectory,
                                       period_start=date(2026, 3, 16), period_end=date(2026, 3, 27))
     services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
-    planned = services.request_accept(request=request, expert=ee.anna)
+    planned = services.request_accept(request=request, expert=ee.anna, schedule=first_day(request))
     return services.deployment_complete(deployment=planned, expert=ee.anna, date=date(2026, 3, 19), minutes=60,
                                         setting="own_office")
 
@@ -148,7 +149,7 @@ def test_a_client_registration_is_corrected_with_one_access_log_record(ee):
                                           trajectory=ee.team.trajectory, period_start=date(2026, 3, 16),
                                           period_end=date(2026, 3, 27))
         services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
-        planned = services.request_accept(request=request, expert=ee.anna)
+        planned = services.request_accept(request=request, expert=ee.anna, schedule=first_day(request))
     with time_machine.travel(datetime(2026, 3, 20, 12, tzinfo=AMS), tick=False):
         deployment = services.deployment_complete(deployment=planned, expert=ee.anna, date=date(2026, 3, 19),
                                                   minutes=60, setting="own_office")
@@ -236,7 +237,7 @@ def test_cancelling_an_accepted_request_cancels_its_planned_deployment(ee):
     request = services.request_create(requested_by=ee.team.labour_expert, kind="presentation", topic="Teamoverleg",
                                       period_start=date(2026, 3, 23), period_end=date(2026, 3, 27))
     services.request_offer(request=request, expert=ee.carla, offered_by=ee.team.labour_expert)
-    planned = services.request_accept(request=request, expert=ee.carla)
+    planned = services.request_accept(request=request, expert=ee.carla, schedule=first_day(request))
     services.request_cancel(request=request, cancelled_by=ee.coordinator, reason="Overleg gaat niet door")
     planned.refresh_from_db()
     assert planned.status == DeploymentStatus.CANCELLED
@@ -336,7 +337,7 @@ def test_a_request_for_a_past_period_closes_itself(ee):
     with time_machine.travel(datetime(2026, 3, 14, 9, tzinfo=AMS), tick=False):
         # before the daily task has run, the expert can no longer accept
         with pytest.raises(ValidationError) as exc:
-            services.request_accept(request=offered, expert=ee.anna)
+            services.request_accept(request=offered, expert=ee.anna, schedule=first_day(offered))
         assert exc.value.code == "expired"
         assert expire_requests() == 2
         assert expire_requests() == 0  # idempotent
@@ -353,7 +354,7 @@ def test_pages_on_a_clients_registration_and_request_are_logged_once(client, ee)
                                           trajectory=ee.team.trajectory, period_start=date(2026, 3, 16),
                                           period_end=date(2026, 3, 27))
         services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
-        planned = services.request_accept(request=request, expert=ee.anna)
+        planned = services.request_accept(request=request, expert=ee.anna, schedule=first_day(request))
     with time_machine.travel(datetime(2026, 3, 20, 12, tzinfo=AMS), tick=False):
         deployment = services.deployment_complete(deployment=planned, expert=ee.anna, date=date(2026, 3, 19),
                                                   minutes=60, setting="own_office")

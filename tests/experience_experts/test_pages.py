@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.support.crawl import assert_each_request_logged_once
+from tests.support.deployments import first_day
 from werkbrug.core.models import AccessLogRecord
 from werkbrug.experience_experts import services
 from werkbrug.experience_experts.models import CheckIn, Deployment, DeploymentRequest, RequestStatus
@@ -29,7 +30,7 @@ def flow(ee):
                                       period_start=today, period_end=today + timedelta(days=7),
                                       domains=[ee.domains["Schulden"]])
     services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
-    planned = services.request_accept(request=request, expert=ee.anna)
+    planned = services.request_accept(request=request, expert=ee.anna, schedule=first_day(request))
     group = services.support_group_create(organisation=ee.org, name="Steungroep", created_by=ee.coordinator,
                                           facilitators=[ee.anna], first_meeting_at=datetime.now(AMS) + timedelta(days=30))
     services.participant_add(group=group, client=ee.team.client, added_by=ee.anna)

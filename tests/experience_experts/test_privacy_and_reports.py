@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
+from tests.support.deployments import first_day
 from werkbrug.core import policy
 from werkbrug.core.choices import OrganisationType, Role, UserKind
 from werkbrug.core.models import User
@@ -68,7 +69,7 @@ def test_report_figures_match_a_hand_computed_fixture(ee, make_client):
         services.request_offer(request=request, expert=ee.bert, offered_by=ee.team.jobcoach)
         services.request_decline(request=request, expert=ee.bert)
         services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
-        planned = services.request_accept(request=request, expert=ee.anna)
+        planned = services.request_accept(request=request, expert=ee.anna, schedule=first_day(request))
         services.request_create(requested_by=ee.team.jobcoach, kind="presentation", topic="Teamdag",
                                 period_start=date(2026, 3, 2), period_end=date(2026, 3, 6))
     with time_machine.travel(datetime(2026, 4, 30, 17, tzinfo=AMS), tick=False):

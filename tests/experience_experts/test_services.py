@@ -1,6 +1,6 @@
 """Services through their real paths: requests, consent, deployments, signals, support groups."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone, translation
 
+from tests.support.deployments import first_day
 from werkbrug.clients.models import ConsentMethod
 from werkbrug.clients.services import consent_grant, consent_withdraw
 from werkbrug.core.choices import DataCategory, Role
@@ -57,7 +58,8 @@ def test_request_match_accept_joins_team_and_prefills_a_planned_deployment(ee):
     offer = RequestOffer.objects.get(request=request)
     assert any("Schulden" in r for r in offer.reasons)
     before = AccessLogRecord.objects.count()
-    planned = services.request_accept(request=request, expert=ee.anna)
+    # The expert chooses 10:00–11:30 on the first day: the deployment's date and minutes follow.
+    planned = services.request_accept(request=request, expert=ee.anna, schedule=first_day(request, end=time(11, 30)))
     assert AccessLogRecord.objects.count() - before == 1  # the team change, once
     assert TeamMembership.objects.filter(trajectory=ee.team.trajectory, person=ee.anna, role=Role.EXPERIENCE_EXPERT,
                                          left_at__isnull=True).exists()
@@ -84,7 +86,7 @@ def test_only_the_offered_expert_answers(ee):
     request = _request(ee)
     services.request_offer(request=request, expert=ee.bert, offered_by=ee.team.jobcoach)
     with pytest.raises(Http404):
-        services.request_accept(request=request, expert=ee.anna)
+        services.request_accept(request=request, expert=ee.anna, schedule=first_day(request))
     assert not Deployment.objects.exists()
 
 
@@ -110,7 +112,7 @@ def test_accept_after_consent_withdrawn_is_refused(ee):
     consent_withdraw(client=ee.team.client, organisation=ee.org, category=DataCategory.PARTICIPATION,
                      recorded_by=ee.anna, method=ConsentMethod.PAPER)
     with pytest.raises(ValidationError) as exc:
-        services.request_accept(request=request, expert=ee.anna)
+        services.request_accept(request=request, expert=ee.anna, schedule=first_day(request))
     assert exc.value.code == "no_consent"
     assert not TeamMembership.objects.filter(person=ee.anna).exists()
     assert not Deployment.objects.exists()
@@ -152,7 +154,7 @@ def test_group_request_without_client(ee):
     request = services.request_create(requested_by=ee.team.labour_expert, kind="presentation", topic="Teamoverleg",
                                       setting="other_office", period_start=date(2026, 3, 2), period_end=date(2026, 3, 31))
     services.request_offer(request=request, expert=ee.carla, offered_by=ee.team.labour_expert)
-    deployment = services.request_accept(request=request, expert=ee.carla)
+    deployment = services.request_accept(request=request, expert=ee.carla, schedule=first_day(request))
     assert deployment.client is None and deployment.topic == "Teamoverleg"
 
 
@@ -182,7 +184,7 @@ def test_deployment_for_a_client_without_consent_is_refused(ee):
     # Anna's organisation loses consent: even in the team she cannot register for the client
     request = _request(ee)
     services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
-    services.request_accept(request=request, expert=ee.anna)
+    services.request_accept(request=request, expert=ee.anna, schedule=first_day(request))
     consent_withdraw(client=ee.team.client, organisation=ee.org, category=DataCategory.PARTICIPATION,
                      recorded_by=ee.anna, method=ConsentMethod.PAPER)
     with pytest.raises(ValidationError) as exc:
@@ -201,7 +203,8 @@ def test_deployment_for_a_client_outside_the_team_is_refused(ee):
 def test_complete_a_planned_deployment(ee):
     request = _request(ee, period_start=timezone.localdate(), period_end=timezone.localdate())
     services.request_offer(request=request, expert=ee.anna, offered_by=ee.team.jobcoach)
-    planned = services.request_accept(request=request, expert=ee.anna)
+    # The expert chooses 10:00–11:30 on the first day: the deployment's date and minutes follow.
+    planned = services.request_accept(request=request, expert=ee.anna, schedule=first_day(request, end=time(11, 30)))
     done = services.deployment_complete(deployment=planned, expert=ee.anna, date=timezone.localdate(), minutes=75,
                                         setting="own_office", outcome="Goed gesprek")
     assert done.status == DeploymentStatus.REGISTERED and done.minutes == 75

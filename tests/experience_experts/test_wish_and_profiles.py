@@ -261,13 +261,20 @@ def test_api_patch_refusals(api, ee, stranger):
 
 
 def test_the_service_refuses_a_wish_on_a_closed_trajectory(ee):
-    """Even when the caller still passes the policy (its team facts cached in this request)."""
+    """Even when the caller's team facts are still cached in this request: the policy refuses a
+    write to a closed trajectory (`trajectory_write`), and the service's own check stands behind it."""
     from django.core.exceptions import ValidationError
+    from django.http import Http404
 
     from werkbrug.experience_experts import services
 
     trajectory = trajectory_close(trajectory=ee.team.trajectory, closed_by=ee.team.jobcoach, reason="work_found", outcome="paid_work")
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Http404):
         services.client_wish_record(trajectory=trajectory, recorded_by=ee.team.jobcoach)
-    assert caught.value.error_dict["trajectory"][0].code == "closed"
     assert not ClientWish.objects.exists()
+    # The service's own rule, for a caller past the policy.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "_authorize", lambda *args, **kwargs: None)
+        with pytest.raises(ValidationError) as caught:
+            services.client_wish_record(trajectory=trajectory, recorded_by=ee.team.jobcoach)
+    assert caught.value.error_dict["trajectory"][0].code == "closed"

@@ -96,13 +96,14 @@ def test_a_deployment_offer_reaches_the_expert_and_the_answer_reaches_the_coordi
     follow(page.get_by_role("link", name=f"Inzetverzoek aan u aangeboden (#{request.pk})"))
     assert page.url.endswith(f"/experience-experts/requests/{request.pk}/")
     expect(page.locator("[data-unread-badge]")).to_be_hidden()
+    page.locator("#id_accept-place").fill("Ervaringswerk, spreekkamer 1")
     follow(page.locator("button[name=answer][value=accept]"))
     page.wait_for_url("**/experience-experts/deployments/register/?planned=*")
     assert DeploymentRequest.objects.get(pk=request.pk).status == "accepted"
     expect(page.locator(".main-nav a[href='/experience-experts/'] .badge--nav")).to_have_count(0)
 
-    # The coordinator is told of the acceptance and of the deployment's appointment (pencilled
-    # in, to be confirmed); the acceptance's link leads back to the request
+    # The coordinator is told of the acceptance and of the deployment's appointment (at the time
+    # and place Anna chose); the acceptance's link leads back to the request
     sign_in(ee.coordinator)
     assert set(Notification.objects.filter(recipient=ee.coordinator).values_list("kind", flat=True)) == {
         "deployment_accepted", "appointment_planned"}

@@ -164,13 +164,12 @@ def test_services_refuse_writes_to_a_closed_trajectory(team, make_person):
     from werkbrug.core.policy.clients import forget
 
     _close(team)
-    # Within the request that closed it, the per-request facts still say "team member": the one
-    # workflow rule refuses the write.
-    with pytest.raises(ValidationError) as info:
+    # Even within the request that closed it (the per-request facts still say "team member"), the
+    # policy refuses a write to a closed trajectory (`trajectory_write`) …
+    with pytest.raises(Http404):
         team_member_add(trajectory=team.trajectory, person=team.outsider, role="therapist", added_by=team.jobcoach)
-    assert _codes(info.value) == {"closed"}
     forget(team.jobcoach)
-    # In a later request the policy refuses first (a closed trajectory is nobody's active team) …
+    # … and in a later request (a closed trajectory is nobody's active team) …
     with pytest.raises(Http404):
         intake_save(trajectory=team.trajectory, saved_by=team.jobcoach, data={"own_goal": "x"})
     with pytest.raises(Http404):
@@ -275,3 +274,9 @@ def test_the_former_team_reads_the_closed_plan_and_nobody_else(team, as_user, ma
     trajectory_start(client=team.client, started_by=newcomer, role=Role.JOBCOACH, consent_method=ConsentMethod.VERBAL)
     assert as_user(newcomer).get(plan).status_code == 404
     assert as_user(newcomer).get(pdf).status_code == 404
+    # Nobody writes to the closed plan: not the former team, not the client's next team
+    # (`trajectory_write`; `client_data` alone would let the next team through).
+    edit = reverse("plans:edit", args=[team.trajectory.pk])
+    for person in (team.jobcoach, newcomer):
+        assert as_user(person).get(edit).status_code == 404
+        assert as_user(person).post(edit, {"based_on": "1"}).status_code == 404

@@ -4,7 +4,9 @@ What leaves Werkbrug in a calendar must be safe on a phone's lock screen and in 
 SUMMARY and DESCRIPTION say "Werkbrug-afspraak", the kind and the link to the appointment's
 page, never a client's name, a participant's name or any health detail. The feed leaves the
 place out as well (it is read without signing in, by whatever holds the secret address); the
-file a signed-in participant downloads carries the place or video link as LOCATION.
+file a signed-in participant downloads carries the place or video link as LOCATION. The file
+mailed to an employer contact (who has no account) carries the place too, but no link into
+Werkbrug (`guest=True`).
 
 Times are written with TZID Europe/Amsterdam and the matching VTIMEZONE, so calendars place an
 appointment right on both sides of a daylight-saving change. UID is stable; SEQUENCE is the
@@ -44,7 +46,8 @@ def summary(appointment: Appointment) -> str:
     return _("Werkbrug appointment: %(kind)s") % {"kind": appointment.get_kind_display()}
 
 
-def _event(appointment: Appointment, *, with_location: bool, stamp: datetime) -> Event:
+def _event(appointment: Appointment, *, with_location: bool, stamp: datetime, guest: bool = False,
+           status: str | None = None) -> Event:
     zone = timezone.get_default_timezone()
     link = absolute_url(reverse("appointments:detail", kwargs={"pk": appointment.pk}))
     event = Event()
@@ -55,9 +58,12 @@ def _event(appointment: Appointment, *, with_location: bool, stamp: datetime) ->
     event.add("dtstart", timezone.localtime(appointment.starts_at, zone))
     event.add("dtend", timezone.localtime(appointment.ends_at, zone))
     event.add("summary", summary(appointment))
-    event.add("description", _("Details in Werkbrug: %(link)s") % {"link": link})
-    event.add("url", link)
-    event.add("status", _STATUS[appointment.status])
+    if guest:
+        event.add("description", _("Planned through Werkbrug. Questions? Reply to the invitation mail."))
+    else:
+        event.add("description", _("Details in Werkbrug: %(link)s") % {"link": link})
+        event.add("url", link)
+    event.add("status", _STATUS[status or appointment.status])
     if with_location:
         location = appointment.video_link or appointment.place
         if appointment.video_link and appointment.place:
@@ -78,10 +84,14 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
-def appointment_ics(appointment: Appointment, *, now: datetime | None = None) -> bytes:
-    """The .ics of one appointment, for a signed-in participant (with its place)."""
+def appointment_ics(appointment: Appointment, *, now: datetime | None = None, guest: bool = False,
+                    status: str | None = None) -> bytes:
+    """The .ics of one appointment, for a signed-in participant (with its place), or for a guest
+    without an account (`guest`: no link into Werkbrug); `status` overrides the appointment's
+    (a guest taken off an appointment gets it as cancelled)."""
     calendar = _calendar(_("Werkbrug"))
-    calendar.add_component(_event(appointment, with_location=True, stamp=now or timezone.now()))
+    calendar.add_component(_event(appointment, with_location=True, stamp=now or timezone.now(), guest=guest,
+                                  status=status))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 

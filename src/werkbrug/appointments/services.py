@@ -2,23 +2,26 @@
 
 An appointment has a date and time (stored in UTC, shown in Europe/Amsterdam), a place or a
 video link (https only), and the people taking part: team members, the client, an experience
-expert, an employer contact (a name and an e-mail address: not a user, nobody is told through
-Werkbrug). For a client it belongs to the client's trajectory and everyone taking part from
+expert, an employer contact (a name and an e-mail address: not a user, so they are mailed
+directly, `tasks.mail_employer_contact`: an invitation with the .ics, a change, a cancellation).
+For a client it belongs to the client's trajectory and everyone taking part from
 Werkbrug is in the client's team; it may be linked to a plan action, a deployment request or a
 support-group meeting.
 
 Planning, changing, moving and cancelling each add a history row and raise the iCalendar
 SEQUENCE, and tell the participants through `notifications.notify_many` (the titles carry the
-kind and a number, never a name). An accepted deployment request becomes an appointment "to be
-confirmed" on the request's first day (`appointment_plan_for_deployment`, called by
-`experience_experts.services.request_accept`); changing it confirms it.
+kind and a number, never a name). An accepted deployment request becomes an appointment at the
+day, time and place the expert chose when accepting (`appointment_plan_for_deployment`, called by
+`experience_experts.services.request_accept`); when the expert changes that planning
+(`experience_experts.services.deployment_plan`), the appointment moves with it
+(`appointment_move_for_deployment`).
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -45,8 +48,8 @@ from .models import (
 )
 
 __all__ = [
-    "appointment_cancel", "appointment_plan", "appointment_plan_for_deployment", "appointment_update",
-    "calendar_feed_issue", "calendar_feed_revoke",
+    "appointment_cancel", "appointment_move_for_deployment", "appointment_plan", "appointment_plan_for_deployment",
+    "appointment_update", "calendar_feed_issue", "calendar_feed_revoke", "when_and_where_clean",
 ]
 
 MAX_DURATION = timedelta(hours=12)
@@ -88,6 +91,14 @@ def _clean_place(place: str, video_link: str, *, required: bool) -> tuple[str, s
     if required and not place and not video_link:
         raise _invalid("place", _("Give a place or a video link."), "required")
     return place, video_link
+
+
+def when_and_where_clean(*, starts_at: datetime | None, ends_at: datetime | None, place: str,
+                         video_link: str) -> tuple[str, str]:
+    """The rules for an appointment's time and place (end after start, at most 12 hours, a place
+    or an https video link), for another module that plans one: the cleaned place and link."""
+    _check_times(starts_at, ends_at)
+    return _clean_place(place, video_link, required=True)
 
 
 def _clean_employer(name: str, email: str) -> tuple[str, str]:
@@ -176,6 +187,18 @@ def _tell(appointment: Appointment, kind: str, actor: User | None, now: datetime
                               link=_link(appointment), due_at=appointment.starts_at)
 
 
+def _mail_employer(appointment: Appointment, event: str, now: datetime, *, address: str = "") -> None:
+    """Mail the employer contact (who has no account) once the change is committed — not about
+    an appointment already past."""
+    address = address or appointment.employer_contact_email
+    if not address or appointment.ends_at <= now:
+        return
+    from . import tasks
+
+    pk = appointment.pk
+    transaction.on_commit(lambda: tasks.mail_employer_contact.delay(pk, address, event))
+
+
 def _record(appointment: Appointment, kind: str, by: User | None, now: datetime, *, reason: str = "",
             previous_starts_at: datetime | None = None) -> AppointmentChange:
     return AppointmentChange.objects.create(
@@ -224,6 +247,7 @@ def appointment_plan(
     appointment.participants.set({p.pk: p for p in [planned_by, *people]}.values())
     _record(appointment, ChangeKind.PLANNED, planned_by, now)
     _tell(appointment, NotificationKind.APPOINTMENT_PLANNED, planned_by, now)
+    _mail_employer(appointment, "invited", now)
     return appointment
 
 
@@ -263,6 +287,9 @@ def appointment_update(
                  support_group_meeting=None)
     now = now or timezone.now()
     before = _people_told(appointment)
+    employer_before = appointment.employer_contact_email
+    seen_before = (appointment.kind, appointment.starts_at, appointment.ends_at, appointment.place,
+                   appointment.video_link)
     previous_starts_at = appointment.starts_at
     moved = starts_at != appointment.starts_at or ends_at != appointment.ends_at
     appointment.kind, appointment.starts_at, appointment.ends_at = kind, starts_at, ends_at
@@ -282,6 +309,14 @@ def appointment_update(
         notifications.notify_many(recipients=[*after, *before], actor=changed_by,
                                   kind=NotificationKind.APPOINTMENT_CHANGED, obj=appointment, link=_link(appointment),
                                   due_at=appointment.starts_at)
+    # The employer contact: taken off (or replaced) → cancelled for them; added → invited; still
+    # there → told when what they see (kind, time, place) changed.
+    if employer_before and employer_before != employer_contact_email:
+        _mail_employer(appointment, "cancelled", now, address=employer_before)
+    if employer_contact_email and employer_contact_email != employer_before:
+        _mail_employer(appointment, "invited", now)
+    elif employer_contact_email and seen_before != (kind, starts_at, ends_at, place, video_link):
+        _mail_employer(appointment, "changed", now)
     return appointment
 
 
@@ -300,38 +335,75 @@ def appointment_cancel(*, appointment: Appointment, cancelled_by: User, reason: 
     appointment.save(update_fields=["status", "sequence", "updated_at"])
     _record(appointment, ChangeKind.CANCELLED, cancelled_by, now, reason=reason)
     _tell(appointment, NotificationKind.APPOINTMENT_CANCELLED, cancelled_by, now)
+    _mail_employer(appointment, "cancelled", now)
     return appointment
 
 
 # Deployment kinds that are an appointment of their own kind; every other deployment is a "deployment".
 _KIND_OF_DEPLOYMENT = {"three_way": AppointmentKind.THREE_WAY, "support_group": AppointmentKind.SUPPORT_GROUP}
-# The time a deployment's appointment is pencilled in at, until the people taking part agree one.
-PENCILLED_IN_AT = time(10, 0)
 
 
-def appointment_plan_for_deployment(*, deployment, now: datetime | None = None) -> Appointment:
-    """The appointment of a deployment the expert just accepted, to be confirmed: on the request's
-    first day at 10:00 for the expected minutes, with the requester and the expert (and the client,
-    for a talk with them). Called inside `request_accept`, which has authorized and logged the
-    acceptance; this consequence of it is not a second access."""
+def appointment_plan_for_deployment(*, deployment, starts_at: datetime, ends_at: datetime, place: str = "",
+                                    video_link: str = "", now: datetime | None = None) -> Appointment:
+    """The appointment of a deployment the expert just accepted, at the time and place they chose,
+    with the requester and the expert (and the client, for a talk with them). Called inside
+    `request_accept`, which has authorized and logged the acceptance and checked the time against
+    the request's period; this consequence of it is not a second access."""
     request = deployment.request
     from werkbrug.experience_experts.models import ExpertProfile
 
+    place, video_link = when_and_where_clean(starts_at=starts_at, ends_at=ends_at, place=place, video_link=video_link)
     profile = ExpertProfile.objects.filter(person_id=deployment.expert_id).first()
-    starts_at = timezone.make_aware(datetime.combine(deployment.date, PENCILLED_IN_AT), timezone.get_default_timezone())
     now = now or timezone.now()
     with_client = request.trajectory_id is not None and deployment.kind in ("one_on_one", "three_way")
     appointment = Appointment.objects.create(
         region_id=deployment.region_id, trajectory_id=request.trajectory_id,
         kind=_KIND_OF_DEPLOYMENT.get(deployment.kind, AppointmentKind.DEPLOYMENT),
-        status=AppointmentStatus.TENTATIVE, starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=max(15, min(deployment.minutes, 12 * 60))),
+        status=AppointmentStatus.PLANNED, starts_at=starts_at, ends_at=ends_at, place=place, video_link=video_link,
         with_client=with_client, expert=profile, deployment_request=request, organiser=request.requested_by,
         created_at=now, updated_at=now,
     )
     appointment.participants.set([request.requested_by])
     _record(appointment, ChangeKind.PLANNED, deployment.expert, now)
     _tell(appointment, NotificationKind.APPOINTMENT_PLANNED, deployment.expert, now)
+    return appointment
+
+
+def appointment_move_for_deployment(*, deployment, changed_by: User, starts_at: datetime, ends_at: datetime,
+                                    place: str = "", video_link: str = "", reason: str = "",
+                                    now: datetime | None = None) -> Appointment | None:
+    """The expert changed a planned deployment's time or place: its appointment (the one made when
+    it was accepted, if not cancelled) follows — a "moved" or "changed" row in its history, a higher
+    SEQUENCE, everyone taking part told, an employer contact mailed. Called inside
+    `deployment_plan`, which has authorized and logged the change."""
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("trajectory", "trajectory__client", "expert", "expert__person", "organiser")
+        .filter(deployment_request_id=deployment.request_id, expert__person_id=deployment.expert_id)
+        .exclude(status=AppointmentStatus.CANCELLED).order_by("id").first()
+    )
+    if appointment is None:
+        return None
+    place, video_link = when_and_where_clean(starts_at=starts_at, ends_at=ends_at, place=place, video_link=video_link)
+    now = now or timezone.now()
+    moved = starts_at != appointment.starts_at or ends_at != appointment.ends_at
+    if not moved and (place, video_link) == (appointment.place, appointment.video_link):
+        return appointment
+    before = _people_told(appointment)
+    previous_starts_at = appointment.starts_at
+    appointment.starts_at, appointment.ends_at = starts_at, ends_at
+    appointment.place, appointment.video_link = place, video_link
+    appointment.status = AppointmentStatus.PLANNED
+    appointment.sequence += 1
+    appointment.updated_at = now
+    appointment.save()
+    _record(appointment, ChangeKind.RESCHEDULED if moved else ChangeKind.CHANGED, changed_by, now, reason=reason,
+            previous_starts_at=previous_starts_at if moved else None)
+    if appointment.ends_at > now:
+        notifications.notify_many(recipients=[*_people_told(appointment), *before], actor=changed_by,
+                                  kind=NotificationKind.APPOINTMENT_CHANGED, obj=appointment, link=_link(appointment),
+                                  due_at=appointment.starts_at)
+    _mail_employer(appointment, "changed", now)
     return appointment
 
 
@@ -349,6 +421,7 @@ def appointments_cancel_for_deployment_request(*, request, cancelled_by: User, r
         appointment.save(update_fields=["status", "sequence", "updated_at"])
         _record(appointment, ChangeKind.CANCELLED, cancelled_by, now, reason=reason)
         _tell(appointment, NotificationKind.APPOINTMENT_CANCELLED, cancelled_by, now)
+        _mail_employer(appointment, "cancelled", now)
         cancelled += 1
     return cancelled
 

@@ -23,6 +23,7 @@ from werkbrug.core import policy
 from werkbrug.core.links import absolute_url
 from werkbrug.core.models import User
 from werkbrug.trajectories import selectors as trajectories
+from werkbrug.trajectories.workflow import trajectory_is_open
 from werkbrug.web.forms import apply_validation_error
 
 from . import ical, selectors, services
@@ -46,7 +47,7 @@ def trajectory_list(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
     return render(request, "appointments/trajectory.html", {
         "trajectory": trajectory, "client": trajectory.client,
         "appointments": selectors.appointments_of_trajectory(trajectory=trajectory),
-        "can_plan": trajectory.status == "active" and policy.can(request.user, "appointment.open_form", trajectory),
+        "can_plan": trajectory_is_open(trajectory) and policy.can(request.user, "appointment.open_form", trajectory),
     })
 
 

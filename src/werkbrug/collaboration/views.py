@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from werkbrug.core import policy
+from werkbrug.trajectories.workflow import trajectory_is_open
 from werkbrug.web.forms import apply_validation_error
 
 from . import selectors, services
@@ -44,7 +45,9 @@ def signals(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
         item.mine = next((r for r in item.recipients.all() if r.person_id == request.user.pk), None)
     return render(request, "collaboration/signals.html", {
         "trajectory": trajectory, "signals": items,
-        "may_send": not request.user.is_client,
+        # A closed trajectory is archived: read-only, no write form is shown.
+        "is_open": trajectory_is_open(trajectory),
+        "may_send": not request.user.is_client and trajectory_is_open(trajectory),
     })
 
 
@@ -89,7 +92,7 @@ def referrals(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
     trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="referral.view")
     return render(request, "collaboration/referrals.html", {
         "trajectory": trajectory, "referrals": selectors.trajectory_referrals(trajectory=trajectory),
-        "may_refer": not request.user.is_client,
+        "may_refer": not request.user.is_client and trajectory_is_open(trajectory),
     })
 
 
@@ -121,14 +124,15 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     is_receiver = user.is_professional and user.organisation_id == referral.organisation_id
     in_team = selectors.is_team_member(user=user, trajectory=referral.trajectory)
+    is_open = trajectory_is_open(referral.trajectory)  # a closed trajectory's referral is archived
     return render(request, "collaboration/referral_detail.html", {
         "referral": referral,
         "is_receiver": is_receiver,
         "in_team": in_team,
-        "may_respond": is_receiver and referral.state == ReferralState.REQUESTED,
-        "may_complete": referral.state == ReferralState.ACCEPTED and (is_receiver or in_team),
-        "may_withdraw": in_team and referral.state in (ReferralState.REQUESTED, ReferralState.ACCEPTED),
-        "may_join": is_receiver and not in_team and referral.state == ReferralState.ACCEPTED,
+        "may_respond": is_open and is_receiver and referral.state == ReferralState.REQUESTED,
+        "may_complete": is_open and referral.state == ReferralState.ACCEPTED and (is_receiver or in_team),
+        "may_withdraw": is_open and in_team and referral.state in (ReferralState.REQUESTED, ReferralState.ACCEPTED),
+        "may_join": is_open and is_receiver and not in_team and referral.state == ReferralState.ACCEPTED,
         "reject_form": ReasonForm(prefix="reject"),
         "withdraw_form": ReasonForm(prefix="withdraw"),
         "complete_form": CompleteForm(prefix="complete"),

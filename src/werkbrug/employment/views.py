@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from werkbrug.trajectories.workflow import trajectory_is_open
 from werkbrug.web.charts import Series, bar_chart
 from werkbrug.web.forms import apply_validation_error
 
@@ -53,7 +54,8 @@ def ips(request: HttpRequest, trajectory_pk: int) -> HttpResponse:
         "contacts": selectors.employer_contacts(trajectory=trajectory),
         "jobs": selectors.jobs(trajectory=trajectory),
         "outcomes": selectors.client_outcomes_for(trajectory=trajectory),
-        "may_change": not request.user.is_client,
+        # A closed trajectory is archived: read-only, no write form is shown.
+        "may_change": not request.user.is_client and trajectory_is_open(trajectory),
     })
 
 

@@ -118,7 +118,11 @@ def load(region: Region, rng: random.Random) -> None:
             services.request_offer(request=request, expert=ew_experts[1], offered_by=labour_expert, now=moment)
             services.request_decline(request=request, expert=ew_experts[1], now=moment)
         services.request_offer(request=request, expert=expert, offered_by=labour_expert, now=moment)
-        planned = services.request_accept(request=request, expert=expert, now=moment)
+        # The expert chooses the day, time and place when accepting: the deployment's appointment.
+        chosen = services.DeploymentSchedule(datetime.combine(start + timedelta(days=2), time(10 + index), tz),
+                                             datetime.combine(start + timedelta(days=2), time(11 + index), tz),
+                                             "Ervaringswerk, spreekkamer 1" if index % 2 else "UWV Apeldoorn, kamer 2.14")
+        planned = services.request_accept(request=request, expert=expert, schedule=chosen, now=moment)
         services.deployment_complete(deployment=planned, expert=expert, date=start + timedelta(days=2), minutes=60,
                                      setting=Setting.OWN_OFFICE, outcome="Kennismaking; vervolg afgesproken")
         client_of.setdefault(expert.pk, []).append(client)

@@ -206,3 +206,22 @@ class ReasonForm(forms.Form):
     """Withdrawing a registration or cancelling a request: the reason is kept with it."""
 
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ScheduleForm(forms.Form):
+    """When and where a deployment takes place: chosen when accepting, changed later. The times
+    are read in Europe/Amsterdam; the rules (within the requested period, end after start, a place
+    or video link) are in `services._check_schedule`."""
+
+    starts_at = forms.DateTimeField(label=_("Starts at"), input_formats=["%Y-%m-%dT%H:%M"], widget=DateTimeInput)
+    ends_at = forms.DateTimeField(label=_("Ends at"), input_formats=["%Y-%m-%dT%H:%M"], widget=DateTimeInput)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False,
+                            help_text=_("An address or room. No names or health details: the place shows in calendars."))
+    video_link = forms.URLField(label=_("Video link"), max_length=500, required=False, assume_scheme="https",
+                                help_text=_("Starts with https://."))
+
+    def schedule(self):
+        from .services import DeploymentSchedule
+
+        data = self.cleaned_data
+        return DeploymentSchedule(data["starts_at"], data["ends_at"], data.get("place", ""), data.get("video_link", ""))

@@ -204,6 +204,17 @@ def deployment_list(*, user: User, expert: User) -> QuerySet[Deployment]:
     return Deployment.objects.filter(expert=expert).select_related("client", "organisation_served").order_by("-date", "-id")
 
 
+def deployment_appointment(*, deployment: Deployment):
+    """The appointment a planned deployment became when it was accepted (not cancelled), or None
+    (the caller has authorized the deployment)."""
+    from werkbrug.appointments.models import Appointment, AppointmentStatus
+
+    if deployment.request_id is None:
+        return None
+    return (Appointment.objects.filter(deployment_request_id=deployment.request_id, expert__person_id=deployment.expert_id)
+            .exclude(status=AppointmentStatus.CANCELLED).order_by("id").first())
+
+
 def deployment_fetch(*, user: User, pk: int, action: str = "deployment.change") -> Deployment:
     """A deployment for a write view, checked first (`checked`); the service logs the access."""
     deployment = Deployment.objects.select_related("client", "organisation_served", "request").filter(pk=pk).first()

@@ -15,13 +15,14 @@ without it. An expert who accepts a client request joins the client's team throu
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from werkbrug.clients.models import Client
@@ -62,7 +63,7 @@ from .models import (
 
 __all__ = [
     "absence_add", "attendance_record", "buddy_pair", "checkin_submit", "client_wish_record", "coordinator_assign",
-    "deployment_complete", "deployment_register", "domain_create", "domain_update", "expert_signals_check",
+    "DeploymentSchedule", "deployment_complete", "deployment_plan", "deployment_register", "domain_create", "domain_update", "expert_signals_check",
     "meeting_update", "participant_add", "profile_create", "profile_update", "request_accept",
     "request_create", "request_decline", "request_offer", "support_group_create",
 ]
@@ -406,10 +407,47 @@ def _pending_offer(request: DeploymentRequest) -> RequestOffer | None:
     return RequestOffer.objects.select_for_update().filter(request=request, outcome=OfferOutcome.PENDING).first()
 
 
+@dataclass(frozen=True)
+class DeploymentSchedule:
+    """When and where a planned deployment takes place (its appointment): chosen by the expert
+    when they accept, changed with `deployment_plan`."""
+
+    starts_at: datetime | None
+    ends_at: datetime | None
+    place: str = ""
+    video_link: str = ""
+
+
+def _check_schedule(request: DeploymentRequest | None, schedule: DeploymentSchedule | None) -> DeploymentSchedule:
+    """Within the request's period (its first to its last day, in Europe/Amsterdam), ending after
+    it starts, with a place or video link (the appointments' own rules for time and place)."""
+    from werkbrug.appointments.services import when_and_where_clean
+
+    if schedule is None:
+        raise _invalid("starts_at", _("Give the day and time of the deployment."), "required")
+    place, video_link = when_and_where_clean(starts_at=schedule.starts_at, ends_at=schedule.ends_at,
+                                             place=schedule.place, video_link=schedule.video_link)
+    if request is not None:
+        day = timezone.localdate(schedule.starts_at, timezone.get_default_timezone())
+        if not request.period_start <= day <= request.period_end:
+            raise _invalid("starts_at", _("Choose a day in the requested period, %(start)s to %(end)s.") % {
+                "start": formats.date_format(request.period_start, "j F Y"),
+                "end": formats.date_format(request.period_end, "j F Y")}, "outside_period")
+        if timezone.localdate(schedule.ends_at, timezone.get_default_timezone()) != day:
+            raise _invalid("ends_at", _("The deployment ends on the day it starts."), "other_day")
+    return DeploymentSchedule(schedule.starts_at, schedule.ends_at, place, video_link)
+
+
+def _minutes(schedule: DeploymentSchedule) -> int:
+    return max(1, int((schedule.ends_at - schedule.starts_at).total_seconds() // 60))
+
+
 @transaction.atomic
-def request_accept(*, request: DeploymentRequest, expert: User, now: datetime | None = None) -> Deployment:
-    """The expert accepts: the request is theirs, a planned deployment is pre-filled from it and,
-    for a client, the expert joins the client's team."""
+def request_accept(*, request: DeploymentRequest, expert: User, schedule: DeploymentSchedule | None,
+                   now: datetime | None = None) -> Deployment:
+    """The expert accepts, choosing the day, time and place (`schedule`, within the request's
+    period): the request is theirs, a planned deployment is pre-filled from it, it becomes an
+    appointment at that time and, for a client, the expert joins the client's team."""
     from werkbrug.trajectories.models import TeamMembership
     from werkbrug.trajectories.services import team_member_add
 
@@ -429,6 +467,7 @@ def request_accept(*, request: DeploymentRequest, expert: User, now: datetime | 
     if offer is None or offer.expert_id != expert.pk:
         raise ValidationError(_("This request is not waiting for your answer."), code="not_offered")
     _refuse_expired(request, now)
+    schedule = _check_schedule(request, schedule)
     if request.client_id is not None and not _has_participation_consent(request.client, expert.organisation_id):
         raise ValidationError(
             _("The client has not (or no longer) consented to %(org)s taking part. Ask the professional to record "
@@ -448,13 +487,41 @@ def request_accept(*, request: DeploymentRequest, expert: User, now: datetime | 
                               obj=request, link=reverse("experience_experts:request", kwargs={"pk": request.pk}))
     deployment = Deployment.objects.create(
         region_id=request.region_id, expert=expert, request=request, status=DeploymentStatus.PLANNED,
-        date=request.period_start, kind=request.kind, minutes=request.minutes, setting=request.setting,
+        date=timezone.localdate(schedule.starts_at, timezone.get_default_timezone()), kind=request.kind,
+        minutes=_minutes(schedule), setting=request.setting,
         client=request.client, topic=request.topic, organisation_served_id=request.organisation_id,
     )
-    # The deployment becomes an appointment, to be confirmed (time and place) by the people in it.
+    # The deployment becomes an appointment at the time and place chosen.
     from werkbrug.appointments.services import appointment_plan_for_deployment
 
-    appointment_plan_for_deployment(deployment=deployment, now=now)
+    appointment_plan_for_deployment(deployment=deployment, starts_at=schedule.starts_at, ends_at=schedule.ends_at,
+                                    place=schedule.place, video_link=schedule.video_link, now=now)
+    return deployment
+
+
+@transaction.atomic
+def deployment_plan(*, deployment: Deployment, expert: User, schedule: DeploymentSchedule | None,
+                    now: datetime | None = None) -> Deployment:
+    """The expert changes when or where a planned deployment takes place (still within the
+    request's period): the deployment's day and minutes follow, and so does its appointment
+    (moved, everyone taking part told)."""
+    deployment = (Deployment.objects.select_for_update(of=("self",))
+                  .select_related("client", "request").get(pk=deployment.pk))
+    _authorize(expert, "deployment.change", deployment)
+    if deployment.status != DeploymentStatus.PLANNED:
+        raise ValidationError(_("Only a planned deployment can be moved."), code="not_planned")
+    if deployment.request is not None and deployment.request.status != RequestStatus.ACCEPTED:
+        raise ValidationError(_("The request of this deployment is no longer accepted."), code="closed")
+    schedule = _check_schedule(deployment.request, schedule)
+    deployment.date = timezone.localdate(schedule.starts_at, timezone.get_default_timezone())
+    deployment.minutes = _minutes(schedule)
+    deployment.save(update_fields=["date", "minutes"])
+    if deployment.request_id is not None:
+        from werkbrug.appointments.services import appointment_move_for_deployment
+
+        appointment_move_for_deployment(deployment=deployment, changed_by=expert, starts_at=schedule.starts_at,
+                                        ends_at=schedule.ends_at, place=schedule.place,
+                                        video_link=schedule.video_link, now=now)
     return deployment
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("requests/<int:pk>/answer/", views.request_answer, name="request_answer"),
     path("deployments/", views.deployments, name="deployments"),
     path("deployments/register/", views.deployment_register, name="deployment_register"),
+    path("deployments/<int:pk>/plan/", views.deployment_plan, name="deployment_plan"),
     path("deployments/<int:pk>/correct/", registration_views.deployment_correct, name="deployment_correct"),
     path("deployments/<int:pk>/withdraw/", registration_views.deployment_withdraw, name="deployment_withdraw"),
     path("deployments/<int:pk>/history/", registration_views.deployment_history, name="deployment_history"),

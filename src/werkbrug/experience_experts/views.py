@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,6 +33,7 @@ from .forms import (
     ProfileForm,
     ReportForm,
     RequestForm,
+    ScheduleForm,
     SupportGroupForm,
 )
 from .models import (
@@ -261,7 +262,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.request_get(user=request.user, pk=pk)
+    return _request_page(request, selectors.request_get(user=request.user, pk=pk))
+
+
+def _request_page(request: HttpRequest, item, accept_form: ScheduleForm | None = None) -> HttpResponse:
     user = request.user
     # `can` decides without logging: the page's single record is request_get's.
     can_offer = item.status == RequestStatus.OPEN and policy.can(user, "ee_request.offer", item)
@@ -272,6 +276,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "item": item, "offers": item.offers.all(),
         "matches": selectors.matches_for_request(request=item) if can_offer else [],
         "can_offer": can_offer, "can_answer": pending is not None and pending.expert_id == user.pk, "pending": pending,
+        "accept_form": accept_form or ScheduleForm(prefix="accept", initial={
+            "starts_at": timezone.make_aware(datetime.combine(item.period_start, time(10, 0))),
+            "ends_at": timezone.make_aware(datetime.combine(item.period_start, time(10, 0)))
+            + timedelta(minutes=max(15, min(item.minutes, 12 * 60))),
+        }),
     })
 
 
@@ -298,11 +307,19 @@ def request_offer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.request_fetch(user=request.user, pk=pk, action="ee_request.answer")
+    if request.POST.get("answer") == "accept":
+        form = ScheduleForm(request.POST, prefix="accept")
+        if form.is_valid():
+            try:
+                planned = services.request_accept(request=item, expert=request.user, schedule=form.schedule())
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("Accepted. The deployment is planned and in everyone's calendar; register "
+                                            "it once it has taken place."))
+                return redirect(reverse("experience_experts:deployment_register") + f"?planned={planned.pk}")
+        return _request_page(request, selectors.request_get(user=request.user, pk=pk), accept_form=form)
     try:
-        if request.POST.get("answer") == "accept":
-            planned = services.request_accept(request=item, expert=request.user)
-            messages.success(request, _("Accepted. The deployment is planned; register it once it has taken place."))
-            return redirect(reverse("experience_experts:deployment_register") + f"?planned={planned.pk}")
         services.request_decline(request=item, expert=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -318,6 +335,31 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
 def deployments(request: HttpRequest) -> HttpResponse:
     items = selectors.deployment_list(user=request.user, expert=request.user)
     return render(request, "experience_experts/deployments.html", {"deployments": items[:200]})
+
+
+@login_required
+def deployment_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change when and where a planned deployment takes place; its appointment moves with it."""
+    if request.method == "POST":
+        deployment = selectors.deployment_fetch(user=request.user, pk=pk)  # the service logs the access
+    else:  # GET shows the deployment and its appointment: one log record
+        deployment = selectors.deployment_fetch(user=request.user, pk=pk, action="deployment.view")
+        policy.authorize(request.user, "deployment.view", deployment)
+    if deployment.status != DeploymentStatus.PLANNED:
+        raise Http404
+    appointment = selectors.deployment_appointment(deployment=deployment)
+    initial = {"starts_at": timezone.localtime(appointment.starts_at), "ends_at": timezone.localtime(appointment.ends_at),
+               "place": appointment.place, "video_link": appointment.video_link} if appointment else {}
+    form = ScheduleForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deployment_plan(deployment=deployment, expert=request.user, schedule=form.schedule())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The deployment is moved; everyone taking part has been told."))
+            return redirect("experience_experts:deployments")
+    return render(request, "experience_experts/deployment_plan.html", {"deployment": deployment, "form": form})
 
 
 @login_required

@@ -3,6 +3,10 @@
 Mails carry the notification's title (kind and number, no health data), its time in
 Europe/Amsterdam and an absolute link to the signed-in page; plain text and HTML, in the
 person's language.
+
+Someone without an account (an employer contact taking part in an appointment) is mailed
+directly with `send_to_address`: the calling module brings its own templates (no health data, no
+client names), the mail is in the region's language, and it may carry attachments (an .ics).
 """
 
 from __future__ import annotations
@@ -51,6 +55,27 @@ def _send(person, subject: str, template: str, context: dict) -> bool:
     except (OSError, smtplib.SMTPException):
         logger.warning("a notification mail could not be sent", exc_info=True)
         return False
+    return True
+
+
+def send_to_address(*, address: str, subject: str, template: str, context: dict,
+                    attachments: Sequence[tuple[str, bytes, str]] = (), reply_to: Sequence[str] = ()) -> bool:
+    """A mail to an address that has no account: `template` names a `.txt` and an `.html`
+    template of the calling app; `attachments` are (file name, content, MIME type). In the
+    region's language (LANGUAGE_CODE); False when it could not be sent (logged, not raised)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [address],
+                                         reply_to=[r for r in reply_to if r] or None)
+        message.attach_alternative(html, "text/html")
+        for name, content, mimetype in attachments:
+            message.attach(name, content, mimetype)
+        try:
+            message.send()
+        except (OSError, smtplib.SMTPException):
+            logger.warning("a mail to an address without an account could not be sent", exc_info=True)
+            return False
     return True
 
 

@@ -8,7 +8,7 @@ would in use. Deterministic from `rng`. Three clients get a portal account
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
@@ -193,6 +193,37 @@ CLOSINGS = [
 ]
 
 
+def _before_closing(trajectory) -> None:
+    """What the archive then shows of a closed file besides its plan and case file: a past talk in
+    the calendar, a signal and an employer contact — written through the real services while the
+    trajectory still runs (the later module demos fill only the active trajectories)."""
+    from werkbrug.appointments.models import AppointmentKind
+    from werkbrug.appointments.services import appointment_plan
+    from werkbrug.collaboration.services import signal_create
+    from werkbrug.core import policy
+    from werkbrug.employment.services import employer_contact_record
+
+    director = trajectory.plan_director
+    others = [m.person for m in TeamMembership.objects.filter(trajectory=trajectory, left_at__isnull=True)
+              .exclude(person=director).select_related("person").order_by("joined_at", "pk")]
+    now = timezone.now()
+    zone = timezone.get_default_timezone()
+    day = timezone.localdate() - timedelta(days=12)
+    if policy.can(director, "appointment.create", trajectory):
+        starts = timezone.make_aware(datetime.combine(day, time(14)), zone)
+        appointment_plan(planned_by=director, trajectory=trajectory, kind=AppointmentKind.THREE_WAY, starts_at=starts,
+                         ends_at=starts + timedelta(hours=1), place="Werkplein Rivierenland, kamer 3",
+                         with_client=True, participants=others[:1], now=now - timedelta(days=20))
+    readers = [p for p in others if policy.can(p, "signal.view", trajectory)]
+    if readers and policy.can(director, "signal.create", trajectory):
+        signal_create(trajectory=trajectory, author=director, category="work", urgency="normal",
+                      text="Afrondend gesprek gehad; de cliënt weet bij wie ze terecht kan.", recipients=readers[:1])
+    if policy.can(director, "employer_contact.create", trajectory):
+        employer_contact_record(trajectory=trajectory, recorded_by=director, contacted_on=day,
+                                employer_name="Hoveniersbedrijf De Linde", kind="placement_talk",
+                                note="Overdracht aan de leidinggevende.")
+
+
 def _archive(region: Region, rng: random.Random, people: list[User]) -> None:
     """Closed trajectories with their reasons (one closed and reopened), and one possible duplicate:
     a client registered a second time by another organisation, with a request to join the first file."""
@@ -205,6 +236,7 @@ def _archive(region: Region, rng: random.Random, people: list[User]) -> None:
                   .order_by("pk"))
     closable = [t for t in active if policy.can(t.plan_director, "trajectory.close", t)]
     for trajectory, (reason, outcome, note) in zip(closable[-len(CLOSINGS):], CLOSINGS, strict=False):
+        _before_closing(trajectory)
         trajectory_close(trajectory=trajectory, closed_by=trajectory.plan_director, reason=reason, outcome=outcome,
                          note=note)
         forget(trajectory.plan_director)

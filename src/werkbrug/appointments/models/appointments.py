@@ -27,7 +27,7 @@ class AppointmentKind(models.TextChoices):
 
 class AppointmentStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    # Made from an accepted deployment request: the day is the request's first day, the time to be agreed.
+    # No longer made (an accepted deployment gets the time the expert chose); kept for older appointments.
     TENTATIVE = "tentative", _("To be confirmed")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -5,6 +5,8 @@ An appointment of a client (one with a trajectory) is client data of the categor
 and change it, the client reads their own (`client_data`, every decision logged). Participants
 are chosen from the team, so "participants and team members" is the team; someone who has left
 the team no longer sees the client's appointments, in pages, API and their calendar feed alike.
+The appointments of a closed trajectory are its archive (`trajectory_data`): its former team
+reads them, nobody changes them (`trajectory_write`), and the client's next team does not see them.
 
 An appointment without a client (a support-group meeting, a deployment for a group or topic) is
 for the person who planned it and the people taking part: the team members chosen, the expert.
@@ -20,7 +22,7 @@ from django.db.models import Q, QuerySet
 
 from ..choices import CASEWORK_ROLES, DataCategory, Role
 from . import ALLOW, Decision, rule, scope_rule
-from .clients import client_data
+from .trajectories import trajectory_data, trajectory_write
 
 if TYPE_CHECKING:
     from werkbrug.appointments.models import Appointment
@@ -48,13 +50,15 @@ def _professional_team_member(user: User, trajectory: Trajectory, code: str) -> 
     if user.is_client:
         return Decision(False, reason="appointments are planned by the team", client=trajectory.client,
                         category=DataCategory.PARTICIPATION, code=code, role="client", relation=True, consent=True)
-    return client_data(user, trajectory.client, DataCategory.PARTICIPATION, code=code)
+    # Planning or changing, and opening its form (R): never on a closed trajectory.
+    return trajectory_write(user, trajectory, DataCategory.PARTICIPATION, code=code)
 
 
 @rule("appointment.list")
 def list_trajectory_appointments(user: User, trajectory: Trajectory) -> Decision:
-    """The appointments of a trajectory: the team (with consent) and the client."""
-    return client_data(user, trajectory.client, DataCategory.PARTICIPATION)
+    """The appointments of a trajectory: the team (with consent) and the client; of a closed one,
+    its former team (the archive)."""
+    return trajectory_data(user, trajectory, DataCategory.PARTICIPATION)
 
 
 @rule("appointment.create")
@@ -79,7 +83,7 @@ def open_plan_form(user: User, trajectory: Trajectory | None) -> Decision:
 @rule("appointment.view")
 def view_appointment(user: User, appointment: Appointment) -> Decision:
     if appointment.trajectory_id is not None:
-        return client_data(user, appointment.trajectory.client, DataCategory.PARTICIPATION)
+        return trajectory_data(user, appointment.trajectory, DataCategory.PARTICIPATION)
     if user.region_id == appointment.region_id and _takes_part(user, appointment):
         return ALLOW
     return _no("not taking part")
@@ -118,7 +122,8 @@ def manage_feed(user: User, _obj: Any) -> Decision:
 @scope_rule("appointment.view")
 def visible_appointments(user: User, queryset: QuerySet) -> QuerySet:
     """The appointments `user` may see, as `view_appointment` decides, in the database: a client's
-    while the user is in the client's active team and the client consents to the user's
+    while the user is in the team of the appointment's trajectory — the active team, or the former
+    team of a closed one, as `trajectory_data` decides — and the client consents to the user's
     organisation taking part (`ConsentState.objects.current()`), or the client's own; one without
     a client while the user takes part in it."""
     from werkbrug.clients.models import ConsentState
@@ -130,12 +135,12 @@ def visible_appointments(user: User, queryset: QuerySet) -> QuerySet:
     consenting = ConsentState.objects.current().filter(
         organisation_id=user.organisation_id, category=DataCategory.PARTICIPATION,
     ).values("client_id")
-    # As `client_data`: a member of the client's active trajectory's team (whichever trajectory
-    # the appointment was made in).
+    # As `trajectory_data`: a member of the appointment's own trajectory's team (a closed
+    # trajectory's team does not change, so that is its former team), never of the client's next one.
     in_team = Q(
-        trajectory__client__trajectories__status="active",
-        trajectory__client__trajectories__team__person=user,
-        trajectory__client__trajectories__team__left_at__isnull=True,
+        trajectory__team__person=user,
+        trajectory__team__left_at__isnull=True,
+        trajectory__erased_at__isnull=True,
         trajectory__client_id__in=consenting,
     )
     takes_part = Q(trajectory__isnull=True) & (Q(organiser=user) | Q(participants=user) | Q(expert__person=user))

@@ -7,6 +7,10 @@ Referrals are read by the referring team under `participation`. The receiving or
 professionals are not (yet) in the team: they see a referral addressed to their organisation,
 and no other client data, while the client consents to that organisation taking part — the
 consent a referral needs in the first place. Withdrawing that consent hides the referral at once.
+
+Signals and referrals of a closed trajectory are its archive: its former team reads them
+(`trajectory_data`), nobody sends, acknowledges, withdraws or completes anything in it
+(`trajectory_write`), and the client's next team does not see them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..choices import CASEWORK_ROLES, DataCategory
 from . import Decision, rule
-from .clients import client_data, consented_categories
+from .clients import consented_categories
+from .trajectories import trajectory_data, trajectory_write
 
 if TYPE_CHECKING:
     from werkbrug.collaboration.models import Referral, Signal
@@ -33,17 +38,17 @@ def _professional_only(decision: Decision, user: User) -> Decision:
 
 @rule("signal.view")
 def view_signals(user: User, trajectory: Trajectory) -> Decision:
-    return client_data(user, trajectory.client, DataCategory.SIGNALS)
+    return trajectory_data(user, trajectory, DataCategory.SIGNALS)
 
 
 @rule("signal.create")
 def create_signal(user: User, trajectory: Trajectory) -> Decision:
-    return _professional_only(client_data(user, trajectory.client, DataCategory.SIGNALS, code="C"), user)
+    return _professional_only(trajectory_write(user, trajectory, DataCategory.SIGNALS, code="C"), user)
 
 
 @rule("signal.acknowledge")
 def acknowledge_signal(user: User, signal: Signal) -> Decision:
-    decision = _professional_only(client_data(user, signal.trajectory.client, DataCategory.SIGNALS, code="U"), user)
+    decision = _professional_only(trajectory_write(user, signal.trajectory, DataCategory.SIGNALS, code="U"), user)
     if decision.allowed and not signal.recipients.filter(person=user).exists():
         return Decision(False, reason="not a recipient", client=decision.client, category=decision.category,
                         code="U", role=decision.role, relation=True, consent=True, hide=False)
@@ -63,25 +68,31 @@ def receiver_decision(user: User, referral: Referral, *, code: str = "R") -> Dec
         return Decision(False, reason="not the receiving organisation", client=client, category=category, code=code,
                         role=user.primary_role)
     consent = category in consented_categories(client, user.organisation_id, user)
+    # A closed trajectory's referral is archived: its receivers still read it, nobody answers it.
+    from werkbrug.trajectories.workflow import trajectory_is_open
+
+    closed = code != "R" and not trajectory_is_open(referral.trajectory)
+    allowed = consent and not closed
     return Decision(
-        consent, reason="" if consent else "no consent", client=client, category=category, code=code,
+        allowed, reason="closed" if closed else ("" if consent else "no consent"), client=client, category=category,
+        code=code,
         purpose="referral to own organisation", role=user.primary_role, relation=False, consent=consent,
     )
 
 
 @rule("referral.view")
 def view_referrals(user: User, trajectory: Trajectory) -> Decision:
-    return client_data(user, trajectory.client, DataCategory.PARTICIPATION)
+    return trajectory_data(user, trajectory, DataCategory.PARTICIPATION)
 
 
 @rule("referral.create")
 def create_referral(user: User, trajectory: Trajectory) -> Decision:
-    return _professional_only(client_data(user, trajectory.client, DataCategory.PARTICIPATION, code="C"), user)
+    return _professional_only(trajectory_write(user, trajectory, DataCategory.PARTICIPATION, code="C"), user)
 
 
 @rule("referral.view_one")
 def view_referral(user: User, referral: Referral) -> Decision:
-    team = client_data(user, referral.trajectory.client, DataCategory.PARTICIPATION)
+    team = trajectory_data(user, referral.trajectory, DataCategory.PARTICIPATION)
     if team.allowed:
         return team
     receiver = receiver_decision(user, referral)
@@ -100,7 +111,7 @@ def join_after_referral(user: User, referral: Referral) -> Decision:
 
 @rule("referral.withdraw")
 def withdraw_referral(user: User, referral: Referral) -> Decision:
-    return _professional_only(client_data(user, referral.trajectory.client, DataCategory.PARTICIPATION, code="U"), user)
+    return _professional_only(trajectory_write(user, referral.trajectory, DataCategory.PARTICIPATION, code="U"), user)
 
 
 @rule("referral.complete")
@@ -108,7 +119,7 @@ def complete_referral(user: User, referral: Referral) -> Decision:
     receiver = receiver_decision(user, referral, code="U")
     if receiver.allowed:
         return receiver
-    return _professional_only(client_data(user, referral.trajectory.client, DataCategory.PARTICIPATION, code="U"), user)
+    return _professional_only(trajectory_write(user, referral.trajectory, DataCategory.PARTICIPATION, code="U"), user)
 
 
 @rule("referral.incoming")

@@ -1,7 +1,8 @@
 """Rules for IPS phases, employer contacts and jobs (data category `job_outcomes`).
 
 Team members with the client's consent for job outcomes read and record them; the client reads
-their own. Caseload outcome figures are per client, so the overview logs one record per request
+their own. A closed trajectory's IPS pages are its archive: its former team reads them
+(`trajectory_data`), nobody records anything in it (`trajectory_write`). Caseload outcome figures are per client, so the overview logs one record per request
 and only counts trajectories the user may see (`scope`).
 """
 
@@ -13,7 +14,7 @@ from django.db.models import QuerySet
 
 from ..choices import CASEWORK_ROLES, DataCategory
 from . import Decision, rule, scope_rule
-from .clients import client_data
+from .trajectories import trajectory_data, trajectory_write
 
 if TYPE_CHECKING:
     from werkbrug.employment.models import Job
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def _write(user: User, trajectory: Trajectory, code: str) -> Decision:
-    decision = client_data(user, trajectory.client, DataCategory.JOB_OUTCOMES, code=code)
+    decision = trajectory_write(user, trajectory, DataCategory.JOB_OUTCOMES, code=code)
     if user.is_client:
         return Decision(False, reason="professionals only", client=trajectory.client,
                         category=DataCategory.JOB_OUTCOMES, code=code, role="client", relation=True, consent=True)
@@ -32,7 +33,7 @@ def _write(user: User, trajectory: Trajectory, code: str) -> Decision:
 
 @rule("ips.view")
 def view_ips(user: User, trajectory: Trajectory) -> Decision:
-    return client_data(user, trajectory.client, DataCategory.JOB_OUTCOMES)
+    return trajectory_data(user, trajectory, DataCategory.JOB_OUTCOMES)
 
 
 @rule("ips_phase.change")

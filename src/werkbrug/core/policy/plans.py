@@ -3,7 +3,7 @@
 Everyone in the team (and the client) reads the plan and answers it; only professionals change
 it. Every decision is `client_data(..., DataCategory.PLAN)`, so consent withdrawn for `plan`
 takes effect on the next request; reading the plan of a closed trajectory is the archive's rule
-(`trajectory_data`: its former team, read-only).
+(`trajectory_data`: its former team, read-only), and every write to it is refused (`trajectory_write`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from ..choices import DataCategory
 from . import Decision, rule
-from .clients import client_data, is_own_file
-from .trajectories import trajectory_data
+from .clients import is_own_file
+from .trajectories import trajectory_data, trajectory_write
 
 if TYPE_CHECKING:
     from werkbrug.plans.models import Action
@@ -32,7 +32,7 @@ def _professionals_only(user: User, trajectory: Trajectory, code: str) -> Decisi
         return Decision(False, reason="the plan is changed by the team, with the client",
                         client=trajectory.client, category=DataCategory.PLAN, code=code,
                         role="client", relation=True, consent=True, hide=False)
-    return client_data(user, trajectory.client, DataCategory.PLAN, code=code)
+    return trajectory_write(user, trajectory, DataCategory.PLAN, code=code)
 
 
 @rule("plan.edit")
@@ -63,12 +63,12 @@ def tick_action(user: User, action: Action) -> Decision:
     if not action.owner_is_client:
         return Decision(False, reason="this action is someone else's", client=client, category=DataCategory.PLAN,
                         code="U", role="client", relation=True, consent=True)
-    return client_data(user, client, DataCategory.PLAN, code="U")
+    return trajectory_write(user, action.version.plan.trajectory, DataCategory.PLAN, code="U")
 
 
 @rule("plan.agree", "plan.disagree")
 def answer_plan(user: User, trajectory: Trajectory) -> Decision:
-    return client_data(user, trajectory.client, DataCategory.PLAN, code="U")
+    return trajectory_write(user, trajectory, DataCategory.PLAN, code="U")
 
 
 @rule("plan.agree_for_client", "plan.disagree_for_client")

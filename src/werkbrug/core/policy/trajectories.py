@@ -93,6 +93,17 @@ def trajectory_data(user: User, trajectory: Trajectory, category: str, *, code: 
     return archived_data(user, trajectory, category, code=code)
 
 
+def trajectory_write(user: User, trajectory: Trajectory, category: str, *, code: str) -> Decision:
+    """Writing `category` data to one trajectory: the active team's rule (`client_data`) while it
+    runs; nobody once it is closed (the archive is read-only: `workflow.trajectory_is_open`). The
+    former team's refusal says "closed" and, like every refusal about a named object, answers 404;
+    the client's next team is refused as the archive refuses an outsider."""
+    if _is_open(trajectory):
+        return client_data(user, trajectory.client, category, code=code)
+    read = archived_data(user, trajectory, category, code=code)
+    return replace(read, allowed=False, reason="closed", hide=True) if read.allowed else read
+
+
 def archived_categories(user: User, trajectory: Trajectory) -> frozenset[str]:
     """`visible_categories` for a closed trajectory (no log: the page logs once)."""
     if is_own_file(user, trajectory.client):
@@ -172,7 +183,7 @@ def change_team(user: User, trajectory: Trajectory) -> Decision:
     if user.is_client:
         return Decision(False, reason="the team and intake are changed by professionals", client=trajectory.client,
                         category=DataCategory.PARTICIPATION, code="U")
-    return client_data(user, trajectory.client, DataCategory.PARTICIPATION, code="U")
+    return trajectory_write(user, trajectory, DataCategory.PARTICIPATION, code="U")
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,21 @@ class DeploymentSerializer(serializers.ModelSerializer):
                   "organisation_served", "outcome", "registered_at"]
 
 
+class DeploymentScheduleIn(serializers.Serializer):
+    """When and where a deployment takes place: a day within the request's period; times with
+    their zone (or read in Europe/Amsterdam); a place or an https video link."""
+
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    video_link = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+    def schedule(self):
+        from ..services import DeploymentSchedule
+
+        return DeploymentSchedule(**self.validated_data)
+
+
 class DeploymentIn(serializers.Serializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=DeploymentKind.choices)

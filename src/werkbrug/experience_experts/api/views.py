@@ -265,11 +265,15 @@ class RequestViewSet(viewsets.GenericViewSet):
         offer = services.request_offer(request=item, expert=expert, offered_by=request.user)
         return Response(s.OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.DeploymentSerializer)
+    @extend_schema(request=s.DeploymentScheduleIn, responses=s.DeploymentSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        planned = services.request_accept(
-            request=selectors.request_fetch(user=request.user, pk=_pk(pk), action="ee_request.answer"), expert=request.user)
+        """Accept, choosing the day, time and place: the deployment becomes an appointment.
+        400 `outside_period` (not within the requested period), `end_before_start`, `required`."""
+        item = selectors.request_fetch(user=request.user, pk=_pk(pk), action="ee_request.answer")
+        data = s.DeploymentScheduleIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        planned = services.request_accept(request=item, expert=request.user, schedule=data.schedule())
         return Response(s.DeploymentSerializer(planned).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReasonIn, responses=s.RequestSerializer)
@@ -324,6 +328,17 @@ class DeploymentViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         done = services.deployment_complete(deployment=deployment, expert=request.user, **data.validated_data)
         return Response(s.DeploymentSerializer(done).data)
+
+    @extend_schema(request=s.DeploymentScheduleIn, responses=s.DeploymentSerializer)
+    @action(detail=True, methods=["post"])
+    def plan(self, request, pk=None):
+        """Move a planned deployment (another day within the request's period, time or place); its
+        appointment moves with it. 400 `not_planned`, `outside_period`, `end_before_start`."""
+        deployment = selectors.deployment_fetch(user=request.user, pk=_pk(pk))
+        data = s.DeploymentScheduleIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        moved = services.deployment_plan(deployment=deployment, expert=request.user, schedule=data.schedule())
+        return Response(s.DeploymentSerializer(moved).data)
 
     @extend_schema(request=s.RegistrationCorrectionIn, responses=s.RegistrationSerializer)
     @action(detail=True, methods=["post"])
