@@ -31,7 +31,7 @@ def test_the_former_team_reads_the_closed_case_file_and_nobody_else(team, note, 
     assert reverse("casefile:journal_create", kwargs={"trajectory_pk": team.trajectory.pk}) not in \
         former.get(pages["journal"]).content.decode()
     assert former.post(reverse("casefile:journal_create", kwargs={"trajectory_pk": team.trajectory.pk}),
-                       {"text": "x"}).status_code in (400, 404)
+                       {"text": "x"}).status_code == 404  # the policy refuses first (trajectory_write)
     outsider = as_user(team.outsider)
     assert all(outsider.get(url).status_code == 404 for url in pages.values())
     # The client's next trajectory, with another jobcoach: the closed file stays its old team's.
@@ -39,3 +39,6 @@ def test_the_former_team_reads_the_closed_case_file_and_nobody_else(team, note, 
     trajectory_start(client=team.client, started_by=newcomer, role=Role.JOBCOACH, consent_method=ConsentMethod.VERBAL)
     newcomer_client = as_user(newcomer)
     assert all(newcomer_client.get(url).status_code == 404 for url in pages.values())
+    # Nor can the next team write into the old file: refused by the policy, as an outsider is.
+    assert newcomer_client.post(reverse("casefile:journal_create", kwargs={"trajectory_pk": team.trajectory.pk}),
+                                {"text": "x"}).status_code == 404

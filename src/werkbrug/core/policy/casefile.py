@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from ..choices import DataCategory
 from . import Decision, rule, scope_rule
 from .clients import client_data, is_own_file
-from .trajectories import trajectory_categories, trajectory_data
+from .trajectories import trajectory_categories, trajectory_data, trajectory_write
 
 if TYPE_CHECKING:
     from werkbrug.casefile.models import Document, DocumentVersion, JournalEntry
@@ -83,6 +83,14 @@ def _reader(user: User, trajectory: Trajectory, category: str) -> Decision:
     return trajectory_data(user, trajectory, category)
 
 
+def _writer(user: User, trajectory: Trajectory, category: str, code: str) -> Decision:
+    """Writing to one trajectory's case file: its active team while it runs, nobody once it is
+    closed (`trajectory_write`: the archive is read-only, refused by the policy before the service)."""
+    if user.is_client:
+        return _professionals(user, trajectory.client, category, code)
+    return trajectory_write(user, trajectory, category, code=code)
+
+
 def _list(user: User, read: CasefileRead | Trajectory) -> Decision:
     if not isinstance(read, CasefileRead):
         read = CasefileRead(read)
@@ -108,8 +116,8 @@ def write_casefile(user: User, write: CasefileWrite | Trajectory) -> Decision:
     """A new note or document: asked first for the trajectory (the form, `participation`), then
     by the service for the category it is written in (refused, and logged, without consent)."""
     if isinstance(write, CasefileWrite):
-        return _professionals(user, write.trajectory.client, write.category, "C")
-    return _professionals(user, write.client, DataCategory.PARTICIPATION, "C")
+        return _writer(user, write.trajectory, write.category, "C")
+    return _writer(user, write, DataCategory.PARTICIPATION, "C")
 
 
 @rule("journal.entry")
@@ -154,7 +162,7 @@ def view_history(user: User, read: JournalHistory) -> Decision:
 
 @rule("journal.correct")
 def correct_entry(user: User, entry: JournalEntry) -> Decision:
-    return _professionals(user, entry.trajectory.client, entry.category, "U")
+    return _writer(user, entry.trajectory, entry.category, "U")
 
 
 @rule("document.detail", "document.download")
@@ -166,7 +174,7 @@ def view_document(user: User, document: Document | DocumentVersion) -> Decision:
 
 @rule("document.replace")
 def replace_document(user: User, document: Document) -> Decision:
-    return _professionals(user, document.trajectory.client, document.category, "U")
+    return _writer(user, document.trajectory, document.category, "U")
 
 
 @rule("portal.journal")
