@@ -333,7 +333,7 @@ def _report_context(request: HttpRequest) -> dict:
     charts = {
         "months": bar_chart(title=_("Questions per month"), labels=[m.strftime("%m-%Y") for m, _n in report["months"]],
                             series=[Series(_("Questions"), [n for _m, n in report["months"]])]),
-        "topics": bar_chart(title=_("Questions per topic"), labels=[r["topic__name"][:14] for r in report["per_topic"]],
+        "topics": bar_chart(title=_("Questions per topic"), labels=[r["topic__name"] for r in report["per_topic"]],
                             series=[Series(_("Questions"), [r["n"] for r in report["per_topic"]])]),
     }
     return {"form": form, "report": report, "charts": charts, "region": _region(request)}
