@@ -339,3 +339,35 @@ def test_only_the_regions_administrator_releases_an_experts_requests(admin, worl
         ee_services.expert_requests_release(expert=world.expert, released_by=world.coordinator, reason="Weg.")
     request.refresh_from_db()
     assert request.status == RequestStatus.OFFERED
+
+
+# --- requests the leaver made -------------------------------------------------------------------
+
+
+def test_a_leavers_own_requests_go_to_the_clients_plan_director_or_are_cancelled(admin, team, world, make_person):
+    """A jobcoach who asked for an expert for a client, and for a group, leaves: after the team
+    hand-over the client's request is followed up by the new plan director (told); the group
+    request has nobody to follow it up and is cancelled, the expert told."""
+    from werkbrug.administration.services.handovers import Successor
+
+    today = timezone.localdate()
+    for_client = ee_services.request_create(
+        requested_by=team.jobcoach, kind="one_on_one", period_start=today + timedelta(days=7),
+        period_end=today + timedelta(days=14), trajectory=team.trajectory)
+    for_group = ee_services.request_create(
+        requested_by=team.jobcoach, kind="one_on_one", period_start=today + timedelta(days=7),
+        period_end=today + timedelta(days=14), topic="Groep werkzoekenden", expert=world.expert)
+    colleague = make_person(team.jobcoach.organisation, Role.JOBCOACH, first_name="Cas", last_name="Collega")
+    services.person_hand_over(person=team.jobcoach, successors={team.trajectory.pk: Successor("colleague", colleague.pk)},
+                              actor=admin)
+    from werkbrug.administration.selectors import positions_of
+
+    assert [r.pk for r in positions_of(team.jobcoach).requested] == sorted([for_client.pk, for_group.pk])
+    services.person_deactivate(person=team.jobcoach, actor=admin, reason="Met pensioen.")
+    for_client.refresh_from_db()
+    for_group.refresh_from_db()
+    assert for_client.requested_by == colleague and for_client.status == RequestStatus.OPEN
+    assert Notification.objects.filter(recipient=colleague, kind=Kind.REQUESTS_HANDED_OVER).exists()
+    assert for_group.status == RequestStatus.CANCELLED
+    assert Notification.objects.filter(recipient=world.expert, kind=Kind.DEPLOYMENT_CANCELLED).exists()
+    assert _event().after["requested"] == {"handed_over": [for_client.pk], "cancelled": [for_group.pk]}

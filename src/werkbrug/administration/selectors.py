@@ -188,6 +188,7 @@ class Positions:
     coordinated: list[Any] = field(default_factory=list)  # `ExpertProfile`s the person coordinates
     coordinator_candidates: list[User] = field(default_factory=list)
     expert_requests: list[Any] = field(default_factory=list)  # `DeploymentRequest`s still in their hands
+    requested: list[Any] = field(default_factory=list)  # running `DeploymentRequest`s they made
     expert_profile: Any = None  # the active `ExpertProfile`, if any
     calendar_feed: bool = False
 
@@ -198,8 +199,8 @@ class Positions:
 
     @property
     def anything(self) -> bool:
-        return bool(self.ambassador or self.coordinated or self.expert_requests or self.expert_profile
-                    or self.calendar_feed)
+        return bool(self.ambassador or self.coordinated or self.expert_requests or self.requested
+                    or self.expert_profile or self.calendar_feed)
 
 
 def positions_of(person: User) -> Positions:
@@ -209,7 +210,7 @@ def positions_of(person: User) -> Positions:
     from werkbrug.ambassadors.models import Ambassador, Question, QuestionStatus
     from werkbrug.appointments.selectors import feed_of
     from werkbrug.experience_experts.models import ExpertProfile
-    from werkbrug.experience_experts.services import expert_open_requests
+    from werkbrug.experience_experts.services import expert_open_requests, requester_open_requests
 
     positions = Positions(seats=open_seats(person))
     ambassador = Ambassador.objects.filter(person=person, active=True).select_related("organisation").first()
@@ -228,6 +229,7 @@ def positions_of(person: User) -> Positions:
                                 role_assignments__role=Role.EE_COORDINATOR)
             .exclude(pk=person.pk).distinct().order_by("last_name", "first_name", "pk"))
     positions.expert_requests = list(expert_open_requests(person))
+    positions.requested = list(requester_open_requests(person).select_related("trajectory"))
     positions.expert_profile = ExpertProfile.objects.filter(person=person, active=True).first()
     positions.calendar_feed = feed_of(person=person) is not None
     return positions

@@ -248,6 +248,46 @@ def expert_requests_release(*, expert: User, released_by: User, reason: str,
     return done
 
 
+def requester_open_requests(requester: User):
+    """The requests a leaving professional made that are still running: looking for an expert,
+    waiting for one, or accepted with the deployment still planned."""
+    planned = Deployment.objects.filter(request=OuterRef("pk"), status=DeploymentStatus.PLANNED)
+    return (
+        DeploymentRequest.objects.filter(requested_by=requester)
+        .filter(Q(status__in=[RequestStatus.OPEN, RequestStatus.OFFERED])
+                | Q(Exists(planned), status=RequestStatus.ACCEPTED))
+        .order_by("period_start", "pk")
+    )
+
+
+def requester_requests_hand_over(*, requester: User, released_by: User, reason: str,
+                                 now: datetime | None = None) -> dict[str, list[int]]:
+    """A professional who leaves (the account is deactivated) no longer follows up the requests
+    they made. A request for a client goes to that client's plan director (after the team
+    hand-over, a colleague), who is told; a request without a client, or whose plan director is
+    the leaver, has nobody to follow it up and is cancelled, the expert told.
+    Returns the request ids: {"handed_over": [...], "cancelled": [...]}."""
+    now = now or timezone.now()
+    reason = _reason(reason)
+    done: dict[str, list[int]] = {"handed_over": [], "cancelled": []}
+    ids = list(requester_open_requests(requester).values_list("pk", flat=True))
+    for request in (DeploymentRequest.objects.select_for_update(of=("self",))
+                    .select_related("trajectory__plan_director", "expert").filter(pk__in=ids).order_by("pk")):
+        policy.authorize(released_by, "ee_request.release", request)
+        director = request.trajectory.plan_director if request.trajectory_id else None
+        if director is not None and director.is_active and director.pk != requester.pk:
+            request.requested_by = director
+            request.save(update_fields=["requested_by"])
+            notifications.notify_many(
+                recipients=[director], actor=released_by, kind=NotificationKind.REQUESTS_HANDED_OVER,
+                obj=request, link=reverse("experience_experts:request", kwargs={"pk": request.pk}))
+            done["handed_over"].append(request.pk)
+        else:
+            _cancel(request, cancelled_by=released_by, reason=reason, now=now, tell=(request.expert,))
+            done["cancelled"].append(request.pk)
+    return done
+
+
 def requests_expire(*, today: date, region: Region | None = None, now: datetime | None = None) -> int:
     """Close every request still waiting for an expert after its period ended (daily; idempotent).
     Each request in its own transaction, locked, so a request accepted meanwhile is left alone."""

@@ -851,8 +851,10 @@ from .registrations import (  # noqa: E402
     expert_open_requests,
     expert_requests_release,
     request_cancel,
+    requester_open_requests,
+    requester_requests_hand_over,
     requests_expire,
 )
 
 __all__ += ["deployment_correct", "deployment_withdraw", "expert_open_requests", "expert_requests_release",
-            "request_cancel", "requests_expire"]
+            "request_cancel", "requester_open_requests", "requester_requests_hand_over", "requests_expire"]

@@ -57,6 +57,7 @@ class Kind(models.TextChoices):
     JOIN_REQUESTED = "join_requested", _("Request to join a team")
     JOIN_DECIDED = "join_decided", _("Answer to your request to join a team")
     EXPERTS_HANDED_OVER = "experts_handed_over", _("Experience experts handed over to you")
+    REQUESTS_HANDED_OVER = "requests_handed_over", _("Deployment request handed over to you")
     MONTHLY_REPORT = "monthly_report", _("Monthly regional report")
 
 

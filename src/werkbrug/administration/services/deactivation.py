@@ -48,6 +48,7 @@ from werkbrug.experience_experts.services import (
     coordinator_assign,
     expert_requests_release,
     profile_update,
+    requester_requests_hand_over,
 )
 from werkbrug.notifications import services as notifications
 from werkbrug.notifications.kinds import Kind
@@ -142,6 +143,12 @@ def person_deactivate(*, person: User, actor: User, coordinator: object = _UNSET
             reason=reason or gettext("The experience expert's account has been deactivated."))
         before["expert_requests"] = [r.pk for r in positions.expert_requests]
         after["expert_requests"] = released
+    if positions.requested:
+        moved = requester_requests_hand_over(
+            requester=person, released_by=actor, now=now,
+            reason=reason or gettext("The requester's account has been deactivated."))
+        before["requested"] = [r.pk for r in positions.requested]
+        after["requested"] = moved
     if positions.expert_profile is not None:
         profile_update(profile=positions.expert_profile, changed_by=actor, active=False)
         before["expert_profile_active"], after["expert_profile_active"] = True, False
