@@ -16,7 +16,11 @@ def test_demo_region_administrator(demo_region, client):
                                 username__startswith="demo.").order_by("pk").first()
     assert admin is not None
     actions = set(AdministrationEvent.objects.filter(region=demo_region).values_list("action", flat=True))
-    assert {EventAction.ORGANISATION_ADDED, EventAction.PERSON_INVITED, EventAction.ROLE_GIVEN} <= actions
+    assert {EventAction.ORGANISATION_ADDED, EventAction.PERSON_INVITED, EventAction.ROLE_GIVEN,
+            EventAction.PERSON_DEACTIVATED, EventAction.PERSON_REACTIVATED} <= actions
+    assert not User.objects.get(email="thijs.vertrokken@example.org").is_active
+    back = User.objects.get(email="fenna.terug@example.org")
+    assert back.is_active and back.roles == frozenset({Role.JOBCOACH})
     client.force_login(admin)
     for url in ("/administration/", "/administration/organisations/", "/administration/audit-trail/",
                 "/administration/hand-overs/", "/administration/people/invite/"):

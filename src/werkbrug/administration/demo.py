@@ -33,3 +33,17 @@ def load(region: Region, rng: random.Random) -> None:
         services.role_take(person=coach, role=Role.AMBASSADOR, actor=admin)
         services.identity_link(person=coach, subject=f"demo-{rng.randrange(10**8):08d}", label="Inlogdienst (demo)",
                                actor=admin)
+    # A professional who left: invited, then deactivated (nothing to hand over); and one who came
+    # back: deactivated and reactivated, without the old roles.
+    uiterwaard = Organisation.objects.filter(region=region, short_name="Uiterwaard").first()
+    if uiterwaard is not None:
+        left = services.person_invite(
+            actor=admin, first_name="Thijs", last_name="Vertrokken", email="thijs.vertrokken@example.org",
+            organisation=uiterwaard, job_title="Jobcoach", roles=[Role.JOBCOACH])
+        services.person_deactivate(person=left, actor=admin, reason="Vertrokken naar een andere werkgever.")
+        back = services.person_invite(
+            actor=admin, first_name="Fenna", last_name="Terug", email="fenna.terug@example.org",
+            organisation=uiterwaard, job_title="Consulent", roles=[Role.JOBCOACH])
+        services.person_deactivate(person=back, actor=admin, reason="Ouderschapsverlof.")
+        services.person_reactivate(person=back, actor=admin, reason="Terug van verlof.")
+        services.role_give(person=back, role=Role.JOBCOACH, actor=admin)
