@@ -189,8 +189,15 @@ def _open_actions(v, today: date) -> QuerySet:
 def _waiting_for_agreement(v, today: date) -> QuerySet:
     from werkbrug.plans.models import PlanVersion
 
+    from werkbrug.trajectories.models import TeamMembership
+
+    # Narrowed first to the trajectories the person is in a team of (the rule below asks that
+    # too, per row): without it PostgreSQL walks every waiting version of the region, so someone
+    # with one client beside a busy colleague read all of the colleague's plans on every page.
+    own = TeamMembership.objects.filter(person_id=v.int("person"), left_at__isnull=True).values("trajectory_id")
     return (PlanVersion.objects.filter(_current_version("pk"),
                                        _in_caseload(v, today, DataCategory.PLAN, "plan__trajectory_id"),
+                                       plan__trajectory_id__in=own,
                                        submitted_at__isnull=False, agreed_at__isnull=True)
             .exclude(responses__person_id=v.int("person")))
 
