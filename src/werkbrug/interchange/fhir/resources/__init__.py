@@ -9,6 +9,7 @@ so logged, one by one, exactly as when the person opens it in the pages.
 
 from __future__ import annotations
 
+from .appointment import appointment_read, appointment_search
 from .auditevent import auditevent_read, auditevent_search
 from .careplan import (
     careplan_read,
@@ -31,6 +32,7 @@ HANDLERS = {
     "Consent": (consent_read, consent_search),
     "Communication": (communication_read, communication_search),
     "AuditEvent": (auditevent_read, auditevent_search),
+    "Appointment": (appointment_read, appointment_search),
 }
 
 # Writes: create (POST to the type) and update (PUT to the resource).
