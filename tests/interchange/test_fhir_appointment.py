@@ -73,3 +73,30 @@ def test_missing_and_other_ids_are_404(fhir):
 def test_capability_statement_lists_appointment(client):
     types = {r["type"] for r in client.get("/fhir/R4/metadata").json()["rest"][0]["resource"]}
     assert "Appointment" in types
+
+
+def test_a_search_costs_one_access_log_record_per_appointment(fhir, plan, django_assert_max_num_queries):  # noqa: F811
+    for day in range(1, 6):
+        plan(starts_at=at(2026, 4, day, 10), ends_at=at(2026, 4, day, 11))
+    fhir("Appointment?_count=1")  # token and caches warm
+    with django_assert_max_num_queries(10):
+        assert len(fhir("Appointment").json()["entry"]) == 5
+
+
+def test_an_appointment_without_a_client_is_for_those_taking_part(fhir, team, get_token, client, region_admin):
+    from types import SimpleNamespace
+
+    from werkbrug.appointments.services import appointment_plan
+    from werkbrug.interchange.models import all_scopes
+    from werkbrug.interchange.services import system_register
+
+    meeting = appointment_plan(planned_by=team.jobcoach, trajectory=None, kind="support_group",
+                               starts_at=at(2026, 5, 4, 14), ends_at=at(2026, 5, 4, 16),
+                               video_link="https://meet.example.org/groep", now=at(2026, 4, 1, 9))
+    body = fhir(f"Appointment/{meeting.pk}").json()
+    assert "supportingInformation" not in body and body["participant"][0]["actor"]["display"] == "Jet Coach"
+    registered, secret = system_register(actor=region_admin, organisation=team.ggz, name="Ander systeem",
+                                         scopes=all_scopes(), acting_person=team.outsider)
+    token = get_token(SimpleNamespace(client=registered, secret=secret))
+    response = client.get(f"/fhir/R4/Appointment/{meeting.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 404

@@ -95,3 +95,32 @@ def test_outside_the_research_team_nothing_is_found(read_as, populated, research
 def test_an_unanswered_invitation_is_not_a_response(read_as, populated, research):  # noqa: F811
     unanswered = next(i for i in populated.invitations if not i.answers.exists())
     assert read_as(research.researcher)(f"QuestionnaireResponse/{unanswered.pk}").status_code == 404
+
+
+def test_branching_reads_as_enable_when(read_as, make_study, research):  # noqa: F811
+    from werkbrug.evaluations import services as s
+
+    study = make_study()
+    questionnaire = s.questionnaire_create(study=study, title="Werk", created_by=research.researcher, questions=[
+        {"code": "works", "text": "Heeft u werk?", "type": "single", "choices": ["Ja", "Nee"]},
+        {"code": "hours", "text": "Hoeveel uur?", "type": "number", "min_value": "0", "max_value": "60"},
+    ])
+    hours = questionnaire.questions.get(code="hours")
+    s.question_update(question=hours, changed_by=research.researcher, code="hours", text="Hoeveel uur?",
+                      type="number", min_value="0", max_value="60", show_if="works", show_if_value="Ja")
+    body = read_as(research.researcher)(f"Questionnaire/{questionnaire.pk}").json()
+    assert body["status"] == "draft"
+    item = {i["linkId"]: i for i in body["item"]}["hours"]
+    assert item["type"] == "decimal"
+    assert [e["valueDecimal"] for e in item["extension"]] == [0.0, 60.0]
+    assert item["enableWhen"] == [{"question": "works", "operator": "=", "answerCoding": {
+        "system": "https://werkbrug.nl/fhir/StructureDefinition/questionnaire-option", "code": "1"}}]
+
+
+def test_a_response_search_does_not_grow_queries_per_response(read_as, populated, research,  # noqa: F811
+                                                              django_assert_max_num_queries):
+    fhir = read_as(research.researcher)
+    fhir("QuestionnaireResponse?_count=1")  # token and caches warm
+    # Per response only its participant's consent check and its access-log record (no query per answer).
+    with django_assert_max_num_queries(19):
+        assert len(fhir("QuestionnaireResponse").json()["entry"]) == 5

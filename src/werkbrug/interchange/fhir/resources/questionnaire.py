@@ -153,8 +153,7 @@ def questionnaire_search(user: User, search: Search) -> tuple[list[dict], bool]:
 # --- QuestionnaireResponse -----------------------------------------------------------------------
 
 
-def _answer_values(answer: Answer, labels: dict) -> list[dict]:
-    question = answer.question
+def _answer_values(question: Question, answer: Answer, labels: dict) -> list[dict]:
     if question.type == QuestionType.TEXT:
         return [{"valueString": answer.text}]
     if question.type == QuestionType.NUMBER:
@@ -165,14 +164,16 @@ def _answer_values(answer: Answer, labels: dict) -> list[dict]:
             for v in values if v is not None]
 
 
-def response_resource(invitation: Invitation) -> dict:
-    questions = list(invitation.questionnaire.questions.all())
+def response_resource(invitation: Invitation, questions: list[Question] | None = None) -> dict:
+    """`questions`: the questionnaire's questions, when the caller already has them (a search)."""
+    if questions is None:
+        questions = list(invitation.questionnaire.questions.all())
     options = {q.pk: {Decimal(str(value)): str(label) for value, label in q.options()} for q in questions}
     answers = {a.question_id: a for a in invitation.answers.all()}
     items = []
     for question in questions:
         answer = answers.get(question.pk)
-        values = _answer_values(answer, options[question.pk]) if answer is not None else []
+        values = _answer_values(question, answer, options[question.pk]) if answer is not None else []
         if values:
             items.append({"linkId": question.code, "text": question.text, "answer": values})
     resource = {
@@ -191,7 +192,8 @@ def response_resource(invitation: Invitation) -> dict:
 
 def _responses() -> QuerySet[Invitation]:
     return (Invitation.objects.filter(responded_at__isnull=False)
-            .select_related("questionnaire__study", "participant__study", "participant__client"))
+            .select_related("questionnaire__study", "participant__study", "participant__client")
+            .prefetch_related("answers"))
 
 
 def _participant_readable(user: User, invitation: Invitation) -> bool:
@@ -225,6 +227,9 @@ def response_search(user: User, search: Search) -> tuple[list[dict], bool]:
         queryset = queryset.filter(questionnaire_id=search.questionnaire)
     rows, more = page(filter_updated(queryset, "responded_at", search).order_by("pk"), search)
     studies = _Studies(user)
-    return [response_resource(i) for i in rows
-            if studies.readable(i.questionnaire.study) and _participant_readable(user, i)], more
+    shown = [i for i in rows if studies.readable(i.questionnaire.study) and _participant_readable(user, i)]
+    questions: dict[int, list[Question]] = {}
+    for question in Question.objects.filter(questionnaire_id__in={i.questionnaire_id for i in shown}):
+        questions.setdefault(question.questionnaire_id, []).append(question)
+    return [response_resource(i, questions.get(i.questionnaire_id, [])) for i in shown], more
 
