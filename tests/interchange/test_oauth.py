@@ -42,7 +42,7 @@ def test_secret_in_the_body_works_too(client, system):
     ({"grant_type": "client_credentials"}, "unknown", 401, "invalid_client"),
     ({"grant_type": "client_credentials"}, "garbage", 401, "invalid_client"),
     ({"grant_type": "client_credentials"}, None, 401, "invalid_client"),
-    ({"grant_type": "client_credentials", "scope": "system/Appointment.read"}, "good", 400, "invalid_scope"),
+    ({"grant_type": "client_credentials", "scope": "system/Encounter.read"}, "good", 400, "invalid_scope"),
 ])
 def test_refusals_follow_rfc_6749(client, system, data, auth, status, error):
     headers = {}

@@ -194,6 +194,9 @@ _p("plans.Action", "victim", "/fhir/R4/Task/{pk}")
 _p("clients.ConsentState", "victim", "/fhir/R4/Consent/{pk}")
 _p("collaboration.Signal", "victim", "/fhir/R4/Communication/{pk}")
 _p("core.AccessLogRecord", "victim", "/fhir/R4/AuditEvent/{pk}")
+_p("appointments.Appointment", "victim", "/fhir/R4/Appointment/{pk}")
+_p("evaluations.Questionnaire", "region", "/fhir/R4/Questionnaire/{pk}")
+_p("evaluations.Invitation", "victim", "/fhir/R4/QuestionnaireResponse/{pk}")
 _p("", "own", "/fhir/R4/Subscription/{pk}")  # a system's own subscriptions: no persona holds a system token
 _p("interchange.SystemClient", "region", "/interchange/systems/{pk}")
 _p("", "own", "/portal/plan/versions/{number}")  # the signed-in client's own plan: version 1

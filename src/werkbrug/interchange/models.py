@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The FHIR resource types a system may be given, each read ("read": read and search) or write.
 RESOURCE_TYPES = ("Patient", "CarePlan", "CareTeam", "Consent", "Task", "Communication", "AuditEvent",
-                  "Subscription")
+                  "Appointment", "Questionnaire", "QuestionnaireResponse", "Subscription")
 WRITE_TYPES = ("Communication", "Task", "Subscription")
 
 

@@ -73,10 +73,11 @@ class Search:
     updated: tuple[tuple[str, datetime], ...]
     identifier: str | None
     query: dict[str, str]
+    questionnaire: int | None = None
 
 
 _PREFIX = re.compile(r"^(eq|ge|gt|le|lt)?(\d{4}-\d{2}-\d{2}(T[0-9:.+\-Z]+)?)$")
-KNOWN_PARAMS = {"_count", "_offset", "patient", "status", "_lastUpdated", "identifier", "_format"}
+KNOWN_PARAMS = {"_count", "_offset", "patient", "status", "_lastUpdated", "identifier", "_format", "questionnaire"}
 
 
 def _bounded(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
@@ -122,11 +123,18 @@ def search_params(request: HttpRequest) -> Search:
     identifier = request.GET.get("identifier")
     if identifier is not None and len(identifier) > 200:
         raise FhirError(400, "invalid", "identifier is too long")
+    questionnaire = request.GET.get("questionnaire")
+    if questionnaire is not None:
+        # A reference or the canonical URL: [<base>/]Questionnaire/<id>.
+        match = re.fullmatch(r"(?:.{0,200}/)?(?:Questionnaire/)?(\d{1,18})", questionnaire)
+        if match is None:
+            raise FhirError(400, "invalid", "questionnaire must be Questionnaire/<id>")
+        questionnaire = int(match.group(1))
     return Search(
         count=_bounded(request, "_count", DEFAULT_COUNT, 1, MAX_COUNT),
         offset=_bounded(request, "_offset", 0, 0, MAX_OFFSET),
         patient=patient, status=status, updated=tuple(updated), identifier=identifier,
-        query={k: v for k, v in request.GET.items() if k not in {"_offset"}},
+        query={k: v for k, v in request.GET.items() if k not in {"_offset"}}, questionnaire=questionnaire,
     )
 
 

@@ -35,7 +35,8 @@ def metadata(request: HttpRequest) -> HttpResponse:
         + ([{"code": "create"}] if name in CREATE else []) + ([{"code": "update"}] if name in UPDATE else []),
         "searchParam": [{"name": "patient", "type": "reference"}, {"name": "status", "type": "token"},
                         {"name": "_lastUpdated", "type": "date"}, {"name": "_count", "type": "number"}]
-        + ([{"name": "identifier", "type": "token"}] if name == "Patient" else []),
+        + ([{"name": "identifier", "type": "token"}] if name == "Patient" else [])
+        + ([{"name": "questionnaire", "type": "reference"}] if name == "QuestionnaireResponse" else []),
     } for name in HANDLERS] + [{
         "type": "Subscription",
         "interaction": [{"code": c} for c in ("read", "search-type", "create", "update", "delete")],
@@ -79,6 +80,8 @@ def _type_view(resource_type: str):
         if not _accepts_fhir(request):
             return outcome(406, "not-supported", "ask for application/fhir+json")
         params = search_params(request)
+        if params.questionnaire is not None and resource_type != "QuestionnaireResponse":
+            return outcome(400, "not-supported", "questionnaire is a search parameter of QuestionnaireResponse")
         resources, more = search(request.user, params)
         return fhir_response(bundle(resource_type, resources, params, more))
 

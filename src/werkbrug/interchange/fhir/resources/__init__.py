@@ -9,6 +9,7 @@ so logged, one by one, exactly as when the person opens it in the pages.
 
 from __future__ import annotations
 
+from .appointment import appointment_read, appointment_search
 from .auditevent import auditevent_read, auditevent_search
 from .careplan import (
     careplan_read,
@@ -22,6 +23,7 @@ from .careplan import (
 from .communication import communication_create, communication_read, communication_search
 from .consent import consent_read, consent_search
 from .patient import patient_read, patient_search
+from .questionnaire import questionnaire_read, questionnaire_search, response_read, response_search
 
 HANDLERS = {
     "Patient": (patient_read, patient_search),
@@ -31,6 +33,9 @@ HANDLERS = {
     "Consent": (consent_read, consent_search),
     "Communication": (communication_read, communication_search),
     "AuditEvent": (auditevent_read, auditevent_search),
+    "Appointment": (appointment_read, appointment_search),
+    "Questionnaire": (questionnaire_read, questionnaire_search),
+    "QuestionnaireResponse": (response_read, response_search),
 }
 
 # Writes: create (POST to the type) and update (PUT to the resource).
