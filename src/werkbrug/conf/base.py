@@ -435,6 +435,8 @@ TASK_QUEUE_TASKS: dict[str, tuple[str, ...]] = {
         # FHIR subscription notifications to other systems (each with a short time-out, retried).
         "werkbrug.interchange.tasks.deliver_notification",
         "werkbrug.interchange.tasks.deliver_due_notifications",
+        # The research schedule's questionnaires and reminders (evaluations/services/schedules.py).
+        "werkbrug.evaluations.tasks.send_scheduled_questionnaires",
     ),
 }
 TASK_QUEUE_PATTERNS: dict[str, str] = {
@@ -468,6 +470,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # FHIR subscription notifications owed and due (new, or waiting for a retry): each minute.
     "fhir-subscription-notifications": {"task": "werkbrug.interchange.tasks.deliver_due_notifications",
                                         "schedule": 60.0},
+    # Research questionnaires due by the study schedule: each half hour, inside office hours.
+    "research-schedule": {"task": "werkbrug.evaluations.tasks.send_scheduled_questionnaires",
+                          "schedule": crontab(minute="5,35")},
     # Closed files past their retention period are erased at night (trajectories/retention.py).
     "trajectory-retention": {"task": "werkbrug.trajectories.tasks.apply_retention",
                              "schedule": crontab(hour=3, minute=15)},

@@ -33,6 +33,7 @@ from .studies import (
     Study,
     StudyStatus,
 )
+from .schedule import PortalInvitation, ScheduledInvitation, ScheduleEvent, ScheduleItem
 from .trial import Screening, ScreeningOutcome, StudyEvent, StudyEventKind
 
 __all__ = [
@@ -40,5 +41,5 @@ __all__ = [
     "ExpectationKind", "FidelityReview", "Interview", "InterviewRound", "Invitation", "Level",
     "Participant", "Passage", "Question", "QuestionType", "Questionnaire", "QuestionnaireStatus",
     "RecordedJob", "RespondentKind", "RespondentRole", "Stage", "StageEvent", "Stratifier", "Study",
-    "StudyStatus", "Screening", "ScreeningOutcome", "StudyEvent", "StudyEventKind",
+    "StudyStatus", "Screening", "PortalInvitation", "ScheduledInvitation", "ScheduleEvent", "ScheduleItem", "ScreeningOutcome", "StudyEvent", "StudyEventKind",
 ]
