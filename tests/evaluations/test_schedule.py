@@ -285,3 +285,46 @@ def test_response_tracking_per_event(scheduled, research):
     assert rows["6 maanden"]["due"] == 0
     rows = {r["event"].name: r for r in response_tracking(study=study, today=date(2026, 2, 10))}
     assert rows["Nulmeting"]["overdue"] == 2  # the professionals' questionnaires were never answered
+
+
+def test_schedule_pages_are_logged_once_and_in_dutch(scheduled, research, client):
+    from tests.support.crawl import assert_each_request_logged_once
+
+    study, q, events = scheduled
+    participant = randomise(research, study, when=at(2026, 1, 6))
+    run(at(2026, 1, 6))
+    client.force_login(research.researcher)
+    with time_machine.travel(at(2026, 1, 7), tick=False):
+        assert_each_request_logged_once(client, [
+            ("get", f"/research/studies/{study.pk}/schedule/"),
+            ("get", f"/research/studies/{study.pk}/participants/{participant.pk}/queue/"),
+        ])
+        page = client.get(f"/research/studies/{study.pk}/schedule/").content.decode()
+        assert "Respons bijhouden" in page and "6 maanden" in page and "Meetmoment toevoegen" not in page
+        queue = client.get(f"/research/studies/{study.pk}/participants/{participant.pk}/queue/").content.decode()
+        assert "Uitgenodigd, nog niet ingevuld" in queue and "6 juli 2026" in queue
+        assert participant.client.last_name not in page + queue
+
+
+def test_schedule_form_adds_and_removes_events_in_a_draft(research, make_study, client, outsider):
+    study = make_study(draft=True)
+    q = s.questionnaire_create(study=study, title="V", created_by=research.researcher,
+                               questions=[{"code": "grade", "text": "Cijfer?", "type": "grade"}])
+    url = f"/research/studies/{study.pk}/schedule/"
+    data = {"name": "Nulmeting", "offset_months": "0", "offset_days": "0", "window_days": "14",
+            "reminder_after_days": "7", "q_client": [str(q.pk)]}
+    client.force_login(outsider)
+    assert client.post(url, data).status_code == 404  # checked before the form is read
+    assert client.get(url).status_code == 404
+    client.force_login(research.researcher)
+    assert client.post(url, data).status_code == 302
+    event = study.schedule.get()
+    assert event.reminder_after_days == 7 and list(event.items.values_list("questionnaire", "respondent")) == [(q.pk, "client")]
+    bad = client.post(url, data | {"name": "X", "offset_months": "99999999999999999999"})
+    assert bad.status_code == 200 and study.schedule.count() == 1
+    client.force_login(outsider)
+    assert client.post(f"{url}{event.pk}/delete/").status_code == 404
+    client.force_login(research.researcher)
+    assert client.post(f"{url}999999/delete/").status_code == 404
+    assert client.post(f"{url}{event.pk}/delete/").status_code == 302
+    assert not study.schedule.exists()
