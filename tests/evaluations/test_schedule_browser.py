@@ -4,7 +4,7 @@ the portal, and on frozen time six months later the 6-month event comes due; axe
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -47,7 +47,7 @@ def test_schedule_flow(page, sign_in, people):
     with time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=AMS), tick=True):
         study = s.study_create(
             created_by=researcher, title="Werk na een jaar", research_question="Vinden meer mensen werk?",
-            design="rct", starts_on=datetime(2026, 12, 1).date(), ends_on=datetime(2028, 12, 31).date(),
+            design="rct", starts_on=date(2026, 12, 1), ends_on=date(2028, 12, 31),
             arms=[{"name": "Nieuw", "code": "new"}, {"name": "Gebruikelijk", "code": "usual", "is_control": True}])
         s.questionnaire_create(study=study, title="Werk en welzijn", created_by=researcher,
                                questions=[{"code": "grade", "text": "Welk cijfer geeft u?", "type": "grade"}])

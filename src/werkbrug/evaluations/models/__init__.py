@@ -21,6 +21,7 @@ from .questionnaires import (
     QuestionType,
     RespondentKind,
 )
+from .schedule import PortalInvitation, ScheduledInvitation, ScheduleEvent, ScheduleItem
 from .studies import (
     Allocation,
     Arm,
@@ -33,7 +34,6 @@ from .studies import (
     Study,
     StudyStatus,
 )
-from .schedule import PortalInvitation, ScheduledInvitation, ScheduleEvent, ScheduleItem
 from .trial import Screening, ScreeningOutcome, StudyEvent, StudyEventKind
 
 __all__ = [
