@@ -328,3 +328,14 @@ def test_schedule_form_adds_and_removes_events_in_a_draft(research, make_study, 
     assert client.post(f"{url}999999/delete/").status_code == 404
     assert client.post(f"{url}{event.pk}/delete/").status_code == 302
     assert not study.schedule.exists()
+
+
+def test_a_draft_with_a_schedule_can_be_deleted(research, make_study):
+    study = make_study(draft=True)
+    q = s.questionnaire_create(study=study, title="V", created_by=research.researcher,
+                               questions=[{"code": "grade", "text": "Cijfer?", "type": "grade"}])
+    s.schedule_event_add(study=study, added_by=research.researcher, name="Nulmeting", items=[(q.pk, "client")])
+    s.study_delete(study=study, deleted_by=research.researcher)
+    from werkbrug.evaluations.models import ScheduleEvent, Study
+
+    assert not Study.objects.filter(pk=study.pk).exists() and not ScheduleEvent.objects.exists()

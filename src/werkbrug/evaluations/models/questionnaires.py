@@ -123,7 +123,7 @@ class Invitation(models.Model):
     )
     # Sent by the worker for this event of the study's schedule (models/schedule.py).
     schedule_event = models.ForeignKey(
-        "evaluations.ScheduleEvent", verbose_name=_("schedule event"), on_delete=models.PROTECT, null=True,
+        "evaluations.ScheduleEvent", verbose_name=_("schedule event"), on_delete=models.CASCADE, null=True,
         blank=True, related_name="invitations",
     )
 

@@ -41,7 +41,7 @@ class ScheduleItem(models.Model):
     """A questionnaire asked at an event of one respondent type."""
 
     event = models.ForeignKey(ScheduleEvent, on_delete=models.CASCADE, related_name="items")
-    questionnaire = models.ForeignKey(Questionnaire, verbose_name=_("questionnaire"), on_delete=models.PROTECT,
+    questionnaire = models.ForeignKey(Questionnaire, verbose_name=_("questionnaire"), on_delete=models.CASCADE,
                                       related_name="schedule_items")
     respondent = models.CharField(_("respondent"), max_length=12, choices=RespondentKind.choices)
 
@@ -60,7 +60,7 @@ class ScheduledInvitation(models.Model):
     """What the worker sent: once per participant × event × questionnaire × respondent."""
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="scheduled_invitations")
-    item = models.ForeignKey(ScheduleItem, on_delete=models.PROTECT, related_name="sent")
+    item = models.ForeignKey(ScheduleItem, on_delete=models.CASCADE, related_name="sent")
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="scheduled")
     due_on = models.DateField(_("due on"))
     window_ends_on = models.DateField(_("window ends on"))
