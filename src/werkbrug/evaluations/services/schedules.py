@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -194,7 +195,11 @@ def _invite_to_portal(participant: Participant, now: datetime) -> bool:
     client = participant.client
     if client.user_id is not None or not client.email or PortalInvitation.objects.filter(participant=participant).exists():
         return False
-    user = portal_account_create(client=client, username=_username(client))
+    try:
+        with transaction.atomic():
+            user = portal_account_create(client=client, username=_username(client))
+    except ValidationError:  # another worker (or a professional) linked an account meanwhile
+        return False
     client.user = user  # the invitation is told in the new account's inbox
     PortalInvitation.objects.create(participant=participant, sent_at=now)
     link, login = welcome_link(user), absolute_url(reverse("web:login"))
