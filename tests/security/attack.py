@@ -180,6 +180,8 @@ _p("evaluations.Invitation", "victim", "/api/v1/research/my-questionnaires/{invi
 _p("notifications.Notification", "not_persona", "/api/v1/notifications/{pk}", "/notifications/{pk}")
 _p("api.ApiToken", "not_persona", "/api/v1/tokens/{pk}")
 _p("", "token", "/research/q/{token}")
+_p("evaluations.ScheduleEvent", "region", "/research/studies/{}/schedule/{event_pk}")
+_p("", "token", "/research/account/{uidb64}", "/research/account/{}/{token}")
 _p("core.Organisation", "region", "/administration/organisations/{pk}", "/api/v1/admin/organisations/{pk}")
 _p("core.User", "region", "/administration/people/{pk}", "/api/v1/admin/people/{pk}")
 _p("", "token", "/administration/welcome/{uidb64}", "/administration/welcome/{}/{token}")

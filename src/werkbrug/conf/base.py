@@ -437,6 +437,8 @@ TASK_QUEUE_TASKS: dict[str, tuple[str, ...]] = {
         # FHIR subscription notifications to other systems (each with a short time-out, retried).
         "werkbrug.interchange.tasks.deliver_notification",
         "werkbrug.interchange.tasks.deliver_due_notifications",
+        # The research schedule's questionnaires and reminders (evaluations/services/schedules.py).
+        "werkbrug.evaluations.tasks.send_scheduled_questionnaires",
     ),
 }
 TASK_QUEUE_PATTERNS: dict[str, str] = {
@@ -473,6 +475,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The monthly regional report: subscribers are told on the 1st at 07:00 (reporting/tasks.py).
     "monthly-region-report": {"task": "werkbrug.reporting.tasks.send_monthly_reports",
                               "schedule": crontab(day_of_month=1, hour=7, minute=0)},
+    # Research questionnaires due by the study schedule: each half hour, inside office hours.
+    "research-schedule": {"task": "werkbrug.evaluations.tasks.send_scheduled_questionnaires",
+                          "schedule": crontab(minute="5,35")},
     # Closed files past their retention period are erased at night (trajectories/retention.py).
     "trajectory-retention": {"task": "werkbrug.trajectories.tasks.apply_retention",
                              "schedule": crontab(hour=3, minute=15)},

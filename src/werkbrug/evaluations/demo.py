@@ -143,6 +143,7 @@ def load(region: Region, rng: random.Random) -> None:
         ],
         follow_up_days=[90, 180], block_multipliers=[1, 2], seed=rng.randrange(2**31),
     )
+    _schedule(study, lead)
     s.study_start(study=study, started_by=lead)
     # The screening log: besides the consenting clients enrolled below, some were assessed and not
     # enrolled (counted without a name in CONSORT's first box).
@@ -201,6 +202,33 @@ def load(region: Region, rng: random.Random) -> None:
     _branching_questionnaire(study, lead, rng, allocations, today)
     _interviews(study, lead, second, today)
     _fidelity(region, lead, today)
+
+
+def _schedule(study, lead) -> None:
+    """The longitudinal schedule, written while the study is a draft: a short questionnaire for
+    the client at baseline, 6, 12 and 18 months, and for the jobcoach at 6 and 12 months."""
+    client_q = s.questionnaire_create(
+        study=study, created_by=lead, title="Werk en welzijn",
+        introduction="Een paar vragen over werk en hoe het met u gaat. Het kost drie minuten.",
+        questions=[
+            {"code": "paid_work", "text": "Heeft u op dit moment betaald werk?", "type": "single", "choices": ["Ja", "Nee"]},
+            {"code": "work_hours", "text": "Hoeveel uur per week werkt u?", "type": "number", "min_value": 0,
+             "max_value": 60, "show_if": "paid_work", "show_if_value": "Ja"},
+            {"code": "life_grade", "text": "Welk rapportcijfer geeft u uw leven op dit moment?", "type": "grade"},
+        ],
+    )
+    coach_q = s.questionnaire_create(
+        study=study, created_by=lead, title="Voortgang volgens de jobcoach",
+        questions=[{"code": "coach_progress", "text": "Hoeveel vooruitgang naar werk ziet u?", "type": "likert"}],
+    )
+    for name, months, items in (
+        ("Nulmeting", 0, [(client_q.pk, "client")]),
+        ("6 maanden", 6, [(client_q.pk, "client"), (coach_q.pk, "professional")]),
+        ("12 maanden", 12, [(client_q.pk, "client"), (coach_q.pk, "professional")]),
+        ("18 maanden", 18, [(client_q.pk, "client")]),
+    ):
+        s.schedule_event_add(study=study, added_by=lead, name=name, offset_months=months, window_days=28,
+                             reminder_after_days=7, items=items)
 
 
 def _questionnaire(study, lead, rng, allocations, today) -> None:

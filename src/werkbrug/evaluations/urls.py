@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import builder_views, qualitative_views, trial_views, views
+from . import builder_views, qualitative_views, schedule_views, trial_views, views
 
 app_name = "evaluations"
 
@@ -50,4 +50,10 @@ urlpatterns = [
     path("studies/<int:pk>/codes/co-occurrence/", qualitative_views.co_occurrence, name="co_occurrence"),
     path("studies/<int:pk>/project/", qualitative_views.project, name="project"),
     path("studies/<int:pk>/project.qdpx", qualitative_views.project_export, name="project_export"),
+    # the longitudinal schedule: events, response tracking, survey queues, portal accounts (schedule_views.py)
+    path("studies/<int:pk>/schedule/", schedule_views.schedule, name="schedule"),
+    path("studies/<int:pk>/schedule/<int:event_pk>/delete/", schedule_views.schedule_event_delete,
+         name="schedule_event_delete"),
+    path("studies/<int:pk>/participants/<int:participant_pk>/queue/", schedule_views.survey_queue, name="survey_queue"),
+    path("account/<str:uidb64>/<str:token>/", schedule_views.account_welcome, name="account_welcome"),
 ]

@@ -21,6 +21,7 @@ from .questionnaires import (
     QuestionType,
     RespondentKind,
 )
+from .schedule import PortalInvitation, ScheduledInvitation, ScheduleEvent, ScheduleItem
 from .studies import (
     Allocation,
     Arm,
@@ -40,5 +41,5 @@ __all__ = [
     "ExpectationKind", "FidelityReview", "Interview", "InterviewRound", "Invitation", "Level",
     "Participant", "Passage", "Question", "QuestionType", "Questionnaire", "QuestionnaireStatus",
     "RecordedJob", "RespondentKind", "RespondentRole", "Stage", "StageEvent", "Stratifier", "Study",
-    "StudyStatus", "Screening", "ScreeningOutcome", "StudyEvent", "StudyEventKind",
+    "StudyStatus", "Screening", "PortalInvitation", "ScheduledInvitation", "ScheduleEvent", "ScheduleItem", "ScreeningOutcome", "StudyEvent", "StudyEventKind",
 ]

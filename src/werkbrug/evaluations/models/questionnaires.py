@@ -121,16 +121,28 @@ class Invitation(models.Model):
         "evaluations.StudyEvent", verbose_name=_("imported in"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )
+    # Sent by the worker for this event of the study's schedule (models/schedule.py).
+    schedule_event = models.ForeignKey(
+        "evaluations.ScheduleEvent", verbose_name=_("schedule event"), on_delete=models.CASCADE, null=True,
+        blank=True, related_name="invitations",
+    )
 
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["sent_at", "id"]
         constraints = [
+            # Sent by hand: once per participant. Sent by the schedule: once per event (ScheduledInvitation).
             models.UniqueConstraint(
-                fields=["questionnaire", "participant"], condition=models.Q(participant__isnull=False),
+                fields=["questionnaire", "participant"],
+                condition=models.Q(participant__isnull=False, schedule_event__isnull=True),
                 name="invitation_once_per_participant",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["questionnaire", "participant", "schedule_event", "kind"],
+                condition=models.Q(participant__isnull=False, schedule_event__isnull=False),
+                name="invitation_once_per_participant_event",
+            ),
         ]
 
     def __str__(self) -> str:
