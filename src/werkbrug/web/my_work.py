@@ -188,7 +188,6 @@ def _open_actions(v, today: date) -> QuerySet:
 
 def _waiting_for_agreement(v, today: date) -> QuerySet:
     from werkbrug.plans.models import PlanVersion
-
     from werkbrug.trajectories.models import TeamMembership
 
     # Narrowed first to the trajectories the person is in a team of (the rule below asks that
