@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tests.support.deployments import first_day
 from werkbrug.administration import services
 from werkbrug.administration.models import AdministrationEvent, EventAction
 from werkbrug.ambassadors import services as ambassador_services
@@ -74,7 +75,7 @@ def _group_request(world, *, accept: bool):
         requested_by=world.asker, kind="one_on_one", period_start=today + timedelta(days=7),
         period_end=today + timedelta(days=14), topic="Groep werkzoekenden", expert=world.expert)
     if accept:
-        ee_services.request_accept(request=request, expert=world.expert)
+        ee_services.request_accept(request=request, expert=world.expert, schedule=first_day(request))
     request.refresh_from_db()
     return request
 

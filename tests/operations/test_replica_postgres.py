@@ -75,6 +75,11 @@ def copy_primary_to_replica(name: str) -> None:
     connections[REPLICA].close()
     source = connection.settings_dict["NAME"]
     connection.close()  # CREATE DATABASE … TEMPLATE needs the source without connections
+    # An earlier test of this worker may have left a connection open in another thread (a live
+    # server's): the test database is this worker's alone, so such sessions are ended first.
+    with _admin() as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                     "AND pid <> pg_backend_pid()", [source])
     _recreate(name, template=source)
     replica._health.update(checked=float("-inf"), usable=False)
 

@@ -416,6 +416,8 @@ TASK_QUEUE_TASKS: dict[str, tuple[str, ...]] = {
         "werkbrug.notifications.tasks.send_digests",
         # The monthly regional report: one notification (and mail) per subscriber.
         "werkbrug.reporting.tasks.send_monthly_reports",
+        # Invitations, changes and cancellations mailed to an employer contact (no account).
+        "werkbrug.appointments.tasks.mail_employer_contact",
     ),
     # Sealing: the access log's hash chain and its anchor outside the database (NEN 7513).
     "sealing": (
