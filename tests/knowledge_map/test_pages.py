@@ -222,6 +222,10 @@ def test_editor_creates_edits_links_and_publishes_through_the_pages(client, edit
         "links": "trimbos.nl", "theme": "care", "scope": "regional",
     })
     assert bad.status_code == 200 and "geen volledig webadres" in bad.content.decode()
+    # The relation picker: grouped by theme, searchable (the page's own script adds the box).
+    picker = client.get(f"/knowledge-map/items/{item.pk}/edit/").content.decode()
+    assert 'data-searchable="Zoek een item"' in picker and "picker.js" in picker
+    assert '<optgroup label="' in picker and ">Doel</option>" in picker
     response = client.post(f"/knowledge-map/items/{item.pk}/relations/", {"kind": "part_of", "target": item.pk})
     assert response.status_code == 302
     assert not item.relations_out.exists()

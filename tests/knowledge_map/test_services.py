@@ -230,3 +230,25 @@ def test_region_sync_mirrors_organisations_and_ambassadors(region, ggz, uwv, mak
 def test_region_sync_for_editors_only(region, pro):
     with pytest.raises(PermissionDenied):
         services.region_sync(region=region, actor=pro)
+
+
+def test_mirrored_items_get_the_owner_of_their_source_and_a_review_date(region, ggz, uwv, make_person, editor):
+    """An ambassador's item is the ambassador's to keep up; an organisation's falls to the region's
+    editor; each gets a review date a year on. What an editor chose afterwards is kept."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ambassador = make_person(uwv, Role.LABOUR_EXPERT, Role.AMBASSADOR, first_name="Anna", last_name="Ambassadeur")
+    services.region_sync(region=region)
+    person_item = Item.objects.get(source_type="ambassador", source_id=str(ambassador.pk))
+    org_item = Item.objects.get(source_type="organisation", source_id=str(uwv.pk))
+    assert person_item.owner == ambassador and org_item.owner == editor
+    a_year = timezone.localdate() + timedelta(days=365)
+    assert person_item.review_on == org_item.review_on == a_year
+    assert not Item.objects.filter(region=region, source_type__in=["organisation", "ambassador"],
+                                   owner__isnull=True).exists()
+    services.item_update(item=org_item, actor=editor, review_on=a_year + timedelta(days=30), owner=ambassador)
+    services.region_sync(region=region)
+    org_item.refresh_from_db()
+    assert org_item.owner == ambassador and org_item.review_on == a_year + timedelta(days=30)

@@ -81,7 +81,12 @@ class RelationForm(forms.Form):
 
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].widget.choices = [("", CHOOSE), *((i.pk, i.title) for i in targets)]
+        # Grouped by theme, as on the map; the page's script adds a search box that narrows it.
+        groups: dict[str, list] = {}
+        for item in targets:
+            groups.setdefault(item.get_theme_display(), []).append((item.pk, item.title))
+        self.fields["target"].widget.choices = [("", CHOOSE), *sorted(groups.items())]
+        self.fields["target"].widget.attrs["data-searchable"] = _("Search an item")
 
 
 class ImportForm(forms.Form):

@@ -17,7 +17,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -401,8 +401,13 @@ def item_upsert_from_source(
     published: bool = True,
     part_of: Item | None = None,
     actor: User | None = None,
+    owner: User | None = None,
 ) -> Item:
     """Create or update the item that mirrors something elsewhere in Werkbrug.
+
+    `owner`: who answers for the source (the ambassador, the one who answered the Q&A); without
+    one, the region's first editor. A mirrored item gets that owner and a review date a year on
+    when it has none; an owner or date an editor chose is kept.
 
     For other apps: the `ambassadors` app calls this with `source_type="ambassador_qa"` and the
     question's id when a Q&A is published (and `published=False` when it is withdrawn). The
@@ -424,6 +429,12 @@ def item_upsert_from_source(
         .filter(region=region, source_type=source_type, source_id=str(source_id))
         .first()
     )
+    if owner is None or not (owner.is_active and owner.is_professional and owner.region_id == region.pk):
+        owner = _region_editor(region)
+    if item is None or item.owner_id is None:
+        fields["owner"] = owner
+    if item is None or item.review_on is None:
+        fields["review_on"] = timezone.localdate() + MIRROR_REVIEW_AFTER
     status = ItemStatus.PUBLISHED if published else ItemStatus.ARCHIVED
     if item is None:
         fields["key"] = key_make(region=region, text=f"{source_type}-{title}")
@@ -444,6 +455,14 @@ def item_upsert_from_source(
         Relation.objects.create(source=item, target=part_of, kind=RelationKind.PART_OF)
         _record(item, actor, "relation_added", {"relation": [None, f"{RelationKind.PART_OF}:{part_of.key}"]})
     return item
+
+
+MIRROR_REVIEW_AFTER = timedelta(days=365)
+
+
+def _region_editor(region: Region) -> User | None:
+    return (User.objects.filter(region=region, kind="professional", is_active=True, role_assignments__role=Role.EDITOR)
+            .order_by("pk").first())
 
 
 ORGANISATION_THEME = {
@@ -534,7 +553,7 @@ def region_sync(*, region: Region, actor: User | None = None) -> dict[str, int]:
                 source_type=SourceType.AMBASSADOR, source_id=person.pk,
                 title=_("Ambassador: %(name)s") % {"name": name}, summary=summary, region=region,
                 kind=ItemKind.CONTACT, theme=Theme.COOPERATION,
-                part_of=org_items.get(org.pk) if org else None, actor=actor,
+                part_of=org_items.get(org.pk) if org else None, actor=actor, owner=person,
             )
             current.add(str(person.pk))
             counts["ambassadors"] += 1
@@ -558,7 +577,7 @@ def qa_upsert(*, qa: Any, region: Region, actor: User | None = None) -> Item | N
     return item_upsert_from_source(
         source_type=SourceType.AMBASSADOR_QA, source_id=qa.pk, title=question, summary=answer,
         region=region, kind=ItemKind.QA, theme=Theme.COOPERATION, tags=[topic] if topic else [],
-        actor=actor,
+        actor=actor, owner=getattr(qa, "answered_by", None),
     )
 
 
