@@ -113,3 +113,16 @@ def test_allocation_log_is_404_for_others(client, randomised, make_person, make_
     client.force_login(stranger)
     assert client.get(f"/api/v1/research/studies/{randomised.pk}/allocations/").status_code == 404
     assert client.get(f"/research/studies/{randomised.pk}/allocations/?format=csv").status_code == 404
+
+
+def test_allocation_log_csv_gives_the_time_as_read_in_amsterdam():
+    """A UTC moment from the database is written as the clock in Amsterdam showed it."""
+    from datetime import UTC, date, datetime
+
+    from werkbrug.evaluations.allocation_log import LogRow, csv_rows
+
+    row = LogRow(participant="P-001", arm="A", randomised_on=date(2026, 7, 1),
+                 recorded_at=datetime(2026, 7, 1, 22, 30, tzinfo=UTC), randomised_by="R. Onderzoeker", stratum="",
+                 imported=False, sequence_number=None, block_number=None, block_size=None)
+    line = list(csv_rows([row]))[1]
+    assert "2026-07-02 00:30" in line  # summer time: UTC+2

@@ -79,7 +79,7 @@ def csv_rows(rows: list[LogRow]) -> Iterator[str]:
     yield "\ufeff" + writer.writerow(HEADER)
     for r in rows:
         yield writer.writerow(spreadsheet_row((
-            r.participant, r.arm, r.randomised_on.isoformat(), r.recorded_at.strftime("%Y-%m-%d %H:%M"),
+            r.participant, r.arm, r.randomised_on.isoformat(), timezone.localtime(r.recorded_at).strftime("%Y-%m-%d %H:%M"),
             r.randomised_by, r.stratum, _("yes") if r.imported else _("no"),
             "" if r.sequence_number is None else r.sequence_number,
             "" if r.block_number is None else r.block_number, "" if r.block_size is None else r.block_size,
