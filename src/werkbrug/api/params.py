@@ -26,3 +26,13 @@ def int_param(request, name: str, default: int | None = None, *, minimum: int | 
                                                                "max": maximum},
             code="out_of_range")]})
     return number
+
+
+def valid_body(serializer_class, request, *, partial: bool = False) -> dict:
+    """The request body validated by `serializer_class` (400 problem details when it is not valid).
+
+    Call it only after the object the route names has been authorized: validation comes second.
+    """
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

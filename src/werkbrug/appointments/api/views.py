@@ -17,18 +17,13 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from werkbrug.api.params import valid_body
 from werkbrug.core import policy
 from werkbrug.core.models import User
 from werkbrug.trajectories import selectors as trajectories
 
 from .. import ical, selectors, services
 from . import serializers as s
-
-
-def _valid(serializer_class, request, *, partial: bool = False) -> dict:
-    serializer = serializer_class(data=request.data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _one(queryset, pk, field: str):
@@ -85,7 +80,7 @@ class MyAppointments(generics.GenericAPIView):
     @extend_schema(request=s.AppointmentCreateIn, responses={201: s.AppointmentDetailOut})
     def post(self, request):
         policy.check(request.user, "appointment.create", None)
-        data = _resolve(request.user, None, dict(_valid(s.AppointmentCreateIn, request)))
+        data = _resolve(request.user, None, dict(valid_body(s.AppointmentCreateIn, request)))
         appointment = services.appointment_plan(planned_by=request.user, trajectory=None, **data)
         return Response(_detail(appointment.pk), status=status.HTTP_201_CREATED)
 
@@ -104,7 +99,7 @@ class TrajectoryAppointments(generics.GenericAPIView):
     @extend_schema(request=s.AppointmentCreateIn, responses={201: s.AppointmentDetailOut})
     def post(self, request, trajectory_pk: int):
         trajectory = trajectories.trajectory_check(user=request.user, pk=trajectory_pk, action="appointment.create")
-        data = _resolve(request.user, trajectory, dict(_valid(s.AppointmentCreateIn, request)))
+        data = _resolve(request.user, trajectory, dict(valid_body(s.AppointmentCreateIn, request)))
         appointment = services.appointment_plan(planned_by=request.user, trajectory=trajectory, **data)
         return Response(_detail(appointment.pk), status=status.HTTP_201_CREATED)
 
@@ -121,7 +116,7 @@ class AppointmentDetail(generics.GenericAPIView):
     @extend_schema(request=s.AppointmentUpdateIn, responses=s.AppointmentDetailOut)
     def patch(self, request, pk: int):
         appointment = selectors.appointment_check(user=request.user, pk=pk, action="appointment.change")
-        data = _resolve(request.user, appointment.trajectory, dict(_valid(s.AppointmentUpdateIn, request, partial=True)))
+        data = _resolve(request.user, appointment.trajectory, dict(valid_body(s.AppointmentUpdateIn, request, partial=True)))
         current = {
             "kind": appointment.kind, "starts_at": appointment.starts_at, "ends_at": appointment.ends_at,
             "place": appointment.place, "video_link": appointment.video_link, "with_client": appointment.with_client,
@@ -140,7 +135,7 @@ class AppointmentCancel(APIView):
     def post(self, request, pk: int):
         """Cancel: the appointment and its history stay; calendars see it cancelled."""
         appointment = selectors.appointment_check(user=request.user, pk=pk, action="appointment.cancel")
-        data = _valid(s.CancelIn, request)
+        data = valid_body(s.CancelIn, request)
         services.appointment_cancel(appointment=appointment, cancelled_by=request.user, reason=data["reason"])
         return Response(_detail(appointment.pk))
 

@@ -17,15 +17,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from werkbrug.api.params import valid_body
+
 from .. import selectors, services
 from ..views import file_response
 from . import serializers as s
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class TrajectoryJournal(APIView):
@@ -41,7 +37,7 @@ class TrajectoryJournal(APIView):
     @extend_schema(request=s.JournalEntryIn, responses={201: s.JournalEntryOut})
     def post(self, request, trajectory_pk: int):
         trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="journal.create", write=True)
-        data = _valid(s.JournalEntryIn, request)
+        data = valid_body(s.JournalEntryIn, request)
         entry = services.journal_entry_create(trajectory=trajectory, author=request.user, **data)
         return Response(s.JournalEntryOut(selectors.journal_entry_find(pk=entry.pk)).data,
                         status=status.HTTP_201_CREATED)
@@ -61,7 +57,7 @@ class JournalEntryCorrections(APIView):
     def post(self, request, pk: int):
         """Correct a note: a new version; the earlier text stays. A `category` re-files the note."""
         entry = selectors.journal_entry_get(user=request.user, pk=pk, action="journal.correct")
-        data = _valid(s.JournalCorrectionIn, request)
+        data = valid_body(s.JournalCorrectionIn, request)
         services.journal_entry_correct(entry=entry, author=request.user, **data)
         entry = selectors.journal_entry_find(pk=pk)
         versions = selectors.journal_versions(user=request.user, entry=entry)
@@ -82,7 +78,7 @@ class TrajectoryDocuments(APIView):
     @extend_schema(request={"multipart/form-data": s.DocumentIn}, responses={201: s.DocumentOut})
     def post(self, request, trajectory_pk: int):
         trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="document.upload", write=True)
-        data = _valid(s.DocumentIn, request)
+        data = valid_body(s.DocumentIn, request)
         consent_event = None
         if data["consent_event"] is not None:
             # Only the client's own records; another id is refused without saying whose it is.
@@ -113,7 +109,7 @@ class DocumentVersions(APIView):
     def post(self, request, pk: int):
         """Replace the document's file (multipart/form-data): a new version; the earlier files stay."""
         document = selectors.document_get(user=request.user, pk=pk, action="document.replace")
-        data = _valid(s.DocumentReplaceIn, request)
+        data = valid_body(s.DocumentReplaceIn, request)
         upload = data["file"]
         services.document_replace(document=document, uploaded_by=request.user, upload=upload, name=upload.name,
                                   size=upload.size, note=data["note"])

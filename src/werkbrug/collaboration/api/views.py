@@ -11,6 +11,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from werkbrug.api.params import valid_body
 from werkbrug.core.models import Organisation
 
 from .. import selectors, services
@@ -32,7 +33,7 @@ class TrajectorySignals(generics.GenericAPIView):
     @extend_schema(request=s.SignalIn, responses={201: s.SignalOut})
     def post(self, request, trajectory_pk: int):
         trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="signal.create")
-        data = _valid(s.SignalIn, request)
+        data = valid_body(s.SignalIn, request)
         # Ids are resolved within the team only: anyone else stays an id, which the service
         # refuses without saying who it is.
         team = {m.person_id: m.person for m in selectors.team_members(trajectory=trajectory)}
@@ -58,7 +59,7 @@ class SignalAcknowledge(APIView):
     @extend_schema(request=s.AcknowledgeIn, responses=s.RecipientOut)
     def post(self, request, pk: int):
         signal = selectors.signal_get(user=request.user, pk=pk, action="signal.acknowledge")
-        _valid(s.AcknowledgeIn, request)
+        valid_body(s.AcknowledgeIn, request)
         recipient = services.signal_acknowledge(signal=signal, person=request.user)
         return Response(s.RecipientOut(recipient).data)
 
@@ -77,7 +78,7 @@ class TrajectoryReferrals(generics.GenericAPIView):
     @extend_schema(request=s.ReferralIn, responses={201: s.ReferralOut})
     def post(self, request, trajectory_pk: int):
         trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="referral.create")
-        data = _valid(s.ReferralIn, request)
+        data = valid_body(s.ReferralIn, request)
         organisation = Organisation.objects.filter(pk=data["organisation"]).first()
         referral = services.referral_create(trajectory=trajectory, referred_by=request.user, organisation=organisation,
                                             service=data["service"], question=data["question"])
@@ -102,12 +103,6 @@ class ReferralDetail(generics.GenericAPIView):
         return Response(s.ReferralOut(selectors.referral_get(user=request.user, pk=pk)).data)
 
 
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _referral_out(pk: int) -> dict:
     # Re-read without authorizing again: the service has just authorized (and logged) the step.
     referral = selectors.referral_find(pk=pk)
@@ -118,7 +113,7 @@ class ReferralAccept(APIView):
     @extend_schema(request=s.AcceptIn, responses=s.ReferralOut)
     def post(self, request, pk: int):
         referral = selectors.referral_for(user=request.user, pk=pk, to_state=ReferralState.ACCEPTED)
-        _valid(s.AcceptIn, request)
+        valid_body(s.AcceptIn, request)
         services.referral_accept(referral=referral, actor=request.user)
         return Response(_referral_out(pk))
 
@@ -127,7 +122,7 @@ class ReferralReject(APIView):
     @extend_schema(request=s.RejectIn, responses=s.ReferralOut)
     def post(self, request, pk: int):
         referral = selectors.referral_for(user=request.user, pk=pk, to_state=ReferralState.REJECTED)
-        data = _valid(s.RejectIn, request)
+        data = valid_body(s.RejectIn, request)
         services.referral_reject(referral=referral, actor=request.user, reason=data["reason"])
         return Response(_referral_out(pk))
 
@@ -136,7 +131,7 @@ class ReferralWithdraw(APIView):
     @extend_schema(request=s.WithdrawIn, responses=s.ReferralOut)
     def post(self, request, pk: int):
         referral = selectors.referral_for(user=request.user, pk=pk, to_state=ReferralState.WITHDRAWN)
-        data = _valid(s.WithdrawIn, request)
+        data = valid_body(s.WithdrawIn, request)
         services.referral_withdraw(referral=referral, actor=request.user, reason=data["reason"])
         return Response(_referral_out(pk))
 
@@ -145,7 +140,7 @@ class ReferralComplete(APIView):
     @extend_schema(request=s.CompleteIn, responses=s.ReferralOut)
     def post(self, request, pk: int):
         referral = selectors.referral_for(user=request.user, pk=pk, to_state=ReferralState.COMPLETED)
-        data = _valid(s.CompleteIn, request)
+        data = valid_body(s.CompleteIn, request)
         services.referral_complete(referral=referral, actor=request.user,
                                    successful=data["outcome"], reason=data["reason"])
         return Response(_referral_out(pk))

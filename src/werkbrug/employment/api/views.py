@@ -10,14 +10,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from werkbrug.api.params import valid_body
+
 from .. import selectors, services
 from . import serializers as s
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class TrajectoryIPS(APIView):
@@ -41,7 +37,7 @@ class PhaseChanges(APIView):
     @extend_schema(request=s.PhaseChangeIn, responses={201: s.PhaseChangeOut})
     def post(self, request, trajectory_pk: int):
         trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="ips_phase.change")
-        data = _valid(s.PhaseChangeIn, request)
+        data = valid_body(s.PhaseChangeIn, request)
         change = services.phase_change(trajectory=trajectory, changed_by=request.user, **data)
         return Response(s.PhaseChangeOut(change).data, status=status.HTTP_201_CREATED)
 
@@ -55,7 +51,7 @@ class EmployerContacts(APIView):
     @extend_schema(request=s.EmployerContactIn, responses={201: s.EmployerContactOut})
     def post(self, request, trajectory_pk: int):
         trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="employer_contact.create")
-        data = _valid(s.EmployerContactIn, request)
+        data = valid_body(s.EmployerContactIn, request)
         contact = services.employer_contact_record(trajectory=trajectory, recorded_by=request.user, **data)
         return Response(s.EmployerContactOut(contact).data, status=status.HTTP_201_CREATED)
 
@@ -69,7 +65,7 @@ class Jobs(APIView):
     @extend_schema(request=s.JobStartIn, responses={201: s.JobOut})
     def post(self, request, trajectory_pk: int):
         trajectory = selectors.trajectory_for(user=request.user, pk=trajectory_pk, action="job.start")
-        data = _valid(s.JobStartIn, request)
+        data = valid_body(s.JobStartIn, request)
         job = services.job_start(trajectory=trajectory, recorded_by=request.user, **data)
         return Response(s.JobOut(job).data, status=status.HTTP_201_CREATED)
 
@@ -78,7 +74,7 @@ class JobEnd(APIView):
     @extend_schema(request=s.JobEndIn, responses=s.JobOut)
     def post(self, request, pk: int):
         job = selectors.job_get(user=request.user, pk=pk, action="job.end")
-        data = _valid(s.JobEndIn, request)
+        data = valid_body(s.JobEndIn, request)
         job = services.job_end(job=job, ended_by=request.user, **data)
         return Response(s.JobOut(job).data)
 
