@@ -267,6 +267,7 @@ def test_the_service_refuses_a_wish_on_a_closed_trajectory(ee):
     from django.http import Http404
 
     from werkbrug.experience_experts import services
+    from werkbrug.experience_experts.services import requests as requests_services
 
     trajectory = trajectory_close(trajectory=ee.team.trajectory, closed_by=ee.team.jobcoach, reason="work_found", outcome="paid_work")
     with pytest.raises(Http404):
@@ -274,7 +275,7 @@ def test_the_service_refuses_a_wish_on_a_closed_trajectory(ee):
     assert not ClientWish.objects.exists()
     # The service's own rule, for a caller past the policy.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(services, "_authorize", lambda *args, **kwargs: None)
+        patch.setattr(requests_services, "_authorize", lambda *args, **kwargs: None)
         with pytest.raises(ValidationError) as caught:
             services.client_wish_record(trajectory=trajectory, recorded_by=ee.team.jobcoach)
     assert caught.value.error_dict["trajectory"][0].code == "closed"

@@ -32,8 +32,8 @@ from werkbrug.core.models import Organisation, Region, User
 from werkbrug.notifications import services as notifications
 from werkbrug.notifications.kinds import Kind as NotificationKind
 
-from . import balance, workflow
-from .models import (
+from .. import balance, workflow
+from ..models import (
     Deployment,
     DeploymentKind,
     DeploymentRequest,
@@ -105,7 +105,8 @@ def deployment_correct(
 ) -> Deployment:
     """Correct a registration (only the fields given change). The client is not among them: a
     deployment registered for the wrong client is withdrawn and registered again."""
-    from .services import _check_choice, _check_minutes, expert_signals_check
+    from .requests import _check_choice, _check_minutes
+    from .wellbeing import expert_signals_check
 
     now = now or timezone.now()
     deployment = _locked_registration(deployment, changed_by)
