@@ -71,6 +71,8 @@ def test_the_codebook_pdf_holds_every_variable_with_its_metadata(spans, research
     for number, page in enumerate(reader.pages, start=1):
         assert f"Pagina {number} van {pages}" in page.extract_text()
     assert "Page" not in text and "Value labels" not in text  # no English in the Dutch document
+    study_page = client.get(f"/research/studies/{study.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "export/?table=codebook&amp;format=pdf" in study_page and "Codeboek van de variabelen (PDF)" in study_page
 
 
 def test_every_page_fits_the_paper(spans, research, client):
