@@ -226,3 +226,23 @@ def test_allocation_log_queries_do_not_grow_with_allocations(api, research, make
     assert _import(study, "allocations", _csv(rows), research.researcher).ok
     with django_assert_max_num_queries(20):
         assert len(api.get(f"/api/v1/research/studies/{study.pk}/allocations/").json()) == 6
+
+
+def test_import_reads_through_the_shared_table_reader(research, make_study):
+    """Windows-1252 with semicolons and a header with spaces; an XLSX file named .csv; an empty
+    line keeps the line numbers as the spreadsheet shows them; a too long cell is refused."""
+    study = make_study()
+    (p,) = _enrolled(research, study, 1)
+    consent_to_study(p, research.researcher)
+    data = f"Deelnemer;Randomised on;Arm\n\nP-ONBEKEND;1-2-2026;usual\n{p.study_pseudonym};1-2-2026;géén\n".encode("cp1252")
+    with translation.override("nl"):
+        result = _import(study, "allocations", data, research.researcher, dry_run=True)
+    assert [e.split(":")[0] for e in result.errors] == ["Regel 3", "Regel 4"]
+    assert "onbekende arm “géén”" in result.errors[1]
+    workbook = _xlsx([["deelnemer", "randomised on", "arm"], [p.study_pseudonym, date(2026, 2, 1), "usual"]])
+    assert _import(study, "allocations", workbook, research.researcher, dry_run=True).ok
+    too_long = _csv([["deelnemer", "randomisatiedatum", "arm"], [p.study_pseudonym, "2026-02-01", "x" * 5001]])
+    result = _import(study, "allocations", too_long, research.researcher, dry_run=True)
+    assert not result.ok and "5000" in result.errors[0]
+    twice = _csv([["deelnemer", "randomised on", "randomised_on", "arm"]])
+    assert not _import(study, "allocations", twice, research.researcher, dry_run=True).ok

@@ -418,6 +418,8 @@ TASK_QUEUE_TASKS: dict[str, tuple[str, ...]] = {
         "werkbrug.reporting.tasks.send_monthly_reports",
         # Invitations, changes and cancellations mailed to an employer contact (no account).
         "werkbrug.appointments.tasks.mail_employer_contact",
+        # A study's questionnaire (or its reminder) mailed to a participant's employer research contact.
+        "werkbrug.evaluations.tasks.mail_employer_questionnaire",
     ),
     # Sealing: the access log's hash chain and its anchor outside the database (NEN 7513).
     "sealing": (

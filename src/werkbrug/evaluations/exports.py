@@ -28,6 +28,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from werkbrug.core.spreadsheets import spreadsheet_row
 
@@ -36,7 +37,12 @@ from .models import Answer, Coding, Question, QuestionType, Stage, StageEvent, S
 from .selectors import analysable_participants
 
 TABLES = ("participants", "stages", "answers", "codings", "codebook")
-FORMATS = ("csv", "xlsx", "sav")
+FORMATS = ("csv", "xlsx", "sav", "pdf")
+
+
+def exportable(table: str, fmt: str) -> bool:
+    """The codebook is also a PDF document; the data tables are not."""
+    return table in TABLES and fmt in FORMATS and (fmt != "pdf" or table == "codebook")
 
 
 NOMINAL, ORDINAL, SCALE = "nominal", "ordinal", "scale"
@@ -49,12 +55,20 @@ class Variable:
     kind: str = "numeric"  # numeric, string or date
     values: dict[Any, str] = field(default_factory=dict)  # value labels: only for codes with a meaning
     measure: str = ""  # nominal, ordinal or scale; "" = nominal for codes and texts, scale for numbers
+    missing: str = ""  # when the cell is empty (and why); "" = the general rule of its kind
 
     @property
     def level(self) -> str:
         if self.measure:
             return self.measure
         return SCALE if self.kind in ("numeric", "date") and not self.values else NOMINAL
+
+    @property
+    def missing_code(self) -> str:
+        """How a missing value is written: no user-missing codes; numbers and dates are SPSS's
+        system-missing (an empty cell), texts the empty text."""
+        rule = _("empty text") if self.kind == "string" else _("system-missing (empty cell)")
+        return f"{rule}: {self.missing}" if self.missing else rule
 
 
 @dataclass
@@ -74,33 +88,38 @@ def participants_table(study: Study) -> Table:
     jobs = jobs_by_participant(people)
     arms = list(study.arms.all())
     stages = list(Stage.choices)
+    not_randomised = _("not randomised")
+    not_yet = _("not randomised, or the time point has not passed yet")
     variables = [
         Variable("participant", _("Participant (study pseudonym)"), "string"),
-        Variable("arm", _("Arm"), values={i + 1: a.name for i, a in enumerate(arms)}),
-        Variable("stratum", _("Stratum"), "string"),
+        Variable("arm", _("Arm"), values={i + 1: a.name for i, a in enumerate(arms)}, missing=not_randomised),
+        Variable("stratum", _("Stratum"), "string", missing=_("not stratified")),
         Variable("stage", _("Recruitment stage"), values={i + 1: str(label) for i, (_v, label) in enumerate(stages)}),
-        Variable("randomised_on", _("Date of randomisation"), "date"),
-        Variable("days_to_job", _("Days from randomisation to first job, or to censoring")),
-        Variable("job_event", _("First job found"), values={0: _("No (censored)"), 1: _("Yes")}),
+        Variable("randomised_on", _("Date of randomisation"), "date", missing=not_randomised),
+        Variable("days_to_job", _("Days from randomisation to first job, or to censoring"), missing=not_randomised),
+        Variable("job_event", _("First job found"), values={0: _("No (censored)"), 1: _("Yes")}, missing=not_randomised),
     ]
     for days in study.follow_up_days:
         variables += [
-            Variable(f"paid_d{days}", _("Paid work at %(days)s days") % {"days": days}, values={0: _("No"), 1: _("Yes")}),
-            Variable(f"comp_d{days}", _("Competitive work at %(days)s days") % {"days": days}, values={0: _("No"), 1: _("Yes")}),
-            Variable(f"hours_d{days}", _("Hours per week at %(days)s days") % {"days": days}),
+            Variable(f"paid_d{days}", _("Paid work at %(days)s days") % {"days": days}, values={0: _("No"), 1: _("Yes")},
+                     missing=not_yet),
+            Variable(f"comp_d{days}", _("Competitive work at %(days)s days") % {"days": days},
+                     values={0: _("No"), 1: _("Yes")}, missing=not_yet),
+            Variable(f"hours_d{days}", _("Hours per week at %(days)s days") % {"days": days}, missing=not_yet),
         ]
     questions = list(
         Question.objects.filter(questionnaire__study=study)
         .exclude(type__in=[QuestionType.TEXT, QuestionType.MULTIPLE]).select_related("questionnaire")
         .order_by("questionnaire_id", "order")
     )
+    unanswered = _("not answered, or not asked (branching)")
     for q in questions:
         # Value labels only where the code means something: Likert points and choices; a grade or
         # number is its own value.
         values = {value: label for value, label in q.options()} if q.type in (QuestionType.LIKERT, QuestionType.SINGLE) else {}
         measure = {QuestionType.LIKERT: ORDINAL, QuestionType.SINGLE: NOMINAL}.get(q.type, SCALE)
         variables.append(Variable(f"q{q.questionnaire_id}_{q.code}"[:64], f"{q.questionnaire.title}: {q.text}"[:250],
-                                  values=values, measure=measure))
+                                  values=values, measure=measure, missing=unanswered))
     answers: dict[tuple[int, int], float] = {}
     for participant_id, question_id, number in Answer.objects.filter(
         invitation__participant__study=study, question__in=questions, number__isnull=False
@@ -146,7 +165,7 @@ def stages_table(study: Study) -> Table:
     ]
     return Table("stages", [
         Variable("participant", _("Participant (study pseudonym)"), "string"), Variable("stage", _("Stage"), "string"),
-        Variable("date", _("Date"), "date"), Variable("reason", _("Reason"), "string"),
+        Variable("date", _("Date"), "date"), Variable("reason", _("Reason"), "string", missing=_("no reason given")),
     ], rows)
 
 
@@ -168,43 +187,100 @@ def answers_table(study: Study) -> Table:
     return Table("answers", [
         Variable("questionnaire", _("Questionnaire number"), measure=NOMINAL),
         Variable("response", _("Response number"), measure=NOMINAL),
-        Variable("respondent", _("Respondent"), "string"), Variable("participant", _("Participant (study pseudonym)"), "string"),
-        Variable("question", _("Question (variable name)"), "string"), Variable("value", _("Value")),
-        Variable("text", _("Open answer"), "string"), Variable("selected", _("Options chosen"), "string"),
+        Variable("respondent", _("Respondent"), "string"),
+        Variable("participant", _("Participant (study pseudonym)"), "string",
+                 missing=_("a personal link (a professional or an employer)")),
+        Variable("question", _("Question (variable name)"), "string"),
+        Variable("value", _("Value"), missing=_("an open answer or a multiple choice")),
+        Variable("text", _("Open answer"), "string", missing=_("not an open question")),
+        Variable("selected", _("Options chosen"), "string", missing=_("not a multiple choice question")),
     ], rows)
 
 
 def codings_table(study: Study) -> Table:
-    rows = [
-        [round_number, label, number, str(guid), name, level, coder_id]
-        for round_number, label, number, guid, name, level, coder_id in Coding.objects.filter(code__study=study)
-        .order_by("passage__interview__round__number", "passage__interview__label", "passage__number", "code__name")
+    """Every coding with where it is: a span's first character and the character after its last
+    (`passage.text[start:end]`, Unicode code points counted from 0) and the coded text itself;
+    a coding of the whole passage has no positions and quotes the whole passage."""
+    rows = []
+    for round_number, label, number, guid, name, level, coder_id, start, end, text in (
+        Coding.objects.filter(code__study=study)
+        .order_by("passage__interview__round__number", "passage__interview__label", "passage__number", "code__name",
+                  "start", "id")
         .values_list("passage__interview__round__number", "passage__interview__label", "passage__number",
-                     "code__guid", "code__name", "level", "coder_id")
-    ]
+                     "code__guid", "code__name", "level", "coder_id", "start", "end", "passage__text")
+    ):
+        quote = text[start:end] if start is not None else text
+        rows.append([round_number, label, number, str(guid), name, level, coder_id, start, end, quote])
+    whole = _("the whole passage is coded")
     return Table("codings", [
         Variable("round", _("Interview round"), measure=ORDINAL), Variable("interview", _("Interview"), "string"),
         Variable("passage", _("Passage"), measure=NOMINAL), Variable("code_guid", _("Code GUID"), "string"),
         Variable("code", _("Code"), "string"), Variable("level", _("Level"), "string"),
         Variable("coder", _("Coder number"), measure=NOMINAL),
+        Variable("start", _("Start of the coded span (character, counted from 0)"), missing=whole),
+        Variable("end", _("End of the coded span (the character after it)"), missing=whole),
+        Variable("quote", _("Coded text"), "string"),
     ], rows)
 
 
+KIND_LABELS = {"numeric": gettext_lazy("numeric"), "string": gettext_lazy("text"), "date": gettext_lazy("date")}
+LEVEL_LABELS = {NOMINAL: gettext_lazy("nominal"), ORDINAL: gettext_lazy("ordinal"), SCALE: gettext_lazy("scale")}
+
+
+@dataclass(frozen=True)
+class CodebookEntry:
+    """One variable of an exported table as the codebook describes it (the CSV/XLSX/.sav
+    codebook table and the PDF document are both written from these)."""
+
+    table: str
+    variable: Variable
+    format: str  # the SPSS format the .sav file gives it (DATE11, F8.0, A12 …)
+
+    @property
+    def value_labels(self) -> list[tuple[Any, str]]:
+        return [(_plain(k), str(label)) for k, label in self.variable.values.items()]
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.variable.kind])
+
+    @property
+    def level_label(self) -> str:
+        return str(LEVEL_LABELS[self.variable.level])
+
+
+def _plain(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def codebook_entries(tables: list[Table]) -> list[CodebookEntry]:
+    return [
+        CodebookEntry(table.name, v, sav_format(v, [row[i] for row in table.rows]))
+        for table in tables for i, v in enumerate(table.variables)
+    ]
+
+
+def data_tables(study: Study) -> list[Table]:
+    return [participants_table(study), stages_table(study), answers_table(study), codings_table(study)]
+
+
 def codebook_table(tables: list[Table]) -> Table:
-    rows = []
-    for table in tables:
-        for v in table.variables:
-            rows.append([table.name, v.name, v.label, v.kind, v.level,
-                         "; ".join(f"{k} = {label}" for k, label in v.values.items())])
+    rows = [
+        [e.table, e.variable.name, e.variable.label, e.variable.kind, e.variable.level, e.format,
+         "; ".join(f"{k} = {label}" for k, label in e.value_labels), e.variable.missing_code]
+        for e in codebook_entries(tables)
+    ]
     return Table("codebook", [
         Variable("table", _("Table"), "string"), Variable("variable", _("Variable"), "string"),
         Variable("label", _("Label"), "string"), Variable("type", _("Type"), "string"),
-        Variable("level", _("Measurement level"), "string"), Variable("values", _("Value labels"), "string"),
+        Variable("level", _("Measurement level"), "string"), Variable("format", _("SPSS format"), "string"),
+        Variable("values", _("Value labels"), "string", missing=_("no value labels")),
+        Variable("missing", _("Missing values"), "string"),
     ], rows)
 
 
 def build(study: Study, table: str) -> Table:
-    data = [participants_table(study), stages_table(study), answers_table(study), codings_table(study)]
+    data = data_tables(study)
     if table == "codebook":
         return codebook_table(data)
     return next(t for t in data if t.name == table)
@@ -226,7 +302,7 @@ def to_xlsx(study: Study) -> tempfile.SpooledTemporaryFile:
     """A workbook with every table (participants first) and the codebook."""
     from openpyxl import Workbook
 
-    data = [participants_table(study), stages_table(study), answers_table(study), codings_table(study)]
+    data = data_tables(study)
     data.append(codebook_table(data))
     workbook = Workbook(write_only=True)
     for table in data:

@@ -1,5 +1,6 @@
 """Reads of the longitudinal schedule: a participant's survey queue and the study's response
-tracking per event. Participants appear by study pseudonym only; the arm is never shown."""
+tracking per event; a participant's employer research contact. Participants appear by study
+pseudonym only; the arm is never shown."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Participant, ScheduledInvitation, ScheduleEvent, Study
+from .models import EmployerContact, Participant, ScheduledInvitation, ScheduleEvent, Study
 from .services.schedules import due_on, window_ends_on
 
 UPCOMING, OPEN, ANSWERED, MISSED = "upcoming", "open", "answered", "missed"
@@ -77,3 +78,8 @@ def response_tracking(*, study: Study, today: date | None = None) -> list[dict[s
             row["reminded"] += any(s.reminded_at is not None for s in mine)
         rows.append(row)
     return rows
+
+
+def employer_contact(*, participant: Participant) -> EmployerContact | None:
+    """The participant's employer research contact (for the study's researchers; never exported)."""
+    return EmployerContact.objects.filter(participant=participant).first()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import schedule_selectors, selectors, services, workflow
+from .forms import DATE
 from .models import RespondentKind, ScheduleEvent
 
 
@@ -42,6 +43,20 @@ class ScheduleEventForm(forms.Form):
 
     def items(self) -> list[tuple[int, str]]:
         return [(pk, kind) for kind in RespondentKind.values for pk in self.cleaned_data.get(f"q_{kind}") or []]
+
+
+class EmployerContactForm(forms.Form):
+    """The employer research contact; the rules (permission, date, address) live in the service."""
+
+    name = forms.CharField(label=gettext_lazy("Contact person"), max_length=120, required=False)
+    email = forms.CharField(label=gettext_lazy("E-mail address"), max_length=254, required=False,
+                            widget=forms.EmailInput)
+    permission = forms.BooleanField(
+        label=gettext_lazy("The client agrees that this employer is contacted for the study"), required=False,
+        help_text=gettext_lazy("In IPS the client decides whether their employer may be contacted at all."),
+    )
+    permission_given_on = forms.DateField(label=gettext_lazy("Date of the client's permission"), required=False,
+                                          widget=DATE)
 
 
 def _form(study, data=None) -> ScheduleEventForm:
@@ -100,10 +115,36 @@ def schedule_event_delete(request: HttpRequest, pk: int, event_pk: int) -> HttpR
 @login_required
 def survey_queue(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
     participant = selectors.participant_get(user=request.user, study_pk=pk, pk=participant_pk)
+    contact = schedule_selectors.employer_contact(participant=participant)
+    initial = ({"name": contact.name, "email": contact.email, "permission": True,
+                "permission_given_on": contact.permission_given_on} if contact else {})
     return render(request, "evaluations/survey_queue.html", {
         "study": participant.study, "participant": participant,
         "queue": schedule_selectors.survey_queue(participant=participant),
+        "contact": contact, "contact_form": EmployerContactForm(initial=initial),
+        "may_change": workflow.study_allows(participant.study, workflow.StudyAction.PARTICIPANTS),
     })
+
+
+@login_required
+@require_POST
+def employer_contact(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    """Record, change or (`action=remove`) erase the participant's employer research contact."""
+    participant = selectors.participant_check(user=request.user, study_pk=pk, pk=participant_pk)
+    try:
+        if request.POST.get("action") == "remove":
+            services.employer_contact_remove(participant=participant, removed_by=request.user)
+            messages.success(request, _("The employer contact has been removed."))
+        else:
+            form = EmployerContactForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Check the form."))
+            services.employer_contact_set(participant=participant, recorded_by=request.user, **form.cleaned_data)
+            messages.success(request, _("The employer contact has been saved."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("evaluations:survey_queue", pk=pk, participant_pk=participant_pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -55,5 +55,7 @@ urlpatterns = [
     path("studies/<int:pk>/schedule/<int:event_pk>/delete/", schedule_views.schedule_event_delete,
          name="schedule_event_delete"),
     path("studies/<int:pk>/participants/<int:participant_pk>/queue/", schedule_views.survey_queue, name="survey_queue"),
+    path("studies/<int:pk>/participants/<int:participant_pk>/employer-contact/", schedule_views.employer_contact,
+         name="employer_contact"),
     path("account/<str:uidb64>/<str:token>/", schedule_views.account_welcome, name="account_welcome"),
 ]

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -520,9 +521,19 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluations/report.html", context)
 
 
-def export_response(study, table: str, fmt: str) -> HttpResponse:
-    """One export of a study (CSV streamed, XLSX, SPSS .sav); the page and the API both use it."""
+def export_response(request: HttpRequest, study, table: str, fmt: str) -> HttpResponse:
+    """One export of a study (CSV streamed, XLSX, SPSS .sav, the codebook as a PDF document); the
+    page and the API both use it."""
     stem = f"study-{study.pk}-{table}"
+    if fmt == "pdf":
+        from werkbrug.web.pdf import render_pdf
+
+        tables = exports.data_tables(study)
+        entries = exports.codebook_entries(tables)
+        sections = [(t, [e for e in entries if e.table == t.name]) for t in tables]
+        return render_pdf(request, "evaluations/codebook.html", {
+            "study": study, "sections": sections, "count": len(entries), "printed_on": timezone.localdate(),
+        }, filename=f"{stem}.pdf")
     if fmt == "xlsx":
         return FileResponse(exports.to_xlsx(study), as_attachment=True, filename=f"study-{study.pk}.xlsx",
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -540,9 +551,9 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     study = selectors.study_get(user=request.user, pk=pk, action="study.export")
     table = request.GET.get("table", "participants")
     fmt = request.GET.get("format", "csv")
-    if table not in exports.TABLES or fmt not in exports.FORMATS:
+    if not exports.exportable(table, fmt):
         raise Http404
-    return export_response(study, table, fmt)
+    return export_response(request, study, table, fmt)
 
 
 # --- IPS fidelity -----------------------------------------------------------------------------------

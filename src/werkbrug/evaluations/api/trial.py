@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from werkbrug.core.models import User
 
-from .. import allocation_log, selectors, services
+from .. import allocation_log, schedule_selectors, selectors, services
 from ..models import ScreeningOutcome, StudyEventKind
 from ..services.screening import REASON_MAX
 from .serializers import StudyInput, StudySerializer
@@ -274,3 +274,59 @@ class Import(APIView):
         body = {"kind": result.kind, "dry_run": result.dry_run, "rows": result.rows, "errors": result.errors,
                 "stored": result.event is not None}
         return Response(body, status=status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST)
+
+
+class EmployerContactInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    email = serializers.CharField(max_length=254)  # checked by the service, like the page's form
+    permission = serializers.BooleanField(help_text="The client agreed that this employer may be contacted for the study.")
+    permission_given_on = serializers.DateField()
+
+
+class EmployerContactOutput(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.CharField()
+    permission_given_on = serializers.DateField()
+    recorded_on = serializers.SerializerMethodField()
+
+    def get_recorded_on(self, contact) -> str:
+        return selectors.research_day(contact.recorded_at).isoformat()
+
+
+class EmployerContactBody(serializers.Serializer):
+    contact = EmployerContactOutput(allow_null=True)
+
+
+class EmployerContact(APIView):
+    """A participant's employer research contact: the worker mails the employer questionnaires of
+    the schedule to it; without one they are sent by hand. Recorded only with the client's
+    permission; the study's researchers only (`participant.view` to read, `participant.change`
+    to write)."""
+
+    @extend_schema(responses=EmployerContactBody, operation_id="research_participant_employer_contact")
+    def get(self, request: Request, pk: int, participant_pk: int) -> Response:
+        participant = selectors.participant_get(user=request.user, study_pk=pk, pk=participant_pk)
+        return Response({"contact": _contact(participant)})
+
+    @extend_schema(request=EmployerContactInput, responses=EmployerContactBody,
+                   operation_id="research_participant_employer_contact_set")
+    def put(self, request: Request, pk: int, participant_pk: int) -> Response:
+        """Record or change it. 400 `permission_required` (no permission), `permission_date`
+        (missing or in the future), `name`, `email`, `study_status`."""
+        participant = selectors.participant_check(user=request.user, study_pk=pk, pk=participant_pk)
+        data = EmployerContactInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.employer_contact_set(participant=participant, recorded_by=request.user, **data.validated_data)
+        return Response({"contact": _contact(participant)})
+
+    @extend_schema(request=None, responses={204: None}, operation_id="research_participant_employer_contact_remove")
+    def delete(self, request: Request, pk: int, participant_pk: int) -> Response:
+        """The client withdrew the permission: the contact is erased."""
+        participant = selectors.participant_check(user=request.user, study_pk=pk, pk=participant_pk)
+        services.employer_contact_remove(participant=participant, removed_by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _contact(participant) -> dict | None:
+    contact = schedule_selectors.employer_contact(participant=participant)
+    return EmployerContactOutput(contact).data if contact is not None else None

@@ -61,4 +61,6 @@ urlpatterns += [
     path("research/studies/<int:pk>/auditors/", trial.Auditors.as_view(), name="research-auditors"),
     path("research/studies/<int:pk>/unblind/", trial.Unblind.as_view(), name="research-unblind"),
     path("research/studies/<int:pk>/import/", trial.Import.as_view(), name="research-import"),
+    path("research/studies/<int:pk>/participants/<int:participant_pk>/employer-contact/", trial.EmployerContact.as_view(),
+         name="research-employer-contact"),
 ]

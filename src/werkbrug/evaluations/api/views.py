@@ -440,11 +440,13 @@ class Export(APIView):
             OpenApiParameter("table", str, enum=list(exports.TABLES), default="participants"),
             OpenApiParameter("format", str, enum=list(exports.FORMATS), default="csv"),
         ],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, "application/pdf"): OpenApiTypes.BINARY},
     )
     def get(self, request: Request, pk: int):
         """Export a study for statisticians (one row per pseudonymised participant, or a long table).
 
+        `table=codebook&format=pdf` is the codebook as a document (every variable with its label,
+        table, type, SPSS measurement level and format, value labels and missing values).
         Researchers of the study only; every export is access-logged (code E)."""
         from django.core.exceptions import ValidationError as DjangoValidationError
 
@@ -458,9 +460,11 @@ class Export(APIView):
             errors["table"] = [f"one of {', '.join(exports.TABLES)}"]
         if fmt not in exports.FORMATS:
             errors["format"] = [f"one of {', '.join(exports.FORMATS)}"]
+        elif not errors and not exports.exportable(table, fmt):
+            errors["format"] = ["pdf only for table=codebook"]
         if errors:
             raise DjangoValidationError(errors)
-        return export_response(study, table, fmt)
+        return export_response(request._request, study, table, fmt)
 
 
 class CodebookExport(APIView):

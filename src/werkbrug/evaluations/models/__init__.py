@@ -21,7 +21,13 @@ from .questionnaires import (
     QuestionType,
     RespondentKind,
 )
-from .schedule import PortalInvitation, ScheduledInvitation, ScheduleEvent, ScheduleItem
+from .schedule import (
+    EmployerContact,
+    PortalInvitation,
+    ScheduledInvitation,
+    ScheduleEvent,
+    ScheduleItem,
+)
 from .studies import (
     Allocation,
     Arm,
@@ -37,7 +43,7 @@ from .studies import (
 from .trial import Screening, ScreeningOutcome, StudyEvent, StudyEventKind
 
 __all__ = [
-    "Allocation", "Answer", "Arm", "Assessment", "Code", "CodeChange", "CodeChangeKind", "Coding", "Memo", "Design", "Expectation",
+    "Allocation", "Answer", "EmployerContact", "Arm", "Assessment", "Code", "CodeChange", "CodeChangeKind", "Coding", "Memo", "Design", "Expectation",
     "ExpectationKind", "FidelityReview", "Interview", "InterviewRound", "Invitation", "Level",
     "Participant", "Passage", "Question", "QuestionType", "Questionnaire", "QuestionnaireStatus",
     "RecordedJob", "RespondentKind", "RespondentRole", "Stage", "StageEvent", "Stratifier", "Study",

@@ -4,6 +4,7 @@ reminder; and the record of what the worker sent to whom for which event."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +86,27 @@ class PortalInvitation(models.Model):
     class Meta:
         verbose_name = _("portal account invitation")
         verbose_name_plural = _("portal account invitations")
+
+    def __str__(self) -> str:
+        return str(self.participant_id)
+
+
+class EmployerContact(models.Model):
+    """The person at a participant's employer whom the study may ask to answer the employer
+    questionnaires of the schedule, recorded only with the client's permission (in IPS the client
+    decides whether their employer may be contacted at all). With it the worker sends employer
+    invitations and reminders by mail; without it they are sent by hand. Never exported."""
+
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="employer_contact")
+    name = models.CharField(_("contact person"), max_length=120)
+    email = models.EmailField(_("e-mail address"))
+    permission_given_on = models.DateField(_("client's permission given on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("employer research contact")
+        verbose_name_plural = _("employer research contacts")
 
     def __str__(self) -> str:
         return str(self.participant_id)

@@ -12,6 +12,7 @@ One module per subdomain; this package re-exports them, so callers write
 
 from __future__ import annotations
 
+from .employer_contacts import employer_contact_remove, employer_contact_set
 from .fidelity import fidelity_review_record
 from .imports import ImportResult, study_import
 from .participants import (
@@ -74,7 +75,7 @@ from .studies import (
 
 __all__ = [
     "AMENDABLE", "FLOW_FLAGS", "QUESTION_FIELDS", "ImportResult",
-    "code_create", "codebook_import", "coding_add", "coding_remove", "expectation_add", "expectation_assess",
+    "code_create", "codebook_import", "employer_contact_remove", "employer_contact_set", "coding_add", "coding_remove", "expectation_add", "expectation_assess",
     "fidelity_review_record", "has_research_consent", "interview_add", "interview_round_create", "is_open",
     "participant_enrol", "participant_flow_set", "participant_randomise", "participant_stage_set",
     "participants_enrol_eligible", "question_add", "question_delete", "question_update", "questionnaire_close",

@@ -12,8 +12,11 @@ invitation unanswered `reminder_after_days` after it was sent is reminded once, 
 Respondents: the client in the portal (inbox notification, and mail by their preference); a
 client without a portal account is first invited by mail to make one (only with an e-mail
 address and research consent); the professional is the plan director of the client's active
-trajectory (a personal link, told in their inbox through the notification service). An employer has no address
-in Werkbrug: employer questionnaires are sent by hand (`questionnaire_send` with links).
+trajectory (a personal link, told in their inbox through the notification service); the
+employer is the participant's employer research contact, recorded with the client's permission
+(`employer_contacts.py`): a mail with the personal link from the mail queue
+(`tasks.mail_employer_questionnaire`), as for an employer contact of an appointment. A participant
+without such a contact has their employer questionnaires sent by hand (`questionnaire_send` with links).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from werkbrug.notifications.kinds import Kind as NotificationKind
 
 from .. import workflow
 from ..models import (
+    EmployerContact,
     Invitation,
     Participant,
     PortalInvitation,
@@ -245,6 +249,19 @@ def _tell(invitation: Invitation, participant: Participant, kind: str) -> None:
         if professional is not None:
             notifications.notify(recipient=professional, kind=kind, obj=invitation,
                                  link=reverse("evaluations:token_questionnaire", kwargs={"token": invitation.token}))
+    elif invitation.kind == RespondentKind.EMPLOYER:
+        _mail_employer(invitation, participant, reminder=kind == NotificationKind.QUESTIONNAIRE_REMINDER)
+
+
+def _mail_employer(invitation: Invitation, participant: Participant, *, reminder: bool) -> None:
+    """The employer contact has no account, so no inbox: once committed, the mail queue sends them
+    the personal link (read with the contact as it is then: a withdrawn permission sends nothing)."""
+    if not EmployerContact.objects.filter(participant=participant).exists():
+        return
+    from .. import tasks
+
+    pk = invitation.pk
+    transaction.on_commit(lambda: tasks.mail_employer_questionnaire.delay(pk, reminder))
 
 
 def _open(questionnaire: Questionnaire, today: date) -> bool:
@@ -263,8 +280,8 @@ def _open(questionnaire: Questionnaire, today: date) -> bool:
 
 def _send(participant: Participant, item: ScheduleItem, randomised_on: date, now: datetime) -> ScheduledInvitation | None:
     event = item.event
-    if item.respondent == RespondentKind.EMPLOYER:
-        return None  # no employer address in Werkbrug: sent by hand
+    if item.respondent == RespondentKind.EMPLOYER and not EmployerContact.objects.filter(participant=participant).exists():
+        return None  # no employer research contact (or no permission): sent by hand
     professional = None
     if item.respondent == RespondentKind.PROFESSIONAL:
         professional = _professional(participant)
@@ -279,7 +296,8 @@ def _send(participant: Participant, item: ScheduleItem, randomised_on: date, now
                     questionnaire=item.questionnaire, kind=RespondentKind.CLIENT, participant=participant,
                     schedule_event=event, sent_at=now)
             else:
-                # A personal link, told through the professional's inbox (and mail by preference).
+                # A personal link: told through the professional's inbox (and mail by preference),
+                # mailed to the employer contact.
                 invitation = Invitation.objects.create(
                     questionnaire=item.questionnaire, kind=item.respondent, schedule_event=event, sent_at=now)
             sent = ScheduledInvitation.objects.create(
@@ -331,6 +349,9 @@ def _study_send(study: Study, now: datetime) -> tuple[int, int]:
             continue
         if not has_research_consent(scheduled.participant.client, study):
             continue
+        if (invitation.kind == RespondentKind.EMPLOYER
+                and not EmployerContact.objects.filter(participant=scheduled.participant).exists()):
+            continue  # the client withdrew the permission to contact the employer
         with transaction.atomic():
             count = ScheduledInvitation.objects.filter(pk=scheduled.pk, reminded_at__isnull=True).update(reminded_at=now)
             if not count:
