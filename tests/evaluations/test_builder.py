@@ -310,3 +310,36 @@ def test_api_refuses_other_studies_questions(api, research, make_study, question
     base = f"/api/v1/research/studies/{questionnaire.study_id}/questionnaires/{questionnaire.pk}/questions/"
     assert api.patch(f"{base}{foreign.pk}/", {"text": "B?"}, content_type=JSON).status_code == 404
     assert api.delete(f"{base}{foreign.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("decimals", "answer", "ok"),
+    [
+        (0, "32", True),      # whole numbers only
+        (0, "32,5", False),
+        (0, "32.00", True),   # trailing zeros are no decimals
+        (1, "7,5", True),
+        (1, "7,25", False),
+        (None, "7,25", True),  # empty: up to two
+    ],
+)
+def test_number_decimals(research, make_study, decimals, answer, ok):
+    study = make_study()
+    questionnaire = services.questionnaire_create(study=study, title="Uren", created_by=research.researcher, questions=[
+        {"code": "hours", "text": "Uren?", "type": "number", "decimals": decimals}])
+    assert questionnaire.questions.get().decimals == decimals
+    invitation = _invite(questionnaire, research)
+    if ok:
+        services.response_submit(invitation=invitation, answers={"hours": answer})
+        assert Answer.objects.get(invitation=invitation).number == builder.number(answer)
+    else:
+        with pytest.raises(ValidationError) as exc:
+            services.response_submit(invitation=invitation, answers={"hours": answer})
+        assert exc.value.error_dict["q_hours"][0].code == "number_decimals"
+
+
+def test_decimals_only_0_to_2(research, make_study):
+    with pytest.raises(ValidationError) as exc:
+        services.questionnaire_create(study=make_study(), title="Uren", created_by=research.researcher, questions=[
+            {"code": "hours", "text": "Uren?", "type": "number", "decimals": 3}])
+    assert exc.value.error_dict["decimals"][0].code == "decimals"

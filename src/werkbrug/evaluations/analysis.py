@@ -259,7 +259,7 @@ def baseline(*, study: Study, arms: list[Any], by_arm: dict[int, list[Any]]) -> 
     for question in sorted(questions.values(), key=lambda q: (q.questionnaire_id, q.order, q.pk)):
         per_arm = [[float(before[(p.pk, question.pk)].number) if (p.pk, question.pk) in before else None
                     for p in by_arm[arm.pk]] for arm in arms]
-        title = f"{question.questionnaire.title}: {question.text}"
+        title = f"{question.questionnaire.label}: {question.text}"
         if question.type == QuestionType.SINGLE:
             for value, option in question.options():
                 rows.append(BaselineRow(f"{title}: {option}", "n (%)", [stats.summarise_category(v, float(value)) for v in per_arm]))

@@ -2,8 +2,9 @@
 
 - **Changing questions.** Questions are added, edited, deleted and reordered until the first
   response arrives; after that the answers given must keep meaning what they meant, so every
-  change is refused (`lock_error`, the one rule pages and API use). A closed questionnaire is
-  never changed.
+  change is refused (`lock_error`, the one rule pages and API use) and made in a new version
+  instead (a copy of the questions; `services.questionnaire_version_create`). A closed
+  questionnaire, or one that a newer version replaced, is never changed.
 - **Grades** are Dutch report grades: 1 to 10 in steps of a half (6,5), stored as Decimal.
 - **Likert scales** have 3 to 11 points, each with an optional label (all points or none; five
   points without labels get the usual disagree–agree labels).
@@ -28,27 +29,46 @@ if TYPE_CHECKING:
 
 GRADE_MIN, GRADE_MAX, GRADE_STEP = Decimal(1), Decimal(10), Decimal("0.5")
 SCALE_MIN_POINTS, SCALE_MAX_POINTS, SCALE_DEFAULT_POINTS = 3, 11, 5
+MAX_DECIMALS = 2
 BRANCH_SOURCES = frozenset({QuestionType.GRADE, QuestionType.LIKERT, QuestionType.SINGLE, QuestionType.MULTIPLE})
 
 
 def lock_error(questionnaire: Questionnaire) -> ValidationError | None:
     """Why the questions of `questionnaire` can no longer change, or None while they can."""
+    newer = newer_version(questionnaire)
+    if newer is not None:
+        return ValidationError(
+            _("Version %(n)s replaces this version: make changes there.") % {"n": newer.version}, code="superseded",
+        )
     if questionnaire.status == QuestionnaireStatus.CLOSED:
         return ValidationError(_("This questionnaire is closed: its questions can no longer be changed."),
                                code="not_draft")
     if questionnaire.invitations.filter(responded_at__isnull=False).exists():
         return ValidationError(
             _("The first response has arrived: questions can no longer be added, changed, deleted or moved, so "
-              "that every answer keeps its meaning. Make a new questionnaire for other questions."),
+              "that every answer keeps its meaning. Make a new version to change the questions."),
             code="has_responses",
         )
     return None
+
+
+def newer_version(questionnaire: Questionnaire) -> Questionnaire | None:
+    """The version that replaced `questionnaire`, or None when it is the newest."""
+    from .models import Questionnaire as QuestionnaireModel
+
+    return QuestionnaireModel.objects.filter(previous=questionnaire).first()
 
 
 def refuse_if_locked(questionnaire: Questionnaire) -> None:
     error = lock_error(questionnaire)
     if error is not None:
         raise error
+
+
+def decimals_of(value: Decimal) -> int:
+    """The decimals a number is written with, trailing zeros aside (6.50 → 1, 7.00 → 0)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def number(raw: Any) -> Decimal | None:

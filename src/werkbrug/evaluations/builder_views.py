@@ -1,4 +1,5 @@
-"""Pages of the questionnaire builder: edit, delete and move a question, and the preview.
+"""Pages of the questionnaire builder: edit, delete and move a question, the preview, versions and
+the REDCap data dictionary (download and import).
 
 Thin like `views.py`: a POST checks the study first (`selectors.study_check`, the service logs
 once), a GET reads it with `selectors.study_get`. Whether questions may still change is decided
@@ -19,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from werkbrug.web.forms import apply_validation_error
 
-from . import builder, selectors, services
-from .forms import QuestionForm
+from . import builder, redcap, selectors, services
+from .forms import DictionaryImportForm, QuestionForm
 from .models import Question, QuestionType
 
 CLOSED_TYPES = (QuestionType.GRADE, QuestionType.LIKERT, QuestionType.SINGLE, QuestionType.MULTIPLE)
@@ -124,3 +125,61 @@ def questionnaire_preview(request: HttpRequest, pk: int, questionnaire_pk: int) 
         "rows": respondent_rows(list(questionnaire.questions.select_related("show_if_question")), {}, {}),
         "errors": [], "has_errors": False,
     })
+
+
+@login_required
+@require_POST
+def questionnaire_version(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    """Make a new version (a draft copy of the questions) to change an answered questionnaire."""
+    _study, questionnaire = _questionnaire(request, pk, questionnaire_pk)
+    try:
+        copy = services.questionnaire_version_create(questionnaire=questionnaire, created_by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return _back(pk, questionnaire_pk)
+    messages.success(request, _("Version %(n)s has been made: change its questions here.") % {"n": copy.version})
+    return _back(pk, copy.pk)
+
+
+def dictionary_response(questionnaire) -> HttpResponse:
+    """The REDCap data dictionary as a CSV download (page and API alike)."""
+    questions = list(questionnaire.questions.order_by("order", "id"))
+    response = HttpResponse(redcap.dictionary_csv(questionnaire, questions), content_type="text/csv; charset=utf-8")
+    name = redcap.form_name(questionnaire)
+    response["Content-Disposition"] = f'attachment; filename="{name}_datadictionary.csv"'
+    return response
+
+
+@login_required
+def dictionary_download(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    _study, questionnaire = _questionnaire(request, pk, questionnaire_pk)
+    return dictionary_response(questionnaire)
+
+
+@login_required
+def dictionary_import(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    """Check a REDCap data dictionary (dry run), then store it in place of the questions."""
+    study, questionnaire = _questionnaire(request, pk, questionnaire_pk)
+    form = DictionaryImportForm(request.POST or None, request.FILES or None)
+    result, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.questionnaire_dictionary_import(
+                    questionnaire=questionnaire, upload=data["file"], imported_by=request.user, form=data["form"],
+                    dry_run=not data["store"],
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                if result.stored:
+                    messages.success(request, _("%(n)s questions imported.") % {"n": len(result.questions)})
+                    return _back(pk, questionnaire_pk)
+                status = 200 if result.ok else 400
+    return render(request, "evaluations/dictionary_import.html", {
+        "study": study, "questionnaire": questionnaire, "form": form, "result": result,
+        "locked": builder.lock_error(questionnaire),
+    }, status=status)

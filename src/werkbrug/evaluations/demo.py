@@ -272,7 +272,7 @@ def _branching_questionnaire(study, lead, rng, allocations, today) -> None:
         questions=[
             {"code": "works", "text": "Heeft u nu betaald werk?", "type": "single", "choices": ["Ja", "Nee"]},
             {"code": "hours", "text": "Hoeveel uur per week werkt u?", "type": "number", "min_value": 0,
-             "max_value": 60, "show_if": "works", "show_if_value": "Ja"},
+             "max_value": 60, "decimals": 0, "show_if": "works", "show_if_value": "Ja"},
             {"code": "job_grade", "text": "Welk rapportcijfer geeft u uw werk?", "type": "grade",
              "show_if": "works", "show_if_value": "Ja"},
             {"code": "looking", "text": "Zoekt u werk?", "type": "single", "choices": ["Ja", "Nee", "Nog niet"],

@@ -102,6 +102,11 @@ class QuestionForm(forms.Form):
                                    decimal_places=2, help_text=_("Number questions only; for example 0 hours."))
     max_value = forms.DecimalField(label=_("Highest number allowed"), required=False, localize=True, max_digits=9,
                                    decimal_places=2, help_text=_("Number questions only; for example 80 hours."))
+    decimals = forms.TypedChoiceField(
+        label=_("Decimals"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("up to two")), (0, _("none (whole numbers)")), (1, _("one")), (2, _("two"))],
+        help_text=_("Number questions only."),
+    )
     scale_points = forms.IntegerField(label=_("Points on the scale"), required=False, min_value=3, max_value=11,
                                       help_text=_("Likert scales only: 3 to 11 points; empty is 5."))
     scale_labels = forms.CharField(label=_("Labels of the points (one per line)"), required=False,
@@ -131,7 +136,7 @@ class QuestionForm(forms.Form):
         return {
             "text": question.text, "code": question.code, "type": question.type, "choices": "\n".join(question.choices),
             "required": question.required, "min_value": question.min_value, "max_value": question.max_value,
-            "scale_points": question.scale_points, "scale_labels": "\n".join(question.scale_labels),
+            "decimals": question.decimals, "scale_points": question.scale_points, "scale_labels": "\n".join(question.scale_labels),
             "show_if": question.show_if_question.code if question.show_if_question_id else "",
             "show_if_value": dict((str(v), label) for v, label in question.show_if_question.options()).get(
                 question.show_if_value, question.show_if_value) if question.show_if_question_id else "",
@@ -168,6 +173,13 @@ class CodeForm(forms.Form):
     def __init__(self, *args, codes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].choices = [("", _("(top level)"))] + [(c.pk, "— " * depth + c.name) for c, depth in codes]
+
+
+class DictionaryImportForm(forms.Form):
+    file = forms.FileField(label=_("REDCap data dictionary (.csv)"))
+    form = forms.CharField(label=_("Form name"), required=False, max_length=100,
+                           help_text=_("Only when the dictionary holds more than one form (instrument)."))
+    store = forms.BooleanField(label=_("Store the questions (otherwise only check)"), required=False)
 
 
 class CodebookImportForm(forms.Form):

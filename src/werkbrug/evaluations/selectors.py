@@ -9,14 +9,13 @@ Public surface for other apps: `open_questionnaires_for_client` (the client port
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import number_format
 
 from werkbrug.core import policy
 from werkbrug.core.choices import DataCategory
@@ -25,7 +24,6 @@ from . import stats
 from .kappa import cohens_kappa as kappa_with_interval
 from .models import (
     Allocation,
-    Answer,
     Code,
     Coding,
     Expectation,
@@ -39,9 +37,15 @@ from .models import (
     Question,
     Questionnaire,
     QuestionnaireStatus,
-    QuestionType,
     Stage,
     Study,
+)
+from .questionnaire_selectors import (
+    QuestionnaireResults,
+    QuestionResult,
+    RespondentGroup,
+    questionnaire_results,
+    questionnaire_versions,
 )
 
 if TYPE_CHECKING:
@@ -50,7 +54,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "agreement", "code_frequencies", "consort", "invitation_by_token", "open_questionnaires_for_client",
-    "participant_get", "participants", "questionnaire_results", "research_day", "studies_for_user", "study_get",
+    "participant_get", "participants", "questionnaire_results", "questionnaire_versions", "research_day",
+    "studies_for_user", "study_get", "QuestionnaireResults", "QuestionResult", "RespondentGroup",
 ]
 
 
@@ -222,104 +227,6 @@ def invitation_tracking(*, questionnaire: Questionnaire, participant_ids: set[in
             "responded_at": research_day(i.responded_at),
         })
     return rows
-
-
-@dataclass
-class RespondentGroup:
-    """One question's answers from one kind of respondent (clients, employers, professionals)."""
-
-    kind: str
-    n: int  # respondents of this kind who answered the question
-    description: stats.Description | None  # numbers, grades and Likert scales; never a choice question
-    distribution: list[tuple[str, int, float | None]]  # answer, count, share of `n`
-
-
-@dataclass
-class QuestionResult:
-    question: Any
-    description: stats.Description | None  # all respondents together (the API's `statistics`)
-    distribution: list[tuple[str, int]]
-    open_answers: list[str]
-    groups: list[RespondentGroup] = field(default_factory=list)
-
-    @property
-    def distribution_table(self) -> list[tuple[str, list[tuple[int, float | None]]]]:
-        """Per answer, (count, share) for each respondent group, in the order of `groups`."""
-        per_group = [{label: (count, share) for label, count, share in g.distribution} for g in self.groups]
-        return [(label, [cells.get(label, (0, 0.0 if g.n else None)) for cells, g in zip(per_group, self.groups, strict=True)])
-                for label, _n in self.distribution]
-
-
-@dataclass
-class QuestionnaireResults:
-    questionnaire: Questionnaire
-    invited: int
-    responded: int
-    reminded: int
-    by_kind: list[tuple[str, int, int]]
-    questions: list[QuestionResult]
-
-    @property
-    def response_rate(self) -> float | None:
-        return self.responded / self.invited if self.invited else None
-
-
-def _describe_answers(question: Any, rows: list[dict[str, Any]]) -> tuple[stats.Description | None, list[tuple[str, int]]]:
-    """Statistics and the distribution of one question's answers. A single or multiple choice
-    (yes/no too) is nominal: counts only, never a mean of its codes."""
-    options = question.options()
-    if question.type == QuestionType.MULTIPLE:
-        counts = Counter(v for r in rows for v in r["selected"])
-        return None, [(label, counts.get(value, 0)) for value, label in options]
-    numbers = [float(r["number"]) for r in rows if r["number"] is not None]
-    if question.type == QuestionType.SINGLE:
-        counts = Counter(int(n) for n in numbers)
-        return None, [(label, counts.get(value, 0)) for value, label in options]
-    description = stats.describe(numbers)
-    if options and question.type == QuestionType.LIKERT:
-        counts = Counter(numbers)
-        return description, [(label, counts.get(float(value), 0)) for value, label in options]
-    # Numbers and grades (6,5 too): the values given, in Dutch notation.
-    return description, [(number_format(k, 0 if float(k).is_integer() else None), v) for k, v in description.distribution.items()]
-
-
-def questionnaire_results(*, questionnaire: Questionnaire, participant_ids: set[int] | None = None) -> QuestionnaireResults:
-    """Response per respondent kind and, per question, the figures per kind of respondent
-    (clients and employers answer about different things: never pooled on the page)."""
-    invitations = list(questionnaire.invitations.values("pk", "kind", "responded_at", "reminder_count", "participant_id"))
-    if participant_ids is not None:
-        invitations = [i for i in invitations if i["participant_id"] is None or i["participant_id"] in participant_ids]
-    kind_of = {i["pk"]: i["kind"] for i in invitations}
-    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for i in invitations:
-        by_kind[i["kind"]][0] += 1
-        by_kind[i["kind"]][1] += i["responded_at"] is not None
-    answers = defaultdict(list)
-    for answer in Answer.objects.filter(invitation__questionnaire=questionnaire).values("invitation_id", "question_id", "number", "text", "selected"):
-        if answer["invitation_id"] in kind_of:
-            answers[answer["question_id"]].append(answer)
-    results = []
-    for question in questionnaire.questions.all():
-        rows = answers[question.pk]
-        if question.type == QuestionType.TEXT:
-            results.append(QuestionResult(question, None, [], sorted(r["text"] for r in rows if r["text"])))
-            continue
-        description, distribution = _describe_answers(question, rows)
-        groups = []
-        for kind in sorted({kind_of[r["invitation_id"]] for r in rows}):
-            mine = [r for r in rows if kind_of[r["invitation_id"]] == kind]
-            answered = [r for r in mine if r["number"] is not None or r["selected"]]
-            group_description, group_distribution = _describe_answers(question, mine)
-            groups.append(RespondentGroup(kind, len(answered), group_description, [
-                (label, count, count / len(answered) if answered else None) for label, count in group_distribution
-            ]))
-        results.append(QuestionResult(question, description, distribution, [], groups))
-    return QuestionnaireResults(
-        questionnaire=questionnaire, invited=len(invitations),
-        responded=sum(1 for i in invitations if i["responded_at"]),
-        reminded=sum(1 for i in invitations if i["reminder_count"]),
-        by_kind=[(k, v[0], v[1]) for k, v in sorted(by_kind.items())], questions=results,
-    )
 
 
 # --- interviews and coding ---------------------------------------------------------------------

@@ -230,7 +230,8 @@ def questionnaire(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpR
     ids = set(selectors.analysable_participants(study=study).values_list("pk", flat=True))
     return render(request, "evaluations/questionnaire.html", {
         "study": study, "questionnaire": q, "questions": q.questions.select_related("show_if_question"),
-        "locked": builder.lock_error(q),
+        "locked": builder.lock_error(q), "superseded": builder.newer_version(q) is not None,
+        "versions": selectors.questionnaire_versions(questionnaire=q),
         "results": selectors.questionnaire_results(questionnaire=q, participant_ids=ids),
         "tracking": selectors.invitation_tracking(questionnaire=q, participant_ids=ids),
         "question_form": question_form, "send_form": send_form,

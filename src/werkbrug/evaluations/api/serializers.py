@@ -134,6 +134,8 @@ class QuestionInput(serializers.Serializer):
                                          help_text="number questions: the lowest answer allowed")
     max_value = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True, default=None,
                                          help_text="number questions: the highest answer allowed")
+    decimals = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=2,
+                                        help_text="number questions: 0, 1 or 2 decimals (empty: up to two)")
     scale_points = serializers.IntegerField(required=False, allow_null=True, default=None,
                                             help_text="Likert scales: 3 to 11 points (empty: 5)")
     scale_labels = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list,
@@ -234,6 +236,7 @@ class EvalQuestionOutput(serializers.Serializer):
     required = serializers.BooleanField()
     min_value = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
     max_value = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
+    decimals = serializers.IntegerField(allow_null=True)
     scale_points = serializers.IntegerField(allow_null=True)
     scale_labels = serializers.ListField(child=serializers.CharField())
     show_if = serializers.CharField(source="show_if_question.code", default="", allow_null=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import qualitative, trial, views
+from . import builder, qualitative, trial, views
 
 urlpatterns = [
     path("research/studies/", views.StudyList.as_view(), name="research-studies"),
@@ -25,6 +25,10 @@ urlpatterns = [
     path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/questions/", views.QuestionAdd.as_view(), name="research-questions"),
     path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/questions/reorder/", views.QuestionReorder.as_view(), name="research-questions-reorder"),
     path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/questions/<int:question_pk>/", views.QuestionDetail.as_view(), name="research-question"),
+    path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/dictionary.csv", builder.DictionaryExport.as_view(), name="research-questionnaire-dictionary"),
+    path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/dictionary/", builder.DictionaryImport.as_view(), name="research-questionnaire-dictionary-import"),
+    path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/versions/", builder.VersionList.as_view(), name="research-questionnaire-versions"),
+    path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/versions/new/", builder.VersionCreate.as_view(), name="research-questionnaire-version-create"),
     path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/close/", views.QuestionnaireClose.as_view(), name="research-questionnaire-close"),
     path("research/studies/<int:pk>/interviews/", views.InterviewList.as_view(), name="research-interview-list"),
     path("research/studies/<int:pk>/interviews/<int:interview_pk>/passages/", views.InterviewPassages.as_view(), name="research-passages"),

@@ -159,7 +159,8 @@ class QuestionnaireResults(APIView):
         ids = set(selectors.analysable_participants(study=study).values_list("pk", flat=True))
         r = selectors.questionnaire_results(questionnaire=questionnaire, participant_ids=ids)
         return Response(finite({
-            "questionnaire": questionnaire.title, "status": questionnaire.status, "invited": r.invited,
+            "questionnaire": questionnaire.title, "version": questionnaire.version, "status": questionnaire.status,
+            "invited": r.invited,
             "responded": r.responded, "response_rate": r.response_rate,
             "questions": [{
                 "code": q.question.code, "text": q.question.text, "type": q.question.type,
@@ -167,7 +168,8 @@ class QuestionnaireResults(APIView):
                 "distribution": [{"answer": label, "n": n} for label, n in q.distribution],
                 "open_answers": q.open_answers,
                 "by_respondent": [{
-                    "respondent": g.kind, "n": g.n, "statistics": _description(g.description),
+                    "respondent": g.kind, "arm": g.arm_code or None, "event": g.event or None, "n": g.n,
+                    "statistics": _description(g.description),
                     "distribution": [{"answer": label, "n": count, "proportion": share} for label, count, share in g.distribution],
                 } for g in q.groups],
             } for q in r.questions],

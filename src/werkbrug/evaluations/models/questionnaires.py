@@ -48,6 +48,13 @@ class Questionnaire(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=QuestionnaireStatus.choices, default=QuestionnaireStatus.DRAFT)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Versions: once answered, questions change only in a new version (a copy); answers keep the
+    # questions of the version they answered (`services.questionnaire_version_create`).
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    previous = models.OneToOneField(
+        "self", verbose_name=_("previous version"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="next_version",
+    )
 
     class Meta:
         verbose_name = _("questionnaire")
@@ -55,7 +62,14 @@ class Questionnaire(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The title, with the version from the second version on ("Werk en welzijn (versie 2)")."""
+        if self.version <= 1:
+            return self.title
+        return _("%(title)s (version %(n)s)") % {"title": self.title, "n": self.version}
 
 
 class Question(models.Model):
@@ -68,6 +82,8 @@ class Question(models.Model):
     required = models.BooleanField(_("required"), default=True)
     min_value = models.DecimalField(_("minimum"), max_digits=9, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(_("maximum"), max_digits=9, decimal_places=2, null=True, blank=True)
+    # Number questions: the decimals an answer may have (0 = whole numbers; empty: up to two).
+    decimals = models.PositiveSmallIntegerField(_("decimals"), null=True, blank=True)
     # Likert scales: the number of points (3–11; empty: 5) and a label per point (or none).
     scale_points = models.PositiveSmallIntegerField(_("points on the scale"), null=True, blank=True)
     scale_labels = models.JSONField(_("labels of the points"), default=list, blank=True)

@@ -12,6 +12,7 @@ One module per subdomain; this package re-exports them, so callers write
 
 from __future__ import annotations
 
+from .dictionary import DictionaryImport, questionnaire_dictionary_import
 from .employer_contacts import employer_contact_remove, employer_contact_set
 from .fidelity import fidelity_review_record
 from .imports import ImportResult, study_import
@@ -46,6 +47,7 @@ from .questionnaires import (
     questionnaire_create,
     questionnaire_remind,
     questionnaire_send,
+    questionnaire_version_create,
     questions_reorder,
     response_submit,
 )
@@ -74,12 +76,13 @@ from .studies import (
 )
 
 __all__ = [
-    "AMENDABLE", "FLOW_FLAGS", "QUESTION_FIELDS", "ImportResult",
+    "AMENDABLE", "DictionaryImport", "FLOW_FLAGS", "QUESTION_FIELDS", "ImportResult",
     "code_create", "codebook_import", "employer_contact_remove", "employer_contact_set", "coding_add", "coding_remove", "expectation_add", "expectation_assess",
     "fidelity_review_record", "has_research_consent", "interview_add", "interview_round_create", "is_open",
     "participant_enrol", "participant_flow_set", "participant_randomise", "participant_stage_set",
     "participants_enrol_eligible", "question_add", "question_delete", "question_update", "questionnaire_close",
-    "questionnaire_create", "questionnaire_remind", "questionnaire_send", "questions_reorder", "recorded_job_add",
+    "questionnaire_create", "questionnaire_dictionary_import",
+    "questionnaire_remind", "questionnaire_send", "questionnaire_version_create", "questions_reorder", "recorded_job_add",
     "response_submit", "add_months", "due_on", "schedule_event_add", "schedule_event_delete", "schedule_run",
     "welcome_link", "portal_account_accept", "portal_account_user", "screening_record", "split_passages", "study_amend", "study_auditor_add", "study_close",
     "study_create", "study_delete", "study_import", "study_researcher_add", "study_start", "study_unblind",

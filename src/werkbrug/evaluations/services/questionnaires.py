@@ -31,6 +31,7 @@ from ..models import (
     QuestionnaireStatus,
     QuestionType,
     RespondentKind,
+    ScheduleItem,
     Stage,
     Study,
 )
@@ -68,11 +69,19 @@ def _validate_question(q: dict[str, Any]) -> dict[str, Any]:
                 raise _err({"choices": _("“%(choice)s” is among the choices twice.") % {"choice": choice}},
                            code="duplicate_choice")
             seen.add(choice.casefold())
-    min_value = max_value = None
+    min_value = max_value = decimals = None
     if qtype == QuestionType.NUMBER:
         min_value, max_value = (_bound(q.get(key), key) for key in ("min_value", "max_value"))
         if min_value is not None and max_value is not None and min_value > max_value:
             raise _err({"max_value": _("The maximum lies below the minimum.")}, code="range")
+        raw_decimals = q.get("decimals")
+        if raw_decimals not in (None, ""):
+            try:
+                decimals = int(raw_decimals)
+            except (TypeError, ValueError):
+                decimals = -1
+            if not 0 <= decimals <= builder.MAX_DECIMALS:
+                raise _err({"decimals": _("A number has 0, 1 or 2 decimals.")}, code="decimals")
     points, labels = None, []
     if qtype == QuestionType.LIKERT:
         raw_points = q.get("scale_points")
@@ -92,7 +101,7 @@ def _validate_question(q: dict[str, Any]) -> dict[str, Any]:
     return {
         "code": code, "text": text, "type": qtype, "choices": choices if is_choice else [],
         "required": bool(q.get("required", True)), "min_value": min_value, "max_value": max_value,
-        "scale_points": points, "scale_labels": labels,
+        "decimals": decimals, "scale_points": points, "scale_labels": labels,
     }
 
 
@@ -167,8 +176,8 @@ def question_add(*, questionnaire: Questionnaire, added_by: User, **fields: Any)
                                    show_if_value=value, **q)
 
 
-QUESTION_FIELDS = ("code", "text", "type", "choices", "required", "min_value", "max_value", "scale_points",
-                   "scale_labels", "show_if", "show_if_value")
+QUESTION_FIELDS = ("code", "text", "type", "choices", "required", "min_value", "max_value", "decimals",
+                   "scale_points", "scale_labels", "show_if", "show_if_value")
 
 
 @transaction.atomic
@@ -183,7 +192,7 @@ def question_update(*, question: Question, changed_by: User, **fields: Any) -> Q
     current = {
         "code": question.code, "text": question.text, "type": question.type, "choices": question.choices,
         "required": question.required, "min_value": question.min_value, "max_value": question.max_value,
-        "scale_points": question.scale_points, "scale_labels": question.scale_labels,
+        "decimals": question.decimals, "scale_points": question.scale_points, "scale_labels": question.scale_labels,
         "show_if": question.show_if_question.code if question.show_if_question else "",
         "show_if_value": question.show_if_value,
     }
@@ -243,6 +252,37 @@ def questions_reorder(*, questionnaire: Questionnaire, question_ids: list[int], 
     return ordered
 
 
+@transaction.atomic
+def questionnaire_version_create(*, questionnaire: Questionnaire, created_by: User) -> Questionnaire:
+    """A new version of a questionnaire: a draft copy of its questions (branching included) to change.
+
+    The old version keeps its questions and answers; invitations not yet answered can still be
+    answered on it. The study's schedule asks the new version from now on. Only the newest version
+    gets a new one (`superseded`)."""
+    questionnaire = Questionnaire.objects.select_for_update().select_related("study").get(pk=questionnaire.pk)
+    policy.authorize(created_by, "study.change", questionnaire.study)
+    workflow.study_require(questionnaire.study, workflow.StudyAction.MATERIALS)
+    newer = builder.newer_version(questionnaire)
+    if newer is not None:
+        raise ValidationError(_("Version %(n)s already replaces this version: make changes there.")
+                              % {"n": newer.version}, code="superseded")
+    copy = Questionnaire.objects.create(
+        study=questionnaire.study, title=questionnaire.title, introduction=questionnaire.introduction,
+        closes_on=questionnaire.closes_on, version=questionnaire.version + 1, previous=questionnaire,
+    )
+    copied: dict[int, Question] = {}
+    for question in questionnaire.questions.order_by("order", "id"):
+        old_pk = question.pk
+        question.pk = None
+        question.id = None
+        question.questionnaire = copy
+        question.show_if_question = copied.get(question.show_if_question_id) if question.show_if_question_id else None
+        question.save(force_insert=True)
+        copied[old_pk] = question
+    ScheduleItem.objects.filter(questionnaire=questionnaire).update(questionnaire=copy)
+    return copy
+
+
 def _link(invitation: Invitation) -> str:
     return absolute_url(reverse("evaluations:token_questionnaire", kwargs={"token": invitation.token}))
 
@@ -286,6 +326,10 @@ def questionnaire_send(
     workflow.study_require(study, workflow.StudyAction.PARTICIPANTS)
     if questionnaire.status == QuestionnaireStatus.CLOSED:
         raise ValidationError(_("This questionnaire is closed."), code="closed")
+    newer = builder.newer_version(questionnaire)
+    if newer is not None:
+        raise ValidationError(_("Version %(n)s replaces this version: send that one.") % {"n": newer.version},
+                              code="superseded")
     if not questionnaire.questions.exists():
         raise ValidationError(_("Add questions before sending the questionnaire."), code="no_questions")
     now = now or timezone.now()
@@ -401,6 +445,9 @@ def _parse_answer(question: Question, raw: Any) -> dict[str, Any] | None:
             raise _err({field: _("The number is too large.")}, code="number_range")
         if number != number.quantize(Decimal("0.01")):
             raise _err({field: _("Give at most two decimals.")}, code="number_decimals")
+        if question.decimals is not None and builder.decimals_of(number) > question.decimals:
+            raise _err({field: _("Give a whole number.") if question.decimals == 0 else
+                        _("Give at most %(n)s decimals.") % {"n": question.decimals}}, code="number_decimals")
     return {"number": number}
 
 
