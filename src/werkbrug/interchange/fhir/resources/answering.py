@@ -21,7 +21,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from pydantic import ValidationError as ModelError
 
 from werkbrug.core import policy
@@ -72,7 +73,11 @@ def _invitation(user: User, body: dict) -> tuple[Invitation, str]:
             policy.authorize(user, ACTION, invitation)
             return invitation, pseudonym
     if candidates:
-        policy.authorize(user, ACTION, candidates[0])  # refused: logged against the client, then 403
+        try:
+            policy.authorize(user, ACTION, candidates[0])  # refused, and so logged against the client
+        except (Http404, PermissionDenied):
+            pass
+    # The same answer whether or not someone else's invitation exists.
     raise FhirError(403, "forbidden", "there is no pending invitation of the acting person to answer this "
                     "questionnaire about this patient")
 
