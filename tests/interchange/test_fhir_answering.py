@@ -76,7 +76,7 @@ def coding(link: str, *codes: str) -> dict:
     return {"linkId": link, "answer": [{"valueCoding": {"system": OPTION, "code": c}} for c in codes]}
 
 
-def test_the_invited_professional_answers_from_their_system(post_as, invited, research):
+def test_the_invited_professional_answers_from_their_system(post_as, invited, research):  # noqa: F811
     answer = post_as(research.jobcoach)(response(
         invited, coding("grade", "7.5"), coding("works", "1"), {"linkId": "hours", "answer": [{"valueDecimal": 24}]},
         {"linkId": "note", "answer": [{"valueString": "Gaat goed"}]}))
@@ -99,7 +99,7 @@ def test_the_invited_professional_answers_from_their_system(post_as, invited, re
     assert again.status_code == 403
 
 
-def test_a_hidden_question_is_not_required_nor_stored(post_as, invited, research):
+def test_a_hidden_question_is_not_required_nor_stored(post_as, invited, research):  # noqa: F811
     answer = post_as(research.jobcoach)(response(
         invited, coding("grade", "6"), coding("works", "2"), {"linkId": "hours", "answer": [{"valueDecimal": 99}]}))
     assert answer.status_code == 201, answer.content
@@ -118,7 +118,7 @@ def test_a_hidden_question_is_not_required_nor_stored(post_as, invited, research
     ([coding("grade", "6"), coding("works", "2"), coding("unknown", "1")], "unknown linkId"),
     ([coding("grade", "6"), coding("works", "2"), {"linkId": "note", "answer": [{"valueString": 3}]}], "not FHIR"),
 ])
-def test_invalid_answers_are_a_422_and_nothing_is_stored(post_as, invited, research, items, why):
+def test_invalid_answers_are_a_422_and_nothing_is_stored(post_as, invited, research, items, why):  # noqa: F811
     answer = post_as(research.jobcoach)(response(invited, *items))
     assert answer.status_code == 422, (why, answer.content)
     OperationOutcome.model_validate(answer.json())
@@ -127,13 +127,13 @@ def test_invalid_answers_are_a_422_and_nothing_is_stored(post_as, invited, resea
     assert invited.invitation.responded_at is None
 
 
-def test_only_a_completed_response_is_stored(post_as, invited, research):
+def test_only_a_completed_response_is_stored(post_as, invited, research):  # noqa: F811
     answer = post_as(research.jobcoach)(response(invited, coding("grade", "6"), coding("works", "2"),
                                                  status="in-progress"))
     assert answer.status_code == 422
 
 
-def test_a_team_member_who_was_not_invited_cannot_answer(post_as, invited, research, make_person):
+def test_a_team_member_who_was_not_invited_cannot_answer(post_as, invited, research, make_person):  # noqa: F811
     from werkbrug.trajectories.models import Trajectory
     from werkbrug.trajectories.services import team_member_add
 
@@ -148,13 +148,13 @@ def test_a_team_member_who_was_not_invited_cannot_answer(post_as, invited, resea
                                           actor_id_snapshot=colleague.pk).exists()
 
 
-def test_someone_outside_the_team_gets_the_patient_not_found(post_as, invited, research, make_person):
+def test_someone_outside_the_team_gets_the_patient_not_found(post_as, invited, research, make_person):  # noqa: F811
     stranger = make_person(research.ggz, Role.JOBCOACH, first_name="Stijn", last_name="Vreemd")
     answer = post_as(stranger)(response(invited, coding("grade", "6"), coding("works", "2")))
     assert answer.status_code == 404 and not Answer.objects.exists()
 
 
-def test_an_invitation_by_e_mail_is_not_matched_to_an_account(post_as, invited, research):
+def test_an_invitation_by_e_mail_is_not_matched_to_an_account(post_as, invited, research):  # noqa: F811
     """Sent by hand to the professional's own e-mail address: still not answerable by a system."""
     Invitation.objects.filter(pk=invited.invitation.pk).update(responded_at=datetime(2026, 1, 7, tzinfo=AMS))
     s.questionnaire_send(questionnaire=invited.questionnaire, sent_by=research.researcher, to_participants=False,
@@ -163,7 +163,7 @@ def test_an_invitation_by_e_mail_is_not_matched_to_an_account(post_as, invited, 
     assert answer.status_code == 403
 
 
-def test_no_answers_about_a_client_who_withdrew_research_consent(post_as, invited, research):
+def test_no_answers_about_a_client_who_withdrew_research_consent(post_as, invited, research):  # noqa: F811
     from werkbrug.clients.models import ConsentMethod
     from werkbrug.clients.services import consent_withdraw
     from werkbrug.core.choices import DataCategory
@@ -174,7 +174,7 @@ def test_no_answers_about_a_client_who_withdrew_research_consent(post_as, invite
     assert answer.status_code == 403 and not Answer.objects.exists()
 
 
-def test_the_write_scope_is_needed(client, get_token, region_admin, invited, research):
+def test_the_write_scope_is_needed(client, get_token, region_admin, invited, research):  # noqa: F811
     registered, secret = system_register(actor=region_admin, organisation=research.ggz, name="EPD",
                                          scopes=["system/QuestionnaireResponse.read"], acting_person=research.jobcoach)
     token = get_token(SimpleNamespace(client=registered, secret=secret))

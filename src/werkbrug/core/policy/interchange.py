@@ -49,14 +49,14 @@ def may_act_as(system: Any, person: User | None) -> bool:
 
 @rule("questionnaire.answer_via_system")
 def answer_via_system(user: User, invitation: Any) -> Decision:
+    from django.core.exceptions import ObjectDoesNotExist
+
     from werkbrug.evaluations.models import RespondentKind
     from werkbrug.notifications.kinds import Kind
     from werkbrug.notifications.models import Notification
 
     from ..choices import DataCategory
     from .clients import consented_categories
-
-    from django.core.exceptions import ObjectDoesNotExist
 
     try:
         scheduled = invitation.scheduled
