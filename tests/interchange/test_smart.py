@@ -199,6 +199,9 @@ def test_capability_statement_names_smart(client):
     codes = {c["code"] for s in security["service"] for c in s["coding"]}
     assert codes == {"OAuth", "SMART-on-FHIR"}
     assert "X-Werkbrug-Acting-Person" in security["description"]
+    resources = {r["type"]: {i["code"] for i in r["interaction"]}
+                 for r in client.get("/fhir/R4/metadata").json()["rest"][0]["resource"]}
+    assert "create" in resources["QuestionnaireResponse"] and "create" not in resources["Questionnaire"]
 
 
 @pytest.mark.parametrize("jwks, error", [
