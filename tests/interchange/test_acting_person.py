@@ -7,11 +7,14 @@ import pytest
 
 from werkbrug.administration.models import AdministrationEvent, EventAction
 from werkbrug.clients.models import ConsentMethod
-from werkbrug.core.choices import Role
+from werkbrug.clients.services import consent_grant
+from werkbrug.collaboration.services import signal_create
+from werkbrug.core.choices import DataCategory, Role
 from werkbrug.core.models import AccessLogRecord
-from werkbrug.interchange.models import FhirSubscription, SystemClient
+from werkbrug.interchange.models import FhirSubscription, SubscriptionNotification, SystemClient
 from werkbrug.interchange.services import system_change
-from werkbrug.trajectories.services import trajectory_start
+from werkbrug.trajectories.models import Trajectory
+from werkbrug.trajectories.services import team_member_add, trajectory_start
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +110,30 @@ def test_the_administrator_names_the_persons_on_the_system_page(as_user, region_
 
 def test_a_professional_cannot_open_the_system_page(as_user, allowed, team):
     assert as_user(team.jobcoach).get(f"/interchange/systems/{allowed.client.pk}/").status_code in (403, 404)
+
+
+def test_a_subscription_is_owed_only_what_its_own_person_may_read(allowed, team, second, region_admin,
+                                                                  django_capture_on_commit_callbacks):
+    coach, _own = second
+    FhirSubscription.objects.create(system=allowed.client, person=coach, criteria="Communication",
+                                    endpoint="http://127.0.0.1:9/sara")
+    FhirSubscription.objects.create(system=allowed.client, criteria="Communication", endpoint="http://127.0.0.1:9/jet")
+    with django_capture_on_commit_callbacks(execute=True):
+        signal_create(trajectory=team.trajectory, author=team.jobcoach, category="mood", urgency="normal",
+                      text="Voor het team van Jet.", recipients=[team.labour_expert])
+    owed = list(SubscriptionNotification.objects.values_list("subscription__endpoint", flat=True))
+    assert owed == ["http://127.0.0.1:9/jet"]  # Sara is not in this client's team
+    # Her own client's signal is owed to her subscription; once she is taken off the list, no more.
+    own_trajectory = Trajectory.objects.get(client=_own)
+    consent_grant(client=_own, organisation=team.ggz, category=DataCategory.SIGNALS, recorded_by=coach,
+                  method=ConsentMethod.PAPER, evidence="Formulier")
+    team_member_add(trajectory=own_trajectory, person=team.outsider, role=Role.THERAPIST, added_by=coach)
+    with django_capture_on_commit_callbacks(execute=True):
+        signal_create(trajectory=own_trajectory, author=coach, category="work", urgency="normal",
+                      text="Voor Sara.", whole_team=True)
+    assert SubscriptionNotification.objects.filter(subscription__person=coach).count() == 1
+    system_change(actor=region_admin, system=allowed.client, acting_person=team.jobcoach, persons=[], jwks="")
+    with django_capture_on_commit_callbacks(execute=True):
+        signal_create(trajectory=own_trajectory, author=coach, category="work", urgency="normal",
+                      text="Weer voor Sara.", whole_team=True)
+    assert SubscriptionNotification.objects.filter(subscription__person=coach).count() == 1
