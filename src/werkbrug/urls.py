@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from werkbrug.interchange.oauth import smart_configuration
 from werkbrug.interchange.oauth import token as oauth_token
 
 # URL prefix per domain app; an app's pages appear once it has a `urls.py`.
@@ -39,6 +40,7 @@ urlpatterns = [
     # Other systems: the FHIR R4 interface and its OAuth2 token endpoint (werkbrug/interchange).
     path("fhir/R4/", include("werkbrug.interchange.fhir.urls")),
     path("oauth/token", oauth_token, name="oauth-token"),
+    path(".well-known/smart-configuration", smart_configuration, name="smart-configuration"),
     path("", include("werkbrug.operations.urls")),
     path("", include("werkbrug.web.urls")),
 ]

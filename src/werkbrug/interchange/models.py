@@ -1,9 +1,12 @@
 """Other systems of the region's organisations (an EHR, a case system) and their access tokens.
 
-A system signs in with OAuth2 client credentials (RFC 6749 §4.4). Its secret and its tokens are
-kept only as SHA-256 digests. A system is bound to one organisation and acts on behalf of one of
-that organisation's professionals (`acting_person`): every read and write it makes is decided
-by the same policy as that person's pages, and logged with both the person and the system.
+A system signs in with OAuth2 client credentials (RFC 6749 §4.4): a secret, kept only as a
+SHA-256 digest, or a JWT signed with its own private key (SMART Backend Services; the region
+administrator registers the public keys as a JWK Set). Its tokens too are kept only as digests.
+A system is bound to one organisation and acts on behalf of that organisation's professionals:
+its default person (`acting_person`) or, named per call, one of the `persons` the administrator
+allowed. Every read and write is decided by the same policy as that person's pages, and logged
+with both the person and the system.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 # The FHIR resource types a system may be given, each read ("read": read and search) or write.
 RESOURCE_TYPES = ("Patient", "CarePlan", "CareTeam", "Consent", "Task", "Communication", "AuditEvent",
                   "Appointment", "Questionnaire", "QuestionnaireResponse", "Subscription")
-WRITE_TYPES = ("Communication", "Task", "Subscription")
+WRITE_TYPES = ("Communication", "Task", "QuestionnaireResponse", "Subscription")
 
 
 def all_scopes() -> list[str]:
@@ -35,6 +38,12 @@ class SystemClient(models.Model):
     acting_person = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("acts on behalf of"), on_delete=models.PROTECT, related_name="+"
     )
+    persons = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("may also act for"), blank=True, related_name="+",
+        help_text=_("Professionals of the same organisation a call may name as the person it acts for."),
+    )
+    # SMART Backend Services: the system's public keys (RS384 or ES384) as a JWK Set.
+    jwks = models.JSONField(_("public keys (JWK Set)"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -74,6 +83,20 @@ class SystemToken(models.Model):
         return self.scopes.split()
 
 
+class UsedAssertion(models.Model):
+    """A client assertion's `jti`, kept until the assertion expires, so that it cannot be replayed."""
+
+    system = models.ForeignKey(SystemClient, on_delete=models.CASCADE, related_name="+")
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["system", "jti"], name="used_assertion_once")]
+
+    def __str__(self) -> str:
+        return f"{self.system_id}:{self.jti}"
+
+
 class SubscriptionStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     ERROR = "error", _("Error")
@@ -86,6 +109,9 @@ class FhirSubscription(models.Model):
     empty notification to `endpoint`; the system then searches with `_lastUpdated`."""
 
     system = models.ForeignKey(SystemClient, on_delete=models.CASCADE, related_name="subscriptions")
+    # The person the subscribing call acted for (null: the system's default person).
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="+")
     criteria = models.CharField(max_length=40)
     endpoint = models.URLField(max_length=500)
     headers = models.JSONField(default=list, blank=True)

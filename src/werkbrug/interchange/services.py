@@ -1,4 +1,5 @@
-"""Writes of the interchange: registering systems, renewing their secret, revoking, tokens."""
+"""Writes of the interchange: registering systems, their persons and keys, renewing their secret,
+revoking, tokens."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from werkbrug.core.models import Organisation, User
 from werkbrug.core.policy.interchange import may_act_for
 
 from .models import SystemClient, SystemToken, all_scopes
+from .scopes import UnknownScope, grant
+from .smart import parse_jwks
 
 TOKEN_TTL = timedelta(minutes=15)
 
@@ -35,11 +38,21 @@ def _check_scopes(scopes: list[str]) -> str:
     return " ".join(sorted(set(scopes)))
 
 
+def _check_persons(system: SystemClient, persons: list[User]) -> list[User]:
+    if any(not may_act_for(system, person) for person in persons):
+        raise ValidationError({"persons": ValidationError(
+            _("Choose active professionals of this organisation."), code="persons")})
+    return persons
+
+
 @transaction.atomic
 def system_register(
-    *, actor: User, organisation: Organisation, name: str, scopes: list[str], acting_person: User
+    *, actor: User, organisation: Organisation, name: str, scopes: list[str], acting_person: User,
+    persons: list[User] | None = None, jwks: str = "",
 ) -> tuple[SystemClient, str]:
-    """Register a system for `organisation`; returns it and its secret (shown once, never stored)."""
+    """Register a system for `organisation`; returns it and its secret (shown once, never stored).
+    `persons`: whom a call may name besides the default `acting_person`; `jwks`: the public keys
+    for SMART Backend Services, as pasted."""
     policy.authorize(actor, "system.manage", organisation)
     system = SystemClient(region_id=organisation.region_id, organisation=organisation, name=name.strip(),
                           created_by=actor, client_id="wb-" + secrets.token_hex(8))
@@ -48,13 +61,47 @@ def system_register(
             _("Choose an active professional of this organisation."), code="acting_person")})
     system.acting_person = acting_person
     system.scopes = _check_scopes(scopes)
+    persons = _check_persons(system, list(persons or []))
+    system.jwks = parse_jwks(jwks)
     secret = secrets.token_urlsafe(32)
     system.secret_digest = digest(secret)
     system.save()
+    system.persons.set(persons)
     event_record(actor=actor, action=EventAction.SYSTEM_REGISTERED, region_id=system.region_id,
                  organisation=organisation, person=acting_person,
-                 after={"name": system.name, "client_id": system.client_id, "scopes": system.scopes})
+                 after={"name": system.name, "client_id": system.client_id, "scopes": system.scopes,
+                        "persons": sorted(p.pk for p in persons), "keys": _key_ids(system.jwks)})
     return system, secret
+
+
+def _key_ids(jwks: dict) -> list[str]:
+    return [str(key.get("kid") or key.get("kty")) for key in jwks.get("keys", [])]
+
+
+@transaction.atomic
+def system_change(*, actor: User, system: SystemClient, acting_person: User, persons: list[User], jwks: str
+                  ) -> SystemClient:
+    """Change whom the system acts for (its default person and the persons a call may name) and its
+    public keys. A person taken off can no longer be named from the next call on."""
+    policy.authorize(actor, "system.manage", system)
+    system = SystemClient.objects.select_for_update().get(pk=system.pk)
+    if not system.is_active:
+        raise ValidationError(_("This system has been revoked."), code="revoked")
+    if not may_act_for(system, acting_person):
+        raise ValidationError({"acting_person": ValidationError(
+            _("Choose an active professional of this organisation."), code="acting_person")})
+    persons = _check_persons(system, persons)
+    before = {"acting_person": system.acting_person_id, "persons": sorted(system.persons.values_list("pk", flat=True)),
+              "keys": _key_ids(system.jwks)}
+    system.acting_person = acting_person
+    system.jwks = parse_jwks(jwks)
+    system.save(update_fields=["acting_person", "jwks"])
+    system.persons.set(persons)
+    event_record(actor=actor, action=EventAction.SYSTEM_CHANGED, region_id=system.region_id,
+                 organisation=system.organisation, person=acting_person, before=before,
+                 after={"acting_person": acting_person.pk, "persons": sorted(p.pk for p in persons),
+                        "keys": _key_ids(system.jwks)})
+    return system
 
 
 @transaction.atomic
@@ -89,9 +136,9 @@ def system_revoke(*, actor: User, system: SystemClient) -> SystemClient:
 class TokenRefused(Exception):
     """OAuth2 error (RFC 6749 §5.2): `code` is the error code, `status` the HTTP status."""
 
-    def __init__(self, code: str, status: int = 400, description: str = ""):
+    def __init__(self, code: str, status: int = 400, description: str = "", *, assertion: bool = False):
         super().__init__(code)
-        self.code, self.status, self.description = code, status, description
+        self.code, self.status, self.description, self.assertion = code, status, description, assertion
 
 
 def authenticate_system(client_id: str, secret: str) -> SystemClient:
@@ -104,12 +151,14 @@ def authenticate_system(client_id: str, secret: str) -> SystemClient:
 
 
 @transaction.atomic
-def token_issue(*, system: SystemClient, scope: str) -> tuple[SystemToken, str]:
-    """A short-lived access token for the asked scopes (all of the system's when none asked)."""
-    granted = system.scope_list
-    asked = scope.split() if scope else granted
-    if len(asked) > 50 or any(s not in granted for s in asked):
-        raise TokenRefused("invalid_scope")
+def token_issue(*, system: SystemClient, scope: str) -> tuple[SystemToken, str, str]:
+    """A short-lived access token for the asked scopes (all of the system's when none asked), in
+    SMART v1 or v2 form (`scopes.py`); returns the token, its secret and the granted scope as the
+    answer states it."""
+    try:
+        granted = grant(scope, system.scope_list)
+    except UnknownScope:
+        raise TokenRefused("invalid_scope") from None
     if not may_act_for(system, system.acting_person):
         # The person the system acts for has left: no token until the administrator chooses another.
         raise TokenRefused("invalid_client", 401, _("The person this system acts for is no longer active."))
@@ -117,9 +166,9 @@ def token_issue(*, system: SystemClient, scope: str) -> tuple[SystemToken, str]:
     secret = secrets.token_urlsafe(32)
     now = timezone.now()
     ttl = timedelta(seconds=getattr(settings, "SYSTEM_TOKEN_TTL_SECONDS", int(TOKEN_TTL.total_seconds())))
-    token = SystemToken.objects.create(system=system, digest=digest(secret), scopes=" ".join(asked),
+    token = SystemToken.objects.create(system=system, digest=digest(secret), scopes=" ".join(granted.scopes),
                                        created_at=now, expires_at=now + ttl)
-    return token, secret
+    return token, secret, granted.answer
 
 
 def token_find(secret: str) -> SystemToken | None:

@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from werkbrug.core import policy
+from werkbrug.core.policy.interchange import may_act_as
 
 from .models import FhirSubscription, SubscriptionNotification, SubscriptionStatus
 
@@ -111,10 +112,12 @@ def on_change(instance: Any) -> int:
     subscriptions = (FhirSubscription.objects.filter(
         status=SubscriptionStatus.ACTIVE, criteria=topic.resource_type, system__revoked_at__isnull=True,
         system__region_id=topic.region_id(instance),
-    ).select_related("system__acting_person"))
+    ).select_related("system__acting_person", "person"))
     target = topic.target(instance)
     for subscription in subscriptions:
-        if not policy.can(subscription.system.acting_person, topic.action, target):
+        # Decided for the person the subscribing call acted for, while the system may still act for them.
+        person = subscription.person or subscription.system.acting_person
+        if not may_act_as(subscription.system, person) or not policy.can(person, topic.action, target):
             continue
         FhirSubscription.objects.filter(pk=subscription.pk).update(events=F("events") + 1)
         subscription.refresh_from_db(fields=["events"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,7 @@ from werkbrug.core import policy
 from werkbrug.web.forms import apply_validation_error
 
 from . import imports, selectors, services
-from .forms import ImportForm, SystemForm
+from .forms import ImportForm, SystemChangeForm, SystemForm
 
 
 @login_required
@@ -44,6 +46,26 @@ def system_add(request: HttpRequest) -> HttpResponse:
         else:
             return _secret_page(request, system, secret)
     return render(request, "interchange/system_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def system_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Whom the system acts for and its public keys."""
+    system = selectors.system_get(user=request.user, pk=pk)
+    initial = {"acting_person": system.acting_person, "persons": list(system.persons.all()),
+               "jwks": json.dumps(system.jwks, indent=2) if system.jwks else ""}
+    form = SystemChangeForm(request.POST or None, initial=initial, system=system)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.system_change(actor=request.user, system=system, acting_person=form.cleaned_data["acting_person"],
+                                   persons=list(form.cleaned_data["persons"]), jwks=form.cleaned_data["jwks"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The system has been changed."))
+            return redirect("interchange:systems")
+    return render(request, "interchange/system_change.html", {"form": form, "system": system})
 
 
 @login_required

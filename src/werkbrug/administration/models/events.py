@@ -25,6 +25,7 @@ class EventAction(models.TextChoices):
     SYSTEM_REGISTERED = "system_registered", _("Connected system registered")
     SYSTEM_SECRET_RENEWED = "system_secret_renewed", _("Secret of a connected system renewed")
     SYSTEM_REVOKED = "system_revoked", _("Connected system revoked")
+    SYSTEM_CHANGED = "system_changed", _("Persons or keys of a connected system changed")
     PERSON_REACTIVATED = "person_reactivated", _("Account reactivated")
 
 

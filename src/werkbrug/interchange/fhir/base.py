@@ -1,7 +1,8 @@
 """The plumbing of the FHIR R4 interface: system tokens, search parameters, Bundles, OperationOutcome.
 
-Every request is made by a system (OAuth2 client credentials, `../oauth.py`) on behalf of its
-acting person. The resource handlers (`resources.py`) read through the same selectors and the
+Every request is made by a system (OAuth2 client credentials, `../oauth.py`) on behalf of a
+person: the one named in the header `X-Werkbrug-Acting-Person` (a user name the region
+administrator allowed for this system), else the system's default person. The resource handlers (`resources.py`) read through the same selectors and the
 same policy as that person's pages; the access log records the person, and the system in its
 purpose ("via <system>").
 """
@@ -33,6 +34,7 @@ PSEUDONYM_SYSTEM = "https://werkbrug.nl/fhir/NamingSystem/client-pseudonym"
 BSN_SYSTEM = "http://fhir.nl/fhir/NamingSystem/bsn"
 EXTENSION = "https://werkbrug.nl/fhir/StructureDefinition/"
 FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+ACTING_PERSON_HEADER = "X-Werkbrug-Acting-Person"
 
 
 class FhirError(Exception):
@@ -212,6 +214,7 @@ def fhir_view(resource_type: str) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from ..selectors import acting_person_find
             from ..services import token_find
 
             secret = _bearer(request)
@@ -221,7 +224,15 @@ def fhir_view(resource_type: str) -> Callable:
             mode = "read" if request.method in ("GET", "HEAD") else "write"
             if not system_scope_allows(token.scope_list, resource_type, mode):
                 return outcome(403, "forbidden", f"the token has no scope for {resource_type}.{mode}")
-            request.user = token.system.acting_person
+            person = token.system.acting_person
+            named = request.headers.get(ACTING_PERSON_HEADER)
+            if named is not None:
+                person = acting_person_find(system=token.system, username=named.strip())
+                if person is None:
+                    # The same answer for an unknown name and one the system may not act for.
+                    return outcome(403, "forbidden", "this system may not act for the person named in "
+                                   f"{ACTING_PERSON_HEADER}")
+            request.user = person
             request.system = token.system
             # Not reset here: the request middleware restores the context when the request ends,
             # after it has written any refusals recorded inside a transaction (they name the system too).

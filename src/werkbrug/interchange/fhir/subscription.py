@@ -71,7 +71,8 @@ def _values(body: dict) -> dict:
 @fhir_view("Subscription")
 def subscriptions(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        subscription = FhirSubscription.objects.create(system=request.system, **_values(read_body(request)))
+        subscription = FhirSubscription.objects.create(system=request.system, person=request.user,
+                                                       **_values(read_body(request)))
         response = fhir_response(resource(subscription), status=201)
         response["Location"] = f"{base_url()}/Subscription/{subscription.pk}"
         return response

@@ -1,11 +1,14 @@
 from django.urls import path
 
+from ..oauth import smart_configuration
 from . import subscription, views
 
 app_name = "fhir"
 
 urlpatterns = [
     path("metadata", views.metadata, name="metadata"),
+    # SMART discovery is looked up under the FHIR base URL.
+    path(".well-known/smart-configuration", smart_configuration, name="smart-configuration"),
     path("Subscription", subscription.subscriptions, name="subscription-search"),
     path("Subscription/<str:pk>", subscription.subscription, name="subscription-read"),
 ]

@@ -50,8 +50,12 @@ def metadata(request: HttpRequest) -> HttpResponse:
             "mode": "server",
             "security": {
                 "service": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
-                                         "code": "OAuth"}]}],
-                "description": "OAuth2 client credentials at /oauth/token; scopes system/<Type>.read",
+                                         "code": code}]} for code in ("OAuth", "SMART-on-FHIR")],
+                "description": (
+                    "OAuth2 client credentials at /oauth/token: a client secret, or SMART Backend Services "
+                    "(client_assertion signed RS384 or ES384, see .well-known/smart-configuration); scopes "
+                    "system/<Type>.read|write or SMART v2 system/<Type>.rs|cud; the person a call acts for "
+                    "in the header X-Werkbrug-Acting-Person"),
                 "extension": [{"url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
                                "extension": [{"url": "token",
                                               "valueUri": base_url().removesuffix("/fhir/R4") + "/oauth/token"}]}],

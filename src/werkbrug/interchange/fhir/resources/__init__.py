@@ -9,6 +9,7 @@ so logged, one by one, exactly as when the person opens it in the pages.
 
 from __future__ import annotations
 
+from .answering import response_create
 from .appointment import appointment_read, appointment_search
 from .auditevent import auditevent_read, auditevent_search
 from .careplan import (
@@ -39,5 +40,5 @@ HANDLERS = {
 }
 
 # Writes: create (POST to the type) and update (PUT to the resource).
-CREATE = {"Communication": communication_create}
+CREATE = {"Communication": communication_create, "QuestionnaireResponse": response_create}
 UPDATE = {"Task": task_update}

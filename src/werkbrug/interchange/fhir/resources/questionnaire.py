@@ -15,9 +15,9 @@ numbers are `decimal` with the minValue/maxValue extensions; open text is `text`
 retired. A response is `completed` when the respondent sent it; unanswered invitations are not
 responses.
 
-Create is not offered: professionals and employers answer by the personal link mailed to them
-(the link is their key; an invitation names an e-mail address, not a Werkbrug account), and a
-client answers only for themselves in the portal, so there is no person a system could act for.
+Create: only a professional invited by the study's schedule answers, from their own system, as
+themselves (`answering.py`). Invitations sent by hand name an e-mail address, not a Werkbrug
+account, and a client answers only for themselves in the portal.
 """
 
 from __future__ import annotations
