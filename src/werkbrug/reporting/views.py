@@ -84,11 +84,11 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, Period]:
 
 
 def _links(user, period: Period) -> list[tuple[str, str]]:
-    """The ambassador and experience-experts reports, over the same period (the latter only for
-    those its rule lets in)."""
+    """The ambassador and experience-experts reports, over the same period, for those their rules
+    let in (a portfolio holder reads the dashboard only)."""
     query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
     links = []
-    for label, name, action in ((_("Ambassador report"), "ambassadors:report", None),
+    for label, name, action in ((_("Ambassador report"), "ambassadors:report", "ambassador_report.view"),
                                 (_("Experience experts report"), "experience_experts:reports", "ee_report.view")):
         if action and not policy.can(user, action, None):
             continue
