@@ -198,6 +198,7 @@ REPLICA_READ_VIEWS = env_list("REPLICA_READ_VIEWS", [
     "reporting:*",
     "evaluations:export", "evaluations:codebook_export",
     "api:research-export", "api:research-codebook",
+    "api:report-organisation", "api:report-month",  # the dashboard's drill-down (read only)
 ])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
