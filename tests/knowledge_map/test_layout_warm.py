@@ -22,11 +22,15 @@ def _empty_cache():
 
 
 def test_the_warm_up_task_runs_on_the_exports_queue():
-    assert app.amqp.router.route({}, "werkbrug.knowledge_map.tasks.warm_layout")["queue"].name == "exports"
+    assert (
+        app.amqp.router.route({}, "werkbrug.knowledge_map.tasks.warm_layout")["queue"].name
+        == "exports"
+    )
 
 
 def test_a_change_warms_the_layout_after_commit_and_the_first_visitor_does_not_lay_out(
-        client, pro, make_item, django_capture_on_commit_callbacks):
+    client, pro, make_item, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         make_item("ips", title="IPS")
         make_item("herstel", title="Herstel", theme="care")
@@ -41,7 +45,9 @@ def test_a_change_warms_the_layout_after_commit_and_the_first_visitor_does_not_l
     client.force_login(pro)
     from werkbrug.knowledge_map import selectors
 
-    with mock.patch.object(selectors, "compute_layout", side_effect=AssertionError("laid out again")):
+    with mock.patch.object(
+        selectors, "compute_layout", side_effect=AssertionError("laid out again")
+    ):
         response = client.get("/knowledge-map/")
     assert response.status_code == 200
     assert "IPS" in response.content.decode() and "Herstel" in response.content.decode()
@@ -63,7 +69,9 @@ def test_a_change_after_the_warm_up_warms_again(client, pro, editor, make_item):
     # Published: the task laid out the map with it, before anyone looked.
     assert compute.call_count == 2
     client.force_login(pro)
-    with mock.patch.object(selectors, "compute_layout", side_effect=AssertionError("laid out again")):
+    with mock.patch.object(
+        selectors, "compute_layout", side_effect=AssertionError("laid out again")
+    ):
         response = client.get("/knowledge-map/")
     assert response.status_code == 200 and "Herstel" in response.content.decode()
 

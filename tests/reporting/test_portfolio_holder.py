@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def alderman(make_person, make_org):
-    return make_person(make_org(OrganisationType.MUNICIPALITY, "Gemeente Wethouders"), Role.PORTFOLIO_HOLDER,
-                       first_name="Wendy", last_name="Wethouder")
+    return make_person(
+        make_org(OrganisationType.MUNICIPALITY, "Gemeente Wethouders"),
+        Role.PORTFOLIO_HOLDER,
+        first_name="Wendy",
+        last_name="Wethouder",
+    )
 
 
 def test_the_role_sees_no_client_data_and_needs_no_second_factor():
@@ -26,7 +30,9 @@ def test_the_role_sees_no_client_data_and_needs_no_second_factor():
     assert Role.PORTFOLIO_HOLDER not in TWO_FACTOR_ROLES
 
 
-def test_the_portfolio_holder_sees_the_dashboard_its_pdf_and_csv_without_client_identity(client, team, alderman):
+def test_the_portfolio_holder_sees_the_dashboard_its_pdf_and_csv_without_client_identity(
+    client, team, alderman
+):
     client.force_login(alderman)
     before = AccessLogRecord.objects.count()
     page = client.get("/reports/")
@@ -50,15 +56,29 @@ def test_the_portfolio_holder_sees_the_dashboard_its_pdf_and_csv_without_client_
 def test_the_portfolio_holder_may_not_set_targets(client, alderman):
     client.force_login(alderman)
     assert client.get("/reports/targets/").status_code in (403, 404)
-    assert client.put("/api/v1/reports/targets/", {"figure": "started", "value": "3"},
-                      content_type="application/json").status_code in (403, 404)
+    assert client.put(
+        "/api/v1/reports/targets/",
+        {"figure": "started", "value": "3"},
+        content_type="application/json",
+    ).status_code in (403, 404)
 
 
-@pytest.mark.parametrize("url", [
-    "/clients/{c}/", "/clients/{c}/consents/", "/trajectories/{t}/", "/trajectories/{t}/intake/", "/plans/{t}/",
-    "/employment/trajectories/{t}/", "/api/v1/clients/{c}/", "/api/v1/trajectories/{t}/",
-    "/api/v1/plans/{t}/", "/api/v1/trajectories/{t}/ips/", "/api/v1/trajectories/{t}/signals/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/clients/{c}/",
+        "/clients/{c}/consents/",
+        "/trajectories/{t}/",
+        "/trajectories/{t}/intake/",
+        "/plans/{t}/",
+        "/employment/trajectories/{t}/",
+        "/api/v1/clients/{c}/",
+        "/api/v1/trajectories/{t}/",
+        "/api/v1/plans/{t}/",
+        "/api/v1/trajectories/{t}/ips/",
+        "/api/v1/trajectories/{t}/signals/",
+    ],
+)
 def test_the_portfolio_holder_gets_404_on_client_pages_and_api(client, team, alderman, url):
     client.force_login(alderman)
     response = client.get(url.format(c=team.client.pk, t=team.trajectory.pk))
@@ -68,13 +88,19 @@ def test_the_portfolio_holder_gets_404_on_client_pages_and_api(client, team, ald
 def test_the_portfolio_holder_sees_no_client_list(client, team, alderman):
     client.force_login(alderman)
     response = client.get("/api/v1/clients/")
-    assert response.status_code in (403, 404) or team.client.pseudonym not in response.content.decode()
+    assert (
+        response.status_code in (403, 404) or team.client.pseudonym not in response.content.decode()
+    )
     assert not policy.can(alderman, "client.view", team.client)
 
 
-def test_the_portfolio_holder_of_another_region_does_not_see_ours(region, other_region, make_org, make_person):
-    far = make_person(make_org(OrganisationType.MUNICIPALITY, "Gemeente Ver", in_region=other_region),
-                      Role.PORTFOLIO_HOLDER)
+def test_the_portfolio_holder_of_another_region_does_not_see_ours(
+    region, other_region, make_org, make_person
+):
+    far = make_person(
+        make_org(OrganisationType.MUNICIPALITY, "Gemeente Ver", in_region=other_region),
+        Role.PORTFOLIO_HOLDER,
+    )
     assert not policy.can(far, "region_dashboard.view", region)
     assert policy.can(far, "region_dashboard.view", other_region)
 
@@ -95,12 +121,18 @@ def test_the_portfolio_holder_subscribes_and_is_told_of_the_monthly_report(clien
 
 
 def test_the_region_administrator_gives_the_role(client, make_person, make_org, region):
-    admin = make_person(make_org(OrganisationType.MUNICIPALITY, "Gemeente Beheer"), Role.REGION_ADMIN)
-    person = make_person(make_org(OrganisationType.MUNICIPALITY, "Gemeente Raad"), first_name="Rik", last_name="Raad")
+    admin = make_person(
+        make_org(OrganisationType.MUNICIPALITY, "Gemeente Beheer"), Role.REGION_ADMIN
+    )
+    person = make_person(
+        make_org(OrganisationType.MUNICIPALITY, "Gemeente Raad"), first_name="Rik", last_name="Raad"
+    )
     client.force_login(admin)
     page = client.get(f"/administration/people/{person.pk}/").content.decode()
     assert 'value="portfolio_holder"' in page and "Portefeuillehouder" in page
-    client.post(f"/administration/people/{person.pk}/", {"do": "give", "give-role": Role.PORTFOLIO_HOLDER})
+    client.post(
+        f"/administration/people/{person.pk}/", {"do": "give", "give-role": Role.PORTFOLIO_HOLDER}
+    )
     person = User.objects.get(pk=person.pk)
     assert person.roles == {Role.PORTFOLIO_HOLDER}
     assert policy.can(person, "region_dashboard.view", region)

@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_access_log_keyed_seals'),
+        ("core", "0004_access_log_keyed_seals"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='roleassignment',
-            name='role',
-            field=models.CharField(choices=[('jobcoach', 'Jobcoach / IPS job specialist'), ('therapist', 'Therapist'), ('client_manager', 'Client manager'), ('labour_expert', 'Labour expert'), ('debt_counsellor', 'Debt counsellor'), ('experience_expert', 'Experience expert'), ('ambassador', 'Ambassador'), ('ee_coordinator', 'Experience-expert coordinator'), ('manager', 'Manager'), ('researcher', 'Researcher'), ('editor', 'Editor'), ('region_admin', 'Region administrator'), ('privacy_officer', 'Privacy officer'), ('portfolio_holder', 'Portfolio holder')], max_length=32, verbose_name='role'),
+            model_name="roleassignment",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("jobcoach", "Jobcoach / IPS job specialist"),
+                    ("therapist", "Therapist"),
+                    ("client_manager", "Client manager"),
+                    ("labour_expert", "Labour expert"),
+                    ("debt_counsellor", "Debt counsellor"),
+                    ("experience_expert", "Experience expert"),
+                    ("ambassador", "Ambassador"),
+                    ("ee_coordinator", "Experience-expert coordinator"),
+                    ("manager", "Manager"),
+                    ("researcher", "Researcher"),
+                    ("editor", "Editor"),
+                    ("region_admin", "Region administrator"),
+                    ("privacy_officer", "Privacy officer"),
+                    ("portfolio_holder", "Portfolio holder"),
+                ],
+                max_length=32,
+                verbose_name="role",
+            ),
         ),
     ]

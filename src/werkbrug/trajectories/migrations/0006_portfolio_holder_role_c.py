@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trajectories', '0005_closing_reasons_and_events'),
+        ("trajectories", "0005_closing_reasons_and_events"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='teammembership',
-            name='role',
-            field=models.CharField(choices=[('jobcoach', 'Jobcoach / IPS job specialist'), ('therapist', 'Therapist'), ('client_manager', 'Client manager'), ('labour_expert', 'Labour expert'), ('debt_counsellor', 'Debt counsellor'), ('experience_expert', 'Experience expert'), ('ambassador', 'Ambassador'), ('ee_coordinator', 'Experience-expert coordinator'), ('manager', 'Manager'), ('researcher', 'Researcher'), ('editor', 'Editor'), ('region_admin', 'Region administrator'), ('privacy_officer', 'Privacy officer'), ('portfolio_holder', 'Portfolio holder')], max_length=32, verbose_name='role in this trajectory'),
+            model_name="teammembership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("jobcoach", "Jobcoach / IPS job specialist"),
+                    ("therapist", "Therapist"),
+                    ("client_manager", "Client manager"),
+                    ("labour_expert", "Labour expert"),
+                    ("debt_counsellor", "Debt counsellor"),
+                    ("experience_expert", "Experience expert"),
+                    ("ambassador", "Ambassador"),
+                    ("ee_coordinator", "Experience-expert coordinator"),
+                    ("manager", "Manager"),
+                    ("researcher", "Researcher"),
+                    ("editor", "Editor"),
+                    ("region_admin", "Region administrator"),
+                    ("privacy_officer", "Privacy officer"),
+                    ("portfolio_holder", "Portfolio holder"),
+                ],
+                max_length=32,
+                verbose_name="role in this trajectory",
+            ),
         ),
     ]
