@@ -53,8 +53,13 @@ class _QueueWarmUp:
 
     def __call__(self) -> None:
         # Across transactions (and processes): one queued task until it starts.
-        if cache.add(WARM_PENDING_KEY.format(region_id=self.region_id), 1, WARM_PENDING_SECONDS):
-            warm_layout.delay(self.region_id)
+        key = WARM_PENDING_KEY.format(region_id=self.region_id)
+        if cache.add(key, 1, WARM_PENDING_SECONDS):
+            try:
+                warm_layout.delay(self.region_id)
+            except Exception:
+                cache.delete(key)  # not queued: the next change tries again
+                raise
 
 
 def layout_warm_after_commit(region_id: int) -> None:
@@ -63,7 +68,9 @@ def layout_warm_after_commit(region_id: int) -> None:
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(func == callback for _sids, func, _robust in connection.run_on_commit):
         return
-    transaction.on_commit(callback)
+    # Robust: the change is committed whatever happens to its warm-up (a broker or cache that is
+    # down is logged, not turned into an error for the editor).
+    transaction.on_commit(callback, robust=True)
 
 
 @shared_task(name="werkbrug.knowledge_map.tasks.warm_layout")

@@ -31,6 +31,11 @@ class Period:
         return last_full_month(self.start)
 
 
+def month_end(day: date) -> date:
+    """The last day of `day`'s calendar month."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
 def earliest_start(today: date) -> date:
     """The first day a period may start: 1 January, `MAX_YEARS_BACK` years ago."""
     return date(today.year - MAX_YEARS_BACK, 1, 1)
@@ -58,5 +63,4 @@ def month_period(year: int, month: int, today: date) -> Period | None:
     first = date(year, month, 1)
     if first > today:
         return None
-    end = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return Period(start=first, end=min(end, today))
+    return Period(start=first, end=min(month_end(first), today))

@@ -42,6 +42,7 @@ from werkbrug.trajectories.models import Trajectory
 from werkbrug.trajectories.workflow import OPEN_STATES
 
 from .models import Figure, Target
+from .period import month_end
 
 __all__ = ["RegionDashboard", "MonthRow", "region_dashboard", "organisation_months", "region_organisation",
            "suppress", "targets_for", "open_on", "running_in"]
@@ -97,10 +98,6 @@ def _months(start: date, end: date) -> list[date]:
         months.append(current)
         current = (current.replace(day=28) + timedelta(days=4)).replace(day=1)
     return months
-
-
-def _month_end(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def running_q(start: date, end: date) -> Q:
@@ -273,7 +270,7 @@ def organisation_months(*, region: Region, organisation, start: date, end: date,
     end = min(end, today)
     if start > end:
         return []
-    windows = [(m, max(m, start), min(_month_end(m), end)) for m in _months(start, end)]
+    windows = [(m, max(m, start), min(month_end(m), end)) for m in _months(start, end)]
     running = running_in(Trajectory.objects.filter(region=region, plan_director__organisation=organisation),
                          start, end)
     counts = running.aggregate(**{
