@@ -24,6 +24,9 @@ TABLE = [
     ("organisation.change", {Role.REGION_ADMIN}),
     ("person.change", {Role.REGION_ADMIN}),
     ("access_log.search", {Role.PRIVACY_OFFICER}),
+    # The regional dashboard (aggregates only): the portfolio holder reads it, sets no targets.
+    ("region_dashboard.view", {Role.MANAGER, Role.PORTFOLIO_HOLDER, Role.REGION_ADMIN}),
+    ("region_dashboard.targets", {Role.REGION_ADMIN}),
 ]
 
 

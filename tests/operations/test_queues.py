@@ -37,7 +37,7 @@ def test_every_task_of_werkbrug_is_named_for_a_queue():
     assert named - tasks == set(), "TASK_QUEUE_TASKS names a task that does not exist"
 
 
-@pytest.mark.parametrize("queue", ["mail", "sealing", "celery"])
+@pytest.mark.parametrize("queue", ["mail", "sealing", "celery", "exports"])
 def test_each_named_task_is_routed_to_its_queue(queue):
     tasks = settings.TASK_QUEUE_TASKS[queue]
     assert tasks

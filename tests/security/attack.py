@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Q
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 # Parts of the URLconf that are not the product's: Django's admin (only mounted in debug and
 # demo mode, staff only), static files.
@@ -202,6 +203,11 @@ _p("evaluations.Invitation", "victim", "/fhir/R4/QuestionnaireResponse/{pk}")
 _p("", "own", "/fhir/R4/Subscription/{pk}")  # a system's own subscriptions: no persona holds a system token
 _p("interchange.SystemClient", "region", "/interchange/systems/{pk}")
 _p("", "own", "/portal/plan/versions/{number}")  # the signed-in client's own plan: version 1
+# The dashboard's drill-down: an organisation of the region; a month of this year (January).
+_p("core.Organisation", "region", "/reports/organisations/{organisation_id}",
+   "/api/v1/reports/organisations/{organisation_id}")
+_p("", "year", "/reports/months/{year}", "/api/v1/reports/months/{year}")
+_p("", "calendar_month", "/reports/months/{}/{month}", "/api/v1/reports/months/{}/{month}")
 _p("", "csv", "/api/v1/research/studies/{}/codebook.{fmt}", "/research/studies/{}/codes/export.{fmt}",
    "/knowledge-map/manage/export.{fmt}")
 
@@ -429,6 +435,10 @@ def pick(world, model: str, how: str, chosen: dict) -> Any:
     if how == "csv":
         return "csv"
     if how == "own":
+        return "1"
+    if how == "year":
+        return str(timezone.localdate().year)
+    if how == "calendar_month":
         return "1"
     model_cls = apps.get_model(model)
     qs = model_cls.objects.all()

@@ -198,6 +198,7 @@ REPLICA_READ_VIEWS = env_list("REPLICA_READ_VIEWS", [
     "reporting:*",
     "evaluations:export", "evaluations:codebook_export",
     "api:research-export", "api:research-codebook",
+    "api:report-organisation", "api:report-month",  # the dashboard's drill-down (read only)
 ])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -426,9 +427,12 @@ TASK_QUEUE_TASKS: dict[str, tuple[str, ...]] = {
         "werkbrug.core.tasks.seal_access_log",
         "werkbrug.core.tasks.anchor_access_log",
     ),
-    # Exports and reports made in the background (none yet: exports stream in the request);
-    # any task in these modules lands here (the pattern routes below).
-    "exports": (),
+    # Exports, reports and other heavy work made in the background (exports stream in the
+    # request); any task in these modules lands here (the pattern routes below).
+    "exports": (
+        # The knowledge map's layout, computed into the cache after the map changes.
+        "werkbrug.knowledge_map.tasks.warm_layout",
+    ),
     # Everything else: the scheduled checks (escalations, deadlines, reminders, retention).
     "celery": (
         "werkbrug.collaboration.tasks.escalate_signals",

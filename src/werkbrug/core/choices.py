@@ -59,6 +59,9 @@ class Role(models.TextChoices):
     EDITOR = "editor", _("Editor")
     REGION_ADMIN = "region_admin", _("Region administrator")
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    # A member of a municipal or regional board responsible for this policy area (an alderman,
+    # "wethouder"): reads the regional dashboard and its reports, aggregated and suppressed only.
+    PORTFOLIO_HOLDER = "portfolio_holder", _("Portfolio holder")
 
 
 # Roles that work in client teams and so can see client-level data (2FA is required for them).

@@ -55,6 +55,8 @@ PEOPLE = [
     ("Ervaringswerk", [R.EXPERIENCE_EXPERT]), ("Ervaringswerk", [R.EE_COORDINATOR]),
     ("Cliëntenraad", [R.EDITOR]), ("KWH", [R.RESEARCHER]), ("KWH", [R.RESEARCHER]),
     ("GGZ-R", [R.EDITOR]), ("Van Doorn", [R.MANAGER]),
+    # The alderman for work and income of Lingewaard-Oost (the regional dashboard only).
+    ("Gem. Lingewaard", [R.PORTFOLIO_HOLDER]),
 ]
 
 FIRST_NAMES = [

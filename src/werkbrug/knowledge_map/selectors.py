@@ -27,6 +27,7 @@ __all__ = [
     "map_items",
     "map_relations",
     "map_layout",
+    "map_layout_warm",
     "hidden_links",
     "search_matches",
     "item_get",
@@ -139,6 +140,19 @@ def map_layout(*, region_id: int, items: list[Item], relations: list[tuple[int, 
         layout = compute_layout(((i.pk, i.theme, i.title) for i in items), relations, themes=Theme.values, cols=cols)
         cache.set(key, layout, LAYOUT_CACHE_SECONDS)
     return layout
+
+
+def map_layout_warm(*, region_id: int) -> MapLayout:
+    """Lay out the region's whole published map (what `/knowledge-map/` shows without a filter)
+    into the cache, so the first visitor after a change does not wait for the layout.
+
+    The same items, fields and order as the page (`views._map_context`) and the same cache key
+    (`map_layout`): the page then finds it. A filter or search lays out its own subset on its
+    first view, as before."""
+    items = list(Item.objects.filter(region_id=region_id, status=ItemStatus.PUBLISHED)
+                 .only("id", "theme", "title").order_by("theme", "title", "id"))
+    relations = map_relations(item_ids=[i.pk for i in items])
+    return map_layout(region_id=region_id, items=items, relations=relations)
 
 
 def hidden_links(*, user: User, shown_ids) -> tuple[dict[int, list[str]], int]:

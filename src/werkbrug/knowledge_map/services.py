@@ -251,6 +251,10 @@ def _plain(value: Any) -> Any:
 
 
 def _record(item: Item, actor: User | None, action: str, changes: dict | None = None) -> ItemChange:
+    """Every change of the map is recorded here, so here the layout is warmed after the commit."""
+    from .tasks import layout_warm_after_commit
+
+    layout_warm_after_commit(item.region_id)
     return ItemChange.objects.create(
         item=item, changed_at=timezone.now(), changed_by=actor, action=action, changes=changes or {},
     )

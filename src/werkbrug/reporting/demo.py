@@ -1,5 +1,5 @@
 """Demo data for the dashboard: the region's targets (the IPS benchmarks' average) and the
-network's managers subscribed to the monthly report. Made through the real services."""
+network's managers and the portfolio holders subscribed to the monthly report. Made through the real services."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def load(region: Region, rng: random.Random) -> None:
     if admin is not None:
         for figure, value in TARGETS.items():
             services.target_set(region=region, by=admin, figure=figure, value=value)
-    managers = User.objects.filter(region=region, is_active=True, role_assignments__role=Role.MANAGER).distinct()
+    managers = User.objects.filter(region=region, is_active=True,
+                                   role_assignments__role__in=[Role.MANAGER, Role.PORTFOLIO_HOLDER]).distinct()
     for manager in managers.order_by("pk"):
         if policy.can(manager, "region_dashboard.view", region):
             services.subscription_set(person=manager, subscribed=True)

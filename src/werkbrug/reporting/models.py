@@ -26,6 +26,9 @@ class Figure(models.TextChoices):
 
 # Figures that are a percentage (a target of at most 100).
 PERCENT_FIGURES = frozenset({Figure.EMPLOYED_SHARE, Figure.WORKS_20_SHARE})
+# Figures that do not grow with the number of clients: a region's target for them applies to
+# one organisation too (the drill-down); a target for a count is the whole region's.
+SCALE_FREE_FIGURES = frozenset({Figure.EMPLOYED_SHARE, Figure.WORKS_20_SHARE, Figure.MEDIAN_DAYS, Figure.MEAN_HOURS})
 # Figures where a lower value is better (the arrow and the target read the other way round).
 LOWER_IS_BETTER = frozenset({Figure.MEDIAN_DAYS})
 

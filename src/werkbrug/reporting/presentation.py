@@ -11,13 +11,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from werkbrug.core.suppression import COMPLEMENTARY, SMALL, suppress, suppress_group
 from werkbrug.web.charts import Series, bar_chart, dutch_number
 
-from .models import LOWER_IS_BETTER, PERCENT_FIGURES, Figure
-from .selectors import RegionDashboard
+from .models import LOWER_IS_BETTER, PERCENT_FIGURES, SCALE_FREE_FIGURES, Figure
+from .selectors import MonthRow, RegionDashboard
 
 # How many decimals each headline figure is shown with.
 DECIMALS = {Figure.EMPLOYED_SHARE: 1, Figure.WORKS_20_SHARE: 1, Figure.MEDIAN_DAYS: 0, Figure.MEAN_HOURS: 1,
@@ -160,3 +161,42 @@ def charts(d: RegionDashboard, t: dict) -> dict:
             series=[Series(_("Job starts"), t["job_starts_suppressed"].cells)],
         )
     return result
+
+
+# --- drill-down --------------------------------------------------------------------------------
+
+MONTH_COLUMNS = ("running", "started", "active", "employed", "job_starts")
+
+
+def organisation_targets(targets: dict[str, object]) -> dict[str, object]:
+    """The region's targets that apply to one organisation as they are: shares, the median and
+    the mean (a target for a count is the whole region's)."""
+    return {figure: value for figure, value in targets.items() if figure in SCALE_FREE_FIGURES}
+
+
+def month_tables(months: list[MonthRow]) -> dict[str, object]:
+    """The organisation's months as (month, shown cells…) rows: each column suppressed as one group
+    (the one rule, as the dashboard's organisation table), with its shown total."""
+    by_column = {c: suppress_group([getattr(m, c) for m in months]) for c in MONTH_COLUMNS}
+    return {
+        "months": [(m.month, *[by_column[c].cells[i] for c in MONTH_COLUMNS]) for i, m in enumerate(months)],
+        "month_totals": [by_column[c].total for c in MONTH_COLUMNS],
+        "months_suppressed": by_column,
+    }
+
+
+def month_chart(months: list[MonthRow], t: dict) -> SafeString:
+    return bar_chart(
+        title=_("Trajectories started and job starts per month"), labels=[month_label(m.month) for m in months],
+        chart_id="chart-months", table_id="table-months",
+        series=[Series(_("Started"), t["months_suppressed"]["started"].cells),
+                Series(_("Job starts"), t["months_suppressed"]["job_starts"].cells)],
+    )
+
+
+def organisation_chart(d: RegionDashboard, t: dict) -> SafeString:
+    return bar_chart(
+        title=_("Trajectories running per organisation"), labels=[row[0] for row in t["organisations"]],
+        chart_id="chart-organisations", table_id="table-organisations",
+        series=[Series(_("Running"), [row[1] for row in t["organisations"]])],
+    )

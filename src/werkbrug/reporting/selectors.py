@@ -19,6 +19,10 @@ Every figure follows the period [start, end] (see `period.py`; `end` is never af
   work" means a (competitive) job held in the period. The days to the first job count from the
   trajectory's start, for the clients whose first job started in the period;
 - per organisation: the organisation of the trajectory's plan director.
+
+The drill-down reads the same figures for one organisation (`region_dashboard(organisation=…)`),
+and per month for one organisation (`organisation_months`): each month a period of its own
+(the first and last month cut to the chosen period), with the same rules as above.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,13 +42,16 @@ from werkbrug.trajectories.models import Trajectory
 from werkbrug.trajectories.workflow import OPEN_STATES
 
 from .models import Figure, Target
+from .period import month_end
 
-__all__ = ["RegionDashboard", "region_dashboard", "suppress", "targets_for", "open_on", "running_in"]
+__all__ = ["RegionDashboard", "MonthRow", "region_dashboard", "organisation_months", "region_organisation",
+           "suppress", "targets_for", "open_on", "running_in"]
 
 
 @dataclass
 class OrganisationRow:
     name: str
+    organisation_id: int | None = None
     running: int = 0
     started: int = 0
     active: int = 0
@@ -93,27 +100,70 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
+def running_q(start: date, end: date) -> Q:
+    """Ran on at least one day of [start, end] (as a condition, also for a count per month)."""
+    return (Q(ended_on__isnull=True) | Q(ended_on__gte=start)) & Q(started_on__lte=end)
+
+
+def open_q(day: date, today: date) -> Q:
+    """Open on `day`: today the one rule (`OPEN_STATES`); earlier, read from the dates."""
+    if day >= today:
+        return Q(status__in=OPEN_STATES)
+    return (Q(ended_on__isnull=True) | Q(ended_on__gt=day)) & Q(started_on__lte=day)
+
+
 def running_in(trajectories: QuerySet, start: date, end: date) -> QuerySet:
     """Trajectories that ran on at least one day of [start, end]."""
-    return trajectories.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start), started_on__lte=end)
+    return trajectories.filter(running_q(start, end))
 
 
 def open_on(trajectories: QuerySet, day: date, *, today: date | None = None) -> QuerySet:
     """Trajectories open on `day`: today the one rule (`OPEN_STATES`); earlier, read from the dates."""
-    today = today or timezone.localdate()
-    if day >= today:
-        return trajectories.filter(status__in=OPEN_STATES)
-    return trajectories.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day), started_on__lte=day)
+    return trajectories.filter(open_q(day, today or timezone.localdate()))
+
+
+def region_organisation(*, region: Region, organisation_id: int):
+    """An organisation of the region, for the drill-down (None: not in this region)."""
+    from werkbrug.core.models import Organisation
+
+    return Organisation.objects.filter(region=region, pk=organisation_id).first()
+
+
+def _window_outcome(ips, client_jobs: list, first: date, last: date):
+    """A client's IPS outcome over [first, last], counting the jobs held in that window only."""
+    held = [j for j in client_jobs if j.start <= last and (j.end is None or j.end >= first)]
+    return ips.client_outcomes(held, start=first, as_of=last)
+
+
+def _client_windows(rows: list[dict], start: date, end: date) -> dict[int, list]:
+    """Per client: [first trajectory start, first day, last day] of the part of [start, end] in
+    which any of their trajectories ran."""
+    windows: dict[int, list] = {}
+    for row in sorted(rows, key=lambda r: r["started_on"]):
+        if row["started_on"] > end or (row["ended_on"] is not None and row["ended_on"] < start):
+            continue
+        first, last = max(row["started_on"], start), min(row["ended_on"] or end, end)
+        window = windows.get(row["client_id"])
+        if window is None:
+            windows[row["client_id"]] = [row["started_on"], first, last]
+        else:
+            window[1], window[2] = min(window[1], first), max(window[2], last)
+    return windows
 
 
 def targets_for(region: Region) -> dict[str, object]:
     return dict(Target.objects.filter(region=region).values_list("figure", "value"))
 
 
-def region_dashboard(*, region: Region, start: date, end: date, today: date | None = None) -> RegionDashboard:
+def region_dashboard(*, region: Region, start: date, end: date, today: date | None = None,
+                     organisation=None) -> RegionDashboard:
+    """The region's figures over [start, end]; with `organisation`, those of its trajectories only
+    (the plan director's organisation)."""
     today = today or timezone.localdate()
     end = min(end, today)  # figures stop at today
     trajectories = Trajectory.objects.filter(region=region)
+    if organisation is not None:
+        trajectories = trajectories.filter(plan_director__organisation=organisation)
     dashboard = RegionDashboard(region=region, start=start, end=end)
     if start > end:
         return dashboard
@@ -132,13 +182,14 @@ def region_dashboard(*, region: Region, start: date, end: date, today: date | No
     dashboard.started_per_month = [(m, per_month.get(m, 0)) for m in _months(start, end)]
 
     rows = list(running.values("id", "client_id", "started_on", "ended_on",
-                               "plan_director__organisation__name"))
+                               "plan_director__organisation_id", "plan_director__organisation__name"))
     active_ids = set(active.values_list("id", flat=True))
-    organisations: dict[str, OrganisationRow] = {}
+    organisations: dict[int | None, OrganisationRow] = {}
 
     def org_row(row) -> OrganisationRow:
+        pk = row["plan_director__organisation_id"]
         name = row["plan_director__organisation__name"] or _("No organisation")
-        return organisations.setdefault(name, OrganisationRow(name=name))
+        return organisations.setdefault(pk, OrganisationRow(name=name, organisation_id=pk))
 
     for row in rows:
         org = org_row(row)
@@ -158,25 +209,19 @@ def region_dashboard(*, region: Region, start: date, end: date, today: date | No
         phases = Counter(active.annotate(phase_then=Subquery(phase_at_end)).values_list("phase_then", flat=True))
         dashboard.phases = [(str(label), phases.get(value, 0)) for value, label in IPSPhase.choices
                             if value != IPSPhase.CLOSED]
-        # Per client: the part of the period in which any of their trajectories ran.
-        windows: dict[int, list] = {}
+        # Per client: the part of the period in which any of their trajectories ran (counted with
+        # the organisation of their earliest trajectory).
+        windows = _client_windows(rows, start, end)
         organisation_of: dict[int, OrganisationRow] = {}
         for row in sorted(rows, key=lambda r: r["started_on"]):
-            first = max(row["started_on"], start)
-            last = min(row["ended_on"] or end, end)
-            window = windows.get(row["client_id"])
-            if window is None:
-                windows[row["client_id"]] = [row["started_on"], first, last]
+            if row["client_id"] not in organisation_of:
                 organisation_of[row["client_id"]] = org_row(row)
-            else:
-                window[1], window[2] = min(window[1], first), max(window[2], last)
         jobs = employment.job_periods_for_clients(client_ids=list(windows))
         per_client = []
         for client_id, (trajectory_start, first, last) in windows.items():
             last = max(last, first)
             client_jobs = jobs.get(client_id, [])
-            held = [j for j in client_jobs if j.start <= last and (j.end is None or j.end >= first)]
-            outcome = ips.client_outcomes(held, start=first, as_of=last)
+            outcome = _window_outcome(ips, client_jobs, first, last)
             since_start = ips.client_outcomes(client_jobs, start=trajectory_start, as_of=last)
             first_job_in_period = (
                 since_start.days_to_first_job is not None
@@ -202,3 +247,51 @@ def region_dashboard(*, region: Region, start: date, end: date, today: date | No
         states = Counter(active.annotate(**plans.caseload_annotations()).values_list("plan_state", flat=True))
         dashboard.plan_states = [(str(label), states.get(value, 0)) for value, label in AgreementState.choices]
     return dashboard
+
+
+@dataclass
+class MonthRow:
+    """One month of one organisation: the month is a period of its own (cut to the chosen period)."""
+
+    month: date
+    running: int = 0
+    started: int = 0
+    active: int = 0
+    employed: int = 0
+    job_starts: int = 0
+
+
+def organisation_months(*, region: Region, organisation, start: date, end: date,
+                        today: date | None = None) -> list[MonthRow]:
+    """Per month of [start, end], the organisation's figures by the dashboard's rules: running in
+    the month, started in it, active at its end, clients with paid work in it, job starts in it.
+    Three queries, however many months."""
+    today = today or timezone.localdate()
+    end = min(end, today)
+    if start > end:
+        return []
+    windows = [(m, max(m, start), min(month_end(m), end)) for m in _months(start, end)]
+    running = running_in(Trajectory.objects.filter(region=region, plan_director__organisation=organisation),
+                         start, end)
+    counts = running.aggregate(**{
+        f"{what}_{i}": Count("id", filter=condition)
+        for i, (_m, first, last) in enumerate(windows)
+        for what, condition in (("running", running_q(first, last)),
+                                ("started", Q(started_on__gte=first, started_on__lte=last)),
+                                ("active", running_q(first, last) & open_q(last, today)))
+    }) if windows else {}
+    months = [MonthRow(month=m, running=counts[f"running_{i}"], started=counts[f"started_{i}"],
+                       active=counts[f"active_{i}"]) for i, (m, _f, _l) in enumerate(windows)]
+    try:
+        from werkbrug.employment import outcomes as ips
+        from werkbrug.employment import selectors as employment
+    except ImportError:  # pragma: no cover — the module is optional for the dashboard
+        return months
+    rows = list(running.values("client_id", "started_on", "ended_on"))
+    jobs = employment.job_periods_for_clients(client_ids=sorted({r["client_id"] for r in rows}))
+    for row, (_m, first, last) in zip(months, windows, strict=True):
+        for client_id, (_s, client_first, client_last) in _client_windows(rows, first, last).items():
+            row.employed += _window_outcome(ips, jobs.get(client_id, []), client_first,
+                                            max(client_last, client_first)).ever_employed
+        row.job_starts = sum(first <= job.start <= last for client_jobs in jobs.values() for job in client_jobs)
+    return months

@@ -28,10 +28,10 @@ from werkbrug.web.charts import dutch_number
 from werkbrug.web.forms import apply_validation_error
 from werkbrug.web.pdf import render_pdf
 
-from . import presentation, services
+from . import drilldown, presentation, services
 from .models import Figure, ReportSubscription, Target
 from .period import MAX_YEARS_BACK, Period, default_period, earliest_start
-from .selectors import region_dashboard, targets_for
+from .selectors import region_dashboard, region_organisation, targets_for
 
 
 class PeriodForm(forms.Form):
@@ -84,11 +84,11 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, Period]:
 
 
 def _links(user, period: Period) -> list[tuple[str, str]]:
-    """The ambassador and experience-experts reports, over the same period (the latter only for
-    those its rule lets in)."""
+    """The ambassador and experience-experts reports, over the same period, for those their rules
+    let in (a portfolio holder reads the dashboard only)."""
     query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
     links = []
-    for label, name, action in ((_("Ambassador report"), "ambassadors:report", None),
+    for label, name, action in ((_("Ambassador report"), "ambassadors:report", "ambassador_report.view"),
                                 (_("Experience experts report"), "experience_experts:reports", "ee_report.view")):
         if action and not policy.can(user, action, None):
             continue
@@ -117,13 +117,14 @@ def _context(request: HttpRequest) -> dict:
         "small": SMALL, "query": request.GET.urlencode(), "printed_on": date_format(timezone.localtime(), "j F Y, H:i"),
         "may_set_targets": policy.can(request.user, "region_dashboard.targets", region),
         "subscribed": ReportSubscription.objects.filter(person=request.user).exists(),
-        "csv_tables": list(CSV_TABLES.items()),
+        "csv_tables": list(CSV_TABLES.items()), "organisation_rows": [(o.organisation_id, *row) for o, row in
+                              zip(dashboard.organisations, tables["organisations"], strict=True)],
     }
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "reporting/dashboard.html", _context(request))
+    return render(request, "reporting/dashboard.html", {**_context(request), "drill": True})
 
 
 @login_required
@@ -157,6 +158,10 @@ def _csv_rows(table: str, context: dict) -> list[list]:
     if table == "organisations":
         header = [_("Organisation"), _("Running"), _("Started"), _("Active at the end"), _("With paid work")]
         return [header] + [[name, *map(_cell, cells)] for name, *cells in context["organisations"]]
+    if table == "months":
+        header = [_("Month"), _("Running"), _("Started"), _("Active at the end"), _("With paid work"),
+                  _("Job starts")]
+        return [header] + [[date_format(month, "F Y"), *map(_cell, cells)] for month, *cells in context["months"]]
     key, header = {
         "started": ("started", [_("Month"), _("Started")]),
         "phases": ("phases", [_("Phase"), _("Trajectories")]),
@@ -172,8 +177,12 @@ def csv_download(request: HttpRequest) -> HttpResponse:
     """One table of the dashboard as shown (suppressed), as CSV for Dutch spreadsheets: UTF-8 with
     a byte-order mark, semicolons between cells, decimal commas, no cell run as a formula."""
     context = _context(request)  # authorizes first
+    return _csv_response(request, context, CSV_TABLES, "werkbrug-regio")
+
+
+def _csv_response(request: HttpRequest, context: dict, tables: dict, name: str) -> HttpResponse:
     table = request.GET.get("table", "figures")
-    if table not in CSV_TABLES:
+    if table not in tables:
         raise Http404
     out = io.StringIO()
     out.write("\ufeff")
@@ -184,8 +193,67 @@ def csv_download(request: HttpRequest) -> HttpResponse:
         writer.writerow(spreadsheet_row(row))
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="werkbrug-regio-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"')
+        f'attachment; filename="{name}-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"')
     return response
+
+
+# --- drill-down: an organisation per month, a month per organisation ---------------------------
+
+ORGANISATION_CSV_TABLES = {
+    "figures": gettext_lazy("Headline figures"), "months": gettext_lazy("Per month"),
+}
+MONTH_CSV_TABLES = {
+    "figures": gettext_lazy("Headline figures"), "organisations": gettext_lazy("By organisation"),
+}
+
+
+def _organisation_context(request: HttpRequest, organisation_id: int) -> dict:
+    region = request.user.region
+    policy.authorize(request.user, "region_dashboard.view", region)
+    organisation = region_organisation(region=region, organisation_id=organisation_id)
+    if organisation is None:
+        raise Http404
+    form, period = _period(request)
+    context = drilldown.organisation_view(region=region, organisation=organisation, period=period,
+                                          today=timezone.localdate())
+    return {**context, "form": form, "clamped": form.clamped, "query": request.GET.urlencode(),
+            "csv_tables": list(ORGANISATION_CSV_TABLES.items()), "small": SMALL}
+
+
+def _month_context(request: HttpRequest, year: int, month: int) -> dict:
+    region = request.user.region
+    policy.authorize(request.user, "region_dashboard.view", region)
+    period = drilldown.month_period(year, month, timezone.localdate())
+    if period is None:
+        raise Http404
+    context = drilldown.month_view(region=region, month=period, today=timezone.localdate())
+    # The organisations link to their months over the dashboard's period the manager came from.
+    return {**context, "query": request.GET.urlencode(), "csv_tables": list(MONTH_CSV_TABLES.items()),
+            "small": SMALL, "drill": True,
+            "organisation_rows": [(pk, *row) for pk, row in
+                                  zip(context["organisation_ids"], context["organisations"], strict=True)]}
+
+
+@login_required
+def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    return render(request, "reporting/organisation.html", _organisation_context(request, organisation_id))
+
+
+@login_required
+def organisation_csv(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    context = _organisation_context(request, organisation_id)  # authorizes first
+    return _csv_response(request, context, ORGANISATION_CSV_TABLES, f"werkbrug-organisatie-{organisation_id}")
+
+
+@login_required
+def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    return render(request, "reporting/month.html", _month_context(request, year, month))
+
+
+@login_required
+def month_csv(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    context = _month_context(request, year, month)  # authorizes first
+    return _csv_response(request, context, MONTH_CSV_TABLES, "werkbrug-maand")
 
 
 # --- targets and the monthly report ------------------------------------------------------------

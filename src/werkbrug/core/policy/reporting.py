@@ -1,4 +1,8 @@
-"""Rules for the regional dashboard: aggregate figures for management, never client data."""
+"""Rules for the regional dashboard: aggregate figures for management, never client data.
+
+The portfolio holder (`Role.PORTFOLIO_HOLDER`, e.g. an alderman) reads the dashboard, its
+drill-down, PDF and CSV, and may take the monthly report; no other rule names the role, so they
+see no client, trajectory or person."""
 
 from __future__ import annotations
 
@@ -23,12 +27,19 @@ def is_network_manager(user: User) -> bool:
     )
 
 
+def is_portfolio_holder(user: User) -> bool:
+    return user.is_professional and user.has_role(Role.PORTFOLIO_HOLDER)
+
+
 @rule("region_dashboard.view")
 def view_dashboard(user: User, region: Any) -> Decision:
-    """The regional dashboard (page, PDF and menu entry): managers of the network's organisations
-    and region administrators, of their own region."""
-    if not (is_network_manager(user) or user.has_role(Role.REGION_ADMIN) or user.is_superuser):
-        return Decision(False, reason="managers of the network's organisations and region administrators", hide=False)
+    """The regional dashboard (page, drill-down, PDF, CSV, the monthly report and the menu
+    entry): managers of the network's organisations, portfolio holders and region
+    administrators, of their own region."""
+    if not (is_network_manager(user) or is_portfolio_holder(user) or user.has_role(Role.REGION_ADMIN)
+            or user.is_superuser):
+        return Decision(False, reason="managers of the network's organisations, portfolio holders and region "
+                                      "administrators", hide=False)
     # No region given (the menu asks): the person's own region.
     region = region if region is not None else getattr(user, "region", None)
     if region is None or region.pk != user.region_id:

@@ -1,0 +1,295 @@
+"""The drill-down: an organisation's figures per month over the chosen period, and a month's
+figures per organisation; previous period and targets beside the headline figures, the one
+suppression rule, CSV of every table, the page and the API alike, managers of the region only."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from werkbrug.core.choices import OrganisationType, Role
+from werkbrug.employment.services import job_start
+from werkbrug.reporting import services
+from werkbrug.reporting.models import Figure
+from werkbrug.reporting.selectors import organisation_months, region_dashboard
+
+pytestmark = pytest.mark.django_db
+
+# A quarter of last year, well before today whatever day the tests run.
+YEAR = timezone.localdate().year - 1
+START, END = date(YEAR, 1, 1), date(YEAR, 3, 31)
+PERIOD = {"start": START.isoformat(), "end": END.isoformat()}
+
+
+@pytest.fixture
+def network(region, make_org, make_trajectories, manager, region_admin):
+    """Alfa (GGZ): 6 trajectories from 10 January (one of whose clients starts a job on 10
+    February), 2 from 5 to 20 February, 5 from 3 March. Beta (UWV): 3 from 1 February."""
+    from types import SimpleNamespace
+
+    alfa, beta = make_org(OrganisationType.GGZ, "Alfa"), make_org(OrganisationType.UWV, "Beta")
+    january = make_trajectories(6, alfa, started_on=date(YEAR, 1, 10))
+    make_trajectories(2, alfa, started_on=date(YEAR, 2, 5), ended_on=date(YEAR, 2, 20))
+    make_trajectories(5, alfa, started_on=date(YEAR, 3, 3))
+    make_trajectories(3, beta, started_on=date(YEAR, 2, 1))
+    job_start(
+        trajectory=january[0],
+        recorded_by=january[0].plan_director,
+        employer_name="Bakkerij Test",
+        job_title="Inpakker",
+        start=date(YEAR, 2, 10),
+        hours_per_week=24,
+        contract_type="fixed_term",
+        competitive=True,
+        hourly_wage=15,
+    )
+    services.target_set(
+        region=region, by=region_admin, figure=Figure.EMPLOYED_SHARE, value=Decimal("41")
+    )
+    services.target_set(region=region, by=region_admin, figure=Figure.STARTED, value=Decimal("20"))
+    return SimpleNamespace(alfa=alfa, beta=beta)
+
+
+def _csv(response) -> list[list[str]]:
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_an_organisations_months_exactly(region, network, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):  # however many months
+        months = organisation_months(region=region, organisation=network.alfa, start=START, end=END)
+    assert [
+        (m.month, m.running, m.started, m.active, m.employed, m.job_starts) for m in months
+    ] == [
+        (date(YEAR, 1, 1), 6, 6, 6, 0, 0),
+        # the two February trajectories ran in February, ended before its end
+        (date(YEAR, 2, 1), 8, 2, 6, 1, 1),
+        (date(YEAR, 3, 1), 11, 5, 11, 1, 0),
+    ]
+    # The months add up to the organisation's figures for the period where a sum means something.
+    whole = region_dashboard(region=region, start=START, end=END, organisation=network.alfa)
+    assert (whole.running, whole.started, whole.active, whole.job_starts) == (13, 13, 11, 1)
+    assert sum(m.started for m in months) == whole.started
+    assert sum(m.job_starts for m in months) == whole.job_starts
+
+
+def test_a_period_from_mid_month_cuts_the_first_month(region, network):
+    months = organisation_months(
+        region=region, organisation=network.alfa, start=date(YEAR, 2, 15), end=END
+    )
+    # From 15 February: the six January trajectories and the two ending on 20 February ran.
+    assert [(m.month, m.running, m.started) for m in months] == [
+        (date(YEAR, 2, 1), 8, 0),
+        (date(YEAR, 3, 1), 11, 5),
+    ]
+
+
+def test_the_organisation_page_suppressed_with_previous_period_and_scale_free_targets(
+    client, network, manager
+):
+    client.force_login(manager)
+    response = client.get(f"/reports/organisations/{network.alfa.pk}/", PERIOD)
+    assert response.status_code == 200
+    context = response.context
+    assert context["months"] == [
+        (date(YEAR, 1, 1), 6, 6, 6, 0, 0),
+        # started [6, 2, 5]: 2 is "<5", and 5 hidden too, else 13 − 6 − 5 gives it back
+        (date(YEAR, 2, 1), 8, "<5", 6, "<5", "<5"),
+        (date(YEAR, 3, 1), 11, "x", 11, "<5", 0),
+    ]
+    assert context["month_totals"] == [25, 13, 23, "<5", "<5"]
+    rows = {r.figure: r for r in context["figures"]}
+    assert (rows[Figure.RUNNING].shown, rows[Figure.RUNNING].previous) == ("13", "0")
+    assert rows[Figure.ACTIVE].shown == "11"
+    # One of 13 clients with work: the share would tell the one, so it is not shown.
+    assert rows[Figure.EMPLOYED_SHARE].shown == "–"
+    # The region's share target applies to the organisation; its count target does not.
+    assert rows[Figure.EMPLOYED_SHARE].target == "41,0 %" and rows[Figure.STARTED].target == ""
+    text = response.content.decode()
+    assert "chart-months" in text and "table-months" in text
+    assert (
+        f'href="/reports/months/{YEAR}/2/?' in text
+    )  # from a month of the organisation, to the month
+
+
+def test_the_month_page_per_organisation_beside_the_month_before(client, network, manager):
+    client.force_login(manager)
+    response = client.get(f"/reports/months/{YEAR}/2/")
+    assert response.status_code == 200
+    context = response.context
+    assert (context["d"].start, context["d"].end) == (date(YEAR, 2, 1), date(YEAR, 2, 28))
+    assert (context["previous_period"].start, context["previous_period"].end) == (
+        date(YEAR, 1, 1),
+        date(YEAR, 1, 31),
+    )
+    assert [row[1:] for row in context["organisation_rows"]] == [
+        # running [8, 3]: 3 is "<5" and 8 then "x"; started [2, 3]; active [6, 3]; with work [1, 0]
+        ("Alfa", "x", "<5", "x", "<5"),
+        ("Beta", "<5", "<5", "<5", 0),
+    ]
+    assert context["organisation_totals"] == [11, 5, 9, "<5"]
+    rows = {r.figure: r for r in context["figures"]}
+    assert (
+        rows[Figure.RUNNING].shown,
+        rows[Figure.RUNNING].previous,
+        rows[Figure.RUNNING].difference,
+    ) == ("11", "6", "+5")
+    assert rows[Figure.STARTED].target == "20"  # the region's own target, as on the dashboard
+    text = response.content.decode()
+    assert (
+        f'href="/reports/organisations/{network.alfa.pk}/' in text and "chart-organisations" in text
+    )
+
+
+def test_the_dashboard_links_to_both_drill_downs(client, network, manager):
+    client.force_login(manager)
+    text = client.get("/reports/", PERIOD).content.decode()
+    assert f'href="/reports/organisations/{network.alfa.pk}/?start=' in text
+    assert f'href="/reports/months/{YEAR}/1/?start=' in text
+
+
+def test_csv_of_every_drill_down_table(client, network, manager):
+    client.force_login(manager)
+    url = f"/reports/organisations/{network.alfa.pk}/csv/"
+    months = _csv(client.get(url, {**PERIOD, "table": "months"}))
+    assert months[0] == ["Periode", START.isoformat(), END.isoformat()]
+    assert months[1] == [
+        "Maand",
+        "Loopt",
+        "Gestart",
+        "Actief aan het einde",
+        "Met betaald werk",
+        "Gestarte banen",
+    ]
+    assert months[2:] == [
+        [f"januari {YEAR}", "6", "6", "6", "0", "0"],
+        [f"februari {YEAR}", "8", "<5", "6", "<5", "<5"],
+        [f"maart {YEAR}", "11", "x", "11", "<5", "0"],
+    ]
+    figures = _csv(client.get(url, {**PERIOD, "table": "figures"}))
+    assert figures[1][0] == "Cijfer" and len(figures) == 2 + len(Figure.values)
+    by_org = _csv(client.get(f"/reports/months/{YEAR}/2/csv/", {"table": "organisations"}))
+    assert by_org[2:] == [["Alfa", "x", "<5", "x", "<5"], ["Beta", "<5", "<5", "<5", "0"]]
+    assert (
+        _csv(client.get(f"/reports/months/{YEAR}/2/csv/", {"table": "figures"}))[1][0] == "Cijfer"
+    )
+    assert client.get(url, {"table": "clients"}).status_code == 404
+
+
+def test_the_api_gives_the_same_suppressed_figures(client, network, manager):
+    client.force_login(manager)
+    data = client.get(f"/api/v1/reports/organisations/{network.alfa.pk}/", PERIOD).json()
+    assert data["organisation"] == "Alfa" and (data["start"], data["end"]) == (
+        START.isoformat(),
+        END.isoformat(),
+    )
+    assert data["months"][1] == {
+        "month": f"{YEAR}-02-01",
+        "running": 8,
+        "started": "<5",
+        "active": 6,
+        "employed": "<5",
+        "job_starts": "<5",
+    }
+    figures = {f["figure"]: f for f in data["figures"]}
+    assert figures["employed_share"]["target"] == "41,0 %" and figures["started"]["target"] == ""
+    month = client.get(f"/api/v1/reports/months/{YEAR}/2/").json()
+    assert month["organisations"] == [
+        {
+            "organisation_id": network.alfa.pk,
+            "organisation": "Alfa",
+            "running": "x",
+            "started": "<5",
+            "active": "x",
+            "employed": "<5",
+        },
+        {
+            "organisation_id": network.beta.pk,
+            "organisation": "Beta",
+            "running": "<5",
+            "started": "<5",
+            "active": "<5",
+            "employed": 0,
+        },
+    ]
+    assert (
+        client.get(
+            f"/api/v1/reports/organisations/{network.alfa.pk}/", {"start": "1900-01-01"}
+        ).status_code
+        == 400
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports/months/{y}/13/",
+        "/reports/months/{y}/0/",
+        "/reports/months/99999/1/",
+        "/reports/months/1900/1/",
+        "/reports/months/{next}/1/",
+        "/api/v1/reports/months/{y}/13/",
+        "/reports/organisations/999999/",
+        "/api/v1/reports/organisations/999999/",
+        "/reports/organisations/{far}/",
+        "/api/v1/reports/organisations/{far}/",
+        "/reports/organisations/{far}/csv/",
+    ],
+)
+def test_impossible_months_and_other_regions_organisations_are_not_found(
+    client, manager, make_org, other_region, url
+):
+    far = make_org(OrganisationType.GGZ, "Ver weg", in_region=other_region)
+    client.force_login(manager)
+    assert (
+        client.get(url.format(y=YEAR, next=timezone.localdate().year + 1, far=far.pk)).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports/organisations/{alfa}/",
+        "/reports/organisations/{alfa}/csv/",
+        "/reports/months/{y}/2/",
+        "/reports/months/{y}/2/csv/",
+        "/api/v1/reports/organisations/{alfa}/",
+        "/api/v1/reports/months/{y}/2/",
+    ],
+)
+def test_casework_roles_get_404_before_anything_is_read(client, network, make_person, url):
+    jobcoach = make_person(network.alfa, Role.JOBCOACH)
+    client.force_login(jobcoach)
+    # Even a nonsense period: refused first, not a 400 about the period.
+    response = client.get(url.format(alfa=network.alfa.pk, y=YEAR), {"start": "gisteren"})
+    assert response.status_code == 404
+
+
+def test_the_portfolio_holder_drills_down_too(client, network, make_person, make_org):
+    alderman = make_person(
+        make_org(OrganisationType.MUNICIPALITY, "Gemeente Raad"), Role.PORTFOLIO_HOLDER
+    )
+    client.force_login(alderman)
+    assert client.get(f"/reports/organisations/{network.alfa.pk}/", PERIOD).status_code == 200
+    assert client.get(f"/reports/months/{YEAR}/2/").status_code == 200
+
+
+def test_the_organisation_page_keeps_its_queries_few(
+    client, network, manager, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    client.get(f"/reports/organisations/{network.alfa.pk}/", PERIOD)
+    with django_assert_max_num_queries(40):
+        assert (
+            client.get(
+                f"/reports/organisations/{network.alfa.pk}/",
+                {"start": date(YEAR - 2, 1, 1).isoformat(), "end": END.isoformat()},
+            ).status_code
+            == 200
+        )
