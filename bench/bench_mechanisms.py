@@ -8,7 +8,8 @@ in the product. Without the cookie nothing changes.
   compiled on each request and run through Django's ordinary cursor (`compiled.fetch(None, …)`,
   the same as `list(queryset.values(...))`), for the caseload and for the my-work lists;
 - `name_copy` — sorting and searching by name through a join with the client table instead of
-  the names that triggers copy into the team memberships (`caseload_sync.py`);
+  the names that triggers copy into the team memberships (`caseload_sync.py`), on the caseload
+  and in "my work"'s plan director list;
 - `plain` — both, and the page read from `CaseloadSearch.queryset()` (the single annotated ORM
   query with `select_related`), paged by `paging.page_of`.
 
@@ -27,6 +28,7 @@ COOKIE = "bench_plain"
 
 def _patches(off: frozenset[str]) -> list[tuple[object, str, object]]:
     from werkbrug.trajectories import caseload, compiled, paging, views
+    from werkbrug.web import my_work
 
     out: list[tuple[object, str, object]] = []
     if "compiled" in off:
@@ -38,6 +40,7 @@ def _patches(off: frozenset[str]) -> list[tuple[object, str, object]]:
         out.append((compiled, "fetch", fetch_each_time))
     if "name_copy" in off:
         out.append((caseload.CaseloadSearch, "by_name", property(lambda self: False)))
+        out.append((my_work, "_page", _director_names_joined(my_work._page)))
     if PLAIN in off:
 
         def page_of_queryset(search, number, page_size):
@@ -50,6 +53,36 @@ def _patches(off: frozenset[str]) -> list[tuple[object, str, object]]:
 
         out.append((views, "page_of", page_of_queryset))
     return out
+
+
+def _director_names_joined(page):
+    """`my_work._page` with the plan director's list sorted by the client's name joined from the
+    client table instead of the membership's copy (the same rows, as the list shows them)."""
+    from werkbrug.trajectories import compiled
+    from werkbrug.web import my_work
+
+    joined = ("trajectory__client__first_name", "trajectory__client__last_name")
+
+    def page_joined(key, values, today, model, whole=False):
+        if key != "director":
+            return page(key, values, today, model, whole)
+        rows = compiled.fetch(
+            ("my_work.director_joined", my_work.CAP, today),
+            values,
+            lambda v: (
+                my_work._page_of(key, v, today)
+                .order_by(*reversed(joined), "trajectory_id")
+                .values_list("trajectory_id", *joined, "plan_waiting", "consent_changed")
+            ),
+            model=model,
+            limit=None if whole else my_work.LIMIT,
+        )
+        return [
+            {**row, "client_first_name": row.pop(joined[0]), "client_last_name": row.pop(joined[1])}
+            for row in rows
+        ]
+
+    return page_joined
 
 
 _PATCHES: dict[str, list] = {}

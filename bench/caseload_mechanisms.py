@@ -38,7 +38,7 @@ import my_work  # noqa: E402
 
 CASELOAD_VARIANTS = ("current", "-compiled", "-name_copy", "plain")
 ORDINARY_VARIANTS = ("current", "-compiled", "plain")
-HOME_VARIANTS = ("current", "-compiled")
+HOME_VARIANTS = ("current", "-compiled", "-name_copy")
 CASELOAD_PATHS = [
     "/trajectories/",
     "/trajectories/?page=2",
