@@ -24,13 +24,10 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any
 
 from django.db import router
-from django.db.models import DEFERRED, Case, Exists, OuterRef, Q, QuerySet, When, signals
-from django.db.models.base import ModelState
-from django.urls import reverse
+from django.db.models import DEFERRED, Case, Exists, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from werkbrug.clients.models import Client, ConsentState
@@ -276,33 +273,15 @@ class CaseloadSearch:
         return Page(items=items, number=number, page_size=page_size, has_next=len(rows) > page_size)
 
 
-@cache
-def _attnames(model) -> frozenset[str]:
-    return frozenset(f.attname for f in model._meta.concrete_fields)
-
-
 def _instance(model, db: str, values: dict[str, Any]):
-    """A model instance with just these columns loaded, the others deferred (as `only()` makes it).
-
-    `Model.from_db` walks every field and sends pre_init and post_init: for a page of 25 rows
-    that is 50 instances and a hundred signals nobody listens to. Without listeners the instance
-    is made as `from_db` leaves it — loaded columns in its `__dict__`, deferred ones absent, saved
-    state — directly (a test compares the two)."""
-    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
-        return model.from_db(db, None, [values.get(f.attname, DEFERRED) for f in model._meta.concrete_fields])
-    instance = model.__new__(model)
-    state = instance._state = ModelState()
-    state.adding, state.db = False, db
-    names = _attnames(model)
-    instance.__dict__.update((name, value) for name, value in values.items() if name in names)
-    return instance
+    """A model instance with just these columns loaded, the others deferred (as `only()` makes it)."""
+    return model.from_db(db, None, [values.get(f.attname, DEFERRED) for f in model._meta.concrete_fields])
 
 
 def _trajectories(rows: list[dict]) -> list[Trajectory]:
     """The page's trajectories with their client, as `select_related(...).only(...)` would make
-    them, and each one's page address as `url`."""
+    them."""
     db = router.db_for_read(Trajectory)
-    detail = reverse("trajectories:detail", args=[999_999_999])
     items = []
     for row in rows:
         t = _instance(Trajectory, db, row)
@@ -310,7 +289,6 @@ def _trajectories(rows: list[dict]) -> list[Trajectory]:
             "id": row["client_id"], "first_name": row["client__first_name"], "last_name": row["client__last_name"],
             "pseudonym": row["client__pseudonym"],
         })
-        t.url = detail.replace("999999999", str(t.pk))
         for name in COLUMNS:
             setattr(t, name, None)
         t.hidden_columns = frozenset()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from werkbrug.core.choices import CASEWORK_ROLES, Role
@@ -24,60 +22,13 @@ SORT_CHOICES = [
 ]
 
 
-def _attrs(attrs: dict) -> str:
-    """As django/forms/widgets/attrs.html."""
-    return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
-        for name, value in attrs.items() if value is not False
-    )
-
-
-class _QuickInput:
-    """Renders as Django's input.html does, in Python: the caseload's filters are on a page that
-    is opened all day, and the widget templates cost more than the rest of the table."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        value = widget["value"]
-        shown = f' value="{escape(value)}"' if value is not None else ""
-        html = f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
-        return mark_safe(html)  # noqa: S308 — every text is escaped above
-
-
-class QuickSearchInput(_QuickInput, forms.TextInput):
-    input_type = "search"
-
-
-class QuickCheckbox(_QuickInput, forms.CheckboxInput):
-    pass
-
-
-class QuickSelect(forms.Select):
-    """Renders as Django's select.html and select_option.html do, in Python (see _QuickInput)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        out = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, group_choices, _index in widget["optgroups"]:
-            if group_name:
-                out.append(f'\n  <optgroup label="{escape(group_name)}">')
-            for option in group_choices:
-                out.append(f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
-                           f'{conditional_escape(option["label"])}</option>\n')
-            if group_name:
-                out.append("\n  </optgroup>")
-        out.append("\n</select>")
-        return mark_safe("".join(out))  # noqa: S308 — every text is escaped above
-
-
 class CaseloadFilter(forms.Form):
     q = forms.CharField(label=_("Search by name or client id"), required=False, max_length=100,
-                        widget=QuickSearchInput)
-    role = forms.ChoiceField(label=_("My role"), required=False, choices=[("", _("All"))] + CASEWORK_CHOICES,
-                             widget=QuickSelect)
-    plan_state = forms.ChoiceField(label=_("Plan"), required=False, choices=PLAN_STATES, widget=QuickSelect)
-    mine = forms.BooleanField(label=_("Only where I am plan director"), required=False, widget=QuickCheckbox)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=QuickSelect)
+                        widget=forms.SearchInput)
+    role = forms.ChoiceField(label=_("My role"), required=False, choices=[("", _("All"))] + CASEWORK_CHOICES)
+    plan_state = forms.ChoiceField(label=_("Plan"), required=False, choices=PLAN_STATES)
+    mine = forms.BooleanField(label=_("Only where I am plan director"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
 
 class IntakeForm(forms.ModelForm):

@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -74,33 +73,12 @@ def _plan_tags(language: str) -> dict[str, dict[str, str]]:
     return {state: {"modifier": tag["modifier"], "label": str(tag["label"])} for state, tag in PLAN_TAGS.items()}
 
 
-_FILTER_FIELDS = tuple(CaseloadFilter.base_fields)
-
-
-@lru_cache(maxsize=256)
-def _filters(values: tuple[tuple[str, str], ...], language: str) -> tuple[str, tuple[tuple[str, object], ...]]:
-    """The caseload's filter fields as `web/includes/form.html` renders them for these submitted
-    values in `language` (the active one), and the form's cleaned data (empty when invalid).
-    The caseload is opened all day with a handful of filter settings, and building and rendering
-    the form cost more than the table of 25 rows; both depend on nothing else, so they are made
-    once per process and setting. Searches by name are not kept (`index` makes those each time:
-    no client's name stays in memory)."""
-    form = CaseloadFilter(dict(values) or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    return render_to_string("web/includes/form.html", {"form": form}), tuple(data.items())
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The caseload: one access-log record, a constant number of queries per page."""
-    values = tuple((name, request.GET[name]) for name in _FILTER_FIELDS if name in request.GET)
-    if dict(values).get("q", "").strip():  # a search by name: not kept
-        form = CaseloadFilter(dict(values))
-        data = form.cleaned_data if form.is_valid() else {}
-        filters = render_to_string("web/includes/form.html", {"form": form})
-    else:
-        filters, items = _filters(values, get_language())
-        data = dict(items)
+    values = {name: request.GET[name] for name in CaseloadFilter.base_fields if name in request.GET}
+    form = CaseloadFilter(values or None)
+    data = form.cleaned_data if form.is_valid() else {}
     trajectories = selectors.caseload_search(
         user=request.user, q=data.get("q", ""), role=data.get("role", ""),
         plan_state=data.get("plan_state", ""), sort=data.get("sort") or "name", i_direct=data.get("mine", False),
@@ -108,7 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
     page = page_of(trajectories, request.GET.get("page"), PAGE_SIZE)
     you, me, language = _("You"), request.user.pk, get_language()
     plan_tags = _plan_tags(language)
-    for t in page:  # what the table shows, prepared here: a template spends more time on it
+    for t in page:  # what the table shows, in the person's language
         t.plan_tag = plan_tags.get(t.plan_state)
         t.plan_director_shown = you if t.plan_director_id == me else t.plan_director.get_full_name()
         t.started_on_shown = _short_date(t.started_on, language)
@@ -117,8 +95,7 @@ def index(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "trajectories/index.html", {
-        "filters": filters,  # rendered by the template: safe, every value escaped there
-        "page": page, "query": query.urlencode(),
+        "form": form, "page": page, "query": query.urlencode(),
         "can_register": policy.can(request.user, "client.register", None),
     })
 
