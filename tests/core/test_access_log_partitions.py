@@ -15,7 +15,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from werkbrug.core.access_log import access_log_for_client, access_log_search, access_log_seal, access_log_verify
+from werkbrug.core.access_log import (
+    access_log_for_client,
+    access_log_seal,
+    access_log_search,
+    access_log_verify,
+)
 from werkbrug.core.access_log_partitions import (
     access_log_partitions,
     access_log_partitions_ensure,
@@ -29,7 +34,9 @@ from werkbrug.core.models import AccessLogRecord, AccessLogRetentionCut
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="partitions exist on PostgreSQL only"),
+    pytest.mark.skipif(
+        "connection.vendor != 'postgresql'", reason="partitions exist on PostgreSQL only"
+    ),
 ]
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
@@ -37,17 +44,35 @@ NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 
 def _row(at: datetime, pseudonym: str = "CPARTITION1", region: int = 1) -> dict:
     return {
-        "occurred_at": at, "code": "R", "action": "client.view", "granted": True, "region_id_snapshot": region,
-        "actor_id_snapshot": 7, "actor_name": "Anouk Jansen", "actor_organisation": "GGZ", "actor_role": "jobcoach",
-        "on_behalf_of": "", "client_pseudonym": pseudonym, "data_category": "participation",
-        "object_type": "clients.client", "object_id": "1", "purpose": "team member", "check_authorised": True,
-        "check_relation": True, "check_consent": True, "check_emergency": False, "request_id": "", "ip_address": None,
+        "occurred_at": at,
+        "code": "R",
+        "action": "client.view",
+        "granted": True,
+        "region_id_snapshot": region,
+        "actor_id_snapshot": 7,
+        "actor_name": "Anouk Jansen",
+        "actor_organisation": "GGZ",
+        "actor_role": "jobcoach",
+        "on_behalf_of": "",
+        "client_pseudonym": pseudonym,
+        "data_category": "participation",
+        "object_type": "clients.client",
+        "object_id": "1",
+        "purpose": "team member",
+        "check_authorised": True,
+        "check_relation": True,
+        "check_consent": True,
+        "check_emergency": False,
+        "request_id": "",
+        "ip_address": None,
     }
 
 
 def _partition_of(record_id: int) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tableoid::regclass::text FROM core_accesslogrecord WHERE id = %s", [record_id])
+        cursor.execute(
+            "SELECT tableoid::regclass::text FROM core_accesslogrecord WHERE id = %s", [record_id]
+        )
         return cursor.fetchone()[0]
 
 
@@ -69,7 +94,11 @@ def test_the_table_is_partitioned_by_month_with_months_ahead_and_a_default():
 
 def test_records_land_in_the_partition_of_their_month():
     access_log_partitions_ensure(start=_months_back(14))
-    rows = [_row(_months_back(14)), _row(_months_back(2)), _row(timezone.now() - timedelta(minutes=5))]
+    rows = [
+        _row(_months_back(14)),
+        _row(_months_back(2)),
+        _row(timezone.now() - timedelta(minutes=5)),
+    ]
     _write_sealed(rows)
     for row in rows:
         assert _partition_of(row["id"]) == f"core_accesslogrecord_p{row['occurred_at']:%Y%m}"
@@ -129,7 +158,12 @@ def test_retention_keeps_a_detached_table_by_default_and_handles_a_record_writte
     access_log_partitions_ensure(start=start)
     before = retention_before()
     # Two requests at the turn of the month: the later record got the lower id.
-    rows = [_row(start + timedelta(days=2)), _row(before), _row(before - timedelta(seconds=1)), _row(before + timedelta(days=40))]
+    rows = [
+        _row(start + timedelta(days=2)),
+        _row(before),
+        _row(before - timedelta(seconds=1)),
+        _row(before + timedelta(days=40)),
+    ]
     _write_sealed(rows)
 
     result = access_log_retention()
@@ -158,7 +192,10 @@ def test_retention_refuses_when_the_chain_does_not_verify():
     rows = _history(6)
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE core_accesslogseal DISABLE TRIGGER USER")
-        cursor.execute("UPDATE core_accesslogseal SET hash = %s WHERE record_id = %s", ["f" * 64, rows[3]["id"]])
+        cursor.execute(
+            "UPDATE core_accesslogseal SET hash = %s WHERE record_id = %s",
+            ["f" * 64, rows[3]["id"]],
+        )
         cursor.execute("ALTER TABLE core_accesslogseal ENABLE TRIGGER USER")
     names = {p.name for p in access_log_partitions()}
     result = access_log_retention()
@@ -205,18 +242,23 @@ def _assert_index_scans(queryset) -> None:
 @pytest.fixture
 def five_years():
     _history(6)
-    _write_sealed([_row(_months_back(m), pseudonym="CSEARCHED01", region=3) for m in range(0, 60, 7)])
+    _write_sealed(
+        [_row(_months_back(m), pseudonym="CSEARCHED01", region=3) for m in range(0, 60, 7)]
+    )
 
 
 def test_privacy_officers_five_year_search_for_one_client_uses_indexes(five_years):
-    queryset = access_log_search(region_id=3, client_pseudonym="CSEARCHED01",
-                                 since=timezone.now() - timedelta(days=5 * 366))
+    queryset = access_log_search(
+        region_id=3, client_pseudonym="CSEARCHED01", since=timezone.now() - timedelta(days=5 * 366)
+    )
     assert queryset.count() == 9
     _assert_index_scans(queryset[:50])
     # The months before the search's start are not read at all (partition pruning).
     scans = _log_scans(*queryset[:50].query.sql_with_params())
     oldest = month_start(timezone.now() - timedelta(days=5 * 366))
-    assert f"core_accesslogrecord_p{month_start(oldest, -2):%Y%m}" not in {name for _, name in scans}
+    assert f"core_accesslogrecord_p{month_start(oldest, -2):%Y%m}" not in {
+        name for _, name in scans
+    }
 
 
 def test_clients_own_log_uses_indexes(five_years):
@@ -224,11 +266,16 @@ def test_clients_own_log_uses_indexes(five_years):
 
 
 def test_sealing_job_uses_indexes(five_years):
-    AccessLogRecord.objects.create(**{k: v for k, v in _row(timezone.now() - timedelta(minutes=5)).items()})
+    AccessLogRecord.objects.create(
+        **{k: v for k, v in _row(timezone.now() - timedelta(minutes=5)).items()}
+    )
     with CaptureQueriesContext(connection) as queries:
         access_log_seal(grace_seconds=0)
-    on_log = [q["sql"] for q in queries.captured_queries
-              if "core_accesslogrecord" in q["sql"] and q["sql"].lstrip().upper().startswith("SELECT")]
+    on_log = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "core_accesslogrecord" in q["sql"] and q["sql"].lstrip().upper().startswith("SELECT")
+    ]
     assert len(on_log) >= 2  # the first record too young, and the batch to seal
     for sql in on_log:
         scans = _log_scans(sql, None)

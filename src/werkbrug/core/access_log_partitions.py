@@ -62,7 +62,9 @@ def partitioned() -> bool:
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relkind FROM pg_class WHERE relname = %s AND relkind IN ('p', 'r')", [TABLE])
+        cursor.execute(
+            "SELECT relkind FROM pg_class WHERE relname = %s AND relkind IN ('p', 'r')", [TABLE]
+        )
         row = cursor.fetchone()
     return bool(row and row[0] == "p")
 
@@ -97,7 +99,9 @@ def _bound(text: str) -> datetime | None:
     return datetime.fromisoformat(text.strip().strip("'")).astimezone(UTC)
 
 
-def access_log_partitions_ensure(*, start: datetime | None = None, months_ahead: int | None = None) -> list[str]:
+def access_log_partitions_ensure(
+    *, start: datetime | None = None, months_ahead: int | None = None
+) -> list[str]:
     """Create the monthly partitions from `start`'s month (default: this month) up to
     `months_ahead` months ahead (ACCESS_LOG_PARTITION_MONTHS_AHEAD). Returns the names created.
 
@@ -117,7 +121,8 @@ def access_log_partitions_ensure(*, start: datetime | None = None, months_ahead:
     while month <= last:
         following = month_start(month, 1)
         covered = any(
-            (p.lower is None or p.lower <= month) and p.upper is not None and following <= p.upper for p in existing
+            (p.lower is None or p.lower <= month) and p.upper is not None and following <= p.upper
+            for p in existing
         )
         if not covered:
             name = f"{TABLE}_p{month:%Y%m}"
@@ -198,31 +203,49 @@ def access_log_retention(
         archive_dir = settings.ACCESS_LOG_ARCHIVE_DIR or None
     if drop is None:
         drop = settings.ACCESS_LOG_RETENTION_DROP
-    old = [p for p in access_log_partitions() if not p.default and p.upper is not None and p.upper <= before]
+    old = [
+        p
+        for p in access_log_partitions()
+        if not p.default and p.upper is not None and p.upper <= before
+    ]
     if not old:
         return result
     access_log_seal()
     names = [p.name for p in old]
     with connection.cursor() as cursor:
         # Everything detached must be in the chain: its seals are the proof of what was there.
-        unions = " UNION ALL ".join(f"SELECT max(id) AS m, count(*) AS n FROM {name}" for name in names)  # noqa: S608
+        # Partition names come from the catalogue, never from input.
+        unions = " UNION ALL ".join(
+            f"SELECT max(id) AS m, count(*) AS n FROM {name}"  # noqa: S608
+            for name in names
+        )
         cursor.execute(f"SELECT max(m), sum(n) FROM ({unions}) s")  # noqa: S608
         highest, count = cursor.fetchone()
-    last_seal = AccessLogSeal.objects.order_by("-record_id").values_list("record_id", flat=True).first() or 0
+    last_seal = (
+        AccessLogSeal.objects.order_by("-record_id").values_list("record_id", flat=True).first()
+        or 0
+    )
     if highest is not None and highest > last_seal:
         result.refused = f"record {highest} is not sealed yet: run the sealer first"
         return result
     if verify:
         verification = access_log_verify()
         if not verification.ok:
-            result.refused = "the access log does not verify: " + "; ".join(verification.problems[:5])
+            result.refused = "the access log does not verify: " + "; ".join(
+                verification.problems[:5]
+            )
             return result
 
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
             cursor.execute("SELECT pg_advisory_xact_lock(7513)")  # not while the sealer runs
-        first = AccessLogRecord.objects.filter(occurred_at__gte=before).order_by("id").values_list("id", flat=True).first()
+        first = (
+            AccessLogRecord.objects.filter(occurred_at__gte=before)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
         if first is None:
             # Nothing retained yet: the chain goes on after the last seal.
             last = AccessLogSeal.objects.order_by("-record_id").first()
@@ -235,9 +258,16 @@ def access_log_retention(
             straddlers = sorted(row[0] for row in cursor.fetchall())
         earlier = latest_cut()
         cut = AccessLogRetentionCut(
-            cut_at=timezone.now(), before=before, first_record_id=first, previous_hash=previous_hash,
-            detached_ids=sorted(set(straddlers) | {i for i in (earlier.detached_ids if earlier else []) if i > first}),
-            partitions=names, records=count or 0,
+            cut_at=timezone.now(),
+            before=before,
+            first_record_id=first,
+            previous_hash=previous_hash,
+            detached_ids=sorted(
+                set(straddlers)
+                | {i for i in (earlier.detached_ids if earlier else []) if i > first}
+            ),
+            partitions=names,
+            records=count or 0,
         )
         cut.mac = cut_mac(cut)
         cut.save()
@@ -245,7 +275,12 @@ def access_log_retention(
             for name in names:
                 cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {name}")
     result.detached, result.records = names, count or 0
-    logger.warning("access log: %s records before %s detached (%s)", result.records, before.date(), ", ".join(names))
+    logger.warning(
+        "access log: %s records before %s detached (%s)",
+        result.records,
+        before.date(),
+        ", ".join(names),
+    )
 
     for name in names:
         if archive_dir:

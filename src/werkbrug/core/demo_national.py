@@ -62,7 +62,9 @@ def national_regions(count: int, *, seed: int, progress: Progress) -> list[Regio
         slug = REGION_SLUG.format(number)
         region = Region.objects.filter(slug=slug).first()
         if region is None:
-            region = _region(number, slug, random.Random(f"{seed}:region:{number}"), password, taken)
+            region = _region(
+                number, slug, random.Random(f"{seed}:region:{number}"), password, taken
+            )
             progress(f"region {region.name} added")
         regions.append(region)
     return regions
@@ -72,7 +74,9 @@ def national_regions(count: int, *, seed: int, progress: Progress) -> list[Regio
 def _region(number: int, slug: str, rng: random.Random, password: str, taken: set[str]) -> Region:
     region = Region.objects.create(name=f"Demoregio {number:02d}", slug=slug)
     orgs = {
-        short: Organisation(region=region, name=f"{name} ({number:02d})", short_name=short, type=kind)
+        short: Organisation(
+            region=region, name=f"{name} ({number:02d})", short_name=short, type=kind
+        )
         for name, short, kind in ORGANISATIONS
     }
     Organisation.objects.bulk_create(orgs.values())
@@ -84,15 +88,26 @@ def _region(number: int, slug: str, rng: random.Random, password: str, taken: se
         while username in taken:
             username, n = f"{base}{n}", n + 1
         taken.add(username)
-        people.append(User(
-            username=username, first_name=first, last_name=last, password=password, region=region,
-            email=f"{_ascii(first.lower())}.r{number:02d}.{index}@example.org", organisation=orgs[short],
-            job_title=str(assigned[0].label),
-        ))
+        people.append(
+            User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                password=password,
+                region=region,
+                email=f"{_ascii(first.lower())}.r{number:02d}.{index}@example.org",
+                organisation=orgs[short],
+                job_title=str(assigned[0].label),
+            )
+        )
         roles.append(assigned)
     User.objects.bulk_create(people)
     RoleAssignment.objects.bulk_create(
-        [RoleAssignment(person=person, role=role) for person, assigned in zip(people, roles, strict=True) for role in assigned]
+        [
+            RoleAssignment(person=person, role=role)
+            for person, assigned in zip(people, roles, strict=True)
+            for role in assigned
+        ]
     )
     return region
 
@@ -102,9 +117,13 @@ def national_clients(regions: list[Region], total: int, *, seed: int, progress: 
     from werkbrug.clients.demo import bulk_clients
     from werkbrug.clients.models import Client
 
-    have = dict(Client.objects.values("region_id").annotate(n=Count("id")).values_list("region_id", "n"))
+    have = dict(
+        Client.objects.values("region_id").annotate(n=Count("id")).values_list("region_id", "n")
+    )
     share, extra = divmod(total, len(regions))
-    wanted = {region.pk: share + (1 if index < extra else 0) for index, region in enumerate(regions)}
+    wanted = {
+        region.pk: share + (1 if index < extra else 0) for index, region in enumerate(regions)
+    }
     missing = {pk: n - have.get(pk, 0) for pk, n in wanted.items() if n > have.get(pk, 0)}
     if not missing:
         return 0
@@ -113,13 +132,19 @@ def national_clients(regions: list[Region], total: int, *, seed: int, progress: 
     for region in regions:
         n = missing.get(region.pk, 0)
         if n:
-            added += bulk_clients(region, n, random.Random(f"{seed}:national:{region.pk}:{have.get(region.pk, 0)}"),
-                                  taken=taken)
+            added += bulk_clients(
+                region,
+                n,
+                random.Random(f"{seed}:national:{region.pk}:{have.get(region.pk, 0)}"),
+                taken=taken,
+            )
             progress(f"{region.name}: {n} clients added ({added} of {sum(missing.values())})")
     return added
 
 
-def national_access_log(target: int, *, seed: int, progress: Progress, now: datetime | None = None) -> int:
+def national_access_log(
+    target: int, *, seed: int, progress: Progress, now: datetime | None = None
+) -> int:
     """Bring the access log to `target` records, spread over the last five years in time order,
     each with its own seal and sealed into the chain as it is written. Returns how many were added.
     """
@@ -132,7 +157,9 @@ def national_access_log(target: int, *, seed: int, progress: Progress, now: date
     end = now - timedelta(hours=1)
     start = month_start(end, -12 * LOG_YEARS + 1)
     access_log_partitions_ensure(start=start)
-    access_log_seal(grace_seconds=0)  # what the loaders wrote: sealed first, the chain goes on after it
+    access_log_seal(
+        grace_seconds=0
+    )  # what the loaders wrote: sealed first, the chain goes on after it
 
     regions = list(Region.objects.values_list("id", flat=True))
     pseudonyms = _pseudonyms_by_region(regions)
@@ -152,15 +179,31 @@ def national_access_log(target: int, *, seed: int, progress: Progress, now: date
             actor = rng.choice(actors[region])
             code, action, category, purpose, _weight = rng.choices(LOG_ACTIONS, weights)[0]
             granted = purpose != "no relation"
-            rows.append({
-                "occurred_at": next(moments), "code": code, "action": action, "granted": granted,
-                "region_id_snapshot": region, "actor_id_snapshot": actor[0], "actor_name": actor[1],
-                "actor_organisation": actor[2], "actor_role": actor[3], "on_behalf_of": "",
-                "client_pseudonym": rng.choice(pseudonyms[region]), "data_category": category,
-                "object_type": "clients.client", "object_id": "", "purpose": purpose,
-                "check_authorised": granted, "check_relation": granted, "check_consent": granted,
-                "check_emergency": False, "request_id": f"{rng.getrandbits(64):016x}", "ip_address": None,
-            })
+            rows.append(
+                {
+                    "occurred_at": next(moments),
+                    "code": code,
+                    "action": action,
+                    "granted": granted,
+                    "region_id_snapshot": region,
+                    "actor_id_snapshot": actor[0],
+                    "actor_name": actor[1],
+                    "actor_organisation": actor[2],
+                    "actor_role": actor[3],
+                    "on_behalf_of": "",
+                    "client_pseudonym": rng.choice(pseudonyms[region]),
+                    "data_category": category,
+                    "object_type": "clients.client",
+                    "object_id": "",
+                    "purpose": purpose,
+                    "check_authorised": granted,
+                    "check_relation": granted,
+                    "check_consent": granted,
+                    "check_emergency": False,
+                    "request_id": f"{rng.getrandbits(64):016x}",
+                    "ip_address": None,
+                }
+            )
         _write_sealed(rows)
         added += size
         if added % (CHUNK * 25) == 0 or added == wanted:
@@ -172,7 +215,9 @@ def _pseudonyms_by_region(regions: list[int]) -> dict[int, list[str]]:
     from werkbrug.clients.models import Client
 
     found: dict[int, list[str]] = {r: [] for r in regions}
-    for region_id, pseudonym in Client.objects.values_list("region_id", "pseudonym").iterator(chunk_size=50_000):
+    for region_id, pseudonym in Client.objects.values_list("region_id", "pseudonym").iterator(
+        chunk_size=50_000
+    ):
         found[region_id].append(pseudonym)
     return found
 
@@ -183,7 +228,9 @@ def _actors_by_region(regions: list[int]) -> dict[int, list[tuple[int, str, str,
         "id", "first_name", "last_name", "organisation__name", "region_id", "role_assignments__role"
     )
     for pk, first, last, organisation, region_id, role in people:
-        found[region_id].append((pk, f"{first} {last}", (organisation or "")[:200], (role or "")[:40]))
+        found[region_id].append(
+            (pk, f"{first} {last}", (organisation or "")[:200], (role or "")[:40])
+        )
     return found
 
 
@@ -224,17 +271,25 @@ def _write_sealed(rows: list[dict]) -> None:
             seals.append((row["id"], KEYED, link, previous_hash, sealed_at))
         seal_columns = ["record_id", "scheme", "previous_hash", "hash", "sealed_at"]
         if connection.vendor == "postgresql":
-            _copy(AccessLogRecord, ["id", *RECORD_FIELDS], ([row[name] for name in ("id", *RECORD_FIELDS)] for row in rows))
+            _copy(
+                AccessLogRecord,
+                ["id", *RECORD_FIELDS],
+                ([row[name] for name in ("id", *RECORD_FIELDS)] for row in rows),
+            )
             _copy(AccessLogSeal, seal_columns, seals)
             with connection.cursor() as cursor:
-                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                               [AccessLogRecord._meta.db_table, last_id])
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                    [AccessLogRecord._meta.db_table, last_id],
+                )
         else:
             AccessLogRecord.objects.bulk_create(
-                [AccessLogRecord(**{name: row[name] for name in CHAIN_FIELDS}) for row in rows], batch_size=500
+                [AccessLogRecord(**{name: row[name] for name in CHAIN_FIELDS}) for row in rows],
+                batch_size=500,
             )
             AccessLogSeal.objects.bulk_create(
-                [AccessLogSeal(**dict(zip(seal_columns, seal, strict=True))) for seal in seals], batch_size=500
+                [AccessLogSeal(**dict(zip(seal_columns, seal, strict=True))) for seal in seals],
+                batch_size=500,
             )
 
 
