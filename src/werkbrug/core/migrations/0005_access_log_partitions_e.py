@@ -64,6 +64,9 @@ def forwards(apps, schema_editor):
         cursor.execute(f"ALTER TABLE {LEGACY} RENAME CONSTRAINT {TABLE}_pkey TO {LEGACY}_pkey")
         for name in INDEXES:
             cursor.execute(f"ALTER INDEX {name} RENAME TO {name}_legacy")
+        # The parent's append-only triggers (installed below) are cloned onto every partition.
+        for suffix in ("no_change", "no_truncate"):
+            cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_{suffix} ON {LEGACY}")
         # The identity column's sequence belongs to the old table; a plain sequence owned by the
         # new column takes over (identity columns on partitioned tables need PostgreSQL 17).
         cursor.execute(f"ALTER TABLE {LEGACY} ALTER COLUMN id DROP IDENTITY")
@@ -90,7 +93,8 @@ def forwards(apps, schema_editor):
                 f"CHECK (occurred_at IS NOT NULL AND occurred_at < '{first.isoformat()}')"
             )
             # Matching indexes of the old table are attached, not built again; only the new
-            # primary key's (id, occurred_at) is built.
+            # primary key's (id, occurred_at) is built, in place of the old one on id.
+            cursor.execute(f"ALTER TABLE {LEGACY} DROP CONSTRAINT {LEGACY}_pkey")
             cursor.execute(
                 f"ALTER TABLE {TABLE} ATTACH PARTITION {LEGACY} "
                 f"FOR VALUES FROM (MINVALUE) TO ('{first.isoformat()}')"
