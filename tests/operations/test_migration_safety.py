@@ -118,5 +118,6 @@ def test_a_second_step_is_judged_against_the_state_the_first_left():
 
 def test_the_allowed_migrations_are_named_with_a_reason():
     assert all(len(reason) > 30 for reason in ALLOWED.values())
-    assert {key[:2] for key in ALLOWED} == {("core", "0002_access_log_append_only"), ("core", "0004_access_log_keyed_seals")}
+    assert {key[:2] for key in ALLOWED} == {("core", "0002_access_log_append_only"), ("core", "0004_access_log_keyed_seals"),
+                                            ("core", "0005_access_log_partitions_e")}
     assert migration_safety.ACCESS_LOG_TABLES == ("core_accesslogrecord", "core_accesslogseal")

@@ -31,13 +31,22 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
+    if connection.vendor == "postgresql":
+        # COPY: a few times faster than executemany at national size (docs/benchmarks.md).
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # noqa: S608
+            for row in rows:
+                copy.write_row(row)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 20000):
             cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows[start : start + 20000])  # noqa: S608
 
 
 @transaction.atomic
-def bulk_clients(region: Region, n: int, rng: random.Random) -> int:
+def bulk_clients(region: Region, n: int, rng: random.Random, *, taken: set[str] | None = None) -> int:
+    """Add `n` clients to `region`. `taken`: the pseudonyms in use, when the caller keeps them
+    (the national demo adds clients region by region); new ones are added to it."""
     from werkbrug.trajectories.models import TeamMembership, Trajectory
 
     pros = list(
@@ -55,7 +64,8 @@ def bulk_clients(region: Region, n: int, rng: random.Random) -> int:
     client_id, traj_id = _next_id(Client), _next_id(Trajectory)
     member_id, event_id, state_id = _next_id(TeamMembership), _next_id(ConsentEvent), _next_id(ConsentState)
     clients, trajectories, members, events, states = [], [], [], [], []
-    taken = set(Client.objects.values_list("pseudonym", flat=True))
+    if taken is None:
+        taken = set(Client.objects.values_list("pseudonym", flat=True))
     for _ in range(n):
         pseudonym = "C" + "".join(rng.choice(PSEUDONYM_ALPHABET) for _ in range(9))
         while pseudonym in taken:

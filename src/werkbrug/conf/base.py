@@ -373,6 +373,15 @@ DOCUMENT_MAX_UPLOAD_MB = env_int("DOCUMENT_MAX_UPLOAD_MB", 10)
 
 # Access log (NEN 7513). Retention in years; the law's minimum of five is enforced by a check.
 ACCESS_LOG_RETENTION_YEARS = env_int("ACCESS_LOG_RETENTION_YEARS", 5)
+# On PostgreSQL the log is partitioned by month (core/access_log_partitions.py, ADR 0009). A daily
+# task creates the partitions ACCESS_LOG_PARTITION_MONTHS_AHEAD (3) months ahead; a monthly task
+# detaches the months past retention (ACCESS_LOG_RETENTION_YEARS plus the current month), after
+# verifying the chain. ACCESS_LOG_ARCHIVE_DIR: a folder for the detached months as .csv.gz (empty:
+# not archived); ACCESS_LOG_RETENTION_DROP: drop a detached month's table (after archiving it, if
+# a folder is set). By default the detached tables stay in the database for the administrator.
+ACCESS_LOG_PARTITION_MONTHS_AHEAD = env_int("ACCESS_LOG_PARTITION_MONTHS_AHEAD", 3)
+ACCESS_LOG_ARCHIVE_DIR = env("ACCESS_LOG_ARCHIVE_DIR", "")
+ACCESS_LOG_RETENTION_DROP = env_bool("ACCESS_LOG_RETENTION_DROP", False)
 # Records are sealed once they are older than this (a transaction still running may hold a lower id).
 ACCESS_LOG_SEAL_GRACE_SECONDS = env_int("ACCESS_LOG_SEAL_GRACE_SECONDS", 60)
 # ACCESS_LOG_HMAC_KEY: the key of the access log's seals (HMAC-SHA256), a long random string kept
@@ -426,6 +435,9 @@ TASK_QUEUE_TASKS: dict[str, tuple[str, ...]] = {
     "sealing": (
         "werkbrug.core.tasks.seal_access_log",
         "werkbrug.core.tasks.anchor_access_log",
+        # Its monthly partitions (PostgreSQL): made ahead daily, detached past retention monthly.
+        "werkbrug.core.tasks.create_access_log_partitions",
+        "werkbrug.core.tasks.apply_access_log_retention",
     ),
     # Exports, reports and other heavy work made in the background (exports stream in the
     # request); any task in these modules lands here (the pattern routes below).
@@ -465,6 +477,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "anchor-access-log": {
         "task": "werkbrug.core.tasks.anchor_access_log", "schedule": ACCESS_LOG_ANCHOR_MINUTES * 60.0,
     },
+    # The access log's partitions of the coming months (daily), and its retention (monthly, the 2nd).
+    "access-log-partitions": {"task": "werkbrug.core.tasks.create_access_log_partitions",
+                              "schedule": crontab(hour=2, minute=40)},
+    "access-log-retention": {"task": "werkbrug.core.tasks.apply_access_log_retention",
+                             "schedule": crontab(day_of_month=2, hour=4, minute=10)},
     "escalate-signals": {"task": "werkbrug.collaboration.tasks.escalate_signals", "schedule": 300.0},
     "ambassador-deadlines": {"task": "werkbrug.ambassadors.tasks.process_deadlines", "schedule": 300.0},
     "experience-expert-signals": {"task": "werkbrug.experience_experts.tasks.check_signals", "schedule": 3600.0},

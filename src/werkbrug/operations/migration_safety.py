@@ -48,6 +48,10 @@ ALLOWED: dict[tuple[str, str, int], str] = {
         "AddField scheme NOT NULL DEFAULT 'sha256' on the seals: a constant default, no rewrite on PostgreSQL >= 11.",
     ("core", "0004_access_log_keyed_seals", 4):
         "RunPython installs the append-only triggers again (SQLite drops them on a rebuild): DDL only.",
+    ("core", "0005_access_log_partitions_e", 0):
+        "RunPython (PostgreSQL only) turns the log into a table partitioned by month without copying it: an "
+        "empty log is recreated; a filled one is attached whole as the first partition after a CHECK scan, "
+        "and only the new primary key (id, occurred_at) is built under lock (ADR 0007 gives the measured lock time).",
 }
 
 

@@ -78,3 +78,31 @@ class AccessLogSeal(models.Model):
 
     def __str__(self) -> str:
         return f"seal {self.record_id}: {self.hash[:12]}"
+
+
+class AccessLogRetentionCut(models.Model):
+    """Where the retained access log begins after months past retention were detached.
+
+    The chain's start moves with it: the verifier begins at `first_record_id` and expects that
+    record's seal to follow `previous_hash` (the seal of the last record detached). Records of a
+    detached month with a higher id than `first_record_id` (written in the last second of that
+    month, after an earlier record of the next month) are listed in `detached_ids`: their seals stay
+    in the chain, their rows are gone. The row carries its own keyed seal (`mac`), like a record.
+    """
+
+    cut_at = models.DateTimeField()
+    before = models.DateTimeField(help_text=_("records older than this were detached"))
+    first_record_id = models.BigIntegerField()
+    previous_hash = models.CharField(max_length=64)
+    detached_ids = models.JSONField(default=list, blank=True)
+    partitions = models.JSONField(default=list, blank=True)
+    records = models.BigIntegerField(default=0)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("access log retention cut")
+        verbose_name_plural = _("access log retention cuts")
+        ordering = ["-first_record_id"]
+
+    def __str__(self) -> str:
+        return f"cut before {self.before:%Y-%m} at record {self.first_record_id}"
