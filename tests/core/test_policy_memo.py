@@ -130,6 +130,15 @@ def test_forget_names_only_known_facts_and_one_person(policy_memo):
         memo.forget(facts=("team_roles",))
 
 
+def test_a_scope_holds_a_bounded_number_of_facts(policy_memo, monkeypatch):
+    monkeypatch.setattr(memo, "MAX_FACTS", 3)
+    for client_id in range(3):
+        memo.remember(memo.TEAM_ROLE, 1, client_id, None)
+    assert memo.size() == 3
+    memo.remember(memo.TEAM_ROLE, 1, 99, "jobcoach")
+    assert memo.size() == 1 and memo.get(memo.TEAM_ROLE, 1, 99) == "jobcoach"
+
+
 def test_a_streamed_response_decides_in_a_scope_of_its_own():
     seen = []
 

@@ -48,6 +48,9 @@ _memo: contextvars.ContextVar[dict[tuple[str, Any, Any], Any] | None] = contextv
     "werkbrug_policy_memo", default=None
 )
 MISSING: Any = object()
+# A page remembers a handful of facts; a task that decides about every client of a region would
+# otherwise keep them all.
+MAX_FACTS = 10_000
 
 
 def _user_id(user: Any) -> Any:
@@ -74,6 +77,8 @@ def remember(fact: str, user: Any, key: Any, value: T) -> T:
     """Keep `value` for the rest of the scope (nothing outside a scope); returns it."""
     memo = _memo.get()
     if memo is not None:
+        if len(memo) >= MAX_FACTS:
+            memo.clear()  # a long task deciding about many clients: bounded memory, facts read again
         memo[(fact, _user_id(user), key)] = value
     return value
 
