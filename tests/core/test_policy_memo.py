@@ -50,11 +50,16 @@ def test_two_requests_of_the_same_user_object_do_not_share_facts(team):
 
 def test_one_persons_facts_never_answer_for_another(team):
     def both():
-        return (client_data(team.jobcoach, team.client, PARTICIPATION).allowed,
-                client_data(team.outsider, team.client, PARTICIPATION).allowed)
+        return (
+            client_data(team.jobcoach, team.client, PARTICIPATION).allowed,
+            client_data(team.outsider, team.client, PARTICIPATION).allowed,
+        )
 
     assert _request(both) == {"answer": (True, False), "facts": 4}
-    assert _request(lambda: client_data(team.outsider, team.client, PARTICIPATION).allowed)["answer"] is False
+    assert (
+        _request(lambda: client_data(team.outsider, team.client, PARTICIPATION).allowed)["answer"]
+        is False
+    )
 
 
 def test_a_request_inside_a_scope_has_its_own_and_leaves_the_outer_one_alone(team, policy_memo):
@@ -65,23 +70,34 @@ def test_a_request_inside_a_scope_has_its_own_and_leaves_the_outer_one_alone(tea
     assert policy_memo.size() == outer and policy_memo.active()
 
 
-def test_removing_a_team_member_counts_within_the_same_request(team, policy_memo, django_assert_num_queries):
+def test_removing_a_team_member_counts_within_the_same_request(
+    team, policy_memo, django_assert_num_queries
+):
     member = team.labour_expert
     assert client_data(member, team.client, PARTICIPATION).allowed
     with django_assert_num_queries(0):
         assert client_data(member, team.client, PARTICIPATION).allowed  # remembered
-    team_member_remove(membership=TeamMembership.objects.get(person=member), removed_by=team.jobcoach)
+    team_member_remove(
+        membership=TeamMembership.objects.get(person=member), removed_by=team.jobcoach
+    )
     with django_assert_num_queries(1):  # forgotten by the service: asked again, once
         assert not client_data(member, team.client, PARTICIPATION).allowed
     assert client_data(team.jobcoach, team.client, PARTICIPATION).allowed
 
 
-def test_withdrawn_consent_counts_within_the_same_request_for_every_member(team, client_user, policy_memo):
+def test_withdrawn_consent_counts_within_the_same_request_for_every_member(
+    team, client_user, policy_memo
+):
     # Both members' facts are remembered; the client (not either of them) withdraws.
     assert client_data(team.jobcoach, team.client, DataCategory.SIGNALS).allowed
     assert client_data(team.labour_expert, team.client, DataCategory.SIGNALS).allowed
-    consent_withdraw(client=team.client, organisation=team.uwv, category=DataCategory.SIGNALS,
-                     recorded_by=client_user, method=ConsentMethod.PORTAL)
+    consent_withdraw(
+        client=team.client,
+        organisation=team.uwv,
+        category=DataCategory.SIGNALS,
+        recorded_by=client_user,
+        method=ConsentMethod.PORTAL,
+    )
     assert not client_data(team.labour_expert, team.client, DataCategory.SIGNALS).allowed
     assert client_data(team.jobcoach, team.client, DataCategory.SIGNALS).allowed
 
@@ -104,7 +120,12 @@ def test_an_ambassadors_appointment_counts_within_the_same_request(net, policy_m
     assert not ambassador_of(anna, net.uwv.pk)
 
 
-def test_joining_a_study_counts_within_the_same_request(research, make_study, make_person, policy_memo):  # noqa: F811
+def test_joining_a_study_counts_within_the_same_request(
+    research,  # noqa: F811
+    make_study,  # noqa: F811
+    make_person,
+    policy_memo,
+):
     from werkbrug.core.policy.evaluations import is_study_auditor, is_study_researcher
     from werkbrug.evaluations.services import study_auditor_add, study_researcher_add
 
@@ -147,7 +168,9 @@ def test_a_streamed_response_decides_in_a_scope_of_its_own():
         memo.remember(memo.TEAM_ROLE, 1, 1, None)
         yield b"x"
 
-    response = RequestIdMiddleware(lambda request: StreamingHttpResponse(chunks()))(RequestFactory().get("/"))
+    response = RequestIdMiddleware(lambda request: StreamingHttpResponse(chunks()))(
+        RequestFactory().get("/")
+    )
     assert not memo.active()
     assert b"".join(response.streaming_content) == b"x"
     response.close()
