@@ -46,6 +46,16 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def policy_memo():
+    """The test body as one request of the policy: its facts are remembered (`policy.memo`) as
+    they are within a request; without this fixture a test outside a request remembers none."""
+    from werkbrug.core.policy import memo
+
+    with memo.scope():
+        yield memo
+
+
 @pytest.fixture(autouse=True)
 def _append_only_access_log(request):
     """Keep the access log's append-only triggers on during every test.

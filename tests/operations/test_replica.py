@@ -97,3 +97,57 @@ def test_a_replica_that_does_not_answer_is_not_used(monkeypatch, fresh_health):
 ])
 def test_the_report_and_export_views_are_named(view, expected):
     assert is_replica_view(view) is expected
+
+
+# --- the replica's lag in /metrics: the same check as the router's -----------------------------
+
+
+def _replica_samples(client) -> dict[str, float]:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    page = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
+    assert page.status_code == 200
+    found = {}
+    for family in text_string_to_metric_families(page.content.decode()):
+        for sample in family.samples:
+            if "replica" in sample.name or sample.labels.get("source") == "replica":
+                found[sample.name] = sample.value
+    return found
+
+
+@pytest.mark.django_db
+def test_metrics_show_the_replicas_lag_and_whether_the_router_uses_it(client, fake_replica, settings):
+    settings.DATABASE_REPLICA_MAX_LAG_SECONDS = 30
+    settings.DATABASE_REPLICA_CHECK_SECONDS = 60
+    fake_replica["seconds"] = 12.5
+    assert _replica_samples(client) == {
+        "werkbrug_database_replica_lag_seconds": 12.5, "werkbrug_database_replica_usable": 1.0,
+        "werkbrug_metrics_source_up": 1.0,
+    }
+    fake_replica["seconds"] = 31.0
+    assert _replica_samples(client)["werkbrug_database_replica_usable"] == 0.0
+    # The scrape's check is the router's: reports read the primary without asking again.
+    fake_replica["seconds"] = 0.0
+    assert replica.replica_usable() is False
+
+
+@pytest.mark.django_db
+def test_a_replica_that_does_not_answer_shows_no_lag(client, monkeypatch, fresh_health):
+    from django.db import OperationalError
+
+    monkeypatch.setitem(connections.settings, REPLICA, dict(connections.settings[DEFAULT_DB_ALIAS]))
+
+    def down():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(replica, "replica_lag_seconds", down)
+    monkeypatch.setattr(connections[REPLICA], "close", lambda: None)
+    try:
+        assert _replica_samples(client) == {"werkbrug_database_replica_usable": 0.0, "werkbrug_metrics_source_up": 0.0}
+    finally:
+        del connections[REPLICA]
+
+
+@pytest.mark.django_db
+def test_without_a_replica_metrics_say_nothing_of_one(client, fresh_health):
+    assert _replica_samples(client) == {}

@@ -151,3 +151,17 @@ def test_a_streamed_export_reads_its_rows_from_the_replica(research, make_study,
     assert "evaluations_participant" in _tables(on_replica.captured_queries)
     settings.REPLICA_READ_VIEWS = []  # without the route: the primary, with both participants
     assert len(rows()) == 2
+
+
+def test_metrics_read_the_replicas_lag_from_the_replica(client, replica_alias, settings):
+    """The copy is no standby (`pg_is_in_recovery()` is false there): lag 0, and reports read it."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    copy_primary_to_replica(replica_alias)
+    with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+        page = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
+    assert page.status_code == 200
+    assert any("pg_last_xact_replay_timestamp" in q["sql"] for q in on_replica.captured_queries)
+    samples = {s.name: s.value for f in text_string_to_metric_families(page.content.decode()) for s in f.samples
+               if s.name.startswith("werkbrug_database_replica")}
+    assert samples == {"werkbrug_database_replica_lag_seconds": 0.0, "werkbrug_database_replica_usable": 1.0}

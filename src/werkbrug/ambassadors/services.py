@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from werkbrug.core import policy
 from werkbrug.core.choices import Role
 from werkbrug.core.models import Organisation, Region, User
+from werkbrug.core.policy import memo
 
 from . import deadlines, grouping, notify, text
 from .identity import Finding, find_identifying
@@ -142,7 +143,7 @@ def ambassador_appoint(*, person: User, appointed_by: User, position: int = 0) -
     if not created:
         ambassador.active, ambassador.position, ambassador.organisation = True, position, person.organisation
         ambassador.save()
-    person.__dict__.pop("_wb_ambassador_orgs", None)
+    memo.forget(facts=(memo.AMBASSADOR_ORGS,))
     return ambassador
 
 
@@ -163,7 +164,7 @@ def ambassador_step_down(*, ambassador: Ambassador, changed_by: User, now: datet
     for question in Question.objects.select_for_update().filter(assignee=ambassador, status=QuestionStatus.OPEN):
         if _reroute(question, now, note="stepped_down") is None:
             _to_fallback(question, now, note="stepped_down")
-    ambassador.person.__dict__.pop("_wb_ambassador_orgs", None)
+    memo.forget(facts=(memo.AMBASSADOR_ORGS,))
     return ambassador
 
 

@@ -15,9 +15,10 @@ class CoreConfig(AppConfig):
         # the table rebuilds it without its triggers.
         post_migrate.connect(db_triggers.install_after_migrate, sender=self,
                              dispatch_uid="werkbrug.core.db_triggers")
-        from .policy import load_rules
+        from .policy import load_rules, memo
 
         load_rules()
+        memo.connect_celery_signals()
         from . import principal
 
         principal.connect_signals()

@@ -1,4 +1,5 @@
-"""Request-wide concerns: request ids, idle timeout, two-factor enforcement, security headers."""
+"""Request-wide concerns: request ids (with the request's policy state), idle timeout, two-factor
+enforcement, security headers."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, empty
@@ -19,6 +20,7 @@ from django_otp.middleware import OTPMiddleware as _OTPMiddleware
 
 from . import context
 from .client_ip import client_ip
+from .policy import memo
 
 # Paths a signed-in user may reach before completing two-factor set-up or verification.
 # An incoming X-Request-ID is used only when it is this plain (it ends up in logs and the access log).
@@ -28,6 +30,10 @@ TWO_FACTOR_EXEMPT = ("/account/", "/static/", "/i18n/", "/demo/", "/health")
 
 
 class RequestIdMiddleware:
+    """The request's id and network address (for the log and the access log), and the request's
+    own policy state: the granted checks, the pending denials and the memo of the policy's facts
+    (`policy.memo`), each fresh for every request and reset at its end."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -40,8 +46,12 @@ class RequestIdMiddleware:
         denials_token = context.pending_denials.set([])
         granted_token = context.granted_checks.set(set())
         try:
-            response = self.get_response(request)
+            with memo.scope():
+                response = self.get_response(request)
             self._write_pending_denials()
+            if getattr(response, "streaming", False) and not isinstance(response, FileResponse):
+                # An export decides while it streams, after the view (a file is only sent).
+                response.streaming_content = memo.streamed(response.streaming_content)
         finally:
             context.granted_checks.reset(granted_token)
             context.pending_denials.reset(denials_token)

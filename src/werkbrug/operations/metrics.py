@@ -1,4 +1,5 @@
-"""Prometheus metrics: requests, latencies, Celery queue lengths and failures, access-log sealing lag.
+"""Prometheus metrics: requests, latencies, Celery queue lengths and failures, access-log sealing lag,
+and the database replica's lag.
 
 Counters and histograms are kept per process by `prometheus_client`. With several processes
 (gunicorn workers, the Celery worker) set PROMETHEUS_MULTIPROC_DIR to a directory they all share,
@@ -7,8 +8,8 @@ up, so that the failures counted in the worker show on the web process's page. P
 apart by host name and process id, because containers sharing the directory each have their own
 process ids.
 
-Queue lengths and the sealing lag are read when `/metrics` is asked for, from Redis and the
-database, so they are right whichever process answers.
+Queue lengths, the sealing lag and the replica's lag are read when `/metrics` is asked for, from
+Redis and the databases, so they are right whichever process answers.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def queue_lengths() -> dict[str, int]:
 
 
 class StateCollector:
-    """Figures read at scrape time: the sealing lag and the queue lengths."""
+    """Figures read at scrape time: the sealing lag, the queue lengths, the replica's lag."""
 
     def collect(self):
         lag = GaugeMetricFamily(
@@ -131,7 +132,38 @@ class StateCollector:
             logger.exception("metrics: the Celery queue lengths could not be read")
             up.add_metric(["broker"], 0)
         yield queues
+        yield from self._replica(up)
         yield up
+
+    @staticmethod
+    def _replica(up: GaugeMetricFamily):
+        """With DATABASE_REPLICA_URL: the replica's lag and whether reports read it, as the router
+        decides (`replica.replica_check`); nothing without a replica."""
+        from . import replica
+
+        if not replica.replica_configured():
+            return
+        lag = GaugeMetricFamily(
+            "werkbrug_database_replica_lag_seconds",
+            "How far the read replica lags behind the primary (0 when it has replayed all it received, "
+            "or is not a standby); absent when it does not answer.",
+        )
+        usable = GaugeMetricFamily(
+            "werkbrug_database_replica_usable",
+            "1 while reports and exports read the replica (it answers and lags at most "
+            "DATABASE_REPLICA_MAX_LAG_SECONDS), 0 while they read the primary.",
+        )
+        try:
+            seconds, reads = replica.replica_check()
+        except Exception:
+            logger.exception("metrics: the replica's lag could not be read")
+            seconds, reads = None, False
+        if seconds is not None:
+            lag.add_metric([], seconds)
+        usable.add_metric([], 1 if reads else 0)
+        up.add_metric(["replica"], 0 if seconds is None else 1)
+        yield lag
+        yield usable
 
 
 def exposition() -> bytes:

@@ -13,8 +13,9 @@ primary (also of an object read from the replica), and the access log is written
 
 The replica is only used while it answers and lags at most `DATABASE_REPLICA_MAX_LAG_SECONDS`
 behind (checked at most every `DATABASE_REPLICA_CHECK_SECONDS` per process); otherwise the report
-reads the primary, as without a replica. Code outside a request (a background export) can ask for
-the same with `with replica_reads(): …`.
+reads the primary, as without a replica. `replica_check` decides that, and `/metrics` shows its
+answer. Code outside a request (a background export) can ask for the same with
+`with replica_reads(): …`.
 """
 
 from __future__ import annotations
@@ -60,25 +61,30 @@ def replica_lag_seconds() -> float:
         return float(cursor.fetchone()[0])
 
 
+def replica_check() -> tuple[float | None, bool]:
+    """Ask the replica now: (its lag in seconds, or None when it does not answer; whether reports
+    may read it). The answer is what the router goes by until the next check, and what `/metrics`
+    shows (`werkbrug_database_replica_lag_seconds`, `werkbrug_database_replica_usable`)."""
+    try:
+        lag: float | None = replica_lag_seconds()
+    except DatabaseError:
+        logger.warning("the database replica does not answer; reports read the primary", exc_info=True)
+        connections[REPLICA].close()
+        lag = None
+    usable = lag is not None and lag <= getattr(settings, "DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
+    if lag is not None and not usable:
+        logger.warning("the database replica lags %.1f s behind; reports read the primary", lag)
+    _health.update(checked=time.monotonic(), usable=usable)
+    return lag, usable
+
+
 def replica_usable() -> bool:
     """A replica is configured, answers, and is not too far behind (remembered for a few seconds)."""
     if not replica_configured():
         return False
-    now = time.monotonic()
-    if now - _health["checked"] < getattr(settings, "DATABASE_REPLICA_CHECK_SECONDS", 5):
+    if time.monotonic() - _health["checked"] < getattr(settings, "DATABASE_REPLICA_CHECK_SECONDS", 5):
         return _health["usable"]
-    try:
-        lag = replica_lag_seconds()
-    except DatabaseError:
-        logger.warning("the database replica does not answer; reports read the primary", exc_info=True)
-        connections[REPLICA].close()
-        usable = False
-    else:
-        usable = lag <= getattr(settings, "DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
-        if not usable:
-            logger.warning("the database replica lags %.1f s behind; reports read the primary", lag)
-    _health.update(checked=now, usable=usable)
-    return usable
+    return replica_check()[1]
 
 
 def reading_from_replica() -> bool:

@@ -18,7 +18,7 @@ from werkbrug.clients.services import consent_grant, consent_grant_many, consent
 from werkbrug.core.choices import CASEWORK_ROLES, DataCategory, OrganisationType, Role, UserKind
 from werkbrug.core.demo import DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES
 from werkbrug.core.models import Region, User
-from werkbrug.core.policy.clients import forget
+from werkbrug.core.policy.memo import forget
 from werkbrug.core.policy.trajectories import visible_categories
 
 from .intake import SECTIONS
@@ -176,9 +176,6 @@ def load(region: Region, rng: random.Random) -> None:
                 client.user = user
                 client.save(update_fields=["user"])
     _archive(region, rng, people)
-    # Keep the caches of the loader's user objects from leaking into later loaders.
-    for person in people:
-        forget(person)
     assert TeamMembership.objects.filter(trajectory__region=region).exists()
 
 

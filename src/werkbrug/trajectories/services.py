@@ -25,8 +25,9 @@ from werkbrug.clients.services import client_register, consent_grant
 from werkbrug.core import policy
 from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import User
+from werkbrug.core.policy import memo
 from werkbrug.core.policy.administration import HandOverSeat
-from werkbrug.core.policy.clients import consented_categories, forget
+from werkbrug.core.policy.clients import consented_categories
 from werkbrug.core.policy.trajectories import IntakeWrite, TeamSeat, visible_categories
 from werkbrug.notifications import services as notifications
 from werkbrug.notifications.kinds import Kind as NotificationKind
@@ -106,7 +107,7 @@ def trajectory_start(
         trajectory=trajectory, person=started_by, organisation=started_by.organisation, role=role, joined_at=now,
     )
     PlanDirectorChange.objects.create(trajectory=trajectory, previous=None, new=started_by, changed_by=started_by, changed_at=now)
-    forget(started_by)
+    memo.forget(facts=(memo.TEAM_ROLE,))
     if DataCategory.PARTICIPATION not in consented_categories(client, started_by.organisation_id):
         consent_grant(
             client=client, organisation=started_by.organisation, category=DataCategory.PARTICIPATION,
@@ -166,7 +167,7 @@ def team_member_add(
     member = TeamMembership.objects.create(
         trajectory=trajectory, person=person, organisation=person.organisation, role=role, joined_at=timezone.now()
     )
-    forget(person)
+    memo.forget(facts=(memo.TEAM_ROLE, memo.FORMER_ROLE))
     notifications.notify_many(recipients=[person], actor=added_by, kind=NotificationKind.TEAM_MEMBER, obj=trajectory,
                               link=reverse("trajectories:detail", kwargs={"pk": trajectory.pk}))
     return member
@@ -195,7 +196,7 @@ def team_member_remove(
         raise ValidationError(_("Hand over the plan director role before this person leaves the team."), code="plan_director")
     membership.left_at = timezone.now()
     membership.save(update_fields=["left_at"])
-    forget(membership.person)
+    memo.forget(facts=(memo.TEAM_ROLE, memo.FORMER_ROLE))
     return membership
 
 
@@ -217,7 +218,7 @@ def team_memberships_end_for_withdrawal(*, client: Client, organisation_id: int)
     for membership in memberships:
         membership.left_at = now
         membership.save(update_fields=["left_at"])
-        forget(membership.person)
+    memo.forget(facts=(memo.TEAM_ROLE, memo.FORMER_ROLE))
     return memberships
 
 
@@ -294,6 +295,7 @@ def trajectory_close(
     trajectory.save(update_fields=["status", "ended_on", "close_reason", "outcome", "outcome_note", "closed_at"])
     TrajectoryEvent.objects.create(trajectory=trajectory, kind=TrajectoryEventKind.CLOSED, close_reason=reason,
                                    outcome=outcome, note=note.strip(), ended_on=ended_on, by=closed_by, at=now)
+    memo.forget(facts=(memo.TEAM_ROLE,))  # nobody's active team any more; the former team reads the archive
     notifications.notify_many(recipients=_team_people(trajectory), actor=closed_by,
                               kind=NotificationKind.TRAJECTORY_CLOSED, obj=trajectory,
                               link=reverse("trajectories:detail", kwargs={"pk": trajectory.pk}))
@@ -334,7 +336,7 @@ def trajectory_reopen(*, trajectory: Trajectory, reopened_by: User, reason: str)
         raise ValidationError(_("This client already has an active trajectory."), code="already_active") from exc
     TrajectoryEvent.objects.create(trajectory=trajectory, kind=TrajectoryEventKind.REOPENED, note=reason,
                                    by=reopened_by, at=now)
-    forget(reopened_by)
+    memo.forget(facts=(memo.TEAM_ROLE,))
     notifications.notify_many(recipients=_team_people(trajectory), actor=reopened_by,
                               kind=NotificationKind.TRAJECTORY_REOPENED, obj=trajectory,
                               link=reverse("trajectories:detail", kwargs={"pk": trajectory.pk}))

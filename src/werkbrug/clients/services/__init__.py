@@ -27,7 +27,8 @@ from werkbrug.core import crypto, policy
 from werkbrug.core.access_log import access_log_write
 from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import Organisation, Region
-from werkbrug.core.policy.clients import ConsentChange, forget
+from werkbrug.core.policy import memo
+from werkbrug.core.policy.clients import ConsentChange
 
 from ..bsn import is_valid_bsn, normalise_bsn
 from ..models import Client, ConsentEvent, ConsentMethod, ConsentState
@@ -303,7 +304,7 @@ def _save_state(state, client, organisation, category, event, *, granted, valid_
         state.last_event = event
         state.version += 1
         state.save(update_fields=["granted", "valid_until", "last_event", "version"])
-    forget(actor)
+    memo.forget(facts=(memo.CONSENTS,))
     _tell_consent_change(client, organisation, actor)
     return state
 

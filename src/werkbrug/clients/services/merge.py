@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from werkbrug.core import policy
-from werkbrug.core.policy.clients import forget
+from werkbrug.core.policy import memo
 
 from ..models import Client, ClientMerge, ClientStatus, ConsentEvent, ConsentState
 
@@ -136,7 +136,7 @@ def client_merge(*, surviving: Client, merged: Client, merged_by: User, reason: 
     merged.merged_into = surviving
     merged.status = ClientStatus.INACTIVE
     merged.save(update_fields=["merged_into", "status"])
-    forget(merged_by)
+    memo.forget(facts=(memo.TEAM_ROLE, memo.FORMER_ROLE, memo.CONSENTS))
     return ClientMerge.objects.create(surviving=surviving, merged=merged, merged_by=merged_by,
                                       merged_at=timezone.now(), reason=reason,
                                       moved={k: v for k, v in moved.items() if v})

@@ -13,6 +13,9 @@ package, one module per domain, so that the whole policy can be read in one fold
   one request, the same granted check (user, action, object) is logged once: a write view
   checks before it reads its input, and the service it calls checks again;
 - `scope(user, action, queryset)` narrows a list to what the user may see, in the database.
+
+The facts rules read from the database (team roles, consents, study and ambassador places) are
+remembered for one request or task in `memo`, and forgotten there by the services that change them.
 """
 
 from __future__ import annotations

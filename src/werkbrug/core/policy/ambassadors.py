@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from ..choices import Role
-from . import ALLOW, Decision, rule, scope_rule
+from . import ALLOW, Decision, memo, rule, scope_rule
 
 if TYPE_CHECKING:
     from ..models import User
@@ -47,13 +47,13 @@ def ambassador_of(user: User, organisation_id: int | None) -> bool:
     """Is `user` an active, appointed ambassador of this organisation?"""
     if not is_ambassador(user) or organisation_id is None:
         return False
-    cache = user.__dict__.setdefault("_wb_ambassador_orgs", None)
-    if cache is None:
+
+    def read() -> frozenset[int]:
         from werkbrug.ambassadors.models import Ambassador
 
-        cache = frozenset(Ambassador.objects.filter(person=user, active=True).values_list("organisation_id", flat=True))
-        user.__dict__["_wb_ambassador_orgs"] = cache
-    return organisation_id in cache
+        return frozenset(Ambassador.objects.filter(person=user, active=True).values_list("organisation_id", flat=True))
+
+    return organisation_id in memo.recall(memo.AMBASSADOR_ORGS, user, None, read)
 
 
 @rule("ambassadors.use")

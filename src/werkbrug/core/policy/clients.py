@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from ..choices import BSN_LEGAL_BASIS, CASEWORK_ROLES, DataCategory, OrganisationType, Role
 from ..sql import prepared_cursor
-from . import ALLOW, Decision, rule, scope_rule
+from . import ALLOW, Decision, memo, rule, scope_rule
+from .memo import forget  # the one invalidation, also under its old name here
 
 if TYPE_CHECKING:
     from werkbrug.clients.models import Client
@@ -89,33 +90,33 @@ def _categories(joined: str | None) -> frozenset[str]:
 
 
 def _membership_role(user: User, client: Client) -> str | None:
-    """The user's role in one of the client's active teams, or None. Cached per user object.
+    """The user's role in one of the client's active teams, or None. Remembered for the request
+    (`memo`).
 
     The same round trip also reads the client's consents for the user's organisation: every
     decision about client data needs both, so one query answers both (the policy sits on every
     client-data request).
     """
-    cache = user.__dict__.setdefault("_wb_team_roles", {})
-    if client.pk not in cache:
-        from django.db import connection
+    role = memo.get(memo.TEAM_ROLE, user, client.pk)
+    if role is not memo.MISSING:
+        return role
+    from django.db import connection
 
-        roles_sql, consents_sql = _decision_facts_sql(connection)
-        consents = user.__dict__.setdefault("_wb_consents", {})
-        consents_key = (client.pk, user.organisation_id)
-        with_consents = user.organisation_id is not None and consents_key not in consents
-        params = [user.pk, client.pk, "active"]
-        if with_consents:
-            sql = f"SELECT ({roles_sql}), ({consents_sql})"
-            params += [client.pk, user.organisation_id, True, _today(connection)]
-        else:
-            sql = f"SELECT ({roles_sql})"
-        with prepared_cursor(connection) as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        cache[client.pk] = _min_role(row[0])
-        if with_consents:
-            consents[consents_key] = _categories(row[1])
-    return cache[client.pk]
+    roles_sql, consents_sql = _decision_facts_sql(connection)
+    consents_key = (client.pk, user.organisation_id)
+    with_consents = user.organisation_id is not None and not memo.known(memo.CONSENTS, user, consents_key)
+    params = [user.pk, client.pk, "active"]
+    if with_consents:
+        sql = f"SELECT ({roles_sql}), ({consents_sql})"
+        params += [client.pk, user.organisation_id, True, _today(connection)]
+    else:
+        sql = f"SELECT ({roles_sql})"
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if with_consents:
+        memo.remember(memo.CONSENTS, user, consents_key, _categories(row[1]))
+    return memo.remember(memo.TEAM_ROLE, user, client.pk, _min_role(row[0]))
 
 
 _client_with_facts_sql: dict[str, tuple[str, list[str]]] = {}
@@ -124,7 +125,7 @@ _client_with_facts_sql: dict[str, tuple[str, list[str]]] = {}
 def client_with_facts(user: User, pk: int) -> Client | None:
     """The client with primary key `pk` (None when there is none) and, in the same round trip,
     the two facts every decision about that client needs for `user`: their roles in its active
-    team and its consents for their organisation, kept in the per-user cache.
+    team and its consents for their organisation, remembered for the request (`memo`).
 
     A page about one client reads the client first and decides next; reading the facts as two
     uncorrelated subqueries of that read (every value a parameter, so PostgreSQL runs each once)
@@ -167,32 +168,28 @@ def client_with_facts(user: User, pk: int) -> Client | None:
         if client is None:
             return None
         roles, consents = client.__dict__.pop("wb_roles"), client.__dict__.pop("wb_consents")
-    user.__dict__.setdefault("_wb_team_roles", {})[client.pk] = _min_role(roles)
-    user.__dict__.setdefault("_wb_consents", {})[(client.pk, user.organisation_id)] = _categories(consents)
+    memo.remember(memo.TEAM_ROLE, user, client.pk, _min_role(roles))
+    memo.remember(memo.CONSENTS, user, (client.pk, user.organisation_id), _categories(consents))
     return client
 
 
 def consented_categories(client: Client, organisation_id: int | None, user: User | None = None) -> frozenset[str]:
-    """Categories the client currently consents to for this organisation."""
+    """Categories the client currently consents to for this organisation (remembered for the
+    request when asked for a decision of `user`)."""
     if organisation_id is None:
         return frozenset()
-    cache = user.__dict__.setdefault("_wb_consents", {}) if user is not None else {}
-    key = (client.pk, organisation_id)
-    if key not in cache:
+
+    def read() -> frozenset[str]:
         from django.db import connection
 
         _roles_sql, consents_sql = _decision_facts_sql(connection)
         with prepared_cursor(connection) as cursor:
             cursor.execute(f"SELECT ({consents_sql})", [client.pk, organisation_id, True, _today(connection)])
-            cache[key] = _categories(cursor.fetchone()[0])
-    return cache[key]
+            return _categories(cursor.fetchone()[0])
 
-
-def forget(user: User) -> None:
-    """Drop the per-user cache (after a consent or team change in the same request)."""
-    user.__dict__.pop("_wb_team_roles", None)
-    user.__dict__.pop("_wb_consents", None)
-    user.__dict__.pop("_wb_former_roles", None)
+    if user is None:
+        return read()
+    return memo.recall(memo.CONSENTS, user, (client.pk, organisation_id), read)
 
 
 def is_own_file(user: User, client: Client) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from ..choices import DataCategory, Role
-from . import ALLOW, Decision, rule, scope_rule
+from . import ALLOW, Decision, memo, rule, scope_rule
 from .clients import consented_categories, is_own_file
 
 if TYPE_CHECKING:
@@ -27,10 +27,8 @@ if TYPE_CHECKING:
 def is_study_researcher(user: User, study: Study) -> bool:
     if not user.is_professional or not user.has_role(Role.RESEARCHER) or user.region_id != study.region_id:
         return False
-    cache = user.__dict__.setdefault("_wb_studies", {})
-    if study.pk not in cache:
-        cache[study.pk] = study.researchers.filter(pk=user.pk).exists()
-    return cache[study.pk]
+    return memo.recall(memo.STUDY_RESEARCHER, user, study.pk,
+                       lambda: study.researchers.filter(pk=user.pk).exists())
 
 
 def _study_decision(user: User, study: Study, code: str, purpose: str) -> Decision:
@@ -123,10 +121,8 @@ def is_study_auditor(user: User, study: Study) -> bool:
     """An auditor of the study: a researcher in its region named as auditor (never in the team)."""
     if not user.is_professional or not user.has_role(Role.RESEARCHER) or user.region_id != study.region_id:
         return False
-    cache = user.__dict__.setdefault("_wb_audits", {})
-    if study.pk not in cache:
-        cache[study.pk] = study.auditors.filter(pk=user.pk).exists()
-    return cache[study.pk]
+    return memo.recall(memo.STUDY_AUDITOR, user, study.pk,
+                       lambda: study.auditors.filter(pk=user.pk).exists())
 
 
 def _audit_decision(user: User, study: Study, allowed: bool, code: str, purpose: str) -> Decision:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from ..choices import CASEWORK_ROLES, DataCategory
-from . import ALLOW, Decision, rule
+from . import ALLOW, Decision, memo, rule
 from .clients import _membership_role, client_data, consented_categories, is_own_file
 
 if TYPE_CHECKING:
@@ -55,14 +55,15 @@ def _former_role(user: User, trajectory: Trajectory) -> str | None:
     """The user's role in a closed trajectory's team as it was when it closed (a closed
     trajectory's team does not change; a withdrawal of the organisation's participation still
     ends the membership, and with it the reading), or None."""
-    cache = user.__dict__.setdefault("_wb_former_roles", {})
-    if trajectory.pk not in cache:
+
+    def read() -> str | None:
         from werkbrug.trajectories.models import TeamMembership
 
-        cache[trajectory.pk] = min(TeamMembership.objects.filter(
+        return min(TeamMembership.objects.filter(
             trajectory_id=trajectory.pk, person_id=user.pk, left_at__isnull=True,
         ).values_list("role", flat=True), default=None)
-    return cache[trajectory.pk]
+
+    return memo.recall(memo.FORMER_ROLE, user, trajectory.pk, read)
 
 
 def archived_data(user: User, trajectory: Trajectory, category: str, *, code: str = "R") -> Decision:

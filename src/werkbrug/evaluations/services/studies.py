@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from werkbrug.core import policy
 from werkbrug.core.choices import Role
+from werkbrug.core.policy import memo
 
 from .. import workflow
 from ..models import (
@@ -256,6 +257,7 @@ def study_researcher_add(*, study: Study, person: User, added_by: User) -> Study
     study = _locked_study(study, added_by, workflow.StudyAction.TEAM)
     _check_researcher(study, person)
     study.researchers.add(person)
+    memo.forget(person, facts=(memo.STUDY_RESEARCHER,))
     return study
 
 
@@ -269,6 +271,7 @@ def study_auditor_add(*, study: Study, person: User, added_by: User) -> Study:
     if study.researchers.filter(pk=person.pk).exists():
         raise _err({"person": _("A member of the research team cannot be the study's auditor.")}, code="team_member")
     study.auditors.add(person)
+    memo.forget(person, facts=(memo.STUDY_AUDITOR,))
     _record(study, StudyEventKind.AUDITOR_ADDED, added_by, after={"auditor": person.pk})
     return study
 
