@@ -142,6 +142,22 @@ def questionnaire_version(request: HttpRequest, pk: int, questionnaire_pk: int) 
     return _back(pk, copy.pk)
 
 
+@login_required
+@require_POST
+def questionnaire_version_use(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    """Put a draft new version into use: it opens and the schedule asks it from now on."""
+    _study, questionnaire = _questionnaire(request, pk, questionnaire_pk)
+    try:
+        services.questionnaire_version_use(questionnaire=questionnaire, used_by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Version %(n)s is in use: the schedule sends it from now on.")
+                         % {"n": questionnaire.version})
+    return _back(pk, questionnaire_pk)
+
+
 def dictionary_response(questionnaire) -> HttpResponse:
     """The REDCap data dictionary as a CSV download (page and API alike)."""
     questions = list(questionnaire.questions.order_by("order", "id"))

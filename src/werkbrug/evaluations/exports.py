@@ -118,7 +118,7 @@ def participants_table(study: Study) -> Table:
         # number is its own value.
         values = {value: label for value, label in q.options()} if q.type in (QuestionType.LIKERT, QuestionType.SINGLE) else {}
         measure = {QuestionType.LIKERT: ORDINAL, QuestionType.SINGLE: NOMINAL}.get(q.type, SCALE)
-        variables.append(Variable(f"q{q.questionnaire_id}_{q.code}"[:64], f"{q.questionnaire.title}: {q.text}"[:250],
+        variables.append(Variable(f"q{q.questionnaire_id}_{q.code}"[:64], f"{q.questionnaire.label}: {q.text}"[:250],
                                   values=values, measure=measure, missing=unanswered))
     answers: dict[tuple[int, int], float] = {}
     for participant_id, question_id, number in Answer.objects.filter(

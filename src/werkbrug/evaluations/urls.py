@@ -16,6 +16,8 @@ urlpatterns = [
          name="questionnaire_preview"),
     path("studies/<int:pk>/questionnaires/<int:questionnaire_pk>/version/", builder_views.questionnaire_version,
          name="questionnaire_version"),
+    path("studies/<int:pk>/questionnaires/<int:questionnaire_pk>/version/use/", builder_views.questionnaire_version_use,
+         name="questionnaire_version_use"),
     path("studies/<int:pk>/questionnaires/<int:questionnaire_pk>/dictionary.csv", builder_views.dictionary_download,
          name="questionnaire_dictionary"),
     path("studies/<int:pk>/questionnaires/<int:questionnaire_pk>/dictionary/", builder_views.dictionary_import,

@@ -117,13 +117,30 @@ class VersionCreate(APIView):
     )
     def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
         """A new version of the questionnaire: a draft copy of its questions, to change after the first
-        response. The old version keeps its answers; the schedule asks the new one. 400 `superseded`."""
+        response. The old version keeps its answers; the schedule keeps asking it until the new
+        version is put into use (`versions/use/`). 400 `superseded`."""
         study = selectors.study_check(user=request.user, pk=pk)
         questionnaire = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
         copy = services.questionnaire_version_create(
             questionnaire=questionnaire, created_by=request.user
         )
         return Response(BuilderVersionOutput(copy).data, status=status.HTTP_201_CREATED)
+
+
+class VersionUse(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: BuilderVersionOutput},
+        operation_id="research_studies_questionnaires_version_use",
+    )
+    def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
+        """Put this draft new version into use: it opens and the schedule asks it instead of the
+        earlier versions (invitations already sent keep theirs). 400 `no_previous`, `superseded`,
+        `not_draft`, `no_questions`, `in_schedule`."""
+        study = selectors.study_check(user=request.user, pk=pk)
+        questionnaire = selectors.questionnaire_fetch(study=study, pk=questionnaire_pk)
+        used = services.questionnaire_version_use(questionnaire=questionnaire, used_by=request.user)
+        return Response(BuilderVersionOutput(used).data)
 
 
 class VersionList(APIView):

@@ -29,6 +29,7 @@ urlpatterns = [
     path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/dictionary/", builder.DictionaryImport.as_view(), name="research-questionnaire-dictionary-import"),
     path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/versions/", builder.VersionList.as_view(), name="research-questionnaire-versions"),
     path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/versions/new/", builder.VersionCreate.as_view(), name="research-questionnaire-version-create"),
+    path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/versions/use/", builder.VersionUse.as_view(), name="research-questionnaire-version-use"),
     path("research/studies/<int:pk>/questionnaires/<int:questionnaire_pk>/close/", views.QuestionnaireClose.as_view(), name="research-questionnaire-close"),
     path("research/studies/<int:pk>/interviews/", views.InterviewList.as_view(), name="research-interview-list"),
     path("research/studies/<int:pk>/interviews/<int:interview_pk>/passages/", views.InterviewPassages.as_view(), name="research-passages"),

@@ -35,6 +35,7 @@ from ..models import (
     Stage,
     Study,
 )
+from ..questionnaire_selectors import questionnaire_versions
 from ._common import _err
 from .participants import has_research_consent
 
@@ -257,8 +258,9 @@ def questionnaire_version_create(*, questionnaire: Questionnaire, created_by: Us
     """A new version of a questionnaire: a draft copy of its questions (branching included) to change.
 
     The old version keeps its questions and answers; invitations not yet answered can still be
-    answered on it. The study's schedule asks the new version from now on. Only the newest version
-    gets a new one (`superseded`)."""
+    answered on it. The study's schedule keeps asking the old version until a researcher puts the
+    new one into use (`questionnaire_version_use`), so the worker never sends a half-edited draft.
+    Only the newest version gets a new one (`superseded`)."""
     questionnaire = Questionnaire.objects.select_for_update().select_related("study").get(pk=questionnaire.pk)
     policy.authorize(created_by, "study.change", questionnaire.study)
     workflow.study_require(questionnaire.study, workflow.StudyAction.MATERIALS)
@@ -279,8 +281,42 @@ def questionnaire_version_create(*, questionnaire: Questionnaire, created_by: Us
         question.show_if_question = copied.get(question.show_if_question_id) if question.show_if_question_id else None
         question.save(force_insert=True)
         copied[old_pk] = question
-    ScheduleItem.objects.filter(questionnaire=questionnaire).update(questionnaire=copy)
     return copy
+
+
+@transaction.atomic
+def questionnaire_version_use(*, questionnaire: Questionnaire, used_by: User) -> Questionnaire:
+    """Put a new version into use: it opens, and the schedule asks it instead of the earlier versions.
+
+    Invitations already sent keep their version (and count for their event); from now on the
+    worker sends this one. Only the newest version, a draft that replaces a previous one, with
+    questions. Earlier versions never put into use (version 3 made from a draft version 2) hand
+    over their schedule items too."""
+    questionnaire = Questionnaire.objects.select_for_update().select_related("study").get(pk=questionnaire.pk)
+    policy.authorize(used_by, "study.change", questionnaire.study)
+    workflow.study_require(questionnaire.study, workflow.StudyAction.MATERIALS)
+    if questionnaire.previous_id is None:
+        raise ValidationError(_("Only a new version replaces a previous one in the schedule."), code="no_previous")
+    newer = builder.newer_version(questionnaire)
+    if newer is not None:
+        raise ValidationError(_("Version %(n)s replaces this version: put that one into use.") % {"n": newer.version},
+                              code="superseded")
+    if questionnaire.status != QuestionnaireStatus.DRAFT:
+        raise ValidationError(_("Only a draft version can be put into use."), code="not_draft")
+    if not questionnaire.questions.exists():
+        raise ValidationError(_("Add questions before putting this version into use."), code="no_questions")
+    earlier = [v.pk for v in questionnaire_versions(questionnaire=questionnaire) if v.version < questionnaire.version]
+    items = list(ScheduleItem.objects.select_for_update().filter(questionnaire_id__in=earlier))
+    moments = [(item.event_id, item.respondent) for item in items]
+    moments += ScheduleItem.objects.filter(questionnaire=questionnaire).values_list("event_id", "respondent")
+    if len(set(moments)) < len(moments):
+        raise ValidationError(_("The schedule already asks this version at the same moment: remove one of the two "
+                                "from the schedule first."), code="in_schedule")
+    questionnaire.status = QuestionnaireStatus.OPEN
+    questionnaire.save(update_fields=["status"])
+    # The same items move (not new ones), so what was sent on them still counts for their event.
+    ScheduleItem.objects.filter(pk__in=[item.pk for item in items]).update(questionnaire=questionnaire)
+    return questionnaire
 
 
 def _link(invitation: Invitation) -> str:

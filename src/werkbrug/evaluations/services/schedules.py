@@ -265,9 +265,12 @@ def _mail_employer(invitation: Invitation, participant: Participant, *, reminder
 
 
 def _open(questionnaire: Questionnaire, today: date) -> bool:
-    """The worker opens a draft questionnaire with questions, as sending by hand does."""
+    """The worker opens a draft first version with questions, as sending by hand does; a draft new
+    version waits for `questionnaire_version_use`."""
     if questionnaire.status == QuestionnaireStatus.CLOSED:
         return False
+    if questionnaire.status == QuestionnaireStatus.DRAFT and questionnaire.previous_id is not None:
+        return False  # a new version, still being changed: it opens when put into use
     if questionnaire.closes_on is not None and questionnaire.closes_on < today:
         return False
     if not questionnaire.questions.exists():
