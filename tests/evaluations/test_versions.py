@@ -135,7 +135,7 @@ def test_the_schedule_moves_only_when_the_new_version_is_put_into_use(scheduled,
     assert set(ScheduleItem.objects.filter(event__study=study).values_list("questionnaire_id", flat=True)) == {v2.pk}
     with pytest.raises(ValidationError) as exc:
         s.questionnaire_version_use(questionnaire=v2, used_by=research.researcher)
-    assert exc.value.code == "not_draft"
+    assert exc.value.code == "in_use"
     # what was sent on version 1 is not sent again, and its answers count for their event
     assert run(at(2026, 1, 8))["sent"] == 0
     rows = {r["event"].name: r for r in response_tracking(study=study, today=date(2026, 1, 8))}
@@ -217,7 +217,7 @@ def test_pages_and_api(api, answered, research):
     v2.refresh_from_db()
     assert v2.status == "open"
     again = api.post(f"{base}{v2.pk}/versions/use/")
-    assert again.status_code == 400 and "concept" in again.content.decode()
+    assert again.status_code == 400 and "al in gebruik" in again.content.decode()
     refused = api.post(f"{base}{answered.pk}/versions/new/")
     assert refused.status_code == 400
     made = api.post(f"{base}{v2.pk}/versions/new/")
@@ -295,3 +295,25 @@ def test_the_export_variable_label_names_the_version(answered, research, django_
     labels = {v.name: v.label for v in table.variables}
     assert labels[f"q{answered.pk}_works"] == "Werk: Heeft u werk?"
     assert labels[f"q{v2.pk}_works"] == "Werk (versie 2): Heeft u werk?"
+
+
+def test_a_new_version_sent_by_hand_can_still_take_over_the_schedule(research, make_study):
+    """Sending a new version by hand opens it; the schedule stays on the earlier one until "use"."""
+    study = make_study(draft=True)
+    v1 = s.questionnaire_create(study=study, title="Welzijn", created_by=research.researcher,
+                                questions=[{"code": "grade", "text": "Cijfer?", "type": "grade"}])
+    event = s.schedule_event_add(study=study, added_by=research.researcher, name="Nulmeting",
+                                 items=[(v1.pk, "employer")])
+    study = s.study_start(study=study, started_by=research.researcher)
+    v2 = s.questionnaire_version_create(questionnaire=v1, created_by=research.researcher)
+    s.questionnaire_send(questionnaire=v2, sent_by=research.researcher, to_participants=False,
+                         links=[("employer", "werkgever@example.org")])
+    v2.refresh_from_db()
+    assert v2.status == "open" and list(event.items.values_list("questionnaire_id", flat=True)) == [v1.pk]
+    assert s.version_use_error(v2) is None
+    s.questionnaire_version_use(questionnaire=v2, used_by=research.researcher)
+    assert list(event.items.values_list("questionnaire_id", flat=True)) == [v2.pk]
+    assert s.version_use_error(v2).code == "in_use"
+    s.questionnaire_close(questionnaire=v2, closed_by=research.researcher)
+    v2.refresh_from_db()
+    assert s.version_use_error(v2).code == "closed"

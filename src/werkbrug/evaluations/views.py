@@ -231,6 +231,7 @@ def questionnaire(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpR
     return render(request, "evaluations/questionnaire.html", {
         "study": study, "questionnaire": q, "questions": q.questions.select_related("show_if_question"),
         "locked": builder.lock_error(q), "superseded": builder.newer_version(q) is not None,
+        "use_error": services.version_use_error(q),
         "versions": selectors.questionnaire_versions(questionnaire=q),
         "results": selectors.questionnaire_results(questionnaire=q, participant_ids=ids),
         "tracking": selectors.invitation_tracking(questionnaire=q, participant_ids=ids),

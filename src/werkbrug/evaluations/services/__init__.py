@@ -51,6 +51,7 @@ from .questionnaires import (
     questionnaire_version_use,
     questions_reorder,
     response_submit,
+    version_use_error,
 )
 from .schedules import (
     add_months,
@@ -83,7 +84,7 @@ __all__ = [
     "participant_enrol", "participant_flow_set", "participant_randomise", "participant_stage_set",
     "participants_enrol_eligible", "question_add", "question_delete", "question_update", "questionnaire_close",
     "questionnaire_create", "questionnaire_dictionary_import",
-    "questionnaire_remind", "questionnaire_send", "questionnaire_version_create", "questionnaire_version_use", "questions_reorder", "recorded_job_add",
+    "questionnaire_remind", "questionnaire_send", "questionnaire_version_create", "questionnaire_version_use", "version_use_error", "questions_reorder", "recorded_job_add",
     "response_submit", "add_months", "due_on", "schedule_event_add", "schedule_event_delete", "schedule_run",
     "welcome_link", "portal_account_accept", "portal_account_user", "screening_record", "split_passages", "study_amend", "study_auditor_add", "study_close",
     "study_create", "study_delete", "study_import", "study_researcher_add", "study_start", "study_unblind",

@@ -284,36 +284,54 @@ def questionnaire_version_create(*, questionnaire: Questionnaire, created_by: Us
     return copy
 
 
+def _earlier_versions(questionnaire: Questionnaire) -> list[int]:
+    return [v.pk for v in questionnaire_versions(questionnaire=questionnaire) if v.version < questionnaire.version]
+
+
+def version_use_error(questionnaire: Questionnaire) -> ValidationError | None:
+    """Why this version cannot take over the schedule now, or None (the service and the builder page).
+
+    A new version (newest, not closed, with questions) takes over while it is a draft, or once it
+    was opened by sending it by hand while an earlier version still holds the schedule."""
+    if questionnaire.previous_id is None:
+        return ValidationError(_("Only a new version replaces a previous one in the schedule."), code="no_previous")
+    newer = builder.newer_version(questionnaire)
+    if newer is not None:
+        return ValidationError(_("Version %(n)s replaces this version: put that one into use.") % {"n": newer.version},
+                               code="superseded")
+    if questionnaire.status == QuestionnaireStatus.CLOSED:
+        return ValidationError(_("A closed version cannot be put into use."), code="closed")
+    if questionnaire.status != QuestionnaireStatus.DRAFT and not ScheduleItem.objects.filter(
+            questionnaire_id__in=_earlier_versions(questionnaire)).exists():
+        return ValidationError(_("This version is already in use."), code="in_use")
+    if not questionnaire.questions.exists():
+        return ValidationError(_("Add questions before putting this version into use."), code="no_questions")
+    return None
+
+
 @transaction.atomic
 def questionnaire_version_use(*, questionnaire: Questionnaire, used_by: User) -> Questionnaire:
     """Put a new version into use: it opens, and the schedule asks it instead of the earlier versions.
 
     Invitations already sent keep their version (and count for their event); from now on the
     worker sends this one. Only the newest version, a draft that replaces a previous one, with
-    questions. Earlier versions never put into use (version 3 made from a draft version 2) hand
+    questions (`version_use_error`). Earlier versions never put into use (version 3 made from a draft version 2) hand
     over their schedule items too."""
     questionnaire = Questionnaire.objects.select_for_update().select_related("study").get(pk=questionnaire.pk)
     policy.authorize(used_by, "study.change", questionnaire.study)
     workflow.study_require(questionnaire.study, workflow.StudyAction.MATERIALS)
-    if questionnaire.previous_id is None:
-        raise ValidationError(_("Only a new version replaces a previous one in the schedule."), code="no_previous")
-    newer = builder.newer_version(questionnaire)
-    if newer is not None:
-        raise ValidationError(_("Version %(n)s replaces this version: put that one into use.") % {"n": newer.version},
-                              code="superseded")
-    if questionnaire.status != QuestionnaireStatus.DRAFT:
-        raise ValidationError(_("Only a draft version can be put into use."), code="not_draft")
-    if not questionnaire.questions.exists():
-        raise ValidationError(_("Add questions before putting this version into use."), code="no_questions")
-    earlier = [v.pk for v in questionnaire_versions(questionnaire=questionnaire) if v.version < questionnaire.version]
-    items = list(ScheduleItem.objects.select_for_update().filter(questionnaire_id__in=earlier))
+    error = version_use_error(questionnaire)
+    if error is not None:
+        raise error
+    items = list(ScheduleItem.objects.select_for_update().filter(questionnaire_id__in=_earlier_versions(questionnaire)))
     moments = [(item.event_id, item.respondent) for item in items]
     moments += ScheduleItem.objects.filter(questionnaire=questionnaire).values_list("event_id", "respondent")
     if len(set(moments)) < len(moments):
         raise ValidationError(_("The schedule already asks this version at the same moment: remove one of the two "
                                 "from the schedule first."), code="in_schedule")
-    questionnaire.status = QuestionnaireStatus.OPEN
-    questionnaire.save(update_fields=["status"])
+    if questionnaire.status == QuestionnaireStatus.DRAFT:
+        questionnaire.status = QuestionnaireStatus.OPEN
+        questionnaire.save(update_fields=["status"])
     # The same items move (not new ones), so what was sent on them still counts for their event.
     ScheduleItem.objects.filter(pk__in=[item.pk for item in items]).update(questionnaire=questionnaire)
     return questionnaire
