@@ -7,7 +7,7 @@ from werkbrug.core.choices import TWO_FACTOR_ROLES, OrganisationType, Role
 PASSWORD = "correct horse battery staple"
 
 # Roles that see neither client-level nor health data (aggregates, content, region-wide topics).
-NO_CLIENT_DATA = {Role.MANAGER, Role.EDITOR, Role.AMBASSADOR}
+NO_CLIENT_DATA = {Role.MANAGER, Role.EDITOR, Role.AMBASSADOR, Role.PORTFOLIO_HOLDER}
 
 
 def _login(http, user):
