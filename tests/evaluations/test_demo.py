@@ -51,6 +51,11 @@ def test_demo_study(demo_region):
     assert sum(a.not_received for a in flow.arms) == sum(a.lost_to_follow_up for a in flow.arms) == 1
     assert sum(a.excluded_from_analysis for a in flow.arms) == 1
     assert sum(a.analysed for a in flow.arms) == result.n == flow.randomised - 1
+    # The schedule asks the employer at 12 months, where the client allowed an employer contact.
+    from werkbrug.evaluations.models import EmployerContact, ScheduleItem
+
+    assert ScheduleItem.objects.filter(event__study=study, respondent="employer").count() == 1
+    assert EmployerContact.objects.filter(participant__study=study).count() == 1
 
 
 def test_demo_has_a_questionnaire_with_branching_and_half_grades(demo_region):

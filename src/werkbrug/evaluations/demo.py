@@ -160,6 +160,7 @@ def load(region: Region, rng: random.Random) -> None:
     excluded = {3: "Wil niet deelnemen", 4: "Verhuisd buiten de regio"}
     waiting = {5, 6}
     allocations = {}
+    employer_contacts: list = []
     for index, participant in enumerate(people):
         day = start + timedelta(days=10 + index * 7)
         if index in excluded:
@@ -198,6 +199,13 @@ def load(region: Region, rng: random.Random) -> None:
                 s.recorded_job_add(participant=participant, start=job_start, recorded_by=lead,
                                    hours_per_week=Decimal(rng.choice([8, 12, 16, 20, 24, 32])),
                                    competitive=rng.random() < 0.8)
+                if not employer_contacts:
+                    # One client with a job allowed the study to ask their employer (a synthetic address).
+                    employer_contacts.append(s.employer_contact_set(
+                        participant=participant, recorded_by=lead, name="Mw. J. de Werkgever (demo)",
+                        email="werkgever.onderzoek@example.org", permission=True,
+                        permission_given_on=min(today, job_start + timedelta(days=7)),
+                        now=_at(min(today, job_start + timedelta(days=7)))))
     _questionnaire(study, lead, rng, allocations, today)
     _branching_questionnaire(study, lead, rng, allocations, today)
     _interviews(study, lead, second, today)
@@ -206,7 +214,8 @@ def load(region: Region, rng: random.Random) -> None:
 
 def _schedule(study, lead) -> None:
     """The longitudinal schedule, written while the study is a draft: a short questionnaire for
-    the client at baseline, 6, 12 and 18 months, and for the jobcoach at 6 and 12 months."""
+    the client at baseline, 6, 12 and 18 months, for the jobcoach at 6 and 12 months, and for the
+    employer at 12 months (sent where the client allowed an employer contact)."""
     client_q = s.questionnaire_create(
         study=study, created_by=lead, title="Werk en welzijn",
         introduction="Een paar vragen over werk en hoe het met u gaat. Het kost drie minuten.",
@@ -221,10 +230,14 @@ def _schedule(study, lead) -> None:
         study=study, created_by=lead, title="Voortgang volgens de jobcoach",
         questions=[{"code": "coach_progress", "text": "Hoeveel vooruitgang naar werk ziet u?", "type": "likert"}],
     )
+    employer_q = s.questionnaire_create(
+        study=study, created_by=lead, title="Het werk volgens de werkgever",
+        questions=[{"code": "employer_fit", "text": "Hoe goed past het werk bij de werknemer?", "type": "likert"}],
+    )
     for name, months, items in (
         ("Nulmeting", 0, [(client_q.pk, "client")]),
         ("6 maanden", 6, [(client_q.pk, "client"), (coach_q.pk, "professional")]),
-        ("12 maanden", 12, [(client_q.pk, "client"), (coach_q.pk, "professional")]),
+        ("12 maanden", 12, [(client_q.pk, "client"), (coach_q.pk, "professional"), (employer_q.pk, "employer")]),
         ("18 maanden", 18, [(client_q.pk, "client")]),
     ):
         s.schedule_event_add(study=study, added_by=lead, name=name, offset_months=months, window_days=28,
