@@ -1,14 +1,43 @@
-"""Interchange fixtures: a registered system of the team's GGZ organisation, and a token for it."""
+"""Interchange fixtures: a registered system of the team's GGZ organisation, and a token for it;
+and, for every test here, every FHIR JSON answer validated with the FHIR library's models."""
 
 from __future__ import annotations
 
 import base64
+import json
 from types import SimpleNamespace
 
 import pytest
 
 from werkbrug.core.choices import OrganisationType, Role
 from werkbrug.interchange.services import system_register
+
+
+@pytest.fixture(autouse=True)
+def fhir_answers_validate(monkeypatch):
+    """Every application/fhir+json body any test client receives in these tests must validate
+    with fhir.resources' R4B model of its resourceType (a Bundle with its entries) and be what
+    the model serialises back, whatever view built it and whatever FHIR_VALIDATION says:
+    "every resource returned in tests validates" is enforced, not sampled."""
+    from django.test.client import Client
+
+    from werkbrug.interchange.fhir.base import FHIR_JSON
+    from werkbrug.interchange.fhir.validation import check
+
+    original = Client.request
+    checked = []
+
+    def request(self, **environ):
+        response = original(self, **environ)
+        if response.get("Content-Type", "").startswith(FHIR_JSON) and not response.streaming:
+            body = json.loads(response.content)
+            assert isinstance(body, dict) and "resourceType" in body, response.content[:200]
+            check(response.content.decode())  # raises InvalidResource, naming where
+            checked.append(body["resourceType"])
+        return response
+
+    monkeypatch.setattr(Client, "request", request)
+    return checked
 
 
 @pytest.fixture

@@ -98,7 +98,7 @@ def test_tasks_follow_the_plan_actions_and_their_status(fhir, team, plan):
     described = sorted(e["resource"]["description"] for e in tasks["entry"])
     assert described == ["Cv bijwerken", "Gesprek met werkgever plannen"]
     assert {e["resource"]["status"] for e in tasks["entry"]} == {"requested"}
-    assert fhir(f"Task?patient={team.client.pseudonym}&status=completed").json()["entry"] == []
+    assert "entry" not in fhir(f"Task?patient={team.client.pseudonym}&status=completed").json()  # FHIR: no empty arrays
     one = tasks["entry"][0]["resource"]
     assert fhir(f"Task/{one['id']}").json()["description"] == one["description"]
 
@@ -139,7 +139,7 @@ def test_data_categories_are_filtered_by_consent_as_on_the_pages(client, team, p
     consent_withdraw(client=team.client, organisation=team.uwv, category=DataCategory.PLAN,
                      recorded_by=team.labour_expert, method=ConsentMethod.VERBAL)
     assert get(f"CarePlan/{team.trajectory.pk}").status_code == 404
-    assert get(f"CarePlan?patient={team.client.pseudonym}").json()["entry"] == []
+    assert "entry" not in get(f"CarePlan?patient={team.client.pseudonym}").json()
     assert get(f"Patient/{team.client.pseudonym}").status_code == 200
 
 
@@ -172,7 +172,7 @@ def test_hostile_search_parameters_get_a_400(fhir, team, query):
 
 def test_last_updated_narrows_the_search(fhir, team):
     assert len(fhir("Patient?_lastUpdated=ge2000-01-01").json()["entry"]) == 1
-    assert fhir("Patient?_lastUpdated=lt2000-01-01").json()["entry"] == []
+    assert "entry" not in fhir("Patient?_lastUpdated=lt2000-01-01").json()
 
 
 def test_writes_are_not_offered_yet(client, fhir, team):

@@ -40,3 +40,5 @@ STORAGES = {**STORAGES, "documents": {"BACKEND": "django.core.files.storage.File
 # FHIR subscriptions may notify a system on this machine (http, loopback).
 FHIR_SUBSCRIPTION_ALLOW_HTTP = True
 FHIR_SUBSCRIPTION_ALLOW_PRIVATE = True
+# Every FHIR answer is checked against the FHIR library's models; an invalid one raises.
+FHIR_VALIDATION = "raise"

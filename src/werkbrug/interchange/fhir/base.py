@@ -10,6 +10,7 @@ purpose ("via <system>").
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -25,6 +26,10 @@ from django.utils import timezone
 
 from werkbrug.core import context
 from werkbrug.core.policy.interchange import may_act_for, system_scope_allows
+
+from .validation import InvalidResource, check
+
+logger = logging.getLogger(__name__)
 
 FHIR_JSON = "application/fhir+json"
 MAX_COUNT = 100
@@ -53,8 +58,22 @@ def outcome(status: int, code: str, diagnostics: str) -> HttpResponse:
 
 
 def fhir_response(body: dict, status: int = 200) -> HttpResponse:
-    return HttpResponse(json.dumps(body, ensure_ascii=False, default=str), status=status,
-                        content_type=f"{FHIR_JSON}; charset=utf-8")
+    """Every FHIR answer leaves here. With FHIR_VALIDATION it is first checked against the FHIR
+    library's models (`validation.py`): "raise" in tests, so they fail loudly; "log" answers a
+    500 OperationOutcome and logs where the resource is wrong (without its values); "off" (the
+    default: the check costs more than the request, see docs/apps/interchange.md) sends as built."""
+    content = json.dumps(body, ensure_ascii=False, default=str)
+    if settings.FHIR_VALIDATION != "off":
+        try:
+            check(content)
+        except InvalidResource as exc:
+            if settings.FHIR_VALIDATION == "raise":
+                raise
+            logger.error("FHIR: Werkbrug built an invalid resource: %s", str(exc)[:2000])
+            status = 500
+            content = json.dumps({"resourceType": "OperationOutcome", "issue": [{
+                "severity": "fatal", "code": "exception", "diagnostics": "the server could not build a valid resource"}]})
+    return HttpResponse(content, status=status, content_type=f"{FHIR_JSON}; charset=utf-8")
 
 
 def base_url() -> str:
@@ -162,11 +181,11 @@ def bundle(resource_type: str, resources: list[dict], search: Search, has_more: 
         links.append({"relation": "next", "url": link(search.offset + search.count)})
     if search.offset:
         links.append({"relation": "previous", "url": link(max(0, search.offset - search.count))})
-    return {
-        "resourceType": "Bundle", "type": "searchset", "link": links,
-        "entry": [{"fullUrl": f"{base_url()}/{r['resourceType']}/{r['id']}", "resource": r,
-                   "search": {"mode": "match"}} for r in resources],
-    }
+    answer = {"resourceType": "Bundle", "type": "searchset", "link": links}
+    if resources:  # FHIR JSON has no empty arrays: no matches, no entry
+        answer["entry"] = [{"fullUrl": f"{base_url()}/{r['resourceType']}/{r['id']}", "resource": r,
+                            "search": {"mode": "match"}} for r in resources]
+    return answer
 
 
 def _bearer(request: HttpRequest) -> str | None:

@@ -31,9 +31,11 @@ def resource(subscription: FhirSubscription) -> dict:
     body = {
         "resourceType": "Subscription", "id": str(subscription.pk), "status": STATUS[subscription.status],
         "reason": subscription.reason or "Werkbrug", "criteria": subscription.criteria,
-        "channel": {"type": "rest-hook", "endpoint": subscription.endpoint, "header": subscription.headers,
+        "channel": {"type": "rest-hook", "endpoint": subscription.endpoint,
                     "_payload": {"extension": [{"url": BACKPORT_CONTENT, "valueCode": "empty"}]}},
     }
+    if subscription.headers:  # FHIR JSON has no empty arrays
+        body["channel"]["header"] = subscription.headers
     if subscription.error:
         body["error"] = subscription.error
     return body
