@@ -1,6 +1,6 @@
 """Demo: the record system of one GGZ organisation, connected through the FHIR interface.
 
-Its secret is fixed and documented (docs/apps/interchange.md), so that the FHIR interface can be
+Its secret is fixed and documented (docs/interchange.md), so that the FHIR interface can be
 tried on the loopback demo with curl; a real system's secret is random and shown only once.
 """
 

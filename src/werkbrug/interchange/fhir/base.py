@@ -61,7 +61,7 @@ def fhir_response(body: dict, status: int = 200) -> HttpResponse:
     """Every FHIR answer leaves here. With FHIR_VALIDATION it is first checked against the FHIR
     library's models (`validation.py`): "raise" in tests, so they fail loudly; "log" answers a
     500 OperationOutcome and logs where the resource is wrong (without its values); "off" (the
-    default: the check costs more than the request, see docs/apps/interchange.md) sends as built."""
+    default: the check costs more than the request, see docs/interchange.md) sends as built."""
     content = json.dumps(body, ensure_ascii=False, default=str)
     if settings.FHIR_VALIDATION != "off":
         try:

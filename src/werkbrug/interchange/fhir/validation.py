@@ -8,7 +8,7 @@ OperationOutcome, CapabilityStatement) have the same elements and cardinalities 
 
 Validating costs about 3 ms per CarePlan (bench/fhir_validation.py): a full page of 100
 CarePlans a quarter of a second or more, so production sends the handlers' dicts as they are
-and the tests check every answer (`FHIR_VALIDATION`, docs/apps/interchange.md). The check is strict:
+and the tests check every answer (`FHIR_VALIDATION`, docs/interchange.md). The check is strict:
 the body must validate *and* be exactly what the model serialises back, so nothing the model
 would quietly drop or rewrite (a null, an empty array, a number as a string) is sent.
 """
