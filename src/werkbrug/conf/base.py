@@ -512,6 +512,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 # and the tests may notify http and loopback addresses.
 FHIR_SUBSCRIPTION_ALLOW_HTTP = env_bool("FHIR_SUBSCRIPTION_ALLOW_HTTP", False)
 FHIR_SUBSCRIPTION_ALLOW_PRIVATE = env_bool("FHIR_SUBSCRIPTION_ALLOW_PRIVATE", False)
+# How long an organisation system's token lives (interchange/services.py), 1 minute to 1 hour.
+SYSTEM_TOKEN_TTL_SECONDS = env_int("SYSTEM_TOKEN_TTL_SECONDS", 900)
+if not 60 <= SYSTEM_TOKEN_TTL_SECONDS <= 3600:
+    raise ImproperlyConfigured("SYSTEM_TOKEN_TTL_SECONDS is from 60 to 3600")
 # Every FHIR answer checked against fhir.resources' R4B models (interchange/fhir/validation.py):
 # "off" (default: about 3 ms per CarePlan, +50 % on a search), "log" (an invalid resource is
 # logged and answered with a 500 OperationOutcome), "raise" (tests).

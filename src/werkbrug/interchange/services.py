@@ -23,8 +23,6 @@ from .models import SystemClient, SystemToken, all_scopes
 from .scopes import UnknownScope, grant
 from .smart import parse_jwks
 
-TOKEN_TTL = timedelta(minutes=15)
-
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
@@ -165,7 +163,7 @@ def token_issue(*, system: SystemClient, scope: str) -> tuple[SystemToken, str, 
     SystemToken.objects.filter(system=system, expires_at__lte=timezone.now()).delete()
     secret = secrets.token_urlsafe(32)
     now = timezone.now()
-    ttl = timedelta(seconds=getattr(settings, "SYSTEM_TOKEN_TTL_SECONDS", int(TOKEN_TTL.total_seconds())))
+    ttl = timedelta(seconds=settings.SYSTEM_TOKEN_TTL_SECONDS)
     token = SystemToken.objects.create(system=system, digest=digest(secret), scopes=" ".join(granted.scopes),
                                        created_at=now, expires_at=now + ttl)
     return token, secret, granted.answer
