@@ -403,3 +403,14 @@ def test_a_month_keeps_an_organisations_hidden_zero():
     started = {row[0]: row[2] for row in march["organisations"]}
     assert started == {"Alfa": COMPLEMENTARY, "Beta": COMPLEMENTARY}
     assert march["organisation_totals"][1] == 5
+
+
+def test_a_region_without_trajectories_shows_empty_drill_downs(client, make_org, make_person):
+    admin = make_person(make_org(OrganisationType.GGZ, "Leeg"), Role.REGION_ADMIN)
+    client.force_login(admin)
+    response = client.get(f"/reports/months/{YEAR}/2/")
+    assert response.status_code == 200
+    assert (response.context["organisation_rows"], response.context["organisation_totals"]) == ([], [0, 0, 0, 0])
+    assert client.get(f"/api/v1/reports/months/{YEAR}/2/").json()["organisations"] == []
+    months = client.get(f"/reports/organisations/{admin.organisation.pk}/", PERIOD).context["months"]
+    assert months[0] == (START, 0, 0, 0, 0, 0)

@@ -226,7 +226,9 @@ def month_organisations_table(shown: ShownGrid, month: date) -> dict[str, object
         "organisations": [(shown.grid.organisations[r][1], *[shown.measures[c].cells[r][j] for c in MONTH_PAGE_COLUMNS])
                           for r in rows],
         "organisation_ids": [shown.grid.organisations[r][0] for r in rows],
-        "organisation_totals": [shown.measures[c].column_totals[j] for c in MONTH_PAGE_COLUMNS],
+        # No organisation ran in the whole period: the grid has no rows, and the month's totals are 0.
+        "organisation_totals": [shown.measures[c].column_totals[j] if shown.grid.rows else 0
+                                for c in MONTH_PAGE_COLUMNS],
     }
 
 

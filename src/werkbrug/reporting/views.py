@@ -227,7 +227,7 @@ def _month_context(request: HttpRequest, year: int, month: int) -> dict:
     if month_period is None:
         raise Http404
     # The dashboard's period the manager came from: its grid is the one suppressed as a whole.
-    form, period = _period(request)
+    _form, period = _period(request)
     context = drilldown.month_view(region=region, month=month_period, period=period, today=timezone.localdate())
     # The organisations link to their months over the dashboard's period the manager came from.
     return {**context, "query": request.GET.urlencode(), "csv_tables": list(MONTH_CSV_TABLES.items()),
