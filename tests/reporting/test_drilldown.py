@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -13,10 +14,17 @@ import pytest
 from django.utils import timezone
 
 from werkbrug.core.choices import OrganisationType, Role
+from werkbrug.core.suppression import COMPLEMENTARY, FEWER_THAN_SMALL, SMALL, suppress_group
 from werkbrug.employment.services import job_start
-from werkbrug.reporting import services
+from werkbrug.reporting import presentation, services
 from werkbrug.reporting.models import Figure
-from werkbrug.reporting.selectors import organisation_months, region_dashboard
+from werkbrug.reporting.selectors import (
+    MonthGrid,
+    MonthRow,
+    month_grid,
+    organisation_months,
+    region_dashboard,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,9 +106,11 @@ def test_the_organisation_page_suppressed_with_previous_period_and_scale_free_ta
     context = response.context
     assert context["months"] == [
         (date(YEAR, 1, 1), 6, 6, 6, 0, 0),
-        # started [6, 2, 5]: 2 is "<5", and 5 hidden too, else 13 − 6 − 5 gives it back
-        (date(YEAR, 2, 1), 8, "<5", 6, "<5", "<5"),
-        (date(YEAR, 3, 1), 11, "x", 11, "<5", 0),
+        # started [6, 2, 5]: 2 is "<5", and 5 hidden too, else 13 − 6 − 5 gives it back.
+        # running [6, 8, 11] and active [6, 6, 11]: Beta's 3 in February and March are "<5", so
+        # Alfa's cells of those months are "x" (else the month's region total gives Beta's back).
+        (date(YEAR, 2, 1), "x", "<5", "x", "<5", "<5"),
+        (date(YEAR, 3, 1), "x", "x", "x", "<5", 0),
     ]
     assert context["month_totals"] == [25, 13, 23, "<5", "<5"]
     rows = {r.figure: r for r in context["figures"]}
@@ -146,6 +156,90 @@ def test_the_month_page_per_organisation_beside_the_month_before(client, network
     )
 
 
+def _worlds(published: list[tuple[list, object]], bound: int) -> list[dict]:
+    """Every assignment of the cells that agrees with everything published together: each line is
+    (its cells as (key, shown value) pairs, its shown total). A cell shown exactly anywhere is
+    known; "<5" is 1–4; "x" anything from 0 up to `bound`."""
+    known = {key: shown for cells, _t in published for key, shown in cells if isinstance(shown, int)}
+    markers = {key: shown for cells, _t in published for key, shown in cells if key not in known}
+    hidden = sorted(markers)
+    options = [range(1, SMALL) if markers[key] == FEWER_THAN_SMALL else range(bound + 1) for key in hidden]
+    worlds = []
+    for values in itertools.product(*options):
+        world = {**known, **dict(zip(hidden, values, strict=True))}
+        if all(not isinstance(total, int) or sum(world[key] for key, _shown in cells) == total
+               for cells, total in published):
+            worlds.append(world)
+    return worlds
+
+
+# Two organisations over three months, one measure: Alfa [3, 6, 10], Beta [7, 8, 9].
+LEAKY = [[3, 6, 10], [7, 8, 9]]
+TRUE = {(name, j): n for name, row in zip(("Alfa", "Beta"), LEAKY, strict=True) for j, n in enumerate(row)}
+
+
+def test_the_old_per_table_choice_gave_a_hidden_cell_away():
+    """Suppressed per table, Alfa's months hide 3 ("<5") and 6 ("x"), but the month page of
+    February, suppressed on its own, shows that 6; Alfa's total 19 − 6 − 10 gives the 3 back."""
+    published = []
+    for name, row in zip(("Alfa", "Beta"), LEAKY, strict=True):  # every organisation page
+        table = suppress_group(row)
+        published.append(([((name, j), cell) for j, cell in enumerate(table.cells)], table.total))
+    for j in range(3):  # every month page
+        table = suppress_group([row[j] for row in LEAKY])
+        published.append(([((name, j), cell) for name, cell in zip(("Alfa", "Beta"), table.cells, strict=True)],
+                          table.total))
+    assert published[0] == ([(("Alfa", 0), FEWER_THAN_SMALL), (("Alfa", 1), COMPLEMENTARY), (("Alfa", 2), 10)], 19)
+    assert published[2 + 1] == ([(("Alfa", 1), 6), (("Beta", 1), 8)], 14)
+    worlds = _worlds(published, bound=24)
+    assert TRUE in worlds
+    assert {world[("Alfa", 0)] for world in worlds} == {3}  # the hidden 3 is given away
+
+
+def test_one_grid_for_both_views_gives_no_hidden_cell_away():
+    """The same counts through the one grid: both views read the same cells, and every hidden
+    cell keeps more than one possible value given every published cell and total."""
+    months = [date(YEAR, m, 1) for m in (1, 2, 3)]
+    grid = MonthGrid(months=months, organisations=[(1, "Alfa"), (2, "Beta")],
+                     rows=[[MonthRow(month=m, running=n) for m, n in zip(months, row, strict=True)]
+                           for row in LEAKY])
+    shown = presentation.shown_grid(grid)
+    published = []
+    for pk, name in grid.organisations:  # every organisation page: running is the first column
+        table = presentation.organisation_months_table(shown, pk)
+        published.append(([((name, j), row[1]) for j, row in enumerate(table["months"])], table["month_totals"][0]))
+    for j, month in enumerate(months):  # every month page
+        table = presentation.month_organisations_table(shown, month)
+        published.append(([((row[0], j), row[1]) for row in table["organisations"]], table["organisation_totals"][0]))
+    by_cell: dict[tuple, set] = {}
+    for cells, _total in published:
+        for key, value in cells:
+            by_cell.setdefault(key, set()).add(value)
+    assert all(len(values) == 1 for values in by_cell.values())  # the same in both directions
+    assert by_cell[("Alfa", 0)] == {FEWER_THAN_SMALL} and by_cell[("Alfa", 1)] == {COMPLEMENTARY}
+    worlds = _worlds(published, bound=24)
+    assert TRUE in worlds
+    hidden = [key for key, values in by_cell.items() if isinstance(next(iter(values)), str)]
+    assert len(hidden) == 4
+    for key in hidden:
+        assert len({world[key] for world in worlds}) > 1, key
+
+
+def test_both_drill_downs_read_one_grid(client, network, manager, region):
+    """Alfa's February on the organisation page and on the month page: the same shown cells,
+    where the two tables suppressed on their own showed running 8 on one and "x" on the other
+    (the month's total 11 then gave Beta's 3 away)."""
+    client.force_login(manager)
+    alfa = client.get(f"/reports/organisations/{network.alfa.pk}/", PERIOD).context
+    february = client.get(f"/reports/months/{YEAR}/2/", PERIOD).context
+    alfa_february = alfa["months"][1][1:5]
+    assert february["organisation_rows"][0][1] == "Alfa"
+    assert tuple(february["organisation_rows"][0][2:]) == tuple(alfa_february) == ("x", "<5", "x", "<5")
+    grid = month_grid(region=region, start=START, end=END)
+    assert [name for _pk, name in grid.organisations] == ["Alfa", "Beta"]
+    assert [m.running for m in grid.rows[1]] == [0, 3, 3]
+
+
 def test_the_dashboard_links_to_both_drill_downs(client, network, manager):
     client.force_login(manager)
     text = client.get("/reports/", PERIOD).content.decode()
@@ -168,8 +262,8 @@ def test_csv_of_every_drill_down_table(client, network, manager):
     ]
     assert months[2:] == [
         [f"januari {YEAR}", "6", "6", "6", "0", "0"],
-        [f"februari {YEAR}", "8", "<5", "6", "<5", "<5"],
-        [f"maart {YEAR}", "11", "x", "11", "<5", "0"],
+        [f"februari {YEAR}", "x", "<5", "x", "<5", "<5"],
+        [f"maart {YEAR}", "x", "x", "x", "<5", "0"],
     ]
     figures = _csv(client.get(url, {**PERIOD, "table": "figures"}))
     assert figures[1][0] == "Cijfer" and len(figures) == 2 + len(Figure.values)
@@ -190,9 +284,9 @@ def test_the_api_gives_the_same_suppressed_figures(client, network, manager):
     )
     assert data["months"][1] == {
         "month": f"{YEAR}-02-01",
-        "running": 8,
+        "running": "x",
         "started": "<5",
-        "active": 6,
+        "active": "x",
         "employed": "<5",
         "job_starts": "<5",
     }
@@ -293,3 +387,30 @@ def test_the_organisation_page_keeps_its_queries_few(
             ).status_code
             == 200
         )
+
+
+def test_a_month_keeps_an_organisations_hidden_zero():
+    """Beta ran in January only; its March is all zeros, but the grid hides its 0 started in
+    March beside Alfa's 5 (else Alfa's "x" would stand alone beside the month's total 5): the
+    month page keeps Beta's row."""
+    months = [date(YEAR, m, 1) for m in (1, 2, 3)]
+    rows = [[(6, 6), (2, 2), (5, 5)], [(3, 3), (0, 0), (0, 0)]]  # (running, started) per month
+    grid = MonthGrid(months=months, organisations=[(1, "Alfa"), (2, "Beta")],
+                     rows=[[MonthRow(month=m, running=run, started=st) for m, (run, st) in zip(months, row, strict=True)]
+                           for row in rows])
+    shown = presentation.shown_grid(grid)
+    march = presentation.month_organisations_table(shown, date(YEAR, 3, 1))
+    started = {row[0]: row[2] for row in march["organisations"]}
+    assert started == {"Alfa": COMPLEMENTARY, "Beta": COMPLEMENTARY}
+    assert march["organisation_totals"][1] == 5
+
+
+def test_a_region_without_trajectories_shows_empty_drill_downs(client, make_org, make_person):
+    admin = make_person(make_org(OrganisationType.GGZ, "Leeg"), Role.REGION_ADMIN)
+    client.force_login(admin)
+    response = client.get(f"/reports/months/{YEAR}/2/")
+    assert response.status_code == 200
+    assert (response.context["organisation_rows"], response.context["organisation_totals"]) == ([], [0, 0, 0, 0])
+    assert client.get(f"/api/v1/reports/months/{YEAR}/2/").json()["organisations"] == []
+    months = client.get(f"/reports/organisations/{admin.organisation.pk}/", PERIOD).context["months"]
+    assert months[0] == (START, 0, 0, 0, 0, 0)

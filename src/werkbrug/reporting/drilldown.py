@@ -5,6 +5,12 @@ Both show, like the dashboard, the headline figures beside the previous period a
 targets (for one organisation only the targets that do not grow with the number of clients:
 shares, the median and the mean), and every count through the one suppression rule
 (`presentation`). The page, its CSV, its PDF-free print and the API read the same dictionaries.
+
+The organisation × month cells appear in both drill-downs (an organisation's months, a month's
+organisations). Both read them from one grid of the period, suppressed as a whole
+(`presentation.shown_grid`), so a cell is shown the same way in both and combining the two views
+gives no hidden cell away. The month page's grid is the period the manager came from when the
+month lies wholly in it, else the twelve months up to the month's end (`grid_period`).
 """
 
 from __future__ import annotations
@@ -12,10 +18,19 @@ from __future__ import annotations
 from datetime import date
 
 from . import presentation
-from .period import Period, month_period
-from .selectors import organisation_months, region_dashboard, targets_for
+from .period import Period, default_period, month_period
+from .selectors import month_grid, region_dashboard, targets_for
 
-__all__ = ["organisation_view", "month_view", "month_period"]
+__all__ = ["organisation_view", "month_view", "month_period", "grid_period"]
+
+
+def grid_period(month: Period, period: Period) -> Period:
+    """The period whose grid a month's page reads: `period` when the month lies wholly in it (as a
+    month of the dashboard's table or an organisation's months), else the twelve months up to the
+    month's end."""
+    if period.start <= month.start and month.end <= period.end:
+        return period
+    return default_period(month.end)
 
 
 def organisation_view(*, region, organisation, period: Period, today: date) -> dict:
@@ -33,10 +48,8 @@ def organisation_view(*, region, organisation, period: Period, today: date) -> d
         organisation=organisation,
     )
     targets = presentation.organisation_targets(targets_for(region))
-    months = organisation_months(
-        region=region, organisation=organisation, start=period.start, end=period.end, today=today
-    )
-    tables = presentation.month_tables(months)
+    grid = month_grid(region=region, start=period.start, end=period.end, today=today)
+    tables = presentation.organisation_months_table(presentation.shown_grid(grid), organisation.pk)
     return {
         "organisation": organisation,
         "d": d,
@@ -45,19 +58,21 @@ def organisation_view(*, region, organisation, period: Period, today: date) -> d
             presentation.shown_figures(d), presentation.shown_figures(previous), targets
         ),
         **tables,
-        "chart": presentation.month_chart(months, tables) if months else "",
+        "chart": presentation.month_chart(tables) if tables["months"] else "",
     }
 
 
-def month_view(*, region, month: Period, today: date) -> dict:
+def month_view(*, region, month: Period, period: Period, today: date) -> dict:
     """One calendar month (up to today): the region's headline figures beside the month before
-    and the targets, and the figures per organisation."""
+    and the targets, and the figures per organisation (from the grid of `grid_period`)."""
     d = region_dashboard(region=region, start=month.start, end=month.end, today=today)
     previous_period = month.previous_month()
     previous = region_dashboard(
         region=region, start=previous_period.start, end=previous_period.end, today=today
     )
-    tables = presentation.tables(d)
+    over = grid_period(month, period)
+    grid = month_grid(region=region, start=over.start, end=over.end, today=today)
+    tables = presentation.month_organisations_table(presentation.shown_grid(grid), month.start)
     return {
         "month": month.start,
         "d": d,
@@ -65,8 +80,7 @@ def month_view(*, region, month: Period, today: date) -> dict:
         "figures": presentation.figure_rows(
             presentation.shown_figures(d), presentation.shown_figures(previous), targets_for(region)
         ),
-        "organisations": tables["organisations"],
-        "organisation_totals": tables["organisation_totals"],
-        "organisation_ids": [o.organisation_id for o in d.organisations],
-        "chart": presentation.organisation_chart(d, tables) if d.organisations else "",
+        "grid_period": over,
+        **tables,
+        "chart": presentation.organisation_chart(d, tables) if tables["organisations"] else "",
     }

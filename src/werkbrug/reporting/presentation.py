@@ -14,11 +14,18 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from werkbrug.core.suppression import COMPLEMENTARY, SMALL, suppress, suppress_group
+from werkbrug.core.suppression import (
+    COMPLEMENTARY,
+    SMALL,
+    SuppressedGrid,
+    suppress,
+    suppress_grid,
+    suppress_group,
+)
 from werkbrug.web.charts import Series, bar_chart, dutch_number
 
 from .models import LOWER_IS_BETTER, PERCENT_FIGURES, SCALE_FREE_FIGURES, Figure
-from .selectors import MonthRow, RegionDashboard
+from .selectors import MonthGrid, RegionDashboard
 
 # How many decimals each headline figure is shown with.
 DECIMALS = {Figure.EMPLOYED_SHARE: 1, Figure.WORKS_20_SHARE: 1, Figure.MEDIAN_DAYS: 0, Figure.MEAN_HOURS: 1,
@@ -174,23 +181,63 @@ def organisation_targets(targets: dict[str, object]) -> dict[str, object]:
     return {figure: value for figure, value in targets.items() if figure in SCALE_FREE_FIGURES}
 
 
-def month_tables(months: list[MonthRow]) -> dict[str, object]:
-    """The organisation's months as (month, shown cells…) rows: each column suppressed as one group
-    (the one rule, as the dashboard's organisation table), with its shown total."""
-    by_column = {c: suppress_group([getattr(m, c) for m in months]) for c in MONTH_COLUMNS}
+MONTH_PAGE_COLUMNS = ("running", "started", "active", "employed")
+
+
+@dataclass(frozen=True)
+class ShownGrid:
+    """The organisation × month grid as it may be shown: per measure one `SuppressedGrid` over the
+    whole period, rows the organisations and columns the months of `grid`. Both drill-downs read
+    their cells and totals from it, so a cell is shown the same way in both directions."""
+
+    grid: MonthGrid
+    measures: dict[str, SuppressedGrid]
+
+
+def shown_grid(grid: MonthGrid) -> ShownGrid:
+    """Every measure of the grid suppressed at once (`suppress_grid`): no hidden cell follows from
+    an organisation's period total or a month's region total, in whichever view it is shown."""
+    return ShownGrid(grid=grid, measures={
+        c: suppress_grid([[getattr(m, c) for m in row] for row in grid.rows]) for c in MONTH_COLUMNS})
+
+
+def organisation_months_table(shown: ShownGrid, organisation_id: int) -> dict[str, object]:
+    """One organisation's row of the grid as (month, shown cells…) rows, with its shown totals."""
+    r = shown.grid.row_of(organisation_id)
+    if r is None:  # nothing of this organisation ran in the period: every cell is 0
+        months = [(m, *[0 for _c in MONTH_COLUMNS]) for m in shown.grid.months]
+        return {"months": months, "month_totals": [0 for _c in MONTH_COLUMNS]}
     return {
-        "months": [(m.month, *[by_column[c].cells[i] for c in MONTH_COLUMNS]) for i, m in enumerate(months)],
-        "month_totals": [by_column[c].total for c in MONTH_COLUMNS],
-        "months_suppressed": by_column,
+        "months": [(m, *[shown.measures[c].cells[r][j] for c in MONTH_COLUMNS])
+                   for j, m in enumerate(shown.grid.months)],
+        "month_totals": [shown.measures[c].row_totals[r] for c in MONTH_COLUMNS],
     }
 
 
-def month_chart(months: list[MonthRow], t: dict) -> SafeString:
+def month_organisations_table(shown: ShownGrid, month: date) -> dict[str, object]:
+    """One month's column of the grid as (name, shown cells…) rows of the organisations that ran
+    in it, with the month's shown totals for the region. An organisation with only zeros that month
+    is left out, unless one of them is hidden: leaving out a hidden cell could leave another one
+    alone beside the month's total."""
+    j = shown.grid.months.index(month)
+    rows = [r for r, row in enumerate(shown.grid.rows)
+            if row[j].running or any(shown.measures[c].cells[r][j] != 0 for c in MONTH_PAGE_COLUMNS)]
+    return {
+        "organisations": [(shown.grid.organisations[r][1], *[shown.measures[c].cells[r][j] for c in MONTH_PAGE_COLUMNS])
+                          for r in rows],
+        "organisation_ids": [shown.grid.organisations[r][0] for r in rows],
+        # No organisation ran in the whole period: the grid has no rows, and the month's totals are 0.
+        "organisation_totals": [shown.measures[c].column_totals[j] if shown.grid.rows else 0
+                                for c in MONTH_PAGE_COLUMNS],
+    }
+
+
+def month_chart(t: dict) -> SafeString:
     return bar_chart(
-        title=_("Trajectories started and job starts per month"), labels=[month_label(m.month) for m in months],
+        title=_("Trajectories started and job starts per month"), labels=[month_label(row[0]) for row in t["months"]],
         chart_id="chart-months", table_id="table-months",
-        series=[Series(_("Started"), t["months_suppressed"]["started"].cells),
-                Series(_("Job starts"), t["months_suppressed"]["job_starts"].cells)],
+        series=[Series(_("Started"), [row[1 + MONTH_COLUMNS.index("started")] for row in t["months"]]),
+                Series(_("Job starts"), [row[1 + MONTH_COLUMNS.index("job_starts")] for row in t["months"]])],
     )
 
 

@@ -44,7 +44,7 @@ from werkbrug.trajectories.workflow import OPEN_STATES
 from .models import Figure, Target
 from .period import month_end
 
-__all__ = ["RegionDashboard", "MonthRow", "region_dashboard", "organisation_months", "region_organisation",
+__all__ = ["RegionDashboard", "MonthRow", "MonthGrid", "region_dashboard", "organisation_months", "month_grid", "region_organisation",
            "suppress", "targets_for", "open_on", "running_in"]
 
 
@@ -261,37 +261,75 @@ class MonthRow:
     job_starts: int = 0
 
 
+@dataclass
+class MonthGrid:
+    """Every organisation × month of a period: `rows[i]` are the months of `organisations[i]`
+    (organisation id or None, name), each month a `MonthRow` of `months`."""
+
+    months: list[date] = field(default_factory=list)
+    organisations: list[tuple[int | None, str]] = field(default_factory=list)
+    rows: list[list[MonthRow]] = field(default_factory=list)
+
+    def row_of(self, organisation_id: int | None) -> int | None:
+        return next((i for i, (pk, _name) in enumerate(self.organisations) if pk == organisation_id), None)
+
+
+def _month_grid(trajectories: QuerySet, start: date, end: date, today: date) -> MonthGrid:
+    """Per organisation (of the plan director) and month of [start, end] the drill-down's figures.
+    Three queries, however many organisations and months."""
+    end = min(end, today)
+    if start > end:
+        return MonthGrid()
+    windows = [(m, max(m, start), min(month_end(m), end)) for m in _months(start, end)]
+    running = running_in(trajectories, start, end)
+    counts = running.values("plan_director__organisation_id", "plan_director__organisation__name").annotate(**{
+        f"{what}_{i}": Count("id", filter=condition)
+        for i, (_m, first, last) in enumerate(windows)
+        for what, condition in (("running", running_q(first, last)),
+                                ("started", Q(started_on__gte=first, started_on__lte=last)),
+                                ("active", running_q(first, last) & open_q(last, today)))
+    }).order_by()
+    grid = MonthGrid(months=[m for m, _f, _l in windows])
+    by_organisation: dict[int | None, list[MonthRow]] = {}
+    for row in sorted(counts, key=lambda r: (r["plan_director__organisation__name"] or "").casefold()):
+        pk = row["plan_director__organisation_id"]
+        grid.organisations.append((pk, row["plan_director__organisation__name"] or _("No organisation")))
+        by_organisation[pk] = [
+            MonthRow(month=m, running=row[f"running_{i}"], started=row[f"started_{i}"], active=row[f"active_{i}"])
+            for i, (m, _f, _l) in enumerate(windows)]
+        grid.rows.append(by_organisation[pk])
+    try:
+        from werkbrug.employment import outcomes as ips
+        from werkbrug.employment import selectors as employment
+    except ImportError:  # pragma: no cover — the module is optional for the dashboard
+        return grid
+    rows = list(running.values("client_id", "started_on", "ended_on", "plan_director__organisation_id"))
+    jobs = employment.job_periods_for_clients(client_ids=sorted({r["client_id"] for r in rows}))
+    for pk, months in by_organisation.items():
+        own = [r for r in rows if r["plan_director__organisation_id"] == pk]
+        own_jobs = [job for client_id in {r["client_id"] for r in own} for job in jobs.get(client_id, [])]
+        for row, (_m, first, last) in zip(months, windows, strict=True):
+            for client_id, (_s, client_first, client_last) in _client_windows(own, first, last).items():
+                row.employed += _window_outcome(ips, jobs.get(client_id, []), client_first,
+                                                max(client_last, client_first)).ever_employed
+            row.job_starts = sum(first <= job.start <= last for job in own_jobs)
+    return grid
+
+
+def month_grid(*, region: Region, start: date, end: date, today: date | None = None) -> MonthGrid:
+    """The region's organisation × month grid over [start, end]: the one source of both
+    drill-downs' tables, so that they can be suppressed as one grid (`core.suppression.suppress_grid`)."""
+    return _month_grid(Trajectory.objects.filter(region=region), start, end, today or timezone.localdate())
+
+
 def organisation_months(*, region: Region, organisation, start: date, end: date,
                         today: date | None = None) -> list[MonthRow]:
     """Per month of [start, end], the organisation's figures by the dashboard's rules: running in
     the month, started in it, active at its end, clients with paid work in it, job starts in it.
     Three queries, however many months."""
     today = today or timezone.localdate()
-    end = min(end, today)
-    if start > end:
-        return []
-    windows = [(m, max(m, start), min(month_end(m), end)) for m in _months(start, end)]
-    running = running_in(Trajectory.objects.filter(region=region, plan_director__organisation=organisation),
-                         start, end)
-    counts = running.aggregate(**{
-        f"{what}_{i}": Count("id", filter=condition)
-        for i, (_m, first, last) in enumerate(windows)
-        for what, condition in (("running", running_q(first, last)),
-                                ("started", Q(started_on__gte=first, started_on__lte=last)),
-                                ("active", running_q(first, last) & open_q(last, today)))
-    }) if windows else {}
-    months = [MonthRow(month=m, running=counts[f"running_{i}"], started=counts[f"started_{i}"],
-                       active=counts[f"active_{i}"]) for i, (m, _f, _l) in enumerate(windows)]
-    try:
-        from werkbrug.employment import outcomes as ips
-        from werkbrug.employment import selectors as employment
-    except ImportError:  # pragma: no cover — the module is optional for the dashboard
-        return months
-    rows = list(running.values("client_id", "started_on", "ended_on"))
-    jobs = employment.job_periods_for_clients(client_ids=sorted({r["client_id"] for r in rows}))
-    for row, (_m, first, last) in zip(months, windows, strict=True):
-        for client_id, (_s, client_first, client_last) in _client_windows(rows, first, last).items():
-            row.employed += _window_outcome(ips, jobs.get(client_id, []), client_first,
-                                            max(client_last, client_first)).ever_employed
-        row.job_starts = sum(first <= job.start <= last for client_jobs in jobs.values() for job in client_jobs)
-    return months
+    grid = _month_grid(Trajectory.objects.filter(region=region, plan_director__organisation=organisation),
+                       start, end, today)
+    if grid.rows:
+        return grid.rows[0]
+    return [MonthRow(month=m) for m in grid.months]

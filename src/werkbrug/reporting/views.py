@@ -223,10 +223,12 @@ def _organisation_context(request: HttpRequest, organisation_id: int) -> dict:
 def _month_context(request: HttpRequest, year: int, month: int) -> dict:
     region = request.user.region
     policy.authorize(request.user, "region_dashboard.view", region)
-    period = drilldown.month_period(year, month, timezone.localdate())
-    if period is None:
+    month_period = drilldown.month_period(year, month, timezone.localdate())
+    if month_period is None:
         raise Http404
-    context = drilldown.month_view(region=region, month=period, today=timezone.localdate())
+    # The dashboard's period the manager came from: its grid is the one suppressed as a whole.
+    _form, period = _period(request)
+    context = drilldown.month_view(region=region, month=month_period, period=period, today=timezone.localdate())
     # The organisations link to their months over the dashboard's period the manager came from.
     return {**context, "query": request.GET.urlencode(), "csv_tables": list(MONTH_CSV_TABLES.items()),
             "small": SMALL, "drill": True,

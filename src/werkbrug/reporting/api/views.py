@@ -97,17 +97,20 @@ def organisation(request, organisation_id: int):
     }).data)
 
 
-@extend_schema(responses=MonthDrillDownOut)
+@extend_schema(responses=MonthDrillDownOut, parameters=PERIOD_PARAMETERS)
 @api_view(["GET"])
 def month(request, year: int, month: int):
     """One calendar month's figures for the region (beside the month before and the targets),
-    and per organisation; counts suppressed as on the page."""
+    and per organisation; counts suppressed as on the page. `start` and `end` name the dashboard's
+    period whose organisation × month grid is suppressed as a whole (the month's twelve months
+    when it does not lie wholly in it)."""
     region = request.user.region
     policy.authorize(request.user, "region_dashboard.view", region)
-    period = drilldown.month_period(year, month, timezone.localdate())
-    if period is None:
+    month_period = drilldown.month_period(year, month, timezone.localdate())
+    if month_period is None:
         raise Http404
-    view = drilldown.month_view(region=region, month=period, today=timezone.localdate())
+    period = _period(request)
+    view = drilldown.month_view(region=region, month=month_period, period=period, today=timezone.localdate())
     columns = ("organisation_id", "organisation", "running", "started", "active", "employed")
     return Response(MonthDrillDownOut({
         "start": view["d"].start, "end": view["d"].end, "figures": view["figures"],
