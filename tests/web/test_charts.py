@@ -111,3 +111,16 @@ def test_raw_counts_can_be_suppressed_inside_the_chart():
     svg = bar_chart(title="Per fase", labels=["a", "b", "c"], series=[Series("n", [12, 3, 7])], suppress=True)
     assert "a: 12</title>" in svg and "b: &lt;5</title>" in svg and "c: x</title>" in svg
     assert ": 3</title>" not in svg and ": 7</title>" not in svg and "b: 3" not in svg
+
+
+def test_rotated_long_labels_start_inside_the_chart():
+    """The first of long rotated labels (organisation names) is not cut off at the chart's left edge."""
+    labels = ["Gemeente Bommelstad — Sociale Dienst", "Gemeente Lingewaard-Oost — Werk & Inkomen",
+              "GGZ Rivierenland", "Pro Persona Zuid (fictief)", "Re-integratiebureau De Brug",
+              "Schuldhulp Rivierenland", "Stichting Ervaringswerk", "UWV Werkbedrijf Rivierenland",
+              "Werkbedrijf Betuwe (SW)"]
+    svg = bar_chart(title="Per organisatie", labels=labels, series=[Series("Loopt", [3, 2, 8, 1, 6, 0, 2, 7, 5])])
+    for match in re.finditer(r'<text class="chart-label" x="([\d.]+)"[^>]*rotate\(-45[^>]*>([^<]+)</text>', svg):
+        x, label = float(match.group(1)), match.group(2)
+        assert x - len(label) * CHAR_WIDTH * 0.7071 >= 0, label
+    assert "Gemeente Lingewaard-Oost — Werk &amp; Inkomen" in svg

@@ -190,10 +190,16 @@ def bar_chart(
     if integer is None:
         integer = all(_is_whole(v) for s in series for v in s.values)
     left, right, top = 48, 12, 16
-    plot_w = width - left - right
     n = max(len(labels), 1)
+    layout = label_layout(labels, (width - left - right) / n)
+    if layout.mode == "rotated":
+        # A rotated label reaches left of its bar by its width × cos(angle): widen the left margin
+        # until the first label starts inside the chart (the labels stay whole).
+        reach = max((_text_width(label) for label in labels), default=0) * math.cos(math.radians(ROTATION)) + 4
+        left = max(left, math.ceil((reach - (width - right) / (2 * n)) / (1 - 1 / (2 * n))))
+        layout = label_layout(labels, (width - left - right) / n)
+    plot_w = width - left - right
     group_w = plot_w / n
-    layout = label_layout(labels, group_w)
     legend_h = 22 if len(series) > 1 else 0
     plot_h = height - top - 40 - legend_h  # the room the original fixed margin left
     total_h = top + plot_h + layout.height + legend_h + 4
