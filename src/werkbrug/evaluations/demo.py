@@ -160,7 +160,6 @@ def load(region: Region, rng: random.Random) -> None:
     excluded = {3: "Wil niet deelnemen", 4: "Verhuisd buiten de regio"}
     waiting = {5, 6}
     allocations = {}
-    employer_contacts: list = []
     for index, participant in enumerate(people):
         day = start + timedelta(days=10 + index * 7)
         if index in excluded:
@@ -199,17 +198,25 @@ def load(region: Region, rng: random.Random) -> None:
                 s.recorded_job_add(participant=participant, start=job_start, recorded_by=lead,
                                    hours_per_week=Decimal(rng.choice([8, 12, 16, 20, 24, 32])),
                                    competitive=rng.random() < 0.8)
-                if not employer_contacts:
-                    # One client with a job allowed the study to ask their employer (a synthetic address).
-                    employer_contacts.append(s.employer_contact_set(
-                        participant=participant, recorded_by=lead, name="Mw. J. de Werkgever (demo)",
-                        email="werkgever.onderzoek@example.org", permission=True,
-                        permission_given_on=min(today, job_start + timedelta(days=7)),
-                        now=_at(min(today, job_start + timedelta(days=7)))))
+    _employer_contact(study, lead, allocations, today)
     _questionnaire(study, lead, rng, allocations, today)
     _branching_questionnaire(study, lead, rng, allocations, today)
     _interviews(study, lead, second, today)
     _fidelity(region, lead, today)
+
+
+def _employer_contact(study, lead, allocations, today) -> None:
+    """One randomised client with a job at an employer (an IPS job in their trajectory) allowed the
+    study to ask that employer (a synthetic address); the worker sends the 12-month questionnaire."""
+    from werkbrug.employment.models import Job
+
+    randomised = study.participants.filter(pk__in=allocations).select_related("client").order_by("pk")
+    working = [p for p in randomised if Job.objects.filter(trajectory__client=p.client).exists()]
+    participant = (working or list(randomised))[0]
+    given = today - timedelta(days=30)
+    s.employer_contact_set(participant=participant, recorded_by=lead, name="Mw. J. de Werkgever (demo)",
+                           email="werkgever.onderzoek@example.org", permission=True,
+                           permission_given_on=given, now=_at(given))
 
 
 def _schedule(study, lead) -> None:

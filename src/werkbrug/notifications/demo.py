@@ -30,6 +30,7 @@ FOR_ROLE: dict[str, list[tuple[str, str]]] = {
     Role.RESEARCHER: [(Kind.QUESTIONNAIRE_REMINDER, "evaluations:index")],
     Role.REGION_ADMIN: [(Kind.PROPOSAL_DECISION, "ambassadors:index")],
     Role.PRIVACY_OFFICER: [(Kind.CONSENT_CHANGED, "web:access_log")],
+    Role.PORTFOLIO_HOLDER: [(Kind.MONTHLY_REPORT, "reporting:index")],
 }
 CASEWORK = [(Kind.PLAN_AGREEMENT_REQUESTED, "trajectories:index"), (Kind.ACTION_DUE, "trajectories:index"),
             (Kind.REFERRAL_RECEIVED, "collaboration:index")]

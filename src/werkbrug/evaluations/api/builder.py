@@ -78,7 +78,7 @@ class DictionaryImport(APIView):
 
     @extend_schema(
         request={"multipart/form-data": BuilderDictionaryImportInput},
-        responses={200: BuilderDictionaryImportOutput, 400: BuilderDictionaryImportOutput},
+        responses={200: BuilderDictionaryImportOutput},
         operation_id="research_studies_questionnaires_dictionary_import",
     )
     def post(self, request: Request, pk: int, questionnaire_pk: int) -> Response:
