@@ -92,28 +92,6 @@ def drain(port: int, workers: int) -> None:
         t.join()
 
 
-def server_cpu(server_pid: int, database: str) -> float:
-    """CPU seconds (user + system) used so far by gunicorn's master and workers and by the
-    PostgreSQL backends connected to `database`: this server's own work, whatever else the shared
-    machine runs (`load.server_cpu_seconds` counts every PostgreSQL process on the machine)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        ppid, utime, stime = int(fields[1]), int(fields[11]), int(fields[12])
-        ours = int(entry) == server_pid or ppid == server_pid
-        if ours or (cmdline.startswith("postgres:") and f" {database} " in cmdline):
-            total += utime + stime
-    return total / tick
-
-
 def check_same(port: int, cookie: str, paths: list[str], variants: tuple[str, ...]) -> list[str]:
     problems = []
     for path in paths:
@@ -221,7 +199,7 @@ def main() -> None:
                 shift = round_ % len(variants)
                 for variant in variants[shift:] + variants[:shift]:
                     drain(port, args.workers)
-                    cpu = server_cpu(server.pid, database)
+                    cpu = load.server_cpu_seconds(server.pid, database)
                     r = run(
                         port,
                         page,
@@ -233,7 +211,7 @@ def main() -> None:
                     # The requests still open when the load generator stops (one per connection)
                     # are answered now: this variant's work, counted with it.
                     drain(port, args.workers)
-                    cpu = (server_cpu(server.pid, database) - cpu) / (
+                    cpu = (load.server_cpu_seconds(server.pid, database) - cpu) / (
                         r["requests"] + args.concurrency
                     )
                     if r["errors"]:

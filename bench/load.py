@@ -193,10 +193,12 @@ def start_server(port: int, database_url: str, workers: int, threads: int, worke
 _SERVICE_PROCESSES = {"postgres", "redis-server"}
 
 
-def server_cpu_seconds(server_pid: int) -> float:
+def server_cpu_seconds(server_pid: int, database: str | None = None) -> float:
     """CPU time (user + system) used so far by the server side: gunicorn's master and workers, and
     every PostgreSQL and Redis process; the load generator is not counted. A second view of the
-    overhead next to requests per second; on a busy virtual machine it drifts too."""
+    overhead next to requests per second; on a busy virtual machine it drifts too. With
+    `database`, only the PostgreSQL backends connected to that database count beside gunicorn:
+    this server's own work, whatever else a shared machine runs."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in os.listdir("/proc"):
@@ -204,12 +206,17 @@ def server_cpu_seconds(server_pid: int) -> float:
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().decode(errors="replace") if database else ""
         except OSError:
             continue  # the process ended meanwhile
         comm = stat[stat.index("(") + 1:stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2:].split()
         ppid, utime, stime = int(fields[1]), int(fields[11]), int(fields[12])
-        if int(entry) == server_pid or ppid == server_pid or comm in _SERVICE_PROCESSES:
+        if database:
+            service = cmdline.startswith("postgres:") and f" {database} " in cmdline
+        else:
+            service = comm in _SERVICE_PROCESSES
+        if int(entry) == server_pid or ppid == server_pid or service:
             total += utime + stime
     return total / tick
 
