@@ -3,6 +3,8 @@
     .venv/bin/python bench/national.py                                   # 35 regions, 1 000 000 clients, 20 000 000 log rows
     .venv/bin/python bench/national.py --regions 5 --clients 150000 --log-rows 3000000   # a fraction
     .venv/bin/python bench/national.py --no-load                         # measure what the database holds
+    .venv/bin/python bench/national.py --no-load --beside postgres://postgres@127.0.0.1:5432/werkbrug_bench
+                                        # and the same on bench/load.py's one-region database, side by side
 
 Loads the database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/werkbrug_national) with
 `werkbrug demo --regions … --clients … --log-rows …` (it counts what is there and adds only what is
@@ -88,6 +90,12 @@ def summary(latencies: list[float]) -> str:
     )
 
 
+def p95(latencies: list[float]) -> str:
+    if not latencies:
+        return "no successful requests"
+    return f"p95 {one_region.percentile(sorted(latencies), 95) * 1000:.0f} ms"
+
+
 def plan_scans(sql: str, params) -> list[tuple[str, str]]:
     from django.db import connection
 
@@ -164,6 +172,14 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="measure only the parts whose name contains this"
     )
+    parser.add_argument(
+        "--beside",
+        default="",
+        metavar="DATABASE_URL",
+        help="measure the same on this one-region database (bench/load.py --scenario caseload's, "
+        f"e.g. {one_region.DEFAULT_DB}) and print both side by side",
+    )
+    parser.add_argument("--figures-json", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     one_region.ensure_database(args.database_url)
@@ -192,7 +208,40 @@ def main() -> None:
                 cwd=one_region.ROOT,
                 check=True,
             )  # noqa: S603
-    one_region.django_setup(args.database_url)
+    figures = measure(args.database_url, args)
+    if args.figures_json:
+        Path(args.figures_json).write_text(json.dumps(figures))
+    if args.beside:
+        # The same measurements of the one-region database, by a process of its own (one Django
+        # set-up, one database per process), then the two side by side.
+        import tempfile
+
+        print(f"\n--- the same on the one-region database {args.beside.rsplit('/', 1)[1]} ---", flush=True)
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            subprocess.run(  # noqa: S603
+                [sys.executable, __file__, "--no-load", "--database-url", args.beside,
+                 "--figures-json", out.name, *beside_args(args)],
+                check=True,
+            )
+            beside = json.loads(Path(out.name).read_text())
+        print(f"\n{'beside each other':58} {'national':>24} {'one region':>24}")
+        for name, figure in figures.items():
+            print(f"{name:58} {figure:>24} {beside.get(name, '—'):>24}")
+
+
+def beside_args(args) -> list[str]:
+    return [
+        "--concurrency", str(args.concurrency), "--seconds", str(args.seconds),
+        "--max-requests", str(args.max_requests), "--workers", str(args.workers),
+        "--searches", str(args.searches), "--only", args.only,
+    ]
+
+
+def measure(database_url: str, args) -> dict[str, str]:
+    """Measure the database at `database_url` as described above; print the figures as they come
+    and return them by measurement (page names without their client counts), for `--beside`."""
+    one_region.django_setup(database_url)
+    figures: dict[str, str] = {}
     load_before = os.getloadavg()
     print(
         f"\nWerkbrug national benchmark — {os.cpu_count()} CPUs, load average before "
@@ -221,6 +270,10 @@ def main() -> None:
             occurred_at__lt=__import__("django.utils.timezone", fromlist=["now"]).now()
             - timedelta(days=300),
         ).values_list("client_pseudonym", flat=True)[: args.searches]
+    ) or list(  # bench/load.py's one-region log is all of today
+        AccessLogRecord.objects.filter(region_id_snapshot=officer.region_id)
+        .exclude(client_pseudonym="")
+        .values_list("client_pseudonym", flat=True)[: args.searches]
     )
     wanted = lambda name: args.only.lower() in name.lower()  # noqa: E731
 
@@ -252,7 +305,7 @@ def main() -> None:
     cookies = {user: one_region.session_cookie(user) for user in users}
     connection.close()
     port = one_region.free_port()
-    server = one_region.start_server(port, args.database_url, args.workers, 1, "sync")
+    server = one_region.start_server(port, database_url, args.workers, 1, "sync")
     import shutil
 
     run = one_region.load_wrk if shutil.which("wrk") else one_region.load_threads
@@ -274,19 +327,24 @@ def main() -> None:
             print(
                 f"{page.name:58} {r['requests']:8d} {r['rps']:8.1f} {r['p50'] * 1000:8.1f} {r['p95'] * 1000:8.1f} {r['errors']:6d}"
             )
+            figures[page.name.split(" (")[0]] = f"p95 {r['p95'] * 1000:.0f} ms, {r['rps']:.0f}/s"
         if wanted("privacy"):
             since = (__import__("datetime").date.today() - timedelta(days=5 * 366)).isoformat()
             paths = [f"/access-log/?client={p}&since={since}" for p in pseudonyms]
             sequential(port, cookies[officer.username], paths[:3])  # warm up
+            latencies = sequential(port, cookies[officer.username], paths)
             print(
                 f"\nprivacy officer's five-year search for one client, one at a time: "
-                f"{summary(sequential(port, cookies[officer.username], paths))}"
+                f"{summary(latencies)}"
             )
+            figures["privacy officer's five-year search, one at a time"] = p95(latencies)
         if wanted("dashboard") and admin:
             sequential(port, cookies[admin.username], ["/reports/"])
+            latencies = sequential(port, cookies[admin.username], ["/reports/"] * 10)
+            figures["one-region dashboard, one at a time"] = p95(latencies)
             print(
                 f"one-region dashboard (/reports/), one at a time: "
-                f"{summary(sequential(port, cookies[admin.username], ['/reports/'] * 10))}"
+                f"{summary(latencies)}"
             )
     finally:
         server.terminate()
@@ -296,6 +354,7 @@ def main() -> None:
         f"\nload average after {load_after[0]:.1f} / {load_after[1]:.1f} / {load_after[2]:.1f}; "
         f"mean of the 1-minute figures {statistics.mean([load_before[0], load_after[0]]):.1f} on {os.cpu_count()} CPUs"
     )
+    return figures
 
 
 if __name__ == "__main__":
