@@ -130,10 +130,14 @@ def region_organisation(*, region: Region, organisation_id: int):
     return Organisation.objects.filter(region=region, pk=organisation_id).first()
 
 
+def _held(client_jobs: list, first: date, last: date) -> list:
+    """The jobs held on some day of [first, last]."""
+    return [j for j in client_jobs if j.start <= last and (j.end is None or j.end >= first)]
+
+
 def _window_outcome(ips, client_jobs: list, first: date, last: date):
     """A client's IPS outcome over [first, last], counting the jobs held in that window only."""
-    held = [j for j in client_jobs if j.start <= last and (j.end is None or j.end >= first)]
-    return ips.client_outcomes(held, start=first, as_of=last)
+    return ips.client_outcomes(_held(client_jobs, first, last), start=first, as_of=last)
 
 
 def _client_windows(rows: list[dict], start: date, end: date) -> dict[int, list]:
@@ -220,9 +224,9 @@ def region_dashboard(*, region: Region, start: date, end: date, today: date | No
         clients = running.aggregate(n=Count("client_id", distinct=True))["n"]
         # Per client with a job: the part of the period in which any of their trajectories ran
         # (counted with the organisation of their earliest trajectory).
-        rows = list(_with_jobs(running, Job).values("client_id", "started_on", "ended_on",
-                                                    "plan_director__organisation_id",
-                                                    "plan_director__organisation__name"))
+        with_jobs = _with_jobs(running, Job)
+        rows = list(with_jobs.values("client_id", "started_on", "ended_on", "plan_director__organisation_id",
+                                     "plan_director__organisation__name"))
         windows = _client_windows(rows, start, end)
         organisation_of: dict[int, OrganisationRow] = {}
         for row in sorted(rows, key=lambda r: r["started_on"]):
@@ -230,7 +234,7 @@ def region_dashboard(*, region: Region, start: date, end: date, today: date | No
                 pk = row["plan_director__organisation_id"]
                 organisation_of[row["client_id"]] = organisations.setdefault(pk, OrganisationRow(
                     name=row["plan_director__organisation__name"] or _("No organisation"), organisation_id=pk))
-        jobs = employment.job_periods_for_clients(client_ids=list(windows))
+        jobs = employment.job_spells_for_clients(clients=with_jobs.values("client_id"))
         per_client = []
         for client_id, (trajectory_start, first, last) in windows.items():
             last = max(last, first)
@@ -327,16 +331,26 @@ def _month_grid(trajectories: QuerySet, start: date, end: date, today: date) -> 
     from werkbrug.employment.models import Job
 
     # Only clients with a job can be employed in a month or have a job start in it.
-    rows = list(_with_jobs(running, Job).values("client_id", "started_on", "ended_on", "plan_director__organisation_id"))
-    jobs = employment.job_periods_for_clients(client_ids=sorted({r["client_id"] for r in rows}))
+    with_jobs = _with_jobs(running, Job)
+    rows = list(with_jobs.values("client_id", "started_on", "ended_on", "plan_director__organisation_id"))
+    jobs = employment.job_spells_for_clients(clients=with_jobs.values("client_id"))
+    # A job that counts by the grid's last day (competitive, started by then) is the only kind
+    # that can count in any of its months; clients without one are employed in none.
+    countable = {client_id: kept for client_id, client_jobs in jobs.items()
+                 if (kept := [j for j in client_jobs if ips.counts(j, as_of=end)])}
+    rows.sort(key=lambda r: r["started_on"])
     for pk, months in by_organisation.items():
         own = [r for r in rows if r["plan_director__organisation_id"] == pk]
-        own_jobs = [job for client_id in {r["client_id"] for r in own} for job in jobs.get(client_id, [])]
-        for row, (_m, first, last) in zip(months, windows, strict=True):
+        starts = Counter(job.start.replace(day=1) for client_id in {r["client_id"] for r in own}
+                         for job in jobs.get(client_id, []) if start <= job.start <= end)
+        own = [r for r in own if r["client_id"] in countable]
+        for row, (m, first, last) in zip(months, windows, strict=True):
             for client_id, (_s, client_first, client_last) in _client_windows(own, first, last).items():
-                row.employed += _window_outcome(ips, jobs.get(client_id, []), client_first,
-                                                max(client_last, client_first)).ever_employed
-            row.job_starts = sum(first <= job.start <= last for job in own_jobs)
+                # `_window_outcome(…).ever_employed`, without computing the other measures.
+                client_last = max(client_last, client_first)
+                row.employed += ips.ever_employed(_held(countable[client_id], client_first, client_last),
+                                                  as_of=client_last)
+            row.job_starts = starts.get(m, 0)
     return grid
 
 
