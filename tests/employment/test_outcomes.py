@@ -79,3 +79,28 @@ def test_caseload_outcomes():
 def test_empty_caseload():
     c = caseload_outcomes([])
     assert c.clients == 0 and c.ever_employed_share is None and c.median_days_to_first_job is None
+
+
+def test_ever_employed_alone_is_the_measure_of_client_outcomes():
+    """`ever_employed` is `client_outcomes(…).ever_employed` without the other measures."""
+    from werkbrug.employment.outcomes import ever_employed
+
+    start = date(2025, 3, 1)
+    jobs = [
+        JobSpell(start=date(2025, 2, 1), end=date(2025, 2, 20), hours_per_week=D(10), hourly_wage=D(15)),
+        JobSpell(start=date(2025, 4, 1), end=None, hours_per_week=D(24), hourly_wage=D(15)),
+        JobSpell(start=date(2025, 3, 10), end=None, hours_per_week=D(30), hourly_wage=None),
+        JobSpell(start=date(2025, 3, 5), end=None, hours_per_week=D(30), hourly_wage=D(16),
+                 contract_type="trial_placement"),
+        JobSpell(start=date(2025, 3, 5), end=None, hours_per_week=D(30), hourly_wage=D(16), competitive=False),
+    ]
+    seen = set()
+    for n in range(len(jobs) + 1):
+        for as_of in (date(2025, 3, 1), date(2025, 3, 20), date(2025, 5, 1)):
+            for competitive_only in (True, False):
+                some = jobs[:n]
+                alone = ever_employed(some, as_of=as_of, competitive_only=competitive_only)
+                full = client_outcomes(some, start=start, as_of=as_of, competitive_only=competitive_only)
+                assert alone == full.ever_employed
+                seen.add(alone)
+    assert seen == {True, False}

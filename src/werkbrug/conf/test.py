@@ -23,8 +23,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}  # in memory
 else:
     # A pool per xdist worker would exhaust connections; tests use plain connections, with the
-    # same prepared statements as production.
-    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": DATABASES["default"]["OPTIONS"]["prepare_threshold"]}
+    # same prepared statements and server options (no JIT) as production.
+    DATABASES["default"]["OPTIONS"] = {key: DATABASES["default"]["OPTIONS"][key] for key in ("prepare_threshold", "options")}
     if "replica" in DATABASES:
         DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"]["OPTIONS"])
 AXES_ENABLED = True

@@ -120,12 +120,22 @@ def _max_concurrent_hours(jobs: Sequence[tuple[JobLike, tuple[date, date]]]) -> 
     return best
 
 
+def counts(job: JobLike, *, as_of: date, competitive_only: bool = True) -> bool:
+    """Does the job count for a client's measures up to `as_of`: (competitive and) started by then."""
+    return (not competitive_only or is_competitive_job(job)) and job.start <= as_of
+
+
+def ever_employed(jobs: Iterable[JobLike], *, as_of: date, competitive_only: bool = True) -> bool:
+    """`client_outcomes(…).ever_employed` alone (the same rule, without the other measures)."""
+    return any(counts(j, as_of=as_of, competitive_only=competitive_only) for j in jobs)
+
+
 def client_outcomes(
     jobs: Iterable[JobLike], *, start: date, as_of: date, competitive_only: bool = True
 ) -> ClientOutcomes:
     if as_of < start:
         raise ValueError("as_of lies before start")
-    counted = [j for j in jobs if (not competitive_only or is_competitive_job(j)) and j.start <= as_of]
+    counted = [j for j in jobs if counts(j, as_of=as_of, competitive_only=competitive_only)]
     spans = [(j, span) for j in counted if (span := _clip(j, start, as_of)) is not None]
     ever = bool(counted)
     days_to_first = max((min(j.start for j in counted) - start).days, 0) if ever else None

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "caseload_annotations",
     "job_periods_for_clients",
+    "job_spells_for_clients",
     "last_phase_change",
     "trajectory_for",
     "phase_history",
@@ -72,6 +73,19 @@ def job_periods_for_clients(*, client_ids: Iterable[int]) -> dict[int, list[Job]
     result: dict[int, list[Job]] = defaultdict(list)
     for job in Job.objects.filter(trajectory__client_id__in=list(client_ids)).select_related("trajectory").order_by("start", "id"):
         result[job.trajectory.client_id].append(job)
+    return dict(result)
+
+
+def job_spells_for_clients(*, clients: QuerySet | Iterable[int]) -> dict[int, list[outcomes.JobSpell]]:
+    """client id → that client's jobs (oldest first, over all their trajectories) as
+    `outcomes.JobSpell`s: what the IPS measures read, without a model instance per job. `clients`
+    may be a queryset of client ids (read as a subquery, however many clients)."""
+    result: dict[int, list[outcomes.JobSpell]] = defaultdict(list)
+    rows = Job.objects.filter(trajectory__client_id__in=clients).order_by("start", "id").values_list(
+        "trajectory__client_id", "start", "end", "hours_per_week", "hourly_wage", "competitive", "contract_type")
+    for client_id, start, end, hours, wage, competitive, contract_type in rows:
+        result[client_id].append(outcomes.JobSpell(start=start, end=end, hours_per_week=hours, hourly_wage=wage,
+                                                   competitive=competitive, contract_type=contract_type))
     return dict(result)
 
 

@@ -32,7 +32,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,10 +130,14 @@ def region_organisation(*, region: Region, organisation_id: int):
     return Organisation.objects.filter(region=region, pk=organisation_id).first()
 
 
+def _held(client_jobs: list, first: date, last: date) -> list:
+    """The jobs held on some day of [first, last]."""
+    return [j for j in client_jobs if j.start <= last and (j.end is None or j.end >= first)]
+
+
 def _window_outcome(ips, client_jobs: list, first: date, last: date):
     """A client's IPS outcome over [first, last], counting the jobs held in that window only."""
-    held = [j for j in client_jobs if j.start <= last and (j.end is None or j.end >= first)]
-    return ips.client_outcomes(held, start=first, as_of=last)
+    return ips.client_outcomes(_held(client_jobs, first, last), start=first, as_of=last)
 
 
 def _client_windows(rows: list[dict], start: date, end: date) -> dict[int, list]:
@@ -155,10 +160,20 @@ def targets_for(region: Region) -> dict[str, object]:
     return dict(Target.objects.filter(region=region).values_list("figure", "value"))
 
 
+def _with_jobs(running: QuerySet, Job) -> QuerySet:
+    """The rows of `running` whose client has a job at all (any trajectory): only these clients
+    can have an IPS outcome other than "no work"."""
+    return running.filter(Exists(Job.objects.filter(trajectory__client_id=OuterRef("client_id"))))
+
+
 def region_dashboard(*, region: Region, start: date, end: date, today: date | None = None,
                      organisation=None) -> RegionDashboard:
     """The region's figures over [start, end]; with `organisation`, those of its trajectories only
-    (the plan director's organisation)."""
+    (the plan director's organisation).
+
+    Counts are aggregated by the database (a fixed number of queries, however many clients); the
+    IPS outcome measures are computed per client only for the clients with a job, every other
+    client's outcome being the same "no work" (`outcomes.client_outcomes` of no jobs)."""
     today = today or timezone.localdate()
     end = min(end, today)  # figures stop at today
     trajectories = Trajectory.objects.filter(region=region)
@@ -169,54 +184,57 @@ def region_dashboard(*, region: Region, start: date, end: date, today: date | No
         return dashboard
     running = running_in(trajectories, start, end)
     active = open_on(running, end, today=today)
-    dashboard.running = running.count()
-    dashboard.active = active.count()
+    active_q = open_q(end, today)
 
-    started = Counter(
-        running.filter(started_on__gte=start).values_list("started_on", flat=True).iterator()
-    )
-    per_month = Counter()
-    for day, n in started.items():
-        per_month[day.replace(day=1)] += n
-    dashboard.started = sum(started.values())
-    dashboard.started_per_month = [(m, per_month.get(m, 0)) for m in _months(start, end)]
-
-    rows = list(running.values("id", "client_id", "started_on", "ended_on",
-                               "plan_director__organisation_id", "plan_director__organisation__name"))
-    active_ids = set(active.values_list("id", flat=True))
     organisations: dict[int | None, OrganisationRow] = {}
-
-    def org_row(row) -> OrganisationRow:
+    per_organisation = running.values("plan_director__organisation_id", "plan_director__organisation__name").annotate(
+        n_running=Count("id"), n_started=Count("id", filter=Q(started_on__gte=start)),
+        n_active=Count("id", filter=active_q),
+    ).order_by()
+    for row in per_organisation:
         pk = row["plan_director__organisation_id"]
-        name = row["plan_director__organisation__name"] or _("No organisation")
-        return organisations.setdefault(pk, OrganisationRow(name=name, organisation_id=pk))
+        organisations[pk] = OrganisationRow(
+            name=row["plan_director__organisation__name"] or _("No organisation"), organisation_id=pk,
+            running=row["n_running"], started=row["n_started"], active=row["n_active"])
+    dashboard.running = sum(o.running for o in organisations.values())
+    dashboard.started = sum(o.started for o in organisations.values())
+    dashboard.active = sum(o.active for o in organisations.values())
 
-    for row in rows:
-        org = org_row(row)
-        org.running += 1
-        org.started += row["started_on"] >= start
-        org.active += row["id"] in active_ids
+    per_month = dict(
+        running.filter(started_on__gte=start).annotate(month=TruncMonth("started_on")).order_by()
+        .values("month").annotate(n=Count("id")).values_list("month", "n"))
+    dashboard.started_per_month = [(m, per_month.get(m, 0)) for m in _months(start, end)]
 
     try:
         from werkbrug.employment import outcomes as ips
         from werkbrug.employment import selectors as employment
-        from werkbrug.employment.models import IPSPhase, PhaseChange
+        from werkbrug.employment.models import IPSPhase, Job, PhaseChange
     except ImportError:  # pragma: no cover — the module is optional for the dashboard
         employment = None
     if employment is not None:
         phase_at_end = PhaseChange.objects.filter(trajectory=OuterRef("pk"), changed_on__lte=end).order_by(
             "-changed_on", "-recorded_at", "-id").values("phase")[:1]
-        phases = Counter(active.annotate(phase_then=Subquery(phase_at_end)).values_list("phase_then", flat=True))
+        # Only trajectories with a phase recorded by then have a phase (a semi-join first, so the
+        # phase is looked up for those only).
+        recorded = PhaseChange.objects.filter(trajectory=OuterRef("pk"), changed_on__lte=end)
+        phases = dict(active.filter(Exists(recorded)).annotate(phase_then=Subquery(phase_at_end)).order_by()
+                      .values("phase_then").annotate(n=Count("id")).values_list("phase_then", "n"))
         dashboard.phases = [(str(label), phases.get(value, 0)) for value, label in IPSPhase.choices
                             if value != IPSPhase.CLOSED]
-        # Per client: the part of the period in which any of their trajectories ran (counted with
-        # the organisation of their earliest trajectory).
+        clients = running.aggregate(n=Count("client_id", distinct=True))["n"]
+        # Per client with a job: the part of the period in which any of their trajectories ran
+        # (counted with the organisation of their earliest trajectory).
+        with_jobs = _with_jobs(running, Job)
+        rows = list(with_jobs.values("client_id", "started_on", "ended_on", "plan_director__organisation_id",
+                                     "plan_director__organisation__name"))
         windows = _client_windows(rows, start, end)
         organisation_of: dict[int, OrganisationRow] = {}
         for row in sorted(rows, key=lambda r: r["started_on"]):
             if row["client_id"] not in organisation_of:
-                organisation_of[row["client_id"]] = org_row(row)
-        jobs = employment.job_periods_for_clients(client_ids=list(windows))
+                pk = row["plan_director__organisation_id"]
+                organisation_of[row["client_id"]] = organisations.setdefault(pk, OrganisationRow(
+                    name=row["plan_director__organisation__name"] or _("No organisation"), organisation_id=pk))
+        jobs = employment.job_spells_for_clients(clients=with_jobs.values("client_id"))
         per_client = []
         for client_id, (trajectory_start, first, last) in windows.items():
             last = max(last, first)
@@ -232,6 +250,8 @@ def region_dashboard(*, region: Region, start: date, end: date, today: date | No
             per_client.append(outcome)
             if outcome.ever_employed:
                 organisation_of[client_id].employed += 1
+        # Every other client held no job: the one outcome of no jobs, as many times.
+        per_client += [ips.client_outcomes((), start=start, as_of=end)] * (clients - len(per_client))
         dashboard.outcomes = ips.caseload_outcomes(per_client)
         starts = Counter(
             job.start.replace(day=1) for client_jobs in jobs.values() for job in client_jobs if start <= job.start <= end
@@ -244,7 +264,12 @@ def region_dashboard(*, region: Region, start: date, end: date, today: date | No
     except ImportError:  # pragma: no cover
         plans = None
     if plans is not None:
-        states = Counter(active.annotate(**plans.caseload_annotations()).values_list("plan_state", flat=True))
+        # The rule for the trajectories with a plan; one without a plan is "no plan" by the same
+        # rule (no current version), so those are counted, not each given the rule.
+        states = Counter(dict(
+            active.filter(plan__isnull=False).annotate(plan_state=plans.caseload_annotations()["plan_state"])
+            .order_by().values("plan_state").annotate(n=Count("id")).values_list("plan_state", "n")))
+        states[AgreementState.NONE] += dashboard.active - sum(states.values())
         dashboard.plan_states = [(str(label), states.get(value, 0)) for value, label in AgreementState.choices]
     return dashboard
 
@@ -303,16 +328,29 @@ def _month_grid(trajectories: QuerySet, start: date, end: date, today: date) -> 
         from werkbrug.employment import selectors as employment
     except ImportError:  # pragma: no cover — the module is optional for the dashboard
         return grid
-    rows = list(running.values("client_id", "started_on", "ended_on", "plan_director__organisation_id"))
-    jobs = employment.job_periods_for_clients(client_ids=sorted({r["client_id"] for r in rows}))
+    from werkbrug.employment.models import Job
+
+    # Only clients with a job can be employed in a month or have a job start in it.
+    with_jobs = _with_jobs(running, Job)
+    rows = list(with_jobs.values("client_id", "started_on", "ended_on", "plan_director__organisation_id"))
+    jobs = employment.job_spells_for_clients(clients=with_jobs.values("client_id"))
+    # A job that counts by the grid's last day (competitive, started by then) is the only kind
+    # that can count in any of its months; clients without one are employed in none.
+    countable = {client_id: kept for client_id, client_jobs in jobs.items()
+                 if (kept := [j for j in client_jobs if ips.counts(j, as_of=end)])}
+    rows.sort(key=lambda r: r["started_on"])
     for pk, months in by_organisation.items():
         own = [r for r in rows if r["plan_director__organisation_id"] == pk]
-        own_jobs = [job for client_id in {r["client_id"] for r in own} for job in jobs.get(client_id, [])]
-        for row, (_m, first, last) in zip(months, windows, strict=True):
+        starts = Counter(job.start.replace(day=1) for client_id in {r["client_id"] for r in own}
+                         for job in jobs.get(client_id, []) if start <= job.start <= end)
+        own = [r for r in own if r["client_id"] in countable]
+        for row, (m, first, last) in zip(months, windows, strict=True):
             for client_id, (_s, client_first, client_last) in _client_windows(own, first, last).items():
-                row.employed += _window_outcome(ips, jobs.get(client_id, []), client_first,
-                                                max(client_last, client_first)).ever_employed
-            row.job_starts = sum(first <= job.start <= last for job in own_jobs)
+                # `_window_outcome(…).ever_employed`, without computing the other measures.
+                client_last = max(client_last, client_first)
+                row.employed += ips.ever_employed(_held(countable[client_id], client_first, client_last),
+                                                  as_of=client_last)
+            row.job_starts = starts.get(m, 0)
     return grid
 
 
