@@ -34,16 +34,21 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", load.DEFAULT_DB))
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--sql", action="store_true", help="print the queries of one request")
+    parser.add_argument("--explain", action="store_true",
+                        help="EXPLAIN (ANALYZE, BUFFERS) each SELECT of one request (PostgreSQL), plans printed")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--top", type=int, default=50)
     parser.add_argument("--callers", default="", help="with --profile: who calls the functions matching this")
+    parser.add_argument("--no-prepare", action="store_true",
+                        help="measure the database as it is (e.g. one loaded by bench/national.py): add nothing")
     args = parser.parse_args()
 
     load.ensure_database(args.database_url)
     load.django_setup(args.database_url)
     big = args.scenario == "caseload"
-    load.prepare(clients=100_000 if big else 0, log_rows=1_000_000 if big else 0)
+    if not args.no_prepare:
+        load.prepare(clients=100_000 if big else 0, log_rows=1_000_000 if big else 0)
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -79,6 +84,15 @@ def main() -> None:
         chars = int(os.environ.get("SQL_CHARS", "400"))  # how much of each query to print
         for q in queries.captured_queries:
             print(f"  {q['time']}s  {q['sql'][:chars]}")
+    if args.explain and connection.vendor == "postgresql":
+        for q in queries.captured_queries:
+            if not q["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {q['sql']}")
+                plan = [row[0] for row in cursor.fetchall()]
+            print(f"\n-- {q['sql'][:160]}")
+            print("\n".join(plan))
     started, cpu = time.perf_counter(), time.process_time()
     for _ in range(args.repeat):
         call()
