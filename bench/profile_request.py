@@ -86,7 +86,7 @@ def main() -> None:
             print(f"  {q['time']}s  {q['sql'][:chars]}")
     if args.explain and connection.vendor == "postgresql":
         for q in queries.captured_queries:
-            if not q["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
+            if not q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "(")):
                 continue
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {q['sql']}")

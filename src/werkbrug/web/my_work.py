@@ -213,10 +213,15 @@ def _signals_to_acknowledge(v, today: date, per_row: bool = True) -> QuerySet:
 
 def _referrals_to_my_organisation(v, today: date) -> QuerySet:
     from werkbrug.collaboration.models import Referral, ReferralState
+    from werkbrug.trajectories.models import Trajectory
 
+    # The trajectory's region asked per referral (`_per_row`): as a filter on the joined
+    # trajectory, with several regions in the database, PostgreSQL walked the trajectories' key
+    # index through the other regions' trajectories to merge them with the (few) referrals.
+    in_region = Trajectory.objects.filter(pk=OuterRef("trajectory_id"), region_id=v.int("region"))
     return Referral.objects.filter(_consents(v, today, DataCategory.PARTICIPATION, OuterRef("trajectory__client_id")),
-                                   organisation_id=v.int("organisation"), state=ReferralState.REQUESTED,
-                                   trajectory__region_id=v.int("region"))
+                                   _per_row(in_region),
+                                   organisation_id=v.int("organisation"), state=ReferralState.REQUESTED)
 
 
 def _consent_changed(v, client) -> QuerySet:
