@@ -58,6 +58,7 @@ def test_the_pages_queries_do_not_grow_with_the_number_of_regions(as_user, make_
     for other, their_clients in others:
         page = as_user(other).get(reverse("trajectories:index")).content.decode()
         assert page.count('scope="row"') == 3 and "Regio1Client" not in page
+        assert as_user(other).get(reverse("clients:detail", args=[their_clients[0].pk])).status_code == 200
         assert as_user(other).get(reverse("clients:detail", args=[clients[0].pk])).status_code == 404
     assert not any(template is compiled._NOT_REUSABLE for template in compiled._cache.values())
     assert any(key[2] == "my_work.header" for key in compiled._cache)
