@@ -18,6 +18,7 @@ import cProfile
 import io
 import os
 import pstats
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -34,16 +35,21 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", load.DEFAULT_DB))
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--sql", action="store_true", help="print the queries of one request")
+    parser.add_argument("--explain", action="store_true",
+                        help="EXPLAIN (ANALYZE, BUFFERS) each SELECT of one request (PostgreSQL), plans printed")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--top", type=int, default=50)
     parser.add_argument("--callers", default="", help="with --profile: who calls the functions matching this")
+    parser.add_argument("--no-prepare", action="store_true",
+                        help="measure the database as it is (e.g. one loaded by bench/national.py): add nothing")
     args = parser.parse_args()
 
     load.ensure_database(args.database_url)
     load.django_setup(args.database_url)
     big = args.scenario == "caseload"
-    load.prepare(clients=100_000 if big else 0, log_rows=1_000_000 if big else 0)
+    if not args.no_prepare:
+        load.prepare(clients=100_000 if big else 0, log_rows=1_000_000 if big else 0)
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -76,9 +82,25 @@ def main() -> None:
         call()
     print(f"queries per request: {len(queries.captured_queries)}")
     if args.sql:
+        # Each query's time in the database (as the client waits for it), the median of 21 requests.
+        times = [[float(q["time"])] for q in queries.captured_queries]
+        for _ in range(20):
+            with CaptureQueriesContext(connection) as again:
+                call()
+            for slot, q in zip(times, again.captured_queries, strict=False):
+                slot.append(float(q["time"]))
         chars = int(os.environ.get("SQL_CHARS", "400"))  # how much of each query to print
+        for q, slot in zip(queries.captured_queries, times, strict=True):
+            print(f"  {statistics.median(slot) * 1000:6.2f} ms  {q['sql'][:chars]}")
+    if args.explain and connection.vendor == "postgresql":
         for q in queries.captured_queries:
-            print(f"  {q['time']}s  {q['sql'][:chars]}")
+            if not q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "(")):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {q['sql']}")
+                plan = [row[0] for row in cursor.fetchall()]
+            print(f"\n-- {q['sql'][:160]}")
+            print("\n".join(plan))
     started, cpu = time.perf_counter(), time.process_time()
     for _ in range(args.repeat):
         call()

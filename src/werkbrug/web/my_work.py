@@ -213,10 +213,15 @@ def _signals_to_acknowledge(v, today: date, per_row: bool = True) -> QuerySet:
 
 def _referrals_to_my_organisation(v, today: date) -> QuerySet:
     from werkbrug.collaboration.models import Referral, ReferralState
+    from werkbrug.trajectories.models import Trajectory
 
+    # The trajectory's region asked per referral (`_per_row`): as a filter on the joined
+    # trajectory, with several regions in the database, PostgreSQL walked the trajectories' key
+    # index through the other regions' trajectories to merge them with the (few) referrals.
+    in_region = Trajectory.objects.filter(pk=OuterRef("trajectory_id"), region_id=v.int("region"))
     return Referral.objects.filter(_consents(v, today, DataCategory.PARTICIPATION, OuterRef("trajectory__client_id")),
-                                   organisation_id=v.int("organisation"), state=ReferralState.REQUESTED,
-                                   trajectory__region_id=v.int("region"))
+                                   _per_row(in_region),
+                                   organisation_id=v.int("organisation"), state=ReferralState.REQUESTED)
 
 
 def _consent_changed(v, client) -> QuerySet:
@@ -482,21 +487,25 @@ NAV_COUNTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _counted_lists(user: User) -> dict[str, Callable[[User], QuerySet]]:
-    """The lists the navigation counts for this person's roles, by section key."""
-    lists: dict[str, Callable[[User], QuerySet]] = {}
+def _person(v) -> User:
+    """The person as a bare user with the request's id (`v`, see `_values`): the lists below that
+    take a user ask only for its id."""
+    from werkbrug.core.models import User as Person
+
+    return Person(pk=v.int("person"))
+
+
+def _counted_lists(user: User) -> dict[str, Callable[[Any, date], QuerySet]]:
+    """The lists the navigation counts for this person's roles, by section key: each a function of
+    the request's values (`v`, see `_values`) and today, as the casework lists are."""
+    lists: dict[str, Callable[[Any, date], QuerySet]] = {}
     if user.roles & CASEWORK_ROLES and user.organisation_id is not None and policy.can(user, "work.view"):
-        from werkbrug.trajectories.compiled import Values
-
-        def casework(make: Callable[..., QuerySet]) -> Callable[[User], QuerySet]:
-            return lambda person: make(Values(_values(person)), timezone.localdate())
-
-        lists.update(agreement=casework(_waiting_for_agreement), signals=casework(_signals_to_acknowledge),
-                     referrals=casework(_referrals_to_my_organisation))
+        lists.update(agreement=_waiting_for_agreement, signals=_signals_to_acknowledge,
+                     referrals=_referrals_to_my_organisation)
     if user.has_role(Role.AMBASSADOR):
-        lists["questions"] = _questions_to_answer
+        lists["questions"] = lambda v, today: _questions_to_answer(_person(v))
     if user.has_role(Role.EXPERIENCE_EXPERT):
-        lists["deployments"] = _offers
+        lists["deployments"] = lambda v, today: _offers(_person(v))
     return lists
 
 
@@ -520,10 +529,20 @@ def header_counts(user: User, sections: list[Section] | None = None) -> tuple[in
         known = {s.key: s.open_count for s in sections}
         counts = {key: known[key] for key in lists if key in known}
         lists = {}
-    # All counts in one query: each as a subquery beside the person's own row.
-    row = Person.objects.filter(pk=user.pk).values(
-        unread=_count(unread(user=user)),
-        **{f"open_{key}": _count(_capped(make(user))) for key, make in lists.items()}).get()
+    # All counts in one query: each as a subquery beside the person's own row. Its SQL is compiled
+    # once per set of lists and runs prepared (`trajectories.compiled`), as the "my work" lists'
+    # do: building it in the ORM cost more than the database needs to answer it, on every page.
+    from werkbrug.trajectories import compiled
+
+    today = timezone.localdate()
+    keys = tuple(lists)
+    row = compiled.fetch(
+        ("my_work.header", keys, CAP, today), _values(user),
+        lambda v: Person.objects.filter(pk=v.int("person")).annotate(
+            unread=_count(unread(user=_person(v))),
+            **{f"open_{key}": _count(_capped(lists[key](v, today))) for key in keys},
+        ).values_list("pk", "unread", *(f"open_{key}" for key in keys)),
+        model=Person)[0]
     if lists:
         counts = {key: row[f"open_{key}"] or 0 for key in lists}
     elif sections is None:
