@@ -105,6 +105,7 @@ def _key() -> bytes:
 
 _ENCODER = json.JSONEncoder(ensure_ascii=True)
 _SORTED: dict[tuple[str, ...], tuple[str, ...]] = {}
+_NOT_IN_MAC = frozenset(CHAIN_FIELDS) - frozenset(MAC_FIELDS)  # the id and the seal itself
 
 
 def _canonical(values: dict[str, Any], names: Sequence[str] = HASHED_FIELDS) -> bytes:
@@ -132,9 +133,37 @@ def record_hash(previous_hash: str, values: dict[str, Any], scheme: str = KEYED)
     """The chain's link for one record: keyed (HMAC-SHA256) or, for seals before core.0004, plain."""
     if scheme == LEGACY:
         return hashlib.sha256(previous_hash.encode() + _canonical(values)).hexdigest()
-    return hmac.new(
-        _key(), previous_hash.encode() + _canonical(values, CHAIN_FIELDS), hashlib.sha256
-    ).hexdigest()
+    return chain_link(previous_hash, _canonical(values, CHAIN_FIELDS))
+
+
+def chain_link(previous_hash: str, chained: bytes, key: bytes | None = None) -> str:
+    """The keyed chain's link after `previous_hash` for a record whose canonical chain bytes are
+    `chained` (`_canonical(record, CHAIN_FIELDS)`, as `record_seal_parts` gives them)."""
+    return hmac.digest(key or _key(), previous_hash.encode() + chained, "sha256").hex()
+
+
+def record_seal_parts(values: dict[str, Any], key: bytes | None = None) -> tuple[str, bytes]:
+    """A record's own seal (`record_mac`) and the bytes its chain link covers (what `record_hash`
+    hashes after the previous hash), in one pass over the fields: for loaders that seal many records
+    (the national demo computes these in worker processes; only `chain_link` runs in order).
+    `values` holds the record with its id; its `mac` is not read. The same bytes as `record_mac`
+    and `record_hash` (a test holds them to it)."""
+    order = _SORTED.get(CHAIN_FIELDS)
+    if order is None:
+        order = _SORTED[CHAIN_FIELDS] = tuple(sorted(CHAIN_FIELDS))
+    canonical = {}
+    for name in order:
+        if name in _NOT_IN_MAC:
+            continue
+        value = values[name]
+        if isinstance(value, datetime):
+            value = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        canonical[name] = value
+    mac = hmac.digest(key or _key(), _ENCODER.encode(canonical).encode(), "sha256").hex()
+    # The chain's fields are the seal's plus the id and the seal itself, in the same sorted order.
+    canonical["id"], canonical["mac"] = values["id"], mac
+    chained = {name: canonical[name] for name in order}
+    return mac, _ENCODER.encode(chained).encode()
 
 
 def access_log_write(
