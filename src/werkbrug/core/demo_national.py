@@ -45,7 +45,8 @@ from .models import AccessLogRecord, AccessLogSeal, Organisation, Region, RoleAs
 Progress = Callable[[str], None]
 REGION_SLUG = "demo-regio-{:02d}"
 LOG_YEARS = 5
-CHUNK = 20_000
+# Records made, sealed and written together: one transaction, about 40 MB of COPY text and chain bytes.
+LOG_CHUNK = 50_000
 # (code, action, data category, purpose, weight): what professionals mostly do with a file.
 LOG_ACTIONS = [
     ("R", "client.view", "participation", "team member", 50),
@@ -189,7 +190,7 @@ def national_access_log(
     first_id = max(last_id, AccessLogRecord.objects.aggregate(m=Max("id"))["m"] or 0) + 1
     if connection.vendor == "postgresql":
         # The ids first_id … first_id + wanted - 1 are the loader's: whatever else writes a
-        # record meanwhile gets an id after them (the chain check in `_write_sealed` stops the
+        # record meanwhile gets an id after them (the chain check in `_write_chunk` stops the
         # load if anything is sealed in between).
         with connection.cursor() as cursor:
             cursor.execute(
@@ -214,7 +215,7 @@ def national_access_log(
     added = 0
     try:
         for records, chained in _chunks_made(chunks, workers if _PLAN.copy else 0):
-            chain = _write_sealed(records, chained, first_id + added, chain)
+            chain = _write_chunk(records, chained, first_id + added, chain)
             added += len(chained)
             if added % (LOG_CHUNK * 10) == 0 or added == wanted:
                 progress(f"access log: {added} of {wanted} records added")
@@ -222,8 +223,6 @@ def national_access_log(
         _PLAN = None
     return added
 
-
-LOG_CHUNK = 50_000
 
 
 @dataclass(frozen=True)
@@ -370,18 +369,48 @@ def _actors_by_region(regions: list[int]) -> dict[int, list[tuple[int, str, str,
     return found
 
 
-def _write_sealed(
-    records: Any, chained: list[bytes], first_id: int, chain: tuple[int, str]
-) -> tuple[int, str]:
-    """Write one chunk (ids from `first_id`) with its chain seals, in one transaction, under the
-    sealer's lock. `chain`: the last seal (record id, hash) this chunk follows; if the log's last
-    seal is another (something else sealed meanwhile), stop rather than break the chain. Returns
-    the chunk's last seal."""
-    key = _PLAN.key if _PLAN else _access_log_key()
+def _write_sealed(rows: list[dict]) -> None:
+    """Write records (dicts of the fields of `MAC_FIELDS`) after the last one, with ids, own seals
+    and chain seals, in one transaction: records at given times, sealed (tests use it)."""
     with transaction.atomic():
+        _sealer_lock()
+        last = AccessLogSeal.objects.order_by("-record_id").values_list("record_id", "hash").first()
+        chain = last or (0, GENESIS)
+        first_id = max(chain[0], AccessLogRecord.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        key = _access_log_key()
+        chained = []
+        for record_id, row in enumerate(rows, start=first_id):
+            row["id"] = record_id
+            row["mac"], chain_bytes = record_seal_parts(row, key)
+            chained.append(chain_bytes)
+        _write_chunk(rows, chained, first_id, chain)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(7513)")
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                    [AccessLogRecord._meta.db_table, first_id + len(rows) - 1],
+                )
+
+
+def _sealer_lock() -> None:
+    """The sealer's lock (`access_log_seal`), until the transaction ends: one chain writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(7513)")
+
+
+def _write_chunk(
+    records: bytes | list[dict], chained: list[bytes], first_id: int, chain: tuple[int, str]
+) -> tuple[int, str]:
+    """Write records with ids from `first_id` (COPY text, or dicts with their seals) and their
+    chain seals from `chained`, in one transaction, under the sealer's lock. `chain`: the last
+    seal (record id, hash) they follow; if the log's last seal is another (something else sealed
+    meanwhile), stop rather than break the chain. Returns the last seal written."""
+    key = _PLAN.key if _PLAN else _access_log_key()
+    with transaction.atomic():
+        _sealer_lock()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
                 # A demo loader: a crash may lose the last chunks committed (never a broken
                 # chain: each chunk commits whole), which a second run adds again. Not waiting
                 # for each commit's flush to disk pays at 400 commits.
@@ -423,11 +452,16 @@ def _write_sealed(
     return previous_id, previous_hash
 
 
-def _copy(model, columns: list[str], data: bytes) -> None:
-    """COPY `data` (COPY text: a line per row, tab-separated) into the model's table."""
+def _copy(model, columns: list[str], data: bytes | list[dict]) -> None:
+    """COPY into the model's table: `data` as COPY text (a line per row, tab-separated), or as
+    dicts holding the columns."""
     connection.ensure_connection()
     qn = connection.ops.quote_name
     sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"  # noqa: S608
     with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for block in range(0, len(data), 1 << 20):
-            copy.write(data[block : block + (1 << 20)])
+        if isinstance(data, bytes):
+            for block in range(0, len(data), 1 << 20):
+                copy.write(data[block : block + (1 << 20)])
+        else:
+            for row in data:
+                copy.write_row([row[name] for name in columns])
