@@ -9,6 +9,8 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.db import connection  # noqa: F401 — read by the skipif conditions
+from django.db.models import F
 from django.utils import timezone
 
 from werkbrug.clients.models import Client
@@ -70,3 +72,121 @@ def test_bulk_clients_keeps_pseudonyms_unique_across_regions():
     for region in regions:
         bulk_clients(region, 40, random.Random(1), taken=taken)  # the same seed twice
     assert Client.objects.count() == 80 == Client.objects.values("pseudonym").distinct().count()
+
+
+def test_a_records_seal_parts_are_byte_for_byte_what_record_mac_and_record_hash_give():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from werkbrug.core.access_log import (
+        GENESIS,
+        MAC_FIELDS,
+        chain_link,
+        record_hash,
+        record_mac,
+        record_seal_parts,
+    )
+
+    record = {name: "" for name in MAC_FIELDS}
+    record.update(
+        id=41,
+        # Not in UTC, with microseconds: the canonical form is UTC to the second.
+        occurred_at=datetime(2024, 3, 31, 2, 30, 15, 999, tzinfo=ZoneInfo("Europe/Amsterdam")),
+        actor_name='Zoë "de Wit"\t\\ Ünal',
+        granted=True,
+        region_id_snapshot=3,
+        actor_id_snapshot=None,
+        check_emergency=False,
+        ip_address="192.0.2.1",
+    )
+    mac, chained = record_seal_parts(record)
+    assert mac == record_mac(record)
+    assert chain_link(GENESIS, chained) == record_hash(GENESIS, {**record, "mac": mac})
+    assert record_seal_parts({**record, "mac": "stale"}) == (mac, chained)  # its own `mac` unread
+    # A different id changes the chain's bytes, not the record's own seal.
+    other_mac, other_chained = record_seal_parts({**record, "id": 42})
+    assert other_mac == mac and other_chained != chained
+    assert record["occurred_at"].astimezone(UTC).second == 15
+
+
+def test_the_log_chunks_are_the_same_whatever_makes_them():
+    """A chunk is a pure function of the plan and its number: workers make the same records."""
+    from werkbrug.core import demo_national
+
+    load_region(seed=1)
+    regions = national_regions(2, seed=1, progress=lambda m: None)
+    national_clients(regions, 20, seed=1, progress=lambda m: None)
+    ids = [r.pk for r in regions]
+    pseudonyms = demo_national._pseudonyms_by_region(ids)
+    actors = demo_national._actors_by_region(ids)
+    end = timezone.now().replace(microsecond=0)
+    plans = [
+        demo_national._LogPlan(
+            seed="1:log:0", wanted=120, first_id=7, start=end - timedelta(days=1800),
+            seconds=1800 * 86400, regions=ids,
+            actors={r: [demo_national._actor_copy_text(a) for a in actors[r]] for r in ids},
+            pseudonyms=pseudonyms, key=b"k", copy=copy,
+        )
+        for copy in (False, True)
+    ]
+    made = []
+    for plan in plans:
+        demo_national._PLAN = plan
+        try:
+            made.append([demo_national._log_chunk(0), demo_national._log_chunk(0)])
+        finally:
+            demo_national._PLAN = None
+    (rows, chained), again = made[0]
+    assert again == (rows, chained)
+    assert len(rows) == len(chained) == 120
+    (copy_text, copy_chained), _ = made[1]
+    assert copy_chained == chained  # the same records, as tuples or as COPY text
+    lines = copy_text.decode().splitlines()
+    assert len(lines) == len(rows)
+    first = lines[0].split("\t")
+    assert first[0] == str(rows[0]["id"]) == "7"
+    assert first[-1] == rows[0]["mac"] and first[-2] == "\\N"
+    assert [row["occurred_at"] for row in rows] == sorted(row["occurred_at"] for row in rows)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="COPY and worker processes: PostgreSQL only"
+)
+def test_on_postgresql_a_load_with_workers_verifies_and_a_second_run_adds_nothing():
+    from werkbrug.core.access_log import record_hash, record_mac
+    from werkbrug.trajectories.models import TeamMembership
+
+    load_region(seed=1)
+    messages: list[str] = []
+    regions = national_regions(3, seed=1, progress=messages.append)
+    assert national_clients(regions, 300, seed=1, progress=messages.append) == 300
+    have = AccessLogRecord.objects.count()
+    assert national_access_log(5000, seed=1, progress=messages.append, workers=2) == 5000 - have
+    assert AccessLogRecord.objects.count() == 5000 == AccessLogSeal.objects.count()
+    result = access_log_verify()
+    assert result.ok and not result.gaps, (result.problems, result.gaps)
+    assert result.checked == 5000
+
+    # Each seal is the access log's own: the record's seal and its link in the chain.
+    seals = dict(AccessLogSeal.objects.values_list("record_id", "previous_hash"))
+    hashes = dict(AccessLogSeal.objects.values_list("record_id", "hash"))
+    from werkbrug.core.access_log import CHAIN_FIELDS
+
+    for row in AccessLogRecord.objects.order_by("id").values(*CHAIN_FIELDS)[have:have + 200]:
+        assert row["mac"] == record_mac(row)
+        assert hashes[row["id"]] == record_hash(seals[row["id"]], row)
+
+    # The team members carry their client's name, as the caseload's triggers would copy it.
+    wrong = TeamMembership.objects.exclude(
+        client_first_name=F("trajectory__client__first_name"),
+        client_last_name=F("trajectory__client__last_name"),
+        client_pseudonym=F("trajectory__client__pseudonym"),
+    )
+    assert TeamMembership.objects.count() >= 300 and not wrong.exists()
+
+    # A second run adds nothing; a larger target only the rest, and the chain goes on.
+    assert national_clients(regions, 300, seed=1, progress=messages.append) == 0
+    assert national_access_log(5000, seed=1, progress=messages.append, workers=2) == 0
+    assert national_access_log(5100, seed=2, progress=messages.append, workers=0) == 100
+    assert access_log_verify().ok

@@ -7,15 +7,22 @@ fills the access log with records spread over five years, sealed into a valid ke
 Every part counts what is there and adds only what is missing, so a second run (or a run after an
 interruption) changes nothing, or finishes the job. Memory stays bounded: log records are made and
 written a chunk at a time, PostgreSQL gets them through COPY, SQLite through batched bulk_create.
-Each record's seal and its link in the chain come from the access log's own functions
-(`record_mac`, `record_hash`): one definition of the hash.
+On PostgreSQL worker processes make and seal the chunks while this process chains and writes them
+(docs/adr/0010). Each record's seal and its link in the chain come from the access log's own
+functions (`record_seal_parts`, `chain_link`: the bytes of `record_mac` and `record_hash`): one
+definition of the hash.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import random
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -28,9 +35,10 @@ from .access_log import (
     KEYED,
     RECORD_FIELDS,
     access_log_seal,
-    record_hash,
-    record_mac,
+    chain_link,
+    record_seal_parts,
 )
+from .access_log import _key as _access_log_key
 from .access_log_partitions import access_log_partitions_ensure, month_start
 from .choices import UserKind
 from .demo import DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, PEOPLE, REGION, _ascii
@@ -39,7 +47,8 @@ from .models import AccessLogRecord, AccessLogSeal, Organisation, Region, RoleAs
 Progress = Callable[[str], None]
 REGION_SLUG = "demo-regio-{:02d}"
 LOG_YEARS = 5
-CHUNK = 20_000
+# Records made, sealed and written together: one transaction, about 40 MB of COPY text and chain bytes.
+LOG_CHUNK = 50_000
 # (code, action, data category, purpose, weight): what professionals mostly do with a file.
 LOG_ACTIONS = [
     ("R", "client.view", "participation", "team member", 50),
@@ -143,10 +152,21 @@ def national_clients(regions: list[Region], total: int, *, seed: int, progress: 
 
 
 def national_access_log(
-    target: int, *, seed: int, progress: Progress, now: datetime | None = None
+    target: int,
+    *,
+    seed: int,
+    progress: Progress,
+    now: datetime | None = None,
+    workers: int = 0,
 ) -> int:
     """Bring the access log to `target` records, spread over the last five years in time order,
     each with its own seal and sealed into the chain as it is written. Returns how many were added.
+
+    The records are made a chunk at a time. Each chunk is a pure function of the seed, its number
+    and the ids handed to it (`_log_chunk`): its records, their own seals and the bytes their chain
+    links cover. Only the chain itself is sequential, so with `workers` > 0 (PostgreSQL) worker
+    processes make the chunks while this process chains them and writes them; at most a few chunks
+    wait in memory. The records are the same with or without workers.
     """
     have = AccessLogRecord.objects.count()
     if have >= target:
@@ -167,48 +187,165 @@ def national_access_log(
     regions = [r for r in regions if pseudonyms.get(r) and actors.get(r)]
     if not regions:
         raise ValueError("no region has both clients and professionals: add clients first")
-    rng = random.Random(f"{seed}:log:{have}")
-    weights = [a[4] for a in LOG_ACTIONS]
-    moments = _moments(start, end, wanted, rng)
-    added = 0
-    while added < wanted:
-        size = min(CHUNK, wanted - added)
-        rows = []
-        for _ in range(size):
-            region = rng.choice(regions)
-            actor = rng.choice(actors[region])
-            code, action, category, purpose, _weight = rng.choices(LOG_ACTIONS, weights)[0]
-            granted = purpose != "no relation"
-            rows.append(
-                {
-                    "occurred_at": next(moments),
-                    "code": code,
-                    "action": action,
-                    "granted": granted,
-                    "region_id_snapshot": region,
-                    "actor_id_snapshot": actor[0],
-                    "actor_name": actor[1],
-                    "actor_organisation": actor[2],
-                    "actor_role": actor[3],
-                    "on_behalf_of": "",
-                    "client_pseudonym": rng.choice(pseudonyms[region]),
-                    "data_category": category,
-                    "object_type": "clients.client",
-                    "object_id": "",
-                    "purpose": purpose,
-                    "check_authorised": granted,
-                    "check_relation": granted,
-                    "check_consent": granted,
-                    "check_emergency": False,
-                    "request_id": f"{rng.getrandbits(64):016x}",
-                    "ip_address": None,
-                }
+    last = AccessLogSeal.objects.order_by("-record_id").values_list("record_id", "hash").first()
+    last_id, last_hash = last if last else (0, GENESIS)
+    first_id = max(last_id, AccessLogRecord.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    if connection.vendor == "postgresql":
+        # The ids first_id … first_id + wanted - 1 are the loader's: whatever else writes a
+        # record meanwhile gets an id after them (the chain check in `_write_chunk` stops the
+        # load if anything is sealed in between).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                [AccessLogRecord._meta.db_table, first_id + wanted - 1],
             )
-        _write_sealed(rows)
-        added += size
-        if added % (CHUNK * 25) == 0 or added == wanted:
-            progress(f"access log: {added} of {wanted} records added")
+    global _PLAN
+    _PLAN = _LogPlan(
+        seed=f"{seed}:log:{have}",
+        wanted=wanted,
+        first_id=first_id,
+        start=start,
+        seconds=int((end - start).total_seconds()),
+        regions=regions,
+        actors={r: [_actor_copy_text(a) for a in actors[r]] for r in regions},
+        pseudonyms=pseudonyms,
+        key=_access_log_key(),
+        copy=connection.vendor == "postgresql",
+    )
+    chunks = range((wanted + LOG_CHUNK - 1) // LOG_CHUNK)
+    chain = (last_id, last_hash)
+    added = 0
+    try:
+        for records, chained in _chunks_made(chunks, workers if _PLAN.copy else 0):
+            chain = _write_chunk(records, chained, first_id + added, chain)
+            added += len(chained)
+            if added % (LOG_CHUNK * 10) == 0 or added == wanted:
+                progress(f"access log: {added} of {wanted} records added")
+    finally:
+        _PLAN = None
     return added
+
+
+
+@dataclass(frozen=True)
+class _LogPlan:
+    """What every chunk of a load is made from (worker processes inherit it: they are forked)."""
+
+    seed: str
+    wanted: int
+    first_id: int
+    start: datetime
+    seconds: int
+    regions: list[int]
+    # (id, name, organisation, role, the same as COPY text)
+    actors: dict[int, list[tuple[int, str, str, str, str]]]
+    pseudonyms: dict[int, list[str]]
+    key: bytes
+    copy: bool  # PostgreSQL: the records as COPY text; else as tuples for bulk_create
+
+
+_PLAN: _LogPlan | None = None
+# The actions with what follows from them: (code, action, category, purpose, granted), weights.
+_ACTIONS = [(code, action, cat, purpose, purpose != "no relation") for code, action, cat, purpose, _ in LOG_ACTIONS]
+_WEIGHTS = [weight for *_, weight in LOG_ACTIONS]
+
+
+def _chunks_made(chunks: range, workers: int) -> Iterator[tuple[Any, list[bytes]]]:
+    """The chunks in order: made here, or by `workers` forked processes, a few ahead at most
+    (bounded memory: a chunk is about 40 MB of COPY text and chain bytes)."""
+    if workers <= 0:
+        for index in chunks:
+            yield _log_chunk(index)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque = deque()
+        for index in chunks:
+            pending.append(pool.submit(_log_chunk, index))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _log_chunk(index: int) -> tuple[Any, list[bytes]]:
+    """Chunk `index` of the plan: its records (COPY text, or tuples) and, per record, the bytes its
+    chain link covers. Deterministic: the same seed and index give the same records."""
+    plan = _PLAN
+    assert plan is not None
+    first = index * LOG_CHUNK
+    size = min(LOG_CHUNK, plan.wanted - first)
+    rng = random.Random(f"{plan.seed}:{index}")
+    # Evenly spread over the five years: the chunk's share of the time, drawn at random and sorted.
+    low = plan.seconds * first // plan.wanted
+    high = max(plan.seconds * (first + size) // plan.wanted, low + 1)
+    offsets = sorted(rng.randrange(low, high) for _ in range(size))
+    regions = rng.choices(plan.regions, k=size)
+    actions = rng.choices(_ACTIONS, _WEIGHTS, k=size)
+    records, chained = [], []
+    record_id = plan.first_id + first
+    for offset, region, (code, action, category, purpose, granted) in zip(
+        offsets, regions, actions, strict=True
+    ):
+        actor_id, name, organisation, role, actor_text = rng.choice(plan.actors[region])
+        occurred_at = plan.start + timedelta(seconds=offset)
+        pseudonym = rng.choice(plan.pseudonyms[region])
+        request_id = f"{rng.getrandbits(64):016x}"
+        record = {
+            "id": record_id,
+            "occurred_at": occurred_at,
+            "code": code,
+            "action": action,
+            "granted": granted,
+            "region_id_snapshot": region,
+            "actor_id_snapshot": actor_id,
+            "actor_name": name,
+            "actor_organisation": organisation,
+            "actor_role": role,
+            "on_behalf_of": "",
+            "client_pseudonym": pseudonym,
+            "data_category": category,
+            "object_type": "clients.client",
+            "object_id": "",
+            "purpose": purpose,
+            "check_authorised": granted,
+            "check_relation": granted,
+            "check_consent": granted,
+            "check_emergency": False,
+            "request_id": request_id,
+            "ip_address": None,
+        }
+        mac, chain_bytes = record_seal_parts(record, plan.key)
+        chained.append(chain_bytes)
+        if plan.copy:
+            # The columns of _RECORD_COLUMNS, as COPY text (tab-separated, \N for null).
+            t = "t" if granted else "f"
+            records.append(
+                f"{record_id}\t{occurred_at.isoformat()}\t{code}\t{action}\t{t}\t{region}\t"
+                f"{actor_text}\t\t{pseudonym}\t{category}\tclients.client\t\t{purpose}\t"
+                f"{t}\t{t}\t{t}\tf\t{request_id}\t\\N\t{mac}\n"
+            )
+        else:
+            record["mac"] = mac
+            records.append(record)
+        record_id += 1
+    return ("".join(records).encode() if plan.copy else records), chained
+
+
+_RECORD_COLUMNS = ["id", *RECORD_FIELDS]
+
+
+def _actor_copy_text(actor: tuple[int, str, str, str]) -> tuple[int, str, str, str, str]:
+    """An actor with its four columns (id, name, organisation, role) as COPY text, made once."""
+    pk, name, organisation, role = actor
+    return (pk, name, organisation, role, "\t".join([str(pk), *map(_copy_escape, (name, organisation, role))]))
+
+
+def _copy_escape(text: str) -> str:
+    """A text value in COPY's text format: backslash, tab, newline and return escaped."""
+    return (
+        text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
 
 
 def _pseudonyms_by_region(regions: list[int]) -> dict[int, list[str]]:
@@ -234,69 +371,99 @@ def _actors_by_region(regions: list[int]) -> dict[int, list[tuple[int, str, str,
     return found
 
 
-def _moments(start: datetime, end: datetime, count: int, rng: random.Random) -> Iterator[datetime]:
-    """`count` moments between `start` and `end`, to the second, in order, evenly spread: month by
-    month, each month's share drawn at random and sorted (a month in memory, not five years)."""
-    month = start
-    total_seconds = (end - start).total_seconds()
-    made = 0
-    while month < end:
-        following = min(month_start(month, 1), end)
-        share = round(count * (following - start).total_seconds() / total_seconds) - made
-        span = int((following - month).total_seconds())
-        for offset in sorted(rng.randrange(span) for _ in range(share)):
-            yield month + timedelta(seconds=offset)
-        made += share
-        month = following
-    while True:  # rounding: the last few at the end
-        yield end
-
-
 def _write_sealed(rows: list[dict]) -> None:
-    """Write one chunk with ids, own seals and chain seals, in one transaction, under the sealer's lock."""
+    """Write records (dicts of the fields of `MAC_FIELDS`) after the last one, with ids, own seals
+    and chain seals, in one transaction: records at given times, sealed (tests use it)."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(7513)")
+        _sealer_lock()
         last = AccessLogSeal.objects.order_by("-record_id").values_list("record_id", "hash").first()
-        last_id, previous_hash = last if last else (0, GENESIS)
-        last_id = max(last_id, AccessLogRecord.objects.aggregate(m=Max("id"))["m"] or 0)
-        sealed_at = timezone.now()
-        seals = []
-        for row in rows:
-            last_id += 1
-            row["id"] = last_id
-            row["mac"] = record_mac(row)
-            previous_hash, link = record_hash(previous_hash, row), previous_hash
-            seals.append((row["id"], KEYED, link, previous_hash, sealed_at))
-        seal_columns = ["record_id", "scheme", "previous_hash", "hash", "sealed_at"]
+        chain = last or (0, GENESIS)
+        first_id = max(chain[0], AccessLogRecord.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        key = _access_log_key()
+        chained = []
+        for record_id, row in enumerate(rows, start=first_id):
+            row["id"] = record_id
+            row["mac"], chain_bytes = record_seal_parts(row, key)
+            chained.append(chain_bytes)
+        _write_chunk(rows, chained, first_id, chain)
         if connection.vendor == "postgresql":
-            _copy(
-                AccessLogRecord,
-                ["id", *RECORD_FIELDS],
-                ([row[name] for name in ("id", *RECORD_FIELDS)] for row in rows),
-            )
-            _copy(AccessLogSeal, seal_columns, seals)
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                    [AccessLogRecord._meta.db_table, last_id],
+                    [AccessLogRecord._meta.db_table, first_id + len(rows) - 1],
                 )
+
+
+def _sealer_lock() -> None:
+    """The sealer's lock (`access_log_seal`), until the transaction ends: one chain writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(7513)")
+
+
+def _write_chunk(
+    records: bytes | list[dict], chained: list[bytes], first_id: int, chain: tuple[int, str]
+) -> tuple[int, str]:
+    """Write records with ids from `first_id` (COPY text, or dicts with their seals) and their
+    chain seals from `chained`, in one transaction, under the sealer's lock. `chain`: the last
+    seal (record id, hash) they follow; if the log's last seal is another (something else sealed
+    meanwhile), stop rather than break the chain. Returns the last seal written."""
+    key = _PLAN.key if _PLAN else _access_log_key()
+    with transaction.atomic():
+        _sealer_lock()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # A demo loader: a crash may lose the last chunks committed (never a broken
+                # chain: each chunk commits whole), which a second run adds again. Not waiting
+                # for each commit's flush to disk pays at 400 commits.
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        last = AccessLogSeal.objects.order_by("-record_id").values_list("record_id", "hash").first()
+        if (last or (0, GENESIS)) != chain:
+            raise RuntimeError(
+                "the access log was sealed by something else during the load: run the load again"
+            )
+        previous_id, previous_hash = chain
+        sealed_at = timezone.now()
+        seals = []
+        for record_id, chain_bytes in enumerate(chained, start=first_id):
+            digest = chain_link(previous_hash, chain_bytes, key)
+            seals.append((record_id, previous_hash, digest))
+            previous_id, previous_hash = record_id, digest
+        if connection.vendor == "postgresql":
+            stamp = sealed_at.isoformat()
+            _copy(AccessLogRecord, _RECORD_COLUMNS, records)
+            _copy(
+                AccessLogSeal,
+                ["record_id", "scheme", "previous_hash", "hash", "sealed_at"],
+                "".join(f"{r}\t{KEYED}\t{p}\t{h}\t{stamp}\n" for r, p, h in seals).encode(),
+            )
         else:
             AccessLogRecord.objects.bulk_create(
-                [AccessLogRecord(**{name: row[name] for name in CHAIN_FIELDS}) for row in rows],
+                [AccessLogRecord(**{name: row[name] for name in CHAIN_FIELDS}) for row in records],
                 batch_size=500,
             )
             AccessLogSeal.objects.bulk_create(
-                [AccessLogSeal(**dict(zip(seal_columns, seal, strict=True))) for seal in seals],
+                [
+                    AccessLogSeal(
+                        record_id=r, scheme=KEYED, previous_hash=p, hash=h, sealed_at=sealed_at
+                    )
+                    for r, p, h in seals
+                ],
                 batch_size=500,
             )
+    return previous_id, previous_hash
 
 
-def _copy(model, columns: list[str], rows) -> None:
+def _copy(model, columns: list[str], data: bytes | list[dict]) -> None:
+    """COPY into the model's table: `data` as COPY text (a line per row, tab-separated), or as
+    dicts holding the columns."""
     connection.ensure_connection()
     qn = connection.ops.quote_name
     sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"  # noqa: S608
     with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+        if isinstance(data, bytes):
+            for block in range(0, len(data), 1 << 20):
+                copy.write(data[block : block + (1 << 20)])
+        else:
+            for row in data:
+                copy.write_row([row[name] for name in columns])

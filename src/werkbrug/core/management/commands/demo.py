@@ -8,6 +8,7 @@ and the peak memory (resident set) of the process.
 from __future__ import annotations
 
 import importlib
+import os
 import random
 import resource
 import sys
@@ -19,6 +20,11 @@ from django.db import connection, transaction
 
 from werkbrug.core.demo import DEMO_PASSWORD, load_region
 from werkbrug.core.models import DemoLoad
+
+# The log's records are made and sealed by this many worker processes beside the one that chains
+# and writes them (docs/benchmarks.md, "National size"): as many as there are cores, since the
+# chaining process and PostgreSQL's side of the load need less than a core between them.
+WORKERS = os.cpu_count() or 1
 
 # Module demo loaders, in dependency order: clients and trajectories before the rest.
 LOADERS = [
@@ -53,9 +59,13 @@ class Command(BaseCommand):
                             help="national size: this many regions in all (the demo region and more)")
         parser.add_argument("--log-rows", type=int, default=0,
                             help="bring the access log to N records, spread over five years, sealed")
+        parser.add_argument("--workers", type=int, default=WORKERS,
+                            help="processes that make and seal the log's records beside this one "
+                                 f"(PostgreSQL; 0: none; default {WORKERS})")
         parser.add_argument("--quiet", action="store_true")
 
-    def handle(self, *args, seed: int, clients: int, regions: int, log_rows: int, quiet: bool, **options):
+    def handle(self, *args, seed: int, clients: int, regions: int, log_rows: int, workers: int, quiet: bool,
+               **options):
         started = time.perf_counter()
         region = load_region(seed=seed)
         for name in LOADERS:
@@ -76,7 +86,8 @@ class Command(BaseCommand):
         if clients < 0 or regions < 0 or log_rows < 0:
             raise CommandError("--clients, --regions and --log-rows must be positive")
         if regions or log_rows:
-            self._national(regions=regions, clients=clients, log_rows=log_rows, seed=seed, started=started)
+            self._national(regions=regions, clients=clients, log_rows=log_rows, seed=seed, workers=workers,
+                           started=started)
         elif clients:
             from werkbrug.clients.demo import bulk_clients
 
@@ -89,7 +100,9 @@ class Command(BaseCommand):
             self.stdout.write("  Sign in with one click at /demo/personas/,")
             self.stdout.write(f"  or with a user name such as demo.admin and the password {DEMO_PASSWORD}")
 
-    def _national(self, *, regions: int, clients: int, log_rows: int, seed: int, started: float) -> None:
+    def _national(
+        self, *, regions: int, clients: int, log_rows: int, seed: int, workers: int, started: float
+    ) -> None:
         from werkbrug.core import demo_national
 
         def progress(message: str) -> None:
@@ -104,7 +117,7 @@ class Command(BaseCommand):
                 progress(f"{made} clients added over {len(region_list)} regions in {time.perf_counter() - step:.1f} s")
         if log_rows:
             step = time.perf_counter()
-            made = demo_national.national_access_log(log_rows, seed=seed, progress=progress)
+            made = demo_national.national_access_log(log_rows, seed=seed, progress=progress, workers=workers)
             progress(f"{made} access-log records added in {time.perf_counter() - step:.1f} s")
         if connection.vendor == "postgresql":
             step = time.perf_counter()
