@@ -161,7 +161,7 @@ if DATABASE_URL:
             # Django's own cursors bind parameters on the client and are never prepared.
             "prepare_threshold": 1,
             # No JIT compilation: it cost the dashboard's plan-state count 1.1 s of 1.4 s at 30 000
-            # trajectories (the planner's estimate, not the work, passed jit_above_cost; ADR 0010).
+            # trajectories (the planner's estimate, not the work, passed jit_above_cost; ADR 0011).
             "options": "-c jit=off",
         }
 else:
