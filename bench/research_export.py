@@ -298,9 +298,10 @@ def main() -> None:
     studies = prepare(sorted(args.sizes))
     print(f"database ready in {time.perf_counter() - started:.0f} s: " + ", ".join(
         f"study {pk} with {n} participants" for n, pk in studies.items()))
-    from werkbrug.evaluations.exports import CHUNK
+    from werkbrug.evaluations import exports
 
-    print(f"\nexport of the participants (csv, sav) or the whole workbook (xlsx); chunks of {CHUNK}")
+    chunks = f"chunks of {exports.CHUNK}" if hasattr(exports, "CHUNK") else "not streamed (before issue #19)"
+    print(f"\nexport of the participants (csv, sav) or the whole workbook (xlsx); {chunks}")
     print(f"{'participants':>12} {'format':>6} {'rows':>8} {'size':>9} {'elapsed':>8} {'cpu':>8} {'heap peak':>10} {'rss delta':>10} {'rss peak':>9}")
     for n, study_id in studies.items():
         for fmt in args.formats:
