@@ -37,6 +37,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -262,7 +263,7 @@ def run_one(study_id: int, fmt: str, traced: bool, out: Path) -> dict:
 
 
 def measure(database_url: str, study_id: int, fmt: str, traced: bool) -> dict:
-    out = Path(f"/tmp/research-export-bench-{os.getpid()}.{fmt}")  # noqa: S108 — a scratch file, removed below
+    out = Path(tempfile.gettempdir()) / f"research-export-bench-{os.getpid()}.{fmt}"  # a scratch file, removed below
     try:
         done = subprocess.run(
             [sys.executable, __file__, "--one", str(study_id), fmt, str(out), "--database", database_url]
