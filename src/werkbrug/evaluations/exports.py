@@ -6,6 +6,14 @@ and coded values carry value labels (in the `.sav` file itself, and in the codeb
 participants with current research consent are exported. The caller authorises with
 `study.export`, which writes the access-log record (code E).
 
+Streamed, in memory that does not grow with the study: a table's rows are produced one by one
+(`for row in table`) from the database in chunks of `CHUNK` (participants, with their jobs and
+answers read per chunk: the number of queries grows with the chunks, not with the participants),
+and CSV and XLSX write each row as it comes (openpyxl's write-only workbook keeps no cells). The
+SPSS formats (string widths, decimals) are learnt row by row (`Formats`), so the codebook needs
+no table in memory either. The `.sav` file is the exception: pyreadstat writes a whole data frame
+and cannot append, so `to_sav` keeps the table, as compact columns (8 bytes a number or date).
+
 What a statistician expects of the `.sav` file (checked by reading it back with pyreadstat and,
 where installed, GNU PSPP's DISPLAY DICTIONARY):
 - measurement levels: *scale* for durations, days, hours, grades and numbers; *ordinal* for
@@ -21,11 +29,13 @@ from __future__ import annotations
 import csv
 import math
 import tempfile
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +45,8 @@ from werkbrug.core.spreadsheets import spreadsheet_row
 from .analysis import active_on, jobs_by_participant
 from .models import Answer, Coding, Question, QuestionType, Stage, StageEvent, Study
 from .selectors import analysable_participants
+
+CHUNK = 2000  # rows (participants) read per query: the memory of an export grows with this, not with the study
 
 TABLES = ("participants", "stages", "answers", "codings", "codebook")
 FORMATS = ("csv", "xlsx", "sav", "pdf")
@@ -73,19 +85,40 @@ class Variable:
 
 @dataclass
 class Table:
+    """A table's variables and its rows. `produce` gives the rows one by one, read from the
+    database in chunks: iterate the table (`for row in table`) to write an export in constant
+    memory. `rows` (all of them in a list) is for small tables and tests."""
+
     name: str
     variables: list[Variable]
-    rows: list[list[Any]]
+    produce: Callable[[], Iterable[list[Any]]]
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return iter(self.produce())
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        return list(self)
 
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _chunks(items: Iterable[Any], size: int | None = None) -> Iterator[list[Any]]:
+    size = size or CHUNK
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def participants_table(study: Study) -> Table:
     today = timezone.localdate()
-    people = list(analysable_participants(study=study))
-    jobs = jobs_by_participant(people)
     arms = list(study.arms.all())
     stages = list(Stage.choices)
     not_randomised = _("not randomised")
@@ -120,22 +153,17 @@ def participants_table(study: Study) -> Table:
         measure = {QuestionType.LIKERT: ORDINAL, QuestionType.SINGLE: NOMINAL}.get(q.type, SCALE)
         variables.append(Variable(f"q{q.questionnaire_id}_{q.code}"[:64], f"{q.questionnaire.label}: {q.text}"[:250],
                                   values=values, measure=measure, missing=unanswered))
-    answers: dict[tuple[int, int], float] = {}
-    for participant_id, question_id, number in Answer.objects.filter(
-        invitation__participant__study=study, question__in=questions, number__isnull=False
-    ).values_list("invitation__participant_id", "question_id", "number"):
-        answers[(participant_id, question_id)] = float(number)
     arm_index = {a.pk: i + 1 for i, a in enumerate(arms)}
     stage_index = {value: i + 1 for i, (value, _l) in enumerate(stages)}
     end = min(today, study.ends_on)
-    rows = []
-    for p in people:
+
+    def row(p, jobs, answers) -> list[Any]:
         allocation = getattr(p, "allocation", None)
         row: list[Any] = [p.study_pseudonym, arm_index.get(allocation.arm_id) if allocation else None, p.stratum,
                           stage_index[p.stage], allocation.randomised_on if allocation else None]
         if allocation:
             start = allocation.randomised_on
-            firsts = sorted(j.start for j in jobs[p.pk] if j.start >= start)
+            firsts = sorted(j.start for j in jobs if j.start >= start)
             if firsts and firsts[0] <= end:
                 row += [(firsts[0] - start).days, 1]
             else:
@@ -147,22 +175,38 @@ def participants_table(study: Study) -> Table:
             if day is None or day > today:
                 row += [None, None, None]
             else:
-                active = active_on(jobs[p.pk], day)
+                active = active_on(jobs, day)
                 row += [int(bool(active)), int(any(j.competitive for j in active)), float(sum(j.hours_per_week for j in active))]
         row += [answers.get((p.pk, q.pk)) for q in questions]
-        rows.append(row)
+        return row
+
+    def rows() -> Iterator[list[Any]]:
+        # Per chunk of participants: their jobs and their answers, three queries.
+        for people in _chunks(analysable_participants(study=study).iterator(chunk_size=CHUNK)):
+            jobs = jobs_by_participant(people)
+            answers: dict[tuple[int, int], float] = {}
+            for participant_id, question_id, number in Answer.objects.filter(
+                invitation__participant_id__in=[p.pk for p in people], question__in=questions, number__isnull=False
+            ).values_list("invitation__participant_id", "question_id", "number"):
+                answers[(participant_id, question_id)] = float(number)
+            for p in people:
+                yield row(p, jobs[p.pk], answers)
+
     return Table("participants", variables, rows)
 
 
 def stages_table(study: Study) -> Table:
-    allowed = set(analysable_participants(study=study).values_list("pk", flat=True))
-    rows = [
-        [pseudonym, stage, occurred_on, reason]
-        for pid, pseudonym, stage, occurred_on, reason in StageEvent.objects.filter(participant__study=study)
-        .order_by("participant__study_pseudonym", "recorded_at", "id")
-        .values_list("participant_id", "participant__study_pseudonym", "stage", "occurred_on", "reason")
-        if pid in allowed
-    ]
+    def rows() -> Iterator[list[Any]]:
+        # Participants in pseudonym order, their stage events per chunk: the order of the whole table.
+        people = analysable_participants(study=study).values_list("pk", flat=True).iterator(chunk_size=CHUNK)
+        for ids in _chunks(people):
+            yield from (
+                [pseudonym, stage, occurred_on, reason]
+                for pseudonym, stage, occurred_on, reason in StageEvent.objects.filter(participant_id__in=ids)
+                .order_by("participant__study_pseudonym", "recorded_at", "id")
+                .values_list("participant__study_pseudonym", "stage", "occurred_on", "reason")
+            )
+
     return Table("stages", [
         Variable("participant", _("Participant (study pseudonym)"), "string"), Variable("stage", _("Stage"), "string"),
         Variable("date", _("Date"), "date"), Variable("reason", _("Reason"), "string", missing=_("no reason given")),
@@ -170,20 +214,22 @@ def stages_table(study: Study) -> Table:
 
 
 def answers_table(study: Study) -> Table:
-    allowed = set(analysable_participants(study=study).values_list("pk", flat=True))
-    rows = []
-    for a in Answer.objects.filter(invitation__questionnaire__study=study).select_related(
-        "question", "invitation__participant"
-    ).order_by("invitation__questionnaire_id", "invitation_id", "question__order"):
-        participant = a.invitation.participant
-        if participant is not None and participant.pk not in allowed:
-            continue
-        rows.append([
-            a.invitation.questionnaire_id, a.invitation_id, a.invitation.kind,
-            participant.study_pseudonym if participant else "", a.question.code,
-            float(a.number) if a.number is not None else None, a.text,
-            " ".join(str(v) for v in a.selected),
-        ])
+    def rows() -> Iterator[list[Any]]:
+        # Answers by a personal link (no participant) and by participants who may be exported.
+        answers = (
+            Answer.objects.filter(invitation__questionnaire__study=study)
+            .filter(Q(invitation__participant__isnull=True)
+                    | Q(invitation__participant__in=analysable_participants(study=study).values("pk")))
+            .order_by("invitation__questionnaire_id", "invitation_id", "question__order")
+            .values_list("invitation__questionnaire_id", "invitation_id", "invitation__kind",
+                         "invitation__participant__study_pseudonym", "question__code", "number", "text", "selected")
+        )
+        for questionnaire_id, invitation_id, kind, pseudonym, code, number, text, selected in answers.iterator(chunk_size=CHUNK):
+            yield [
+                questionnaire_id, invitation_id, kind, pseudonym or "", code,
+                float(number) if number is not None else None, text, " ".join(str(v) for v in selected),
+            ]
+
     return Table("answers", [
         Variable("questionnaire", _("Questionnaire number"), measure=NOMINAL),
         Variable("response", _("Response number"), measure=NOMINAL),
@@ -201,16 +247,18 @@ def codings_table(study: Study) -> Table:
     """Every coding with where it is: a span's first character and the character after its last
     (`passage.text[start:end]`, Unicode code points counted from 0) and the coded text itself;
     a coding of the whole passage has no positions and quotes the whole passage."""
-    rows = []
-    for round_number, label, number, guid, name, level, coder_id, start, end, text in (
-        Coding.objects.filter(code__study=study)
-        .order_by("passage__interview__round__number", "passage__interview__label", "passage__number", "code__name",
-                  "start", "id")
-        .values_list("passage__interview__round__number", "passage__interview__label", "passage__number",
-                     "code__guid", "code__name", "level", "coder_id", "start", "end", "passage__text")
-    ):
-        quote = text[start:end] if start is not None else text
-        rows.append([round_number, label, number, str(guid), name, level, coder_id, start, end, quote])
+    def rows() -> Iterator[list[Any]]:
+        for round_number, label, number, guid, name, level, coder_id, start, end, text in (
+            Coding.objects.filter(code__study=study)
+            .order_by("passage__interview__round__number", "passage__interview__label", "passage__number", "code__name",
+                      "start", "id")
+            .values_list("passage__interview__round__number", "passage__interview__label", "passage__number",
+                         "code__guid", "code__name", "level", "coder_id", "start", "end", "passage__text")
+            .iterator(chunk_size=CHUNK)
+        ):
+            quote = text[start:end] if start is not None else text
+            yield [round_number, label, number, str(guid), name, level, coder_id, start, end, quote]
+
     whole = _("the whole passage is coded")
     return Table("codings", [
         Variable("round", _("Interview round"), measure=ORDINAL), Variable("interview", _("Interview"), "string"),
@@ -253,22 +301,25 @@ def _plain(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def codebook_entries(tables: list[Table]) -> list[CodebookEntry]:
-    return [
-        CodebookEntry(table.name, v, sav_format(v, [row[i] for row in table.rows]))
-        for table in tables for i, v in enumerate(table.variables)
-    ]
+def codebook_entries(tables: list[Table], formats: dict[str, list[str]] | None = None) -> list[CodebookEntry]:
+    """`formats`: per table, the SPSS formats already learnt while writing it (`Formats`); a
+    table not in it is read once more, row by row."""
+    entries = []
+    for table in tables:
+        found = (formats or {}).get(table.name) or table_formats(table)
+        entries += [CodebookEntry(table.name, v, f) for v, f in zip(table.variables, found, strict=True)]
+    return entries
 
 
 def data_tables(study: Study) -> list[Table]:
     return [participants_table(study), stages_table(study), answers_table(study), codings_table(study)]
 
 
-def codebook_table(tables: list[Table]) -> Table:
+def codebook_table(tables: list[Table], formats: dict[str, list[str]] | None = None) -> Table:
     rows = [
         [e.table, e.variable.name, e.variable.label, e.variable.kind, e.variable.level, e.format,
          "; ".join(f"{k} = {label}" for k, label in e.value_labels), e.variable.missing_code]
-        for e in codebook_entries(tables)
+        for e in codebook_entries(tables, formats)
     ]
     return Table("codebook", [
         Variable("table", _("Table"), "string"), Variable("variable", _("Variable"), "string"),
@@ -276,14 +327,17 @@ def codebook_table(tables: list[Table]) -> Table:
         Variable("level", _("Measurement level"), "string"), Variable("format", _("SPSS format"), "string"),
         Variable("values", _("Value labels"), "string", missing=_("no value labels")),
         Variable("missing", _("Missing values"), "string"),
-    ], rows)
+    ], lambda: rows)
+
+
+BUILDERS = {"participants": participants_table, "stages": stages_table, "answers": answers_table,
+            "codings": codings_table}
 
 
 def build(study: Study, table: str) -> Table:
-    data = data_tables(study)
     if table == "codebook":
-        return codebook_table(data)
-    return next(t for t in data if t.name == table)
+        return codebook_table(data_tables(study))
+    return BUILDERS[table](study)
 
 
 class _Echo:
@@ -294,80 +348,133 @@ class _Echo:
 def csv_rows(table: Table) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(spreadsheet_row(v.name for v in table.variables))
-    for row in table.rows:
+    for row in table:
         yield writer.writerow(spreadsheet_row("" if _missing(x) else x.isoformat() if isinstance(x, date) else x for x in row))
 
 
 def to_xlsx(study: Study) -> tempfile.SpooledTemporaryFile:
-    """A workbook with every table (participants first) and the codebook."""
+    """A workbook with every table (participants first) and the codebook. Write-only: each row
+    goes to the sheet's file as it comes; the codebook's formats are learnt on the way."""
     from openpyxl import Workbook
 
     data = data_tables(study)
-    data.append(codebook_table(data))
+    formats: dict[str, list[str]] = {}
     workbook = Workbook(write_only=True)
-    for table in data:
+    for table in [*data, None]:
+        if table is None:  # the codebook, last
+            table = codebook_table(data, formats)
         sheet = workbook.create_sheet(table.name)
         sheet.freeze_panes = "A2"  # the header stays in view
         sheet.append(spreadsheet_row(v.name for v in table.variables))
-        for row in table.rows:
+        seen = Formats(table.variables)
+        for row in table:
+            seen.see(row)
             # A date goes in as a date: openpyxl writes a date cell (yyyy-mm-dd), not text.
             sheet.append(spreadsheet_row(None if _missing(x) else x for x in row))
+        formats[table.name] = seen.formats()
     out = tempfile.SpooledTemporaryFile(max_size=10_000_000)  # noqa: SIM115 — returned open, closed by the response
     workbook.save(out)
     out.seek(0)
     return out
 
 
-def decimals_needed(values: list[Any], most: int = 2) -> int:
+def _decimals(value: Any, most: int) -> int:
+    number = float(value)
+    for places in range(most + 1):
+        if abs(round(number, places) - number) < 1e-9:
+            return places
+    return most
+
+
+def decimals_needed(values: Iterable[Any], most: int = 2) -> int:
     """The decimals a numeric column needs: 0 for whole numbers (F8.0), 1 for 6,5, at most `most`."""
-    needed = 0
+    return max((_decimals(value, most) for value in values if not _missing(value)), default=0)
+
+
+class Formats:
+    """The SPSS format of each column of a table (`sav_format`), learnt row by row (`see`), so
+    that no column has to be kept: a text's widest value, a number's decimals."""
+
+    def __init__(self, variables: list[Variable]):
+        self.variables = variables
+        self._strings = [i for i, v in enumerate(variables) if v.kind == "string"]
+        self._numbers = [i for i, v in enumerate(variables) if v.kind == "numeric"]
+        self._widths = [1] * len(variables)
+        self._decimals = [0] * len(variables)
+
+    def see(self, row: list[Any]) -> None:
+        for i in self._strings:
+            if not _missing(row[i]):
+                self._widths[i] = max(self._widths[i], len(str(row[i])))
+        for i in self._numbers:
+            if self._decimals[i] < 2 and not _missing(row[i]):
+                self._decimals[i] = max(self._decimals[i], _decimals(row[i], 2))
+
+    def formats(self) -> list[str]:
+        return [
+            "DATE11" if v.kind == "date" else f"A{min(self._widths[i], 32767)}" if v.kind == "string"
+            else f"F8.{self._decimals[i]}"
+            for i, v in enumerate(self.variables)
+        ]
+
+
+def sav_format(variable: Variable, values: Iterable[Any]) -> str:
+    formats = Formats([variable])
     for value in values:
-        if _missing(value):
-            continue
-        for places in range(most + 1):
-            if abs(round(float(value), places) - float(value)) < 1e-9:
-                needed = max(needed, places)
-                break
-        else:
-            needed = most
-    return needed
+        formats.see([value])
+    return formats.formats()[0]
 
 
-def sav_format(variable: Variable, values: list[Any]) -> str:
-    if variable.kind == "date":
-        return "DATE11"
-    if variable.kind == "string":
-        width = max([len(str(v)) for v in values if not _missing(v)] + [1])
-        return f"A{min(width, 32767)}"
-    return f"F8.{decimals_needed(values)}"
+def table_formats(table: Table) -> list[str]:
+    """The SPSS formats of a table's columns, read row by row."""
+    formats = Formats(table.variables)
+    for row in table:
+        formats.see(row)
+    return formats.formats()
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
 
 
 def to_sav(table: Table) -> tempfile.NamedTemporaryFile:
     """An SPSS file with variable labels, value labels (only for codes), measurement levels, SPSS
-    dates and integer formats for integers."""
+    dates and integer formats for integers.
+
+    Not streamed: pyreadstat writes a whole data frame and cannot append to a `.sav` file. The rows
+    are still read in chunks and kept as columns, not rows: numbers in a float array (8 bytes
+    each), dates as day numbers (8 bytes each), texts as one list of strings per column."""
+    import numpy as np
     import pandas as pd
     import pyreadstat
 
-    columns = {}
-    formats = {}
-    for i, v in enumerate(table.variables):
-        values = [row[i] for row in table.rows]
-        if v.kind == "numeric":
-            columns[v.name] = pd.Series([float("nan") if _missing(x) else float(x) for x in values], dtype="float64")
-        elif v.kind == "date":
-            # pyreadstat writes datetime64 columns with an SPSS date format; NaT is system-missing.
-            columns[v.name] = pd.Series(pd.to_datetime([None if _missing(x) else x for x in values]), dtype="datetime64[ns]")
-        else:
-            columns[v.name] = pd.Series(["" if _missing(x) else str(x) for x in values], dtype="object")
-        formats[v.name] = sav_format(v, values)
-    frame = pd.DataFrame(columns, columns=[v.name for v in table.variables])
+    seen = Formats(table.variables)
+    kinds = [v.kind for v in table.variables]
+    columns: list[Any] = [array("d") if kind == "numeric" else array("q") if kind == "date" else [] for kind in kinds]
+    missing_day = np.iinfo(np.int64).min  # NaT once read as datetime64
+    for row in table:
+        seen.see(row)
+        for column, kind, x in zip(columns, kinds, row, strict=True):
+            if kind == "numeric":
+                column.append(float("nan") if _missing(x) else float(x))
+            elif kind == "date":
+                column.append(missing_day if _missing(x) else x.toordinal() - _EPOCH)
+            else:
+                column.append("" if _missing(x) else str(x))
+    frame = pd.DataFrame({
+        v.name: pd.Series(np.frombuffer(column, dtype="float64"), dtype="float64") if kind == "numeric"
+        # pyreadstat writes datetime64 columns with an SPSS date format; NaT is system-missing.
+        else pd.Series(np.frombuffer(column, dtype="int64").view("datetime64[D]").astype("datetime64[ns]"))
+        if kind == "date" else pd.Series(column, dtype="object")
+        for v, kind, column in zip(table.variables, kinds, columns, strict=True)
+    }, columns=[v.name for v in table.variables])
+    del columns
     out = tempfile.NamedTemporaryFile(suffix=".sav")  # noqa: SIM115 — returned open, closed by the response
     pyreadstat.write_sav(
         frame, out.name,
         column_labels={v.name: v.label for v in table.variables},
         variable_value_labels={v.name: {float(k): str(label) for k, label in v.values.items()} for v in table.variables if v.values},
         variable_measure={v.name: v.level for v in table.variables},
-        variable_format=formats,
+        variable_format=dict(zip(frame.columns, seen.formats(), strict=True)),
     )
     out.seek(0)
     return out
