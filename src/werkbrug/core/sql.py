@@ -5,7 +5,20 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Aggregate, CharField
+from django.db.models import Aggregate, CharField, QuerySet, Subquery
+from django.db.models.lookups import IsNull
+
+
+def per_row(queryset: QuerySet) -> IsNull:
+    """Whether `queryset` (correlated with the outer row) has a row, asked for each row the outer
+    query walks, as `(SELECT … LIMIT 1) IS NOT NULL`. As EXISTS, PostgreSQL may turn the question
+    into a join or into one hashed set of every answer (it guesses far too few rows pass the
+    caseload's rules, or that the walk reads every row, or takes a region filter for a selective
+    one): it then joined or hashed a whole caseload or region (10 000–25 000 trajectories) to find
+    a page of ten. A scalar subquery can be neither: per row it is a few index lookups, and the
+    walk stops at the LIMIT (ADR 0005)."""
+    return IsNull(Subquery(queryset.order_by().values("pk")[:1]), False)
+
 
 # The aggregate that joins a group's texts into one, per database.
 _STRING_AGG = {"postgresql": "STRING_AGG", "sqlite": "GROUP_CONCAT"}

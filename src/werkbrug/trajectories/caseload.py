@@ -27,14 +27,14 @@ from datetime import date
 from typing import Any
 
 from django.db import router
-from django.db.models import DEFERRED, Case, Exists, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.lookups import IsNull
+from django.db.models import DEFERRED, Case, Exists, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from werkbrug.clients.models import Client, ConsentState
 from werkbrug.core.choices import DataCategory
 from werkbrug.core.models import User
 from werkbrug.core.policy.trajectories import caseload_column_shown
+from werkbrug.core.sql import per_row
 
 from . import compiled
 from .models import TeamMembership, Trajectory, TrajectoryStatus
@@ -131,13 +131,6 @@ def caseload_filter(*, person: Any, organisation: Any, region: Any, today: date)
     ).filter(consented)
 
 
-def _per_row(queryset: QuerySet) -> IsNull:
-    """Whether `queryset` (correlated with the outer row) has a row, asked for each row as
-    `(SELECT … LIMIT 1) IS NOT NULL`, which the planner can turn neither into a join nor into a
-    hashed set (ADR 0005, as `web.my_work._per_row`)."""
-    return IsNull(Subquery(queryset.order_by().values("pk")[:1]), False)
-
-
 def _as_person(user: User, pk: Any) -> User:
     """`user` with another id: the other apps' annotations take the user object."""
     if pk == user.pk:
@@ -215,7 +208,7 @@ class CaseloadSearch:
         in the name order of the index `team_caseload_by_name` (see `caseload_sync.py`): the
         database stops after a page, and a search filters inside the index, however large the
         caseload. Other sorts and the plan-state filter go through `_filtered`."""
-        # The trajectory's status and region asked per membership (`_per_row`), not as a filter on
+        # The trajectory's status and region asked per membership (`core.sql.per_row`), not as a filter on
         # the joined trajectory: with more than one region in the database PostgreSQL took the
         # region filter for a selective one and read all the region's trajectories (25 000, 37 ms
         # at eight regions) to hash-join them with a person's memberships, instead of walking the
@@ -224,7 +217,7 @@ class CaseloadSearch:
             pk=OuterRef("trajectory_id"), status=TrajectoryStatus.ACTIVE, region_id=v.int("region"),
         )
         qs = TeamMembership.objects.filter(
-            _per_row(active), person_id=v.int("person"), left_at__isnull=True,
+            per_row(active), person_id=v.int("person"), left_at__isnull=True,
         ).filter(_consented("trajectory__client_id", v.int("organisation"), today))
         for i in range(len(self.words)):
             word = v.text(f"w{i}")

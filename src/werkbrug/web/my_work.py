@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from werkbrug.core import policy
 from werkbrug.core.choices import CASEWORK_ROLES, DataCategory, Role
 from werkbrug.core.links import local_datetime
+from werkbrug.core.sql import per_row as _per_row
 
 if TYPE_CHECKING:
     from werkbrug.core.models import User
@@ -136,16 +137,6 @@ def _caseload(v, today: date, category: str | None) -> QuerySet:
     trajectories = caseload_filter(person=v.int("person"), organisation=v.int("organisation"), region=v.int("region"),
                                    today=today)
     return trajectories if category is None else trajectories.filter(_consents(v, today, category, OuterRef("client_id")))
-
-
-def _per_row(queryset: QuerySet) -> IsNull:
-    """Whether `queryset` (correlated with the outer row) has a row, asked for each row the list
-    walks, as `(SELECT … LIMIT 1) IS NOT NULL`. As EXISTS, PostgreSQL may turn the question into a
-    join or into one hashed set of every answer (it guesses far too few rows pass the caseload's
-    rules, or that the walk reads every row): it then joined or hashed the whole caseload (10 000
-    trajectories) to find a page of ten. A scalar subquery can be neither: per row it is a few
-    index lookups, and the walk stops at the LIMIT."""
-    return IsNull(Subquery(queryset.order_by().values("pk")[:1]), False)
 
 
 def _in_caseload(v, today: date, category: str, trajectory: str, per_row: bool = True) -> IsNull | Exists:
