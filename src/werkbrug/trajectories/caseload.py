@@ -109,14 +109,17 @@ def _shown_annotations(user: User, names: Any, organisation: Any, today: date) -
     }
 
 
+def _consent(organisation: Any, today: date) -> QuerySet[ConsentState]:
+    """The current consents (on `today`) of clients to `organisation` taking part."""
+    return ConsentState.objects.current(today).filter(
+        organisation_id=organisation, category=DataCategory.PARTICIPATION,
+    )
+
+
 def _consented(client: str, organisation: Any, today: date) -> Exists:
     """The client (the column `client` of the outer query) consents on `today` to `organisation`
     taking part."""
-    return Exists(
-        ConsentState.objects.current(today).filter(
-            client_id=OuterRef(client), organisation_id=organisation, category=DataCategory.PARTICIPATION,
-        )
-    )
+    return Exists(_consent(organisation, today).filter(client_id=OuterRef(client)))
 
 
 def caseload_filter(*, person: Any, organisation: Any, region: Any, today: date) -> QuerySet[Trajectory]:
@@ -218,7 +221,7 @@ class CaseloadSearch:
         )
         qs = TeamMembership.objects.filter(
             per_row(active), person_id=v.int("person"), left_at__isnull=True,
-        ).filter(_consented("trajectory__client_id", v.int("organisation"), today))
+        ).filter(per_row(_consent(v.int("organisation"), today).filter(client_id=OuterRef("trajectory__client_id"))))
         for i in range(len(self.words)):
             word = v.text(f"w{i}")
             qs = qs.filter(
