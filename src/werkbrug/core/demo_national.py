@@ -189,16 +189,9 @@ def national_access_log(
         raise ValueError("no region has both clients and professionals: add clients first")
     last = AccessLogSeal.objects.order_by("-record_id").values_list("record_id", "hash").first()
     last_id, last_hash = last if last else (0, GENESIS)
-    first_id = max(last_id, AccessLogRecord.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-    if connection.vendor == "postgresql":
-        # The ids first_id … first_id + wanted - 1 are the loader's: whatever else writes a
-        # record meanwhile gets an id after them (the chain check in `_write_chunk` stops the
-        # load if anything is sealed in between).
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                [AccessLogRecord._meta.db_table, first_id + wanted - 1],
-            )
+    first_id = _reserve_ids(
+        max(last_id, AccessLogRecord.objects.aggregate(m=Max("id"))["m"] or 0) + 1, wanted
+    )
     global _PLAN
     _PLAN = _LogPlan(
         seed=f"{seed}:log:{have}",
@@ -378,7 +371,9 @@ def _write_sealed(rows: list[dict]) -> None:
         _sealer_lock()
         last = AccessLogSeal.objects.order_by("-record_id").values_list("record_id", "hash").first()
         chain = last or (0, GENESIS)
-        first_id = max(chain[0], AccessLogRecord.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        first_id = _reserve_ids(
+            max(chain[0], AccessLogRecord.objects.aggregate(m=Max("id"))["m"] or 0) + 1, len(rows)
+        )
         key = _access_log_key()
         chained = []
         for record_id, row in enumerate(rows, start=first_id):
@@ -386,12 +381,23 @@ def _write_sealed(rows: list[dict]) -> None:
             row["mac"], chain_bytes = record_seal_parts(row, key)
             chained.append(chain_bytes)
         _write_chunk(rows, chained, first_id, chain)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                    [AccessLogRecord._meta.db_table, first_id + len(rows) - 1],
-                )
+
+
+def _reserve_ids(first_id: int, count: int) -> int:
+    """Reserve `count` record ids from `first_id` on (or later), so that whatever else writes a
+    record meanwhile gets an id after them; returns the first reserved id. On PostgreSQL the
+    reservation moves the log's id sequence in one statement and never back: past every id it
+    has handed out, committed or not (a record being written elsewhere keeps its own id), and
+    past `first_id` (the newest record or seal). SQLite has one writer at a time."""
+    if connection.vendor != "postgresql":
+        return first_id
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(seq, greatest(%s, coalesce(pg_sequence_last_value(seq), 0) + 1) + %s - 1) "
+            "FROM (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) AS log_sequence",
+            [first_id, count, AccessLogRecord._meta.db_table],
+        )
+        return cursor.fetchone()[0] - count + 1
 
 
 def _sealer_lock() -> None:
