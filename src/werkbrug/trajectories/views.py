@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -86,16 +87,20 @@ def index(request: HttpRequest) -> HttpResponse:
     page = page_of(trajectories, request.GET.get("page"), PAGE_SIZE)
     you, me, language = _("You"), request.user.pk, get_language()
     plan_tags = _plan_tags(language)
-    for t in page:  # what the table shows, in the person's language
-        t.plan_tag = plan_tags.get(t.plan_state)
-        t.plan_director_shown = you if t.plan_director_id == me else t.plan_director.get_full_name()
-        t.started_on_shown = _short_date(t.started_on, language)
-        t.next_action_due_shown = _short_date(t.next_action_due, language)
-        t.ips_phase_shown = _phase_label()(getattr(t, "ips_phase", None))
+    phase_label = _phase_label()
+    rows = [{  # what the table shows, in the person's language
+        "url": reverse("trajectories:detail", args=[t.pk]), "name": t.client.full_name,
+        "pseudonym": t.client.pseudonym, "phase": phase_label(getattr(t, "ips_phase", None)) or "—",
+        "due": _short_date(t.next_action_due, language) or "—",
+        "signals": "—" if "open_signals" in t.hidden_columns else t.open_signals or 0,
+        "plan_tag": plan_tags.get(t.plan_state),
+        "director": you if t.plan_director_id == me else t.plan_director.get_full_name(),
+        "started": _short_date(t.started_on, language),
+    } for t in page]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "trajectories/index.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
         "can_register": policy.can(request.user, "client.register", None),
     })
 
