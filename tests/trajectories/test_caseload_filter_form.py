@@ -74,3 +74,36 @@ def test_the_kept_plan_and_phase_names_follow_the_language(team, as_user):
             tags = {str(tag["label"]) for tag in views.PLAN_TAGS.values()}
         assert f"<td>{phase}</td>" in html, language
         assert any(f">{label}</span>" in html for label in tags), language
+
+
+@pytest.mark.django_db
+def test_the_filter_form_is_rendered_once_per_language_and_values(team, as_user):
+    """The filter form's HTML is a cached fragment (ADR 0014), kept per language and filter values:
+    the same filters in the same language are not rendered again, any other choice is, and a
+    form with a search text or with errors is rendered each time and never kept."""
+    from django.core.cache import cache
+
+    cache.clear()
+    web = as_user(team.jobcoach)
+
+    def renders_form(query: str, language: str = "nl") -> bool:
+        response = web.get(f"/trajectories/?{query}", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        return "web/includes/form.html" in [t.name for t in response.templates]
+
+    assert renders_form("") is True
+    assert renders_form("") is False
+    assert renders_form("page=2") is False  # not one of the form's values
+    assert renders_form("", "en") is True
+    assert renders_form("", "en") is False
+    assert renders_form("sort=-started") is True
+    assert renders_form("sort=-started") is False
+    # A search text is often a client's name: it is never kept in the shared cache.
+    assert renders_form("q=Jansen") is True
+    assert renders_form("q=Jansen") is True
+    # As the browser sends the form: an empty search text is no text.
+    assert renders_form("q=&role=&plan_state=&sort=-started") is True
+    assert renders_form("q=&role=&plan_state=&sort=-started") is False
+    too_long = "q=" + "x" * 101
+    assert renders_form(too_long) is True
+    assert renders_form(too_long) is True

@@ -17,10 +17,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+import werkbrug
 from werkbrug.core import policy
 from werkbrug.core.policy.trajectories import trajectory_categories
 from werkbrug.web.forms import apply_validation_error
@@ -79,7 +81,8 @@ def index(request: HttpRequest) -> HttpResponse:
     """The caseload: one access-log record, a constant number of queries per page."""
     values = {name: request.GET[name] for name in CaseloadFilter.base_fields if name in request.GET}
     form = CaseloadFilter(values or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
     trajectories = selectors.caseload_search(
         user=request.user, q=data.get("q", ""), role=data.get("role", ""),
         plan_state=data.get("plan_state", ""), sort=data.get("sort") or "name", i_direct=data.get("mine", False),
@@ -101,6 +104,11 @@ def index(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "trajectories/index.html", {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+        # The filter form's HTML depends on the language, the release and these values only (ADR
+        # 0014). A form with a search text (often a client's name: never kept in the shared cache)
+        # or with errors is rendered each time.
+        "form_key": (f"{werkbrug.__version__}?{urlencode(sorted(values.items()))}"
+                     if (valid or not values) and not values.get("q") else None),
         "can_register": policy.can(request.user, "client.register", None),
     })
 
