@@ -104,10 +104,10 @@ def test_a_text_wider_than_its_variable_is_cut_at_a_character():
 
 
 def test_long_names_that_begin_alike_keep_their_own_short_names():
-    names = ["q12_experience_a", "q12_experience_b", "q12_experience_c", "q12_exp"]
-    table = Table("answers", [Variable(n, n, "string") for n in names], lambda: [["a" * 300, "b" * 600, "c", "d"]])
+    names = ["q12_experience_a", "q12_experience_b", "q12_experience_c", "q12_exp", "to"]  # TO: a reserved word
+    table = Table("answers", [Variable(n, n, "string") for n in names], lambda: [["a" * 300, "b" * 600, "c", "d", "e"]])
     frame, _meta = _read(exports.to_sav(table))
-    assert frame.to_dict("records") == [{names[0]: "a" * 300, names[1]: "b" * 600, names[2]: "c", names[3]: "d"}]
+    assert frame.to_dict("records") == [{names[0]: "a" * 300, names[1]: "b" * 600, names[2]: "c", names[3]: "d", "to": "e"}]
 
 
 @pytest.mark.slow

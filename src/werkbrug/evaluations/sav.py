@@ -46,6 +46,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 HEADER_CASES_AT = 80  # byte offset of the header's number of cases
 SPACES = b" " * 8
 _FORMAT = re.compile(r"^(A|F|DATE)(\d+)(?:\.(\d+))?$")
+RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}  # not a variable's name
 
 
 def utf8_width(text: str) -> int:
@@ -120,7 +121,7 @@ def _short_names(names: Sequence[str]) -> list[list[str]]:
 
     def stem(name: str) -> str:
         plain = re.sub(r"[^A-Z0-9_.$#@]", "_", name.upper().encode("ascii", errors="replace").decode())
-        return plain if plain[:1].isalpha() else f"V{plain}"
+        return plain if plain[:1].isalpha() and plain not in RESERVED else f"V{plain}"
 
     return [[unique(stem(name))] for name in names]
 
