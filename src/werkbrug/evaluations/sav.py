@@ -106,15 +106,16 @@ def _padded(data: bytes, multiple: int) -> bytes:
     return data + b" " * (-len(data) % multiple)
 
 
-def _short_names(names: Sequence[str]) -> list[list[str]]:
-    """Unique 8-byte upper-case names for the variable records: per variable, one per segment."""
+def _short_names(variables: Sequence[SavVariable]) -> list[list[str]]:
+    """Unique 8-byte upper-case names for the variable records: per variable, one per segment
+    (a very long string's later segments numbered after its first: NAME, NAME1, NAME2 …)."""
     used: set[str] = set()
 
-    def unique(base: str) -> str:
-        candidate, n = base[:8], 0
+    def unique(base: str, number: str = "") -> str:
+        candidate, n = base[:8 - len(number)] + number, 0
         while candidate in used:
             n += 1
-            suffix = f"_{n}"
+            suffix = f"{number}_{n}"
             candidate = base[:8 - len(suffix)] + suffix
         used.add(candidate)
         return candidate
@@ -123,7 +124,10 @@ def _short_names(names: Sequence[str]) -> list[list[str]]:
         plain = re.sub(r"[^A-Z0-9_.$#@]", "_", name.upper().encode("ascii", errors="replace").decode())
         return plain if plain[:1].isalpha() and plain not in RESERVED else f"V{plain}"
 
-    return [[unique(stem(name))] for name in names]
+    names = [[unique(stem(v.name))] for v in variables]  # the first segments first: they keep their stems
+    for variable, short in zip(variables, names, strict=True):
+        short += [unique(short[0], str(k)) for k in range(1, len(variable.segments))]
+    return names
 
 
 class SavWriter:
@@ -145,11 +149,7 @@ class SavWriter:
 
     def _write_dictionary(self, now: datetime, label: str) -> None:
         put = self.out.write
-        names = _short_names([v.name for v in self.variables])
-        for variable, short in zip(self.variables, names, strict=True):
-            for k in range(1, len(variable.segments)):  # a very long string's other segments
-                short.append(_short_names_for_segment(short[0], k, names))
-        self._names = names
+        names = _short_names(self.variables)
         case_size = sum(_slots(w) for v in self.variables for w in v.segments)
         put(b"$FL2")
         put(b"@(#) SPSS DATA FILE Werkbrug".ljust(60))
@@ -262,17 +262,6 @@ class SavWriter:
         self.out.write(struct.pack("<i", self.cases))
         self.out.seek(end)
         self.out.flush()
-
-
-def _short_names_for_segment(first: str, k: int, names: list[list[str]]) -> str:
-    used = {n for short in names for n in short}
-    suffix = str(k)
-    candidate, n = first[:8 - len(suffix)] + suffix, 0
-    while candidate in used:
-        n += 1
-        extra = f"{k}_{n}"
-        candidate = first[:8 - len(extra)] + extra
-    return candidate
 
 
 def _missing(value: Any) -> bool:
