@@ -25,8 +25,10 @@ response to a file, twice:
 
 Formats: `csv` and `sav` are the participants table; `xlsx` is the whole workbook (participants,
 stages, answers, codings and the codebook). Constant memory means the peak at 100 000 is about
-the peak at 10 000; `.sav` is the exception (pyreadstat writes a whole data frame), and its
-figures show how much it grows. The machine's load average is printed before and after.
+the peak at 10 000, for every format: `.sav` too since it is written case by case (ADR 0013; with
+pyreadstat, which writes a whole data frame, its heap peak was 70 MB at 100 000). The last lines
+give, per format, the heap peak at the largest size over the peak at the smallest. The machine's
+load average is printed before and after.
 """
 
 from __future__ import annotations
@@ -229,14 +231,12 @@ def run_one(study_id: int, fmt: str, traced: bool, out: Path) -> dict:
     import tracemalloc
 
     # Everything the export imports, imported before the first reading.
-    import numpy  # noqa: F401
     import openpyxl  # noqa: F401
-    import pandas  # noqa: F401
-    import pyreadstat  # noqa: F401
     from django.test import RequestFactory
     from django.utils import translation
     from django.utils.translation import gettext as _
 
+    from werkbrug.evaluations import sav  # noqa: F401
     from werkbrug.evaluations.models import Study
     from werkbrug.evaluations.views import export_response
 
@@ -304,12 +304,19 @@ def main() -> None:
     chunks = f"chunks of {exports.CHUNK}" if hasattr(exports, "CHUNK") else "not streamed (before issue #19)"
     print(f"\nexport of the participants (csv, sav) or the whole workbook (xlsx); {chunks}")
     print(f"{'participants':>12} {'format':>6} {'rows':>8} {'size':>9} {'elapsed':>8} {'cpu':>8} {'heap peak':>10} {'rss delta':>10} {'rss peak':>9}")
+    heaps: dict[str, dict[int, int]] = {fmt: {} for fmt in args.formats}
     for n, study_id in studies.items():
         for fmt in args.formats:
             plain = measure(args.database, study_id, fmt, traced=False)
             traced = measure(args.database, study_id, fmt, traced=True)
+            heaps[fmt][n] = traced["heap_peak"]
             print(f"{n:>12} {fmt:>6} {plain['rows']:>8} {mb(plain['bytes']):>9} {plain['elapsed']:>7.1f}s {plain['cpu']:>7.1f}s "
                   f"{mb(traced['heap_peak']):>10} {mb(plain['rss_delta']):>10} {mb(plain['rss_peak']):>9}", flush=True)
+    if len(studies) > 1:
+        smallest, largest = min(studies), max(studies)
+        print(f"\nheap peak at {largest} participants over the peak at {smallest}:")
+        for fmt, peaks in heaps.items():
+            print(f"{fmt:>6} {mb(peaks[largest])} / {mb(peaks[smallest])} = {peaks[largest] / peaks[smallest]:.2f}")
     print(f"\nload average after: {os.getloadavg()}")
 
 

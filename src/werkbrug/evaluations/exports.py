@@ -11,8 +11,9 @@ Streamed, in memory that does not grow with the study: a table's rows are produc
 answers read per chunk: the number of queries grows with the chunks, not with the participants),
 and CSV and XLSX write each row as it comes (openpyxl's write-only workbook keeps no cells). The
 SPSS formats (string widths, decimals) are learnt row by row (`Formats`), so the codebook needs
-no table in memory either. The `.sav` file is the exception: pyreadstat writes a whole data frame
-and cannot append, so `to_sav` keeps the table, as compact columns (8 bytes a number or date).
+no table in memory either. The `.sav` file too: `to_sav` reads the table twice, once to learn the
+formats its dictionary needs first, once to write case by case (`sav.py`, our own writer of the
+SPSS system file format: pyreadstat writes only a whole data frame, ADR 0013).
 
 What a statistician expects of the `.sav` file (checked by reading it back with pyreadstat and,
 where installed, GNU PSPP's DISPLAY DICTIONARY):
@@ -29,7 +30,6 @@ from __future__ import annotations
 import csv
 import math
 import tempfile
-from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -44,6 +44,7 @@ from werkbrug.core.spreadsheets import spreadsheet_row
 
 from .analysis import active_on, jobs_by_participant
 from .models import Answer, Coding, Question, QuestionType, Stage, StageEvent, Study
+from .sav import MAX_WIDTH, utf8_width
 from .selectors import analysable_participants
 
 CHUNK = 2000  # rows (participants) read per query: the memory of an export grows with this, not with the study
@@ -393,7 +394,8 @@ def decimals_needed(values: Iterable[Any], most: int = 2) -> int:
 
 class Formats:
     """The SPSS format of each column of a table (`sav_format`), learnt row by row (`see`), so
-    that no column has to be kept: a text's widest value, a number's decimals."""
+    that no column has to be kept: a text's widest value (in UTF-8 bytes, as SPSS counts a
+    string's width; at most 32 767), a number's decimals."""
 
     def __init__(self, variables: list[Variable]):
         self.variables = variables
@@ -405,14 +407,15 @@ class Formats:
     def see(self, row: list[Any]) -> None:
         for i in self._strings:
             if not _missing(row[i]):
-                self._widths[i] = max(self._widths[i], len(str(row[i])))
+                # SPSS counts a string's width in bytes: UTF-8, where "é" takes two.
+                self._widths[i] = max(self._widths[i], utf8_width(str(row[i])))
         for i in self._numbers:
             if self._decimals[i] < 2 and not _missing(row[i]):
                 self._decimals[i] = max(self._decimals[i], _decimals(row[i], 2))
 
     def formats(self) -> list[str]:
         return [
-            "DATE11" if v.kind == "date" else f"A{min(self._widths[i], 32767)}" if v.kind == "string"
+            "DATE11" if v.kind == "date" else f"A{min(self._widths[i], MAX_WIDTH)}" if v.kind == "string"
             else f"F8.{self._decimals[i]}"
             for i, v in enumerate(self.variables)
         ]
@@ -433,48 +436,28 @@ def table_formats(table: Table) -> list[str]:
     return formats.formats()
 
 
-_EPOCH = date(1970, 1, 1).toordinal()
-
-
 def to_sav(table: Table) -> tempfile.NamedTemporaryFile:
     """An SPSS file with variable labels, value labels (only for codes), measurement levels, SPSS
     dates and integer formats for integers.
 
-    Not streamed: pyreadstat writes a whole data frame and cannot append to a `.sav` file. The rows
-    are still read in chunks and kept as columns, not rows: numbers in a float array (8 bytes
-    each), dates as day numbers (8 bytes each), texts as one list of strings per column."""
-    import numpy as np
-    import pandas as pd
-    import pyreadstat
+    Streamed, in two passes over the table (each reading the database in chunks): the first learns
+    the formats (`Formats`: the widest text in UTF-8 bytes, a number's decimals), which the file's
+    dictionary needs before its first case; the second writes each case as it comes
+    (`sav.SavWriter`, bytecode-compressed). Rows added between the passes are written too (the
+    number of cases is patched in at the end); a text grown wider than its variable in between is
+    cut to it, at a character's end."""
+    from .sav import SavVariable, SavWriter
 
-    seen = Formats(table.variables)
-    kinds = [v.kind for v in table.variables]
-    columns: list[Any] = [array("d") if kind == "numeric" else array("q") if kind == "date" else [] for kind in kinds]
-    missing_day = np.iinfo(np.int64).min  # NaT once read as datetime64
-    for row in table:
-        seen.see(row)
-        for column, kind, x in zip(columns, kinds, row, strict=True):
-            if kind == "numeric":
-                column.append(float("nan") if _missing(x) else float(x))
-            elif kind == "date":
-                column.append(missing_day if _missing(x) else x.toordinal() - _EPOCH)
-            else:
-                column.append("" if _missing(x) else str(x))
-    frame = pd.DataFrame({
-        v.name: pd.Series(np.frombuffer(column, dtype="float64"), dtype="float64") if kind == "numeric"
-        # pyreadstat writes datetime64 columns with an SPSS date format; NaT is system-missing.
-        else pd.Series(np.frombuffer(column, dtype="int64").view("datetime64[D]").astype("datetime64[ns]"))
-        if kind == "date" else pd.Series(column, dtype="object")
-        for v, kind, column in zip(table.variables, kinds, columns, strict=True)
-    }, columns=[v.name for v in table.variables])
-    del columns
+    formats = table_formats(table)
+    variables = [
+        SavVariable(v.name, v.label, f, v.level, {float(k): str(label) for k, label in v.values.items()}
+                    if v.kind != "string" else {})
+        for v, f in zip(table.variables, formats, strict=True)
+    ]
     out = tempfile.NamedTemporaryFile(suffix=".sav")  # noqa: SIM115 — returned open, closed by the response
-    pyreadstat.write_sav(
-        frame, out.name,
-        column_labels={v.name: v.label for v in table.variables},
-        variable_value_labels={v.name: {float(k): str(label) for k, label in v.values.items()} for v in table.variables if v.values},
-        variable_measure={v.name: v.level for v in table.variables},
-        variable_format=dict(zip(frame.columns, seen.formats(), strict=True)),
-    )
+    writer = SavWriter(out, variables, now=timezone.localtime(), label=table.name)
+    for row in table:
+        writer.write(row)
+    writer.close()
     out.seek(0)
     return out
