@@ -104,10 +104,50 @@ def test_a_text_wider_than_its_variable_is_cut_at_a_character():
 
 
 def test_long_names_that_begin_alike_keep_their_own_short_names():
-    names = ["q12_experience_a", "q12_experience_b", "q12_experience_c", "q12_exp", "to"]  # TO: a reserved word
+    names = ["q12_experience_a", "q12_experience_b", "q12_experience_c", "q12_exp", "to_work"]
     table = Table("answers", [Variable(n, n, "string") for n in names], lambda: [["a" * 300, "b" * 600, "c", "d", "e"]])
     frame, _meta = _read(exports.to_sav(table))
-    assert frame.to_dict("records") == [{names[0]: "a" * 300, names[1]: "b" * 600, names[2]: "c", names[3]: "d", "to": "e"}]
+    assert frame.to_dict("records") == [{names[0]: "a" * 300, names[1]: "b" * 600, names[2]: "c", names[3]: "d",
+                                         "to_work": "e"}]
+
+
+@pytest.mark.parametrize("name", ["to", "WITH", "_x", "1st", "$x", "#x", "a-b", "a.", "x" * 65, ""])
+def test_a_name_spss_refuses_is_refused(name):
+    with pytest.raises(ValueError, match="not a valid SPSS variable name"):
+        SavVariable(name, "", "F8.0", NOMINAL)
+
+
+@pytest.mark.parametrize("name", ["q1", "@weight", "één", "a.b_c$d#e@f", "x" * 64])
+def test_names_spss_accepts_are_kept(name):
+    assert SavVariable(name, "", "F8.0", NOMINAL).name == name
+
+
+def test_a_value_label_is_at_most_120_bytes_cut_at_a_character():
+    # SPSS documents 120 bytes for a value label; a choice's text may be longer (and accented).
+    label = "Ik werk nu " + "één " * 40
+    out = tempfile.TemporaryFile()
+    writer = SavWriter(out, [SavVariable("keuze", "Keuze", "F8.0", NOMINAL, {1.0: label})],
+                       now=datetime(2026, 12, 6, 3, 0))  # noqa: DTZ001
+    writer.write([1])
+    writer.close()
+    out.seek(0)
+    _frame, meta = _read(out)
+    kept = meta.variable_value_labels["keuze"][1.0]
+    assert len(kept.encode("utf-8")) <= 120 and label.startswith(kept) and len(kept.encode("utf-8")) >= 117
+
+
+def test_not_a_number_and_infinity_are_system_missing():
+    from decimal import Decimal
+
+    out = tempfile.TemporaryFile()
+    writer = SavWriter(out, [SavVariable("x", "", "F8.2", NOMINAL)], now=datetime(2026, 12, 6, 3, 0))  # noqa: DTZ001
+    for value in (Decimal("NaN"), float("inf"), Decimal("-Infinity"), float("nan"), Decimal("2.5")):
+        writer.write([value])
+    writer.close()
+    out.seek(0)
+    frame, _meta = _read(out)
+    values = frame["x"].tolist()
+    assert all(v != v for v in values[:4]) and values[4] == 2.5  # NaN as read back: system-missing
 
 
 @pytest.mark.slow

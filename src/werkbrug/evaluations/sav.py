@@ -47,11 +47,24 @@ HEADER_CASES_AT = 80  # byte offset of the header's number of cases
 SPACES = b" " * 8
 _FORMAT = re.compile(r"^(A|F|DATE)(\d+)(?:\.(\d+))?$")
 RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}  # not a variable's name
+# A variable's (long) name: a letter or @, then letters, digits and _ . $ # @, not ending in a
+# period, at most 64 bytes, not a reserved word (SPSS's and PSPP's rules).
+_NAME = re.compile(r"^(?:[^\W\d_]|@)", re.UNICODE)
+_NAME_REST = re.compile(r"^[\w.$#@]*$", re.UNICODE)
+VALUE_LABEL_BYTES = 120  # the most SPSS documents for a value label (PSPP reads up to 255)
 
 
 def utf8_width(text: str) -> int:
     """The width a text needs in a `.sav` file: its UTF-8 bytes, not its characters."""
     return len(text.encode("utf-8"))
+
+
+def valid_name(name: str) -> bool:
+    """Whether SPSS and PSPP accept `name` as a variable's name."""
+    return (
+        0 < utf8_width(name) <= 64 and _NAME.match(name) is not None and _NAME_REST.match(name[1:]) is not None
+        and not name.endswith(".") and name.upper() not in RESERVED
+    )
 
 
 def _cut(data: bytes, most: int) -> bytes:
@@ -73,6 +86,8 @@ class SavVariable:
     values: dict[float, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if not valid_name(self.name):
+            raise ValueError(f"not a valid SPSS variable name: {self.name!r}")
         match = _FORMAT.match(self.format)
         if match is None:
             raise ValueError(f"unsupported SPSS format {self.format!r}")
@@ -181,7 +196,7 @@ class SavWriter:
             if variable.values and not variable.is_string:
                 put(struct.pack("<ii", 3, len(variable.values)))
                 for value, text in variable.values.items():
-                    data = _cut(str(text).encode("utf-8"), 255)
+                    data = _cut(str(text).encode("utf-8"), VALUE_LABEL_BYTES)
                     put(struct.pack("<dB", float(value), len(data)) + data + b" " * (-(len(data) + 1) % 8))
                 put(struct.pack("<iii", 4, 1, at))
 
@@ -274,4 +289,5 @@ def _number(variable: SavVariable, value: Any) -> float | None:
     if variable.type == "DATE":
         day = value.date() if isinstance(value, datetime) else value
         return float((day.toordinal() - SPSS_EPOCH) * 86400)
-    return float(value)
+    number = float(value)
+    return number if math.isfinite(number) else None  # NaN or infinity (also a Decimal's): system-missing
