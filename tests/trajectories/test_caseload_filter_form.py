@@ -32,8 +32,11 @@ def test_the_caseload_shows_the_filters_as_the_form_renders_them(team, as_user, 
         data.pop("page", None)
         form = CaseloadFilter(data or None)
         form.is_valid()
-        expected = render_to_string("web/includes/form.html", {"form": form})
-    assert expected.strip() and expected in html
+        fields = [render_to_string("web/includes/field.html", {"form": form, "field": field})
+                  for field in form.visible_fields()]
+    assert len(fields) == 5 and all(field.strip() and field in html for field in fields)
+    # In the form's order: the search text first, then the choices.
+    assert sorted(fields, key=html.index) == fields
     assert ('type="search"' in html) and (
         ("Sorteren op" if language == "nl" else "Sort by") in html
     )
@@ -77,33 +80,36 @@ def test_the_kept_plan_and_phase_names_follow_the_language(team, as_user):
 
 
 @pytest.mark.django_db
-def test_the_filter_form_is_rendered_once_per_language_and_values(team, as_user):
-    """The filter form's HTML is a cached fragment (ADR 0014), kept per language and filter values:
-    the same filters in the same language are not rendered again, any other choice is, and a
-    form with a search text or with errors is rendered each time and never kept."""
+def test_the_filter_choices_are_rendered_once_per_language_and_values(team, as_user):
+    """The filter's choices are a cached fragment (ADR 0014), kept per language and chosen values:
+    the same choices in the same language are not rendered again, any other choice is; a choice
+    with an error is rendered each time; the search text is never part of the fragment (it is
+    often a client's name) and is shown as typed."""
     from django.core.cache import cache
 
     cache.clear()
     web = as_user(team.jobcoach)
 
-    def renders_form(query: str, language: str = "nl") -> bool:
+    def renders_choices(query: str, language: str = "nl") -> bool:
         response = web.get(f"/trajectories/?{query}", HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 200
-        return "web/includes/form.html" in [t.name for t in response.templates]
+        return "trajectories/includes/filter_choices.html" in [t.name for t in response.templates]
 
-    assert renders_form("") is True
-    assert renders_form("") is False
-    assert renders_form("page=2") is False  # not one of the form's values
-    assert renders_form("", "en") is True
-    assert renders_form("", "en") is False
-    assert renders_form("sort=-started") is True
-    assert renders_form("sort=-started") is False
-    # A search text is often a client's name: it is never kept in the shared cache.
-    assert renders_form("q=Jansen") is True
-    assert renders_form("q=Jansen") is True
-    # As the browser sends the form: an empty search text is no text.
-    assert renders_form("q=&role=&plan_state=&sort=-started") is True
-    assert renders_form("q=&role=&plan_state=&sort=-started") is False
-    too_long = "q=" + "x" * 101
-    assert renders_form(too_long) is True
-    assert renders_form(too_long) is True
+    assert renders_choices("") is True
+    assert renders_choices("") is False
+    assert renders_choices("page=2") is False  # not one of the form's values
+    assert renders_choices("", "en") is True
+    assert renders_choices("", "en") is False
+    assert renders_choices("sort=-started") is True
+    assert renders_choices("sort=-started") is False
+    assert renders_choices("q=Jansen") is False  # the search text is not part of the fragment
+    assert renders_choices("q=" + "x" * 101) is False  # nor its error
+    assert renders_choices("q=Jansen&sort=-started") is False
+    assert renders_choices("sort=bad") is True  # an error: rendered each time
+    assert renders_choices("sort=bad") is True
+    for name in ("Jansen", "Pietersen"):
+        html = web.get(f"/trajectories/?q={name}&sort=-started").content.decode()
+        assert f'value="{name}"' in html
+        other = {"Jansen": "Pietersen", "Pietersen": "Jansen"}[name]
+        assert f'value="{other}"' not in html
+    assert not any("Jansen" in str(value) for value in cache._cache.values())

@@ -76,13 +76,20 @@ def _plan_tags(language: str) -> dict[str, dict[str, str]]:
     return {state: {"modifier": tag["modifier"], "label": str(tag["label"])} for state, tag in PLAN_TAGS.items()}
 
 
+def _choices_key(form: CaseloadFilter, values: dict[str, str]) -> str | None:
+    """The key of the filter's choices fragment: what it shows depends on these values only."""
+    chosen = {name: value for name, value in values.items() if name != "q"}
+    if any(name in form.errors for name in chosen):
+        return None
+    return f"{werkbrug.__version__}?{urlencode(sorted(chosen.items()))}"
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The caseload: one access-log record, a constant number of queries per page."""
     values = {name: request.GET[name] for name in CaseloadFilter.base_fields if name in request.GET}
     form = CaseloadFilter(values or None)
-    valid = form.is_valid()
-    data = form.cleaned_data if valid else {}
+    data = form.cleaned_data if form.is_valid() else {}
     trajectories = selectors.caseload_search(
         user=request.user, q=data.get("q", ""), role=data.get("role", ""),
         plan_state=data.get("plan_state", ""), sort=data.get("sort") or "name", i_direct=data.get("mine", False),
@@ -104,11 +111,10 @@ def index(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "trajectories/index.html", {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(),
-        # The filter form's HTML depends on the language, the release and these values only (ADR
-        # 0014). A form with a search text (often a client's name: never kept in the shared cache)
-        # or with errors is rendered each time.
-        "form_key": (f"{werkbrug.__version__}?{urlencode(sorted(values.items()))}"
-                     if (valid or not values) and not values.get("q") else None),
+        # The filter's choices (not the search text: often a client's name, never kept in the
+        # shared cache) are a cached fragment per language, release and chosen values (ADR 0014);
+        # rendered afresh when one of them has an error.
+        "choices_key": _choices_key(form, values),
         "can_register": policy.can(request.user, "client.register", None),
     })
 
