@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from statistics import median
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .competitive import is_competitive_job
 
@@ -48,8 +48,9 @@ class JobLike(Protocol):
     competitive: bool
 
 
-@dataclass(frozen=True)
-class JobSpell:
+class JobSpell(NamedTuple):
+    """A job as the measures read it (a tuple: reports make one per job of a region)."""
+
     start: date
     end: date | None
     hours_per_week: Decimal
@@ -168,7 +169,10 @@ def measures(counted: Sequence[JobLike], *, start: date, as_of: date, days_to_fi
     else:
         days_worked = _union_days(span for _j, span in spans)
         longest = max((_days(span) for _j, span in spans), default=0)
-        works_20 = _max_concurrent_hours(spans) >= 20
+        # The hours at once lie between the most of one job and the sum of all: only in between
+        # is the maximum needed.
+        hours = [Decimal(j.hours_per_week) for j, _span in spans]
+        works_20 = max(hours, default=0) >= 20 or (sum(hours) >= 20 and _max_concurrent_hours(spans) >= 20)
     weeks = Decimal(days_worked) / 7
     return ClientOutcomes(
         ever_employed=bool(counted),
