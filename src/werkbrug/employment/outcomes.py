@@ -152,6 +152,13 @@ def measures(counted: Sequence[JobLike], *, start: date, as_of: date, days_to_fi
     """`client_outcomes` of jobs that count already (`counts`), with the days to the first job as
     given: `client_outcomes` gives `days_to_first_job(counted, start=start)`; a report that counts
     them from another day gives its own. For reports that filter the jobs once for many windows."""
+    if not counted and days_to_first_job is None:
+        return _NO_WORK  # the same for every window
+    return _measures(counted, start=start, as_of=as_of, days_to_first_job=days_to_first_job)
+
+
+def _measures(counted: Sequence[JobLike], *, start: date, as_of: date, days_to_first_job: int | None
+              ) -> ClientOutcomes:
     spans = [(j, span) for j in counted if (span := _clip(j, start, as_of)) is not None]
     total_hours = Decimal(0)
     total_wages = Decimal(0)
@@ -174,17 +181,22 @@ def measures(counted: Sequence[JobLike], *, start: date, as_of: date, days_to_fi
         hours = [Decimal(j.hours_per_week) for j, _span in spans]
         works_20 = max(hours, default=0) >= 20 or (sum(hours) >= 20 and _max_concurrent_hours(spans) >= 20)
     weeks = Decimal(days_worked) / 7
+    weeks_worked = weeks.quantize(ONEPLACE)
     return ClientOutcomes(
         ever_employed=bool(counted),
         days_to_first_job=days_to_first_job,
-        total_weeks_worked=weeks.quantize(ONEPLACE),
-        longest_job_weeks=(Decimal(longest) / 7).quantize(ONEPLACE),
+        total_weeks_worked=weeks_worked,
+        longest_job_weeks=weeks_worked if longest == days_worked else (Decimal(longest) / 7).quantize(ONEPLACE),
         mean_hours_per_week=(total_hours / weeks).quantize(ONEPLACE) if days_worked else None,
         works_20_hours_or_more=works_20,
         total_hours=total_hours.quantize(ONEPLACE),
         total_wages=total_wages.quantize(TWOPLACES),
         wages_complete=wages_complete,
     )
+
+
+# The measures of no jobs (ever employed False, nothing worked): the same whatever the window.
+_NO_WORK = _measures((), start=date.min, as_of=date.min, days_to_first_job=None)
 
 
 def _mean(values: Sequence[Decimal]) -> Decimal | None:
