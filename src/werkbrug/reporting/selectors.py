@@ -239,8 +239,9 @@ def region_dashboard(*, region: Region, start: date, end: date, today: date | No
         organisation_of: dict[int, OrganisationRow] = {}
         for client_id, _started, _ended, pk, name in rows:
             if client_id not in organisation_of:
-                organisation_of[client_id] = organisations.get(pk) or organisations.setdefault(pk, OrganisationRow(
-                    name=name or _("No organisation"), organisation_id=pk))
+                if pk not in organisations:
+                    organisations[pk] = OrganisationRow(name=name or _("No organisation"), organisation_id=pk)
+                organisation_of[client_id] = organisations[pk]
         jobs = employment.job_spells_for_clients(clients=with_jobs.values("client_id"), started_by=end)
         per_client = []
         for client_id, (trajectory_start, first, last) in windows.items():
@@ -253,7 +254,7 @@ def region_dashboard(*, region: Region, start: date, end: date, today: date | No
         # Every other client held no job: the one outcome of no jobs, as many times.
         per_client += [ips.client_outcomes((), start=start, as_of=end)] * (clients - len(per_client))
         dashboard.outcomes = ips.caseload_outcomes(per_client)
-        starts = Counter(
+        starts = Counter(  # the jobs read are those started by `end`
             job.start.replace(day=1) for client_jobs in jobs.values() for job in client_jobs if start <= job.start
         )
         dashboard.job_starts_per_month = [(m, starts.get(m, 0)) for m in _months(start, end)]
