@@ -152,3 +152,45 @@ def test_the_month_grid_counts_only_clients_with_a_job_as_employed(region, make_
     # Clients 0 and 6 start a competitive job in January (and keep it), client 3 a trial placement.
     assert [m.employed for m in row] == [2] * 12
     assert [m.job_starts for m in row] == [3] + [0] * 11
+
+
+def test_the_measures_are_those_of_client_outcomes_for_every_shape_of_jobs(region, make_org, make_person,
+                                                                           make_trajectories):
+    """The dashboard's one pass (the competitive rule checked once per job, `outcomes.measures`)
+    gives the figures of `client_outcomes` computed client by client, over several periods, with
+    jobs before the period, overlapping, ended and open-ended, trial placements, clients whose
+    trajectory ended and clients with a second trajectory at another organisation."""
+    from werkbrug.clients.models import ConsentMethod
+    from werkbrug.clients.services import consent_grant
+    from werkbrug.core.choices import DataCategory, Role
+    from werkbrug.employment.services import job_end
+    from werkbrug.trajectories.services import trajectory_close, trajectory_start
+
+    alfa, beta = make_org(OrganisationType.GGZ, "Alfa"), make_org(OrganisationType.UWV, "Beta")
+    ended = make_trajectories(4, alfa, started_on=date(YEAR, 1, 5))
+    early = _job(ended[0], date(YEAR, 1, 10))
+    type(early).objects.filter(pk=early.pk).update(start=date(YEAR - 1, 11, 1))  # before the period, still going
+    first = _job(ended[1], date(YEAR, 2, 1), hours_per_week=12)
+    job_end(job=first, ended_by=ended[1].plan_director, end=date(YEAR, 3, 15), reason="contract_ended")
+    _job(ended[1], date(YEAR, 3, 1), hours_per_week=12)  # overlapping the first: 24 h at once
+    _job(ended[2], date(YEAR, 8, 1))  # after the trajectory ended
+    _job(ended[3], date(YEAR, 2, 10), hours_per_week=8)
+    for trajectory in ended:
+        trajectory_close(trajectory=trajectory, closed_by=trajectory.plan_director, reason="work_found",
+                         outcome="paid_work", ended_on=date(YEAR, 6, 30))
+    # A second trajectory (another organisation) after the first ended, a job in each.
+    coach = make_person(beta, Role.JOBCOACH)
+    second = trajectory_start(client=ended[3].client, started_by=coach, role=Role.JOBCOACH,
+                              consent_method=ConsentMethod.VERBAL, started_on=date(YEAR, 9, 1))
+    consent_grant(client=second.client, organisation=beta, category=DataCategory.JOB_OUTCOMES, recorded_by=coach,
+                  method=ConsentMethod.PAPER, evidence="Getekend formulier")
+    _job(second, date(YEAR, 10, 1), hours_per_week=16)
+    _clients(make_trajectories, beta, 6, started_on=date(YEAR, 4, 1))
+    periods = [(date(YEAR, 1, 1), date(YEAR, 12, 31)), (date(YEAR, 3, 1), date(YEAR, 3, 31)),
+               (date(YEAR, 7, 1), date(YEAR + 1, 6, 30)), (date(YEAR - 1, 12, 1), date(YEAR, 2, 28))]
+    for start, end in periods:
+        end = min(end, timezone.localdate())
+        d = region_dashboard(region=region, start=start, end=end)
+        running = Trajectory.objects.filter(region=region, started_on__lte=end).exclude(ended_on__lt=start)
+        assert d.outcomes == _one_by_one(running, start, end), (start, end)
+    assert d.outcomes.ever_employed > 0

@@ -42,37 +42,50 @@ MINIMUM_HOURLY_WAGE: tuple[tuple[date, Decimal], ...] = (
 )
 
 
+_STARTS = tuple(start for start, _wage in MINIMUM_HOURLY_WAGE)
+
+
 def minimum_hourly_wage(on: date) -> Decimal:
     """The statutory minimum hourly wage that applied on `on`."""
-    index = bisect_right([start for start, _wage in MINIMUM_HOURLY_WAGE], on) - 1
+    index = bisect_right(_STARTS, on) - 1
     return MINIMUM_HOURLY_WAGE[max(index, 0)][1]
+
+
+def _problem_codes(*, regular_workplace: bool, contract_type: str, hourly_wage: Decimal | None, start: date
+                   ) -> list[str]:
+    """The rule: why a job is not competitive, as codes; empty when it is."""
+    codes = [] if regular_workplace else ["not_regular"]
+    if contract_type == TRIAL_PLACEMENT:
+        codes.append("trial_placement")
+    elif hourly_wage is None:
+        codes.append("wage_unknown")
+    elif Decimal(hourly_wage) < minimum_hourly_wage(start):
+        codes.append("below_minimum_wage")
+    return codes
 
 
 def competitive_job_problems(
     *, regular_workplace: bool, contract_type: str, hourly_wage: Decimal | None, start: date
 ) -> list[tuple[str, str]]:
     """Why a job is not competitive, as (code, message) pairs; empty when it is."""
-    problems: list[tuple[str, str]] = []
-    if not regular_workplace:
-        problems.append(("not_regular", _("The job is not in a regular workplace open to anyone.")))
-    if contract_type == TRIAL_PLACEMENT:
-        problems.append(("trial_placement", _("A trial placement is unpaid: it is not a competitive job.")))
-    elif hourly_wage is None:
-        problems.append(("wage_unknown", _("Enter the hourly wage: a competitive job pays at least the minimum wage.")))
-    else:
-        minimum = minimum_hourly_wage(start)
-        if Decimal(hourly_wage) < minimum:
-            problems.append(("below_minimum_wage", _(
-                "The hourly wage is below the statutory minimum wage (€ %(minimum)s per hour on %(date)s): "
-                "it is not a competitive job."
-            ) % {"minimum": f"{minimum:.2f}".replace(".", ","), "date": start.strftime("%d-%m-%Y")}))
-    return problems
+    codes = _problem_codes(regular_workplace=regular_workplace, contract_type=contract_type,
+                           hourly_wage=hourly_wage, start=start)
+    messages = {
+        "not_regular": lambda: _("The job is not in a regular workplace open to anyone."),
+        "trial_placement": lambda: _("A trial placement is unpaid: it is not a competitive job."),
+        "wage_unknown": lambda: _("Enter the hourly wage: a competitive job pays at least the minimum wage."),
+        "below_minimum_wage": lambda: _(
+            "The hourly wage is below the statutory minimum wage (€ %(minimum)s per hour on %(date)s): "
+            "it is not a competitive job."
+        ) % {"minimum": f"{minimum_hourly_wage(start):.2f}".replace(".", ","), "date": start.strftime("%d-%m-%Y")},
+    }
+    return [(code, messages[code]()) for code in codes]
 
 
 def is_competitive_job(job: Any) -> bool:
     """Does this job (anything with `competitive`, `contract_type`, `hourly_wage` and `start`) count
-    as competitive employment?"""
-    return not competitive_job_problems(
+    as competitive employment? (The rule without its messages: the reports ask it for every job.)"""
+    return not _problem_codes(
         regular_workplace=bool(job.competitive), contract_type=job.contract_type,
         hourly_wage=job.hourly_wage, start=job.start,
     )

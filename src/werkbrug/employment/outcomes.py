@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from statistics import median
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .competitive import is_competitive_job
 
@@ -48,8 +48,9 @@ class JobLike(Protocol):
     competitive: bool
 
 
-@dataclass(frozen=True)
-class JobSpell:
+class JobSpell(NamedTuple):
+    """A job as the measures read it (a tuple: reports make one per job of a region)."""
+
     start: date
     end: date | None
     hours_per_week: Decimal
@@ -130,16 +131,35 @@ def ever_employed(jobs: Iterable[JobLike], *, as_of: date, competitive_only: boo
     return any(counts(j, as_of=as_of, competitive_only=competitive_only) for j in jobs)
 
 
+def days_to_first_job(counted: Iterable[JobLike], *, start: date) -> int | None:
+    """From `start` to the first of the counted jobs' start (0 if one was already running at
+    `start`); None if there is none."""
+    first = min((j.start for j in counted), default=None)
+    return None if first is None else max((first - start).days, 0)
+
+
 def client_outcomes(
     jobs: Iterable[JobLike], *, start: date, as_of: date, competitive_only: bool = True
 ) -> ClientOutcomes:
     if as_of < start:
         raise ValueError("as_of lies before start")
     counted = [j for j in jobs if counts(j, as_of=as_of, competitive_only=competitive_only)]
+    return measures(counted, start=start, as_of=as_of, days_to_first_job=days_to_first_job(counted, start=start))
+
+
+def measures(counted: Sequence[JobLike], *, start: date, as_of: date, days_to_first_job: int | None
+             ) -> ClientOutcomes:
+    """`client_outcomes` of jobs that count already (`counts`), with the days to the first job as
+    given: `client_outcomes` gives `days_to_first_job(counted, start=start)`; a report that counts
+    them from another day gives its own. For reports that filter the jobs once for many windows."""
+    if not counted and days_to_first_job is None:
+        return _NO_WORK  # the same for every window
+    return _measures(counted, start=start, as_of=as_of, days_to_first_job=days_to_first_job)
+
+
+def _measures(counted: Sequence[JobLike], *, start: date, as_of: date, days_to_first_job: int | None
+              ) -> ClientOutcomes:
     spans = [(j, span) for j in counted if (span := _clip(j, start, as_of)) is not None]
-    ever = bool(counted)
-    days_to_first = max((min(j.start for j in counted) - start).days, 0) if ever else None
-    days_worked = _union_days(span for _j, span in spans)
     total_hours = Decimal(0)
     total_wages = Decimal(0)
     wages_complete = True
@@ -150,19 +170,33 @@ def client_outcomes(
             wages_complete = False
         else:
             total_wages += hours * Decimal(job.hourly_wage)
+    if len(spans) == 1:  # the common case: the union, the longest and the hours at once are the job's
+        days_worked = longest = _days(spans[0][1])
+        works_20 = Decimal(spans[0][0].hours_per_week) >= 20
+    else:
+        days_worked = _union_days(span for _j, span in spans)
+        longest = max((_days(span) for _j, span in spans), default=0)
+        # The hours at once lie between the most of one job and the sum of all: only in between
+        # is the maximum needed.
+        hours = [Decimal(j.hours_per_week) for j, _span in spans]
+        works_20 = max(hours, default=0) >= 20 or (sum(hours) >= 20 and _max_concurrent_hours(spans) >= 20)
     weeks = Decimal(days_worked) / 7
-    longest = max((_days(span) for _j, span in spans), default=0)
+    weeks_worked = weeks.quantize(ONEPLACE)
     return ClientOutcomes(
-        ever_employed=ever,
-        days_to_first_job=days_to_first,
-        total_weeks_worked=weeks.quantize(ONEPLACE),
-        longest_job_weeks=(Decimal(longest) / 7).quantize(ONEPLACE),
+        ever_employed=bool(counted),
+        days_to_first_job=days_to_first_job,
+        total_weeks_worked=weeks_worked,
+        longest_job_weeks=weeks_worked if longest == days_worked else (Decimal(longest) / 7).quantize(ONEPLACE),
         mean_hours_per_week=(total_hours / weeks).quantize(ONEPLACE) if days_worked else None,
-        works_20_hours_or_more=_max_concurrent_hours(spans) >= 20,
+        works_20_hours_or_more=works_20,
         total_hours=total_hours.quantize(ONEPLACE),
         total_wages=total_wages.quantize(TWOPLACES),
         wages_complete=wages_complete,
     )
+
+
+# The measures of no jobs (ever employed False, nothing worked): the same whatever the window.
+_NO_WORK = _measures((), start=date.min, as_of=date.min, days_to_first_job=None)
 
 
 def _mean(values: Sequence[Decimal]) -> Decimal | None:

@@ -68,24 +68,34 @@ def ips_phase_label(value: str | None) -> str:
     return _phase_name(value, get_language()) if value else ""
 
 
+def _jobs_of_clients(clients: QuerySet | Iterable[int], *, started_by: date | None = None) -> QuerySet[Job]:
+    """The jobs of these clients (over all their trajectories), oldest first; with `started_by`,
+    only those started on or before it (none started later counts for a measure up to then)."""
+    jobs = Job.objects.filter(trajectory__client_id__in=clients)
+    if started_by is not None:
+        jobs = jobs.filter(start__lte=started_by)
+    return jobs.order_by("start", "id")
+
+
 def job_periods_for_clients(*, client_ids: Iterable[int]) -> dict[int, list[Job]]:
     """client id → that client's jobs (oldest first), over all their trajectories."""
     result: dict[int, list[Job]] = defaultdict(list)
-    for job in Job.objects.filter(trajectory__client_id__in=list(client_ids)).select_related("trajectory").order_by("start", "id"):
+    for job in _jobs_of_clients(list(client_ids)).select_related("trajectory"):
         result[job.trajectory.client_id].append(job)
     return dict(result)
 
 
-def job_spells_for_clients(*, clients: QuerySet | Iterable[int]) -> dict[int, list[outcomes.JobSpell]]:
-    """client id → that client's jobs (oldest first, over all their trajectories) as
-    `outcomes.JobSpell`s: what the IPS measures read, without a model instance per job. `clients`
-    may be a queryset of client ids (read as a subquery, however many clients)."""
+def job_spells_for_clients(*, clients: QuerySet | Iterable[int], started_by: date | None = None
+                           ) -> dict[int, list[outcomes.JobSpell]]:
+    """`job_periods_for_clients` as `outcomes.JobSpell`s: what the IPS measures read, without a
+    model instance per job. `clients` may be a queryset of client ids (read as a subquery, however
+    many clients); `started_by` as in `_jobs_of_clients`."""
     result: dict[int, list[outcomes.JobSpell]] = defaultdict(list)
-    rows = Job.objects.filter(trajectory__client_id__in=clients).order_by("start", "id").values_list(
+    rows = _jobs_of_clients(clients, started_by=started_by).values_list(
         "trajectory__client_id", "start", "end", "hours_per_week", "hourly_wage", "competitive", "contract_type")
+    spell = outcomes.JobSpell
     for client_id, start, end, hours, wage, competitive, contract_type in rows:
-        result[client_id].append(outcomes.JobSpell(start=start, end=end, hours_per_week=hours, hourly_wage=wage,
-                                                   competitive=competitive, contract_type=contract_type))
+        result[client_id].append(spell(start, end, hours, wage, competitive, contract_type))
     return dict(result)
 
 
