@@ -10,7 +10,9 @@ in the product. Without the cookie nothing changes.
 - `name_copy` — sorting and searching by name through a join with the client table instead of
   the names that triggers copy into the team memberships (`caseload_sync.py`), on the caseload
   and in "my work"'s plan director list;
-- `plain` — both, and the page read from `CaseloadSearch.queryset()` (the single annotated ORM
+- `fragment` — the filter's choices rendered on every request instead of the cached template
+  fragment (`views._choices_key` gives no key; ADR 0014);
+- `plain` — all of these, and the page read from `CaseloadSearch.queryset()` (the single annotated ORM
   query with `select_related`), paged by `paging.page_of`.
 
 Three more switches were measured on 5 December 2026 and their mechanisms removed (ADR 0007):
@@ -21,7 +23,7 @@ file at the commit that measured them (`git log -- bench/bench_mechanisms.py`).
 
 from __future__ import annotations
 
-MECHANISMS = ("compiled", "name_copy")
+MECHANISMS = ("compiled", "name_copy", "fragment")
 PLAIN = "plain"
 COOKIE = "bench_plain"
 
@@ -41,6 +43,8 @@ def _patches(off: frozenset[str]) -> list[tuple[object, str, object]]:
     if "name_copy" in off:
         out.append((caseload.CaseloadSearch, "by_name", property(lambda self: False)))
         out.append((my_work, "_page", _director_names_joined(my_work._page)))
+    if "fragment" in off:
+        out.append((views, "_choices_key", lambda form, values: None))
     if PLAIN in off:
 
         def page_of_queryset(search, number, page_size):

@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load  # noqa: E402
 import my_work  # noqa: E402
 
-CASELOAD_VARIANTS = ("current", "-compiled", "-name_copy", "plain")
-ORDINARY_VARIANTS = ("current", "-compiled", "plain")
+CASELOAD_VARIANTS = ("current", "-compiled", "-name_copy", "-fragment", "plain")
+ORDINARY_VARIANTS = ("current", "-compiled", "-fragment", "plain")
 HOME_VARIANTS = ("current", "-compiled", "-name_copy")
 CASELOAD_PATHS = [
     "/trajectories/",
@@ -119,6 +119,9 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="measure only the pages whose name contains this"
     )
+    parser.add_argument(
+        "--variants", default="", help="measure only these variants, e.g. current,-fragment (comma-separated)"
+    )
     parser.add_argument("--generator", choices=["auto", "wrk", "threads"], default="auto")
     parser.add_argument(
         "--no-prepare", action="store_true", help="the database is ready: measure only"
@@ -159,6 +162,9 @@ def main() -> None:
         ),
     ]
     pages = [(page, variants) for page, variants in pages if args.only in page.name]
+    if args.variants:
+        wanted = args.variants.split(",")
+        pages = [(page, tuple(v for v in variants if v in wanted)) for page, variants in pages]
     cookies = {page.user: load.session_cookie(page.user) for page, _v in pages}
     from django.db import connections
 
