@@ -107,3 +107,12 @@ def test_api_answers_400_in_dutch_for_a_trial_placement(client, ips_team):
     error = response.json()["errors"][0]
     assert (error["field"], error["code"]) == ("competitive", "trial_placement")
     assert "proefplaatsing" in error["message"]
+
+
+def test_the_minimum_wage_message_gives_the_date_as_a_dutch_reader_reads_it(ips_team):
+    from django.utils import translation
+
+    with translation.override("nl"), pytest.raises(ValidationError) as exc:
+        _start(ips_team, contract_type="fixed_term", hourly_wage="9.50")
+    message = exc.value.error_dict["competitive"][0].messages[0]
+    assert "op 2 maart 2026" in message and "02-03-2026" not in message

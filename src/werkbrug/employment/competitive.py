@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 __all__ = ["MINIMUM_HOURLY_WAGE", "competitive_job_problems", "is_competitive_job", "minimum_hourly_wage"]
@@ -77,7 +78,7 @@ def competitive_job_problems(
         "below_minimum_wage": lambda: _(
             "The hourly wage is below the statutory minimum wage (€ %(minimum)s per hour on %(date)s): "
             "it is not a competitive job."
-        ) % {"minimum": f"{minimum_hourly_wage(start):.2f}".replace(".", ","), "date": start.strftime("%d-%m-%Y")},
+        ) % {"minimum": f"{minimum_hourly_wage(start):.2f}".replace(".", ","), "date": date_format(start, "j F Y")},
     }
     return [(code, messages[code]()) for code in codes]
 
