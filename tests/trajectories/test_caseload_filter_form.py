@@ -102,9 +102,15 @@ def test_the_filter_choices_are_rendered_once_per_language_and_values(team, as_u
     assert renders_choices("", "en") is False
     assert renders_choices("sort=-started") is True
     assert renders_choices("sort=-started") is False
-    assert renders_choices("q=Jansen") is False  # the search text is not part of the fragment
+    assert renders_choices("q=Jansen") is True  # a search: bound, with no choice made
+    assert renders_choices("q=Pietersen") is False  # the search text is not part of the fragment
     assert renders_choices("q=" + "x" * 101) is False  # nor its error
-    assert renders_choices("q=Jansen&sort=-started") is False
+    assert renders_choices("q=Jansen&sort=-started") is False  # the choices of "sort=-started"
+    # However a checkbox is sent, the key holds what it shows (no key per typed value).
+    assert renders_choices("mine=on") is True
+    assert renders_choices("mine=" + "x" * 500) is False
+    assert renders_choices("mine=0") is False  # Django's checkbox shows "0" as checked, too
+    assert renders_choices("mine=false") is False  # unticked: the choices of "q=Jansen" above
     assert renders_choices("sort=bad") is True  # an error: rendered each time
     assert renders_choices("sort=bad") is True
     for name in ("Jansen", "Pietersen"):

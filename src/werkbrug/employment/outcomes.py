@@ -122,7 +122,11 @@ def _max_concurrent_hours(jobs: Sequence[tuple[JobLike, tuple[date, date]]]) -> 
 
 
 def counts(job: JobLike, *, as_of: date, competitive_only: bool = True) -> bool:
-    """Does the job count for a client's measures up to `as_of`: (competitive and) started by then."""
+    """Does the job count for a client's measures up to `as_of`: (competitive and) started by then.
+
+    The dashboard leans on "started by then" when it reads only the jobs started by the period's
+    end and looks only at the jobs held in a window (`reporting.selectors`); a change here must go
+    there too (`tests/reporting/test_scale.py` compares the two, client by client)."""
     return (not competitive_only or is_competitive_job(job)) and job.start <= as_of
 
 

@@ -17,7 +17,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -76,12 +75,13 @@ def _plan_tags(language: str) -> dict[str, dict[str, str]]:
     return {state: {"modifier": tag["modifier"], "label": str(tag["label"])} for state, tag in PLAN_TAGS.items()}
 
 
-def _choices_key(form: CaseloadFilter, values: dict[str, str]) -> str | None:
-    """The key of the filter's choices fragment: what it shows depends on these values only."""
-    chosen = {name: value for name, value in values.items() if name != "q"}
-    if any(name in form.errors for name in chosen):
+def _choices_key(form: CaseloadFilter) -> str | None:
+    """The key of the filter's choices fragment: the values its widgets show (a checkbox's as
+    True/False, however it was sent), so the key is bounded and one key is one rendering."""
+    names = [name for name in form.fields if name != "q"]
+    if any(name in form.errors for name in names):
         return None
-    return f"{werkbrug.__version__}?{urlencode(sorted(chosen.items()))}"
+    return repr((werkbrug.__version__, [(name, form[name].value()) for name in names]))
 
 
 @login_required
@@ -114,7 +114,7 @@ def index(request: HttpRequest) -> HttpResponse:
         # The filter's choices (not the search text: often a client's name, never kept in the
         # shared cache) are a cached fragment per language, release and chosen values (ADR 0014);
         # rendered afresh when one of them has an error.
-        "choices_key": _choices_key(form, values),
+        "choices_key": _choices_key(form),
         "can_register": policy.can(request.user, "client.register", None),
     })
 
