@@ -44,7 +44,7 @@ from werkbrug.core.spreadsheets import spreadsheet_row
 
 from .analysis import active_on, jobs_by_participant
 from .models import Answer, Coding, Question, QuestionType, Stage, StageEvent, Study
-from .sav import MAX_WIDTH, utf8_width
+from .sav import MAX_WIDTH, SavVariable, SavWriter, utf8_width
 from .selectors import analysable_participants
 
 CHUNK = 2000  # rows (participants) read per query: the memory of an export grows with this, not with the study
@@ -446,8 +446,6 @@ def to_sav(table: Table) -> tempfile.NamedTemporaryFile:
     (`sav.SavWriter`, bytecode-compressed). Rows added between the passes are written too (the
     number of cases is patched in at the end); a text grown wider than its variable in between is
     cut to it, at a character's end."""
-    from .sav import SavVariable, SavWriter
-
     formats = table_formats(table)
     variables = [
         SavVariable(v.name, v.label, f, v.level, {float(k): str(label) for k, label in v.values.items()}
