@@ -302,7 +302,7 @@ def test_a_filled_log_is_converted_without_copying_and_keeps_its_ids_and_chain()
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
-        executor.migrate([after])
+        executor.migrate([after, *executor.loader.graph.leaf_nodes()])
 
     names = [p.name for p in access_log_partitions()]
     assert names[0] == "core_accesslogrecord_before_partitioning"
@@ -329,6 +329,12 @@ def test_a_filled_log_is_converted_without_copying_and_keeps_its_ids_and_chain()
     for target in (before, after):
         executor = MigrationExecutor(connection)
         executor.migrate([target])
+    # Going back to `before` also unapplied what came later on other branches (the portfolio
+    # holder's role, the merge): leave every app at its latest migration, as the other tests expect.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    executor = MigrationExecutor(connection)
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
     assert (
         access_log_partitions()[0].name
         == f"core_accesslogrecord_p{month_start(timezone.now()):%Y%m}"
