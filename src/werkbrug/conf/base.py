@@ -165,7 +165,14 @@ if DATABASE_URL:
             # Prepared statements (only Werkbrug's compiled queries) keep one generic plan per
             # connection: planning the header's counts took 3.4 ms against 0.6 ms to run them, on
             # every page, and PostgreSQL kept planning afresh (ADR 0012).
-            "options": "-c jit=off -c plan_cache_mode=force_generic_plan",
+            # random_page_cost 1.1 (PostgreSQL's advice for SSD storage and data held in memory,
+            # where a random read costs about what a sequential one does; the server's default 4
+            # is for spinning disks): with 4 the busiest caseload's columns read all 1 600 people
+            # to name 25 plan directors (ADR 0015). DATABASE_RANDOM_PAGE_COST sets another value.
+            "options": (
+                "-c jit=off -c plan_cache_mode=force_generic_plan"
+                f" -c random_page_cost={float(env('DATABASE_RANDOM_PAGE_COST', '1.1')):g}"
+            ),
         }
 else:
     # A fresh clone has no var/ yet; SQLite cannot create a file in a missing folder.
