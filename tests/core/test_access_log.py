@@ -143,3 +143,23 @@ def test_a_denial_inside_a_failing_transaction_is_still_logged(client, team):
     denied = AccessLogRecord.objects.filter(granted=False)
     assert denied.count() == before + 1
     assert denied.latest("id").request_id == response["X-Request-ID"]
+
+
+def test_the_canonical_time_is_utc_to_the_second_as_strftime_writes_it():
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from werkbrug.core.access_log import utc_text
+
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    moments = [
+        datetime(2026, 12, 4, 9, 15, 0, tzinfo=amsterdam),
+        datetime(2024, 3, 31, 2, 30, 15, 999_999, tzinfo=amsterdam),  # the spring's missing hour
+        datetime(2025, 10, 26, 2, 30, 0, fold=1, tzinfo=amsterdam),  # the autumn's double hour
+        datetime(2021, 12, 31, 23, 59, 59, 500_000, tzinfo=UTC),  # microseconds cut, not rounded
+    ]
+    moments += [moments[0] + timedelta(seconds=7919 * i) for i in range(1, 400)]
+    for moment in moments:
+        assert utc_text(moment) == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert utc_text(moments[0]) == "2026-12-04T08:15:00Z"
+    assert utc_text(moments[3]) == "2021-12-31T23:59:59Z"

@@ -6,7 +6,7 @@ Runs on SQLite (batched bulk_create) and on PostgreSQL (COPY, monthly partitions
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection  # noqa: F401 — read by the skipif conditions
@@ -160,7 +160,11 @@ def test_on_postgresql_a_load_with_workers_verifies_and_a_second_run_adds_nothin
     load_region(seed=1)
     messages: list[str] = []
     regions = national_regions(3, seed=1, progress=messages.append)
-    assert national_clients(regions, 300, seed=1, progress=messages.append) == 300
+    # Two worker processes load the three regions side by side, each on its own connection.
+    assert national_clients(regions, 300, seed=1, progress=messages.append, workers=2) == 300
+    assert sorted(m.split(":")[0] for m in messages if "clients added" in m) == sorted(
+        r.name for r in regions
+    )
     have = AccessLogRecord.objects.count()
     assert national_access_log(5000, seed=1, progress=messages.append, workers=2) == 5000 - have
     assert AccessLogRecord.objects.count() == 5000 == AccessLogSeal.objects.count()
@@ -185,8 +189,42 @@ def test_on_postgresql_a_load_with_workers_verifies_and_a_second_run_adds_nothin
     )
     assert TeamMembership.objects.count() >= 300 and not wrong.exists()
 
+    # The statistics, gathered on two connections side by side: the log as a whole and its
+    # partitions, and the other tables.
+    from werkbrug.core.demo_national import national_statistics
+
+    national_statistics()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE inherited), count(DISTINCT tablename) FILTER (WHERE NOT inherited) "
+            "FROM pg_stats WHERE tablename LIKE 'core_accesslogrecord%%' AND attname = 'client_pseudonym'"
+        )
+        whole, partitions = cursor.fetchone()
+        cursor.execute(
+            "SELECT count(*) FROM pg_stats WHERE tablename = 'clients_client' AND attname = 'last_name'"
+        )
+        assert whole == 1 and partitions >= 60 and cursor.fetchone()[0] == 1
+
+    # The regions' rows, loaded side by side: unique pseudonyms, ids that never collided, each
+    # consent state on its own client's event, and sequences past them all.
+    from werkbrug.clients.models import ConsentState
+
+    assert Client.objects.values("pseudonym").distinct().count() == Client.objects.count()
+    counts = sorted(Client.objects.values_list("region_id", flat=True))
+    assert {counts.count(r.pk) for r in regions} == {100}
+    assert not ConsentState.objects.exclude(
+        client_id=F("last_event__client_id"), organisation_id=F("last_event__organisation_id"),
+        category=F("last_event__category"),
+    ).exists()
+    newest = Client.objects.order_by("-id").first()
+    fresh = Client.objects.create(
+        region=regions[1], pseudonym="CZZZZZZZZZ", first_name="Nieuw", last_name="Sequentie",
+        date_of_birth=date(1990, 1, 1),
+    )
+    assert fresh.pk > newest.pk
+
     # A second run adds nothing; a larger target only the rest, and the chain goes on.
-    assert national_clients(regions, 300, seed=1, progress=messages.append) == 0
+    assert national_clients(regions, 300, seed=1, progress=messages.append, workers=2) == 0
     assert national_access_log(5000, seed=1, progress=messages.append, workers=2) == 0
     assert national_access_log(5100, seed=2, progress=messages.append, workers=0) == 100
     assert access_log_verify().ok

@@ -44,9 +44,51 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
 
 
 @transaction.atomic
-def bulk_clients(region: Region, n: int, rng: random.Random, *, taken: set[str] | None = None) -> int:
+def new_pseudonyms(n: int, rng: random.Random, taken: set[str]) -> list[str]:
+    """`n` pseudonyms drawn from `rng`, none of them in `taken`; they are added to it."""
+    found = []
+    for _ in range(n):
+        pseudonym = "C" + "".join(rng.choice(PSEUDONYM_ALPHABET) for _ in range(9))
+        while pseudonym in taken:
+            pseudonym = "C" + "".join(rng.choice(PSEUDONYM_ALPHABET) for _ in range(9))
+        taken.add(pseudonym)
+        found.append(pseudonym)
+    return found
+
+
+def bulk_ids_needed(n: int) -> dict[type, int]:
+    """The most ids `bulk_clients` uses per table for `n` clients: a team of at most two, and
+    consent in each category for at most two organisations."""
+    from werkbrug.trajectories.models import TeamMembership, Trajectory
+
+    consent = 2 * len(BULK_CATEGORIES) * n
+    return {Client: n, Trajectory: n, TeamMembership: 2 * n, ConsentEvent: consent, ConsentState: consent}
+
+
+def bulk_ids_follow() -> None:
+    """Move the id sequences of `bulk_clients`' tables past their highest id (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in bulk_ids_needed(0):
+            table = model._meta.db_table
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")  # noqa: S608
+
+
+def bulk_clients(
+    region: Region,
+    n: int,
+    rng: random.Random,
+    *,
+    taken: set[str] | None = None,
+    pseudonyms: list[str] | None = None,
+    first_ids: dict[type, int] | None = None,
+) -> int:
     """Add `n` clients to `region`. `taken`: the pseudonyms in use, when the caller keeps them
-    (the national demo adds clients region by region); new ones are added to it."""
+    (the national demo adds clients region by region); new ones are added to it. Or the caller
+    draws them (`pseudonyms`, `new_pseudonyms`) and hands out the ids (`first_ids`: a block of
+    `bulk_ids_needed(n)` per table), so that regions load side by side; the caller then moves
+    the id sequences on (`bulk_ids_follow`)."""
     from werkbrug.trajectories.models import TeamMembership, Trajectory
 
     pros = list(
@@ -61,16 +103,17 @@ def bulk_clients(region: Region, n: int, rng: random.Random, *, taken: set[str] 
     ops = connection.ops
     now = timezone.now()
     now_db = ops.adapt_datetimefield_value(now)
-    client_id, traj_id = _next_id(Client), _next_id(Trajectory)
-    member_id, event_id, state_id = _next_id(TeamMembership), _next_id(ConsentEvent), _next_id(ConsentState)
+    ids = first_ids or {model: _next_id(model) for model in bulk_ids_needed(0)}
+    client_id, traj_id = ids[Client], ids[Trajectory]
+    member_id, event_id, state_id = ids[TeamMembership], ids[ConsentEvent], ids[ConsentState]
     clients, trajectories, members, events, states = [], [], [], [], []
-    if taken is None:
-        taken = set(Client.objects.values_list("pseudonym", flat=True))
-    for _ in range(n):
-        pseudonym = "C" + "".join(rng.choice(PSEUDONYM_ALPHABET) for _ in range(9))
-        while pseudonym in taken:
-            pseudonym = "C" + "".join(rng.choice(PSEUDONYM_ALPHABET) for _ in range(9))
-        taken.add(pseudonym)
+    if pseudonyms is None:
+        if taken is None:
+            taken = set(Client.objects.values_list("pseudonym", flat=True))
+        pseudonyms = new_pseudonyms(n, rng, taken)
+    if len(pseudonyms) != n:
+        raise ValueError(f"{n} clients need {n} pseudonyms, not {len(pseudonyms)}")
+    for pseudonym in pseudonyms:
         first_name, last_name = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         born = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 40 * 365))
         clients.append((client_id, region.pk, pseudonym, first_name, last_name,
@@ -105,9 +148,6 @@ def bulk_clients(region: Region, n: int, rng: random.Random, *, taken: set[str] 
     _insert(ConsentEvent, ["id", "client_id", "organisation_id", "category", "kind", "method", "recorded_at",
                            "recorded_by_id", "note", "evidence"], [(*e[:8], "", "Toestemmingsformulier") for e in events])
     _insert(ConsentState, ["id", "client_id", "organisation_id", "category", "granted", "last_event_id", "version"], states)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (Client, Trajectory, TeamMembership, ConsentEvent, ConsentState):
-                table = model._meta.db_table
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")  # noqa: S608
+    if first_ids is None:
+        bulk_ids_follow()
     return n

@@ -151,10 +151,10 @@ def retention_before(now: datetime | None = None, years: int | None = None) -> d
 
 
 def cut_mac(cut: AccessLogRetentionCut) -> str:
-    from .access_log import _key
+    from .access_log import _key, utc_text
 
     values = {
-        "before": cut.before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "before": utc_text(cut.before),
         "first_record_id": cut.first_record_id,
         "previous_hash": cut.previous_hash,
         "detached_ids": sorted(cut.detached_ids),

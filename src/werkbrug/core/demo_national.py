@@ -19,13 +19,13 @@ import multiprocessing
 import random
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -121,9 +121,17 @@ def _region(number: int, slug: str, rng: random.Random, password: str, taken: se
     return region
 
 
-def national_clients(regions: list[Region], total: int, *, seed: int, progress: Progress) -> int:
-    """Bring the clients to `total`, spread evenly over `regions`. Returns how many were added."""
-    from werkbrug.clients.demo import bulk_clients
+def national_clients(
+    regions: list[Region], total: int, *, seed: int, progress: Progress, workers: int = 0
+) -> int:
+    """Bring the clients to `total`, spread evenly over `regions`. Returns how many were added.
+
+    Each region's clients are one job: its pseudonyms (drawn here, unique in the country), a
+    block of ids per table and a random generator for the rest, so the rows are the same
+    however the jobs run. PostgreSQL does most of the work (ten rows a client, their indexes and
+    foreign keys), so with `workers` > 1 on PostgreSQL that many forked processes load regions
+    side by side, each on a connection of its own and in a transaction per region."""
+    from werkbrug.clients.demo import _next_id, bulk_ids_follow, bulk_ids_needed, new_pseudonyms
     from werkbrug.clients.models import Client
 
     have = dict(
@@ -137,18 +145,75 @@ def national_clients(regions: list[Region], total: int, *, seed: int, progress: 
     if not missing:
         return 0
     taken = set(Client.objects.values_list("pseudonym", flat=True))
-    added = 0
+    next_ids = {model: _next_id(model) for model in bulk_ids_needed(0)}
+    jobs = []
     for region in regions:
         n = missing.get(region.pk, 0)
-        if n:
-            added += bulk_clients(
-                region,
-                n,
-                random.Random(f"{seed}:national:{region.pk}:{have.get(region.pk, 0)}"),
-                taken=taken,
-            )
-            progress(f"{region.name}: {n} clients added ({added} of {sum(missing.values())})")
+        if not n:
+            continue
+        rng = random.Random(f"{seed}:national:{region.pk}:{have.get(region.pk, 0)}")
+        jobs.append(_ClientsJob(region, n, new_pseudonyms(n, rng, taken), rng, dict(next_ids)))
+        for model, count in bulk_ids_needed(n).items():
+            next_ids[model] += count
+    del taken
+    added, todo = 0, sum(missing.values())
+    for name, n in _client_jobs_done(jobs, workers if connection.vendor == "postgresql" else 0):
+        added += n
+        progress(f"{name}: {n} clients added ({added} of {todo})")
+    bulk_ids_follow()
     return added
+
+
+@dataclass
+class _ClientsJob:
+    """One region's clients: what `bulk_clients` needs to add them, decided in advance."""
+
+    region: Region
+    n: int
+    pseudonyms: list[str]
+    rng: random.Random
+    first_ids: dict[type, int]
+
+
+def _client_job(job: _ClientsJob) -> tuple[str, int]:
+    """Do `job`; returns the region's name and how many clients it added."""
+    from werkbrug.clients.demo import bulk_clients
+
+    return job.region.name, bulk_clients(
+        job.region, job.n, job.rng, pseudonyms=job.pseudonyms, first_ids=job.first_ids
+    )
+
+
+def _client_job_forked(job: _ClientsJob) -> tuple[str, int]:
+    """A job in a worker process: on a connection of its own, closed when done."""
+    try:
+        return _client_job(job)
+    finally:
+        _close_connections()
+
+
+def _close_connections() -> None:
+    """Close this process's database connections and its pool (a pool's threads and sockets
+    must not cross a fork)."""
+    connections.close_all()
+    for alias in connections:
+        close_pool = getattr(connections[alias], "close_pool", None)
+        if close_pool is not None:
+            close_pool()
+
+
+def _client_jobs_done(jobs: list[_ClientsJob], workers: int) -> Iterator[tuple[str, int]]:
+    """The jobs, done here one after another, or by `workers` forked processes side by side
+    (in the order they finish)."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield _client_job(job)
+        return
+    _close_connections()  # the workers open their own
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for done in as_completed([pool.submit(_client_job_forked, job) for job in jobs]):
+            yield done.result()
 
 
 def national_access_log(
@@ -218,6 +283,32 @@ def national_access_log(
         _PLAN = None
     return added
 
+
+
+def national_statistics() -> None:
+    """The planner's statistics after a load, as autovacuum would gather them later (PostgreSQL):
+    the access log, its partitions and the whole (most of the time), on one connection, and
+    every other table on a second one, side by side."""
+    log = AccessLogRecord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm') AND NOT c.relispartition"
+        )
+        others = sorted(name for (name,) in cursor.fetchall() if name != log)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for done in [pool.submit(_analyze, [log]), pool.submit(_analyze, others)]:
+            done.result()
+
+
+def _analyze(tables: list[str]) -> None:
+    """ANALYZE `tables`, on this thread's own connection."""
+    try:
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    finally:
+        connection.close()
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,9 @@ class Command(BaseCommand):
         parser.add_argument("--log-rows", type=int, default=0,
                             help="bring the access log to N records, spread over five years, sealed")
         parser.add_argument("--workers", type=int, default=WORKERS,
-                            help="processes that make and seal the log's records beside this one "
-                                 f"(PostgreSQL; 0: none; default {WORKERS})")
+                            help="national size on PostgreSQL: processes that load regions' clients "
+                                 "side by side, and that make and seal the log's records beside "
+                                 f"this one (0: none; default {WORKERS})")
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, seed: int, clients: int, regions: int, log_rows: int, workers: int, quiet: bool,
@@ -113,7 +114,9 @@ class Command(BaseCommand):
             region_list = demo_national.national_regions(regions, seed=seed, progress=progress)
             step = time.perf_counter()
             if clients:
-                made = demo_national.national_clients(region_list, clients, seed=seed, progress=progress)
+                made = demo_national.national_clients(
+                    region_list, clients, seed=seed, progress=progress, workers=workers
+                )
                 progress(f"{made} clients added over {len(region_list)} regions in {time.perf_counter() - step:.1f} s")
         if log_rows:
             step = time.perf_counter()
@@ -121,8 +124,7 @@ class Command(BaseCommand):
             progress(f"{made} access-log records added in {time.perf_counter() - step:.1f} s")
         if connection.vendor == "postgresql":
             step = time.perf_counter()
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # as autovacuum would, later: plans need the statistics now
+            demo_national.national_statistics()  # as autovacuum would, later: plans need them now
             progress(f"statistics updated in {time.perf_counter() - step:.1f} s")
         self.stdout.write(
             f"National demo: {time.perf_counter() - started:.1f} s, peak memory {_peak_rss_mb():.0f} MB (resident)"
