@@ -7,8 +7,8 @@ fills the access log with records spread over five years, sealed into a valid ke
 Every part counts what is there and adds only what is missing, so a second run (or a run after an
 interruption) changes nothing, or finishes the job. Memory stays bounded: log records are made and
 written a chunk at a time, PostgreSQL gets them through COPY, SQLite through batched bulk_create.
-On PostgreSQL worker processes make and seal the chunks while this process chains and writes them
-(docs/adr/0010). Each record's seal and its link in the chain come from the access log's own
+On PostgreSQL worker processes load regions' clients side by side, each on its own connection,
+then make and seal the log's chunks while this process chains and writes them (docs/adr/0010). Each record's seal and its link in the chain come from the access log's own
 functions (`record_seal_parts`, `chain_link`: the bytes of `record_mac` and `record_hash`): one
 definition of the hash.
 """
