@@ -74,6 +74,27 @@ def test_bulk_clients_keeps_pseudonyms_unique_across_regions():
     assert Client.objects.count() == 80 == Client.objects.values("pseudonym").distinct().count()
 
 
+def test_a_regions_clients_are_written_whole_or_not_at_all():
+    """A job that fails half-way (here: its team ids already taken) leaves none of its rows, so a
+    second run counts the region as it was and adds all of it."""
+    from werkbrug.clients.demo import _next_id, bulk_clients, bulk_ids_needed
+    from werkbrug.trajectories.models import TeamMembership, Trajectory
+
+    load_region(seed=1)
+    region = national_regions(2, seed=1, progress=lambda m: None)[1]
+    first = {model: _next_id(model) for model in bulk_ids_needed(0)}
+    bulk_clients(region, 5, random.Random(1), pseudonyms=[f"CTEST{i:05d}" for i in range(5)], first_ids=first)
+    before = (Client.objects.count(), Trajectory.objects.count(), TeamMembership.objects.count())
+    # The next block of ids, but the team's ids those of the first five: its clients and
+    # trajectories go in, then its team members collide.
+    ids = {model: first[model] + count for model, count in bulk_ids_needed(5).items()}
+    ids[TeamMembership] = first[TeamMembership]
+    with pytest.raises(Exception, match=r"(?i)unique"):  # COPY's own error on PostgreSQL
+        bulk_clients(region, 5, random.Random(2), pseudonyms=[f"CTEST{i:05d}" for i in range(5, 10)], first_ids=ids)
+    assert (Client.objects.count(), Trajectory.objects.count(), TeamMembership.objects.count()) == before
+    assert not Client.objects.filter(pseudonym="CTEST00007").exists()
+
+
 def test_a_records_seal_parts_are_byte_for_byte_what_record_mac_and_record_hash_give():
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo

@@ -43,7 +43,6 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows[start : start + 20000])  # noqa: S608
 
 
-@transaction.atomic
 def new_pseudonyms(n: int, rng: random.Random, taken: set[str]) -> list[str]:
     """`n` pseudonyms drawn from `rng`, none of them in `taken`; they are added to it."""
     found = []
@@ -75,6 +74,7 @@ def bulk_ids_follow() -> None:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")  # noqa: S608
 
 
+@transaction.atomic
 def bulk_clients(
     region: Region,
     n: int,

@@ -8,9 +8,10 @@ Every part counts what is there and adds only what is missing, so a second run (
 interruption) changes nothing, or finishes the job. Memory stays bounded: log records are made and
 written a chunk at a time, PostgreSQL gets them through COPY, SQLite through batched bulk_create.
 On PostgreSQL worker processes load regions' clients side by side, each on its own connection,
-then make and seal the log's chunks while this process chains and writes them (docs/adr/0010). Each record's seal and its link in the chain come from the access log's own
-functions (`record_seal_parts`, `chain_link`: the bytes of `record_mac` and `record_hash`): one
-definition of the hash.
+then make and seal the log's chunks while this process chains and writes them (docs/adr/0010).
+Each record's seal and its link in the chain come from the access log's own functions
+(`record_seal_parts`, `chain_link`: the bytes of `record_mac` and `record_hash`): one definition
+of the hash.
 """
 
 from __future__ import annotations
